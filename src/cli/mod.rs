@@ -1,0 +1,122 @@
+//! The command line: clap definitions (one file per subcommand), progress bars, writing output
+//! files atomically. The only module that prints, and the only one using clap, indicatif and
+//! anyhow.
+
+mod run;
+mod schema;
+mod validate;
+
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// ccsim — contact-center scenario simulation.
+#[derive(Debug, Parser)]
+#[command(name = "ccsim", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Simulate a scenario: KPIs per queue, group and interval with 95% confidence intervals.
+    Run(run::Args),
+    /// Check a scenario file and print a one-paragraph summary.
+    Validate(validate::Args),
+    /// Print the JSON Schema of the scenario format.
+    Schema(schema::Args),
+}
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FormatArg {
+    /// Aligned text tables.
+    Table,
+    /// One JSON document.
+    Json,
+    /// Long-format CSV.
+    Csv,
+}
+
+impl From<FormatArg> for crate::report::Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Table => crate::report::Format::Table,
+            FormatArg::Json => crate::report::Format::Json,
+            FormatArg::Csv => crate::report::Format::Csv,
+        }
+    }
+}
+
+/// Parses the command line and runs it.
+pub fn run() -> Result<()> {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Run(a) => run::exec(a),
+        Command::Validate(a) => validate::exec(a),
+        Command::Schema(a) => schema::exec(a),
+    }
+}
+
+/// Writes to `path` atomically (a temporary file in the same folder, then rename), or to stdout.
+pub fn write_output(
+    path: Option<&Path>,
+    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    match path {
+        None => {
+            let stdout = std::io::stdout();
+            let mut lock = stdout.lock();
+            body(&mut lock).context("writing to standard output")?;
+            lock.flush()?;
+        }
+        Some(p) => {
+            let dir = p
+                .parent()
+                .filter(|d| !d.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+            {
+                let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+                body(&mut w).with_context(|| format!("writing {}", p.display()))?;
+                w.flush()?;
+            }
+            tmp.persist(p)
+                .with_context(|| format!("cannot write {}", p.display()))?;
+        }
+    }
+    Ok(())
+}
+
+/// A progress bar on stderr when it is a terminal and not `quiet`; hidden otherwise.
+pub fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
+    let pb = if quiet || !std::io::stderr().is_terminal() {
+        ProgressBar::hidden()
+    } else {
+        ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
+    };
+    pb.set_style(
+        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    pb.set_message(what.to_string());
+    pb
+}
+
+/// Runs `f` on a rayon pool with `threads` threads (all cores when `None`).
+pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Send) -> Result<T> {
+    let mut b = rayon::ThreadPoolBuilder::new();
+    if let Some(t) = threads {
+        b = b.num_threads(t);
+    }
+    let pool = b.build().context("cannot start the thread pool")?;
+    Ok(pool.install(f))
+}
+
+/// A path argument, shown in errors.
+pub type PathArg = PathBuf;

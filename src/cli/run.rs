@@ -1,0 +1,68 @@
+//! `ccsim run`: simulate a scenario and report.
+
+use super::{FormatArg, PathArg, progress_bar, with_threads, write_output};
+use crate::experiment;
+use crate::report::report;
+use crate::scenario::Scenario;
+use anyhow::{Result, bail};
+
+/// Arguments of `ccsim run`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (YAML).
+    pub scenario: PathArg,
+    /// Replications (overrides the scenario's `simulation.replications`).
+    #[arg(long, short = 'n')]
+    pub replications: Option<u32>,
+    /// Base seed (overrides the scenario's `simulation.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FormatArg,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathArg>,
+    /// Add the per-interval table (table format; JSON and CSV always include intervals).
+    #[arg(long)]
+    pub intervals: bool,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Loads the scenario with command-line overrides applied.
+pub fn load(
+    path: &std::path::Path,
+    replications: Option<u32>,
+    seed: Option<u64>,
+) -> Result<Scenario> {
+    let mut s = Scenario::load(path)?;
+    if let Some(n) = replications {
+        if n == 0 {
+            bail!("--replications must be at least 1");
+        }
+        s.simulation.replications = n;
+    }
+    if let Some(seed) = seed {
+        s.simulation.seed = seed;
+    }
+    Ok(s)
+}
+
+/// Runs `ccsim run`.
+pub fn exec(a: Args) -> Result<()> {
+    let scenario = load(&a.scenario, a.replications, a.seed)?;
+    let pb = progress_bar(
+        u64::from(scenario.simulation.replications),
+        a.quiet,
+        "simulating",
+    );
+    let result = with_threads(a.threads, || experiment::run(&scenario, &|| pb.inc(1)))?;
+    pb.finish_and_clear();
+    let rep = report(a.format.into());
+    write_output(a.output.as_deref(), |w| rep.write(&result, a.intervals, w))
+}

@@ -1,0 +1,20 @@
+//! `ccsim validate`: check a scenario and summarise it.
+
+use super::PathArg;
+use crate::scenario::Scenario;
+use anyhow::Result;
+
+/// Arguments of `ccsim validate`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (YAML).
+    pub scenario: PathArg,
+}
+
+/// Runs `ccsim validate`.
+pub fn exec(a: Args) -> Result<()> {
+    let s = Scenario::load(&a.scenario)?;
+    println!("{}: valid.", a.scenario.display());
+    println!("{}", s.summary());
+    Ok(())
+}

@@ -1,0 +1,419 @@
+//! Monte Carlo experiments: replications in parallel (rayon), reduced into statistics in
+//! replication order so that results are identical for any thread count.
+//!
+//! Replications run in chunks; each chunk's facts are folded into [`Reducer`] as soon as the
+//! chunk is done, so memory follows the chunk size, not the number of replications or calls.
+
+use crate::facts::{
+    self, GroupFacts, MEETS, QueueFacts, ReplicationFacts, SL, Scope, Targets, group_kpis,
+    queue_kpis,
+};
+use crate::model::Model;
+use crate::scenario::{Scenario, SlDefinition};
+use crate::sim::{Workspace, run_replication};
+use crate::stats::{Estimate, Welford, quantile};
+use rayon::prelude::*;
+
+/// Replications simulated in parallel before their facts are folded into statistics.
+pub const CHUNK: u32 = 64;
+
+/// Runs every replication of `model` in parallel and hands each one's facts to `sink` in
+/// replication order. `progress` is called once per finished replication (from any thread).
+pub fn for_each_replication(
+    model: &Model,
+    progress: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(u32, &ReplicationFacts),
+) {
+    let reps = model.replications;
+    let (nq, ng, ni) = (
+        model.queues.len(),
+        model.groups.len(),
+        model.total_intervals(),
+    );
+    let mut start = 0;
+    while start < reps {
+        let end = (start + CHUNK).min(reps);
+        let chunk: Vec<ReplicationFacts> = (start..end)
+            .into_par_iter()
+            .map_init(
+                || (Workspace::new(model), ReplicationFacts::new(ni, nq, ng)),
+                |(ws, f), rep| {
+                    run_replication(model, rep, ws, f);
+                    progress();
+                    f.clone()
+                },
+            )
+            .collect();
+        for (k, f) in chunk.iter().enumerate() {
+            sink(start + k as u32, f);
+        }
+        start = end;
+    }
+}
+
+/// Simulates a scenario and returns its statistics.
+pub fn run(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> RunResult {
+    let model = Model::compile(scenario);
+    let mut reducer = Reducer::new(scenario, &model);
+    for_each_replication(&model, progress, |_, f| reducer.push(f));
+    reducer.finish()
+}
+
+/// The risk side of a queue (or of all queues): how often a day meets its targets, and the
+/// spread of the day's service level across replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Risk {
+    /// Share of (replication, day) pairs that met every target, with its CI.
+    pub p_meet_target: Estimate,
+    /// 5th percentile of the day's service level.
+    pub sl_p5: f64,
+    /// Median of the day's service level.
+    pub sl_p50: f64,
+    /// 95th percentile of the day's service level.
+    pub sl_p95: f64,
+}
+
+/// Results of one queue over the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueResult {
+    /// Queue id.
+    pub id: String,
+    /// Estimates in [`crate::facts::QUEUE_KPIS`] order (`p_meet_target` is per day).
+    pub kpis: Vec<Estimate>,
+    /// Day-level risk.
+    pub risk: Risk,
+    /// SL threshold, seconds.
+    pub sl_threshold_s: f64,
+    /// SL target share.
+    pub sl_target: f64,
+    /// SL definition.
+    pub sl_definition: SlDefinition,
+}
+
+/// Results of one agent group over the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupResult {
+    /// Group id.
+    pub id: String,
+    /// Estimates in [`crate::facts::GROUP_KPIS`] order.
+    pub kpis: Vec<Estimate>,
+}
+
+/// One row of per-interval results (a queue's or a group's).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalResult {
+    /// Queue or group index.
+    pub index: usize,
+    /// Global interval index.
+    pub interval: usize,
+    /// Interval start label, "08:15" (or "d2 08:15").
+    pub start: String,
+    /// Estimates in [`crate::facts::QUEUE_KPIS`] or [`crate::facts::GROUP_KPIS`] order.
+    pub kpis: Vec<Estimate>,
+}
+
+/// Everything `ccsim run` reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    /// Scenario name.
+    pub scenario: String,
+    /// Replications simulated.
+    pub replications: u32,
+    /// Base seed.
+    pub seed: u64,
+    /// Days per replication.
+    pub days: u32,
+    /// All queues together, in [`crate::facts::QUEUE_KPIS`] order.
+    pub total: Vec<Estimate>,
+    /// All queues together: a day meets its targets when every queue does.
+    pub total_risk: Risk,
+    /// Per queue.
+    pub queues: Vec<QueueResult>,
+    /// Per group.
+    pub groups: Vec<GroupResult>,
+    /// Per queue and interval (warm-up intervals left out), interval-major.
+    pub intervals: Vec<IntervalResult>,
+    /// Per group and interval (warm-up intervals left out), interval-major.
+    pub group_intervals: Vec<IntervalResult>,
+}
+
+/// Folds replications' facts into running statistics.
+pub struct Reducer {
+    scenario: String,
+    seed: u64,
+    days: usize,
+    n_day: usize,
+    warmup: usize,
+    interval_s: f64,
+    targets: Vec<Targets>,
+    thresholds: Vec<f64>,
+    serving: Vec<Vec<usize>>,
+    skills: Vec<Vec<usize>>,
+    cost_per_s: Vec<f64>,
+    queue_ids: Vec<String>,
+    group_ids: Vec<String>,
+    labels: Vec<String>,
+    reps: u32,
+    total: [Welford; 15],
+    total_meets: Welford,
+    total_day_sl: Vec<f64>,
+    queues: Vec<[Welford; 15]>,
+    queue_meets: Vec<Welford>,
+    queue_day_sl: Vec<Vec<f64>>,
+    groups: Vec<[Welford; 8]>,
+    cells: Vec<[Welford; 15]>,
+    group_cells: Vec<[Welford; 8]>,
+    // scratch, reused per replication
+    scopes: Vec<Scope>,
+}
+
+impl Reducer {
+    /// An empty reducer for `scenario` compiled as `model`.
+    pub fn new(scenario: &Scenario, model: &Model) -> Reducer {
+        let nq = scenario.queues.len();
+        let ng = scenario.groups.len();
+        let ni = model.total_intervals();
+        Reducer {
+            scenario: scenario.name.clone(),
+            seed: model.seed,
+            days: model.days,
+            n_day: model.intervals_per_day,
+            warmup: model.warmup_intervals,
+            interval_s: model.interval_s,
+            targets: scenario
+                .queues
+                .iter()
+                .map(|q| Targets {
+                    definition: q.service_level.definition,
+                    sl_target: q.service_level.target,
+                    max_asa_s: q.max_asa_s,
+                    max_abandon_rate: q.max_abandon_rate,
+                })
+                .collect(),
+            thresholds: scenario
+                .queues
+                .iter()
+                .map(|q| q.service_level.threshold_s)
+                .collect(),
+            serving: model
+                .queues
+                .iter()
+                .map(|q| q.serving_groups.iter().map(|&g| g as usize).collect())
+                .collect(),
+            skills: (0..ng)
+                .map(|g| {
+                    (0..nq)
+                        .filter(|&q| model.queues[q].serving_groups.contains(&(g as u16)))
+                        .collect()
+                })
+                .collect(),
+            cost_per_s: model.groups.iter().map(|g| g.cost_per_s).collect(),
+            queue_ids: scenario.queues.iter().map(|q| q.id.clone()).collect(),
+            group_ids: scenario.groups.iter().map(|g| g.id.clone()).collect(),
+            labels: (0..ni)
+                .map(|i| scenario.horizon.interval_label(i))
+                .collect(),
+            reps: 0,
+            total: Default::default(),
+            total_meets: Welford::default(),
+            total_day_sl: Vec::new(),
+            queues: vec![Default::default(); nq],
+            queue_meets: vec![Welford::default(); nq],
+            queue_day_sl: vec![Vec::new(); nq],
+            groups: vec![Default::default(); ng],
+            cells: vec![Default::default(); ni * nq],
+            group_cells: vec![Default::default(); ni * ng],
+            scopes: vec![Scope::default(); ni * nq],
+        }
+    }
+
+    fn counted(&self, interval: usize) -> bool {
+        interval % self.n_day >= self.warmup
+    }
+
+    /// Folds one replication.
+    pub fn push(&mut self, f: &ReplicationFacts) {
+        self.reps += 1;
+        let (nq, ng) = (f.n_queues, f.n_groups);
+        let ni = self.days * self.n_day;
+        let mut group_total = vec![GroupFacts::default(); ng];
+        let mut horizon_q = vec![Scope::default(); nq];
+        let mut horizon_t = Scope::default();
+
+        // Per-interval cells.
+        for i in 0..ni {
+            if !self.counted(i) {
+                continue;
+            }
+            let mut cost_g = vec![0.0; ng];
+            for g in 0..ng {
+                let gf = f.group(i, g);
+                group_total[g].add(gf);
+                cost_g[g] = gf.paid_s * self.cost_per_s[g];
+                push_all(
+                    &mut self.group_cells[i * ng + g],
+                    &group_kpis(gf, self.cost_per_s[g], self.interval_s),
+                );
+            }
+            for q in 0..nq {
+                let cf: &QueueFacts = f.queue(i, q);
+                let mut s = Scope {
+                    length_s: self.interval_s,
+                    ..Default::default()
+                };
+                s.add_calls(cf, &self.targets[q]);
+                s.judge(cf, &self.targets[q]);
+                for &g in &self.serving[q] {
+                    let gf = f.group(i, g);
+                    s.busy_s += gf.busy_s;
+                    s.available_s += gf.available_s;
+                    s.cost += cost_g[g] * self.cost_share(f, i, g, q);
+                }
+                push_all(&mut self.cells[i * nq + q], &queue_kpis(&s));
+                self.scopes[i * nq + q] = s;
+            }
+        }
+
+        // Days: judge each queue's day, and all queues together.
+        for d in 0..self.days {
+            let mut day_t = Scope::default();
+            for q in 0..nq {
+                let mut day_q = Scope::default();
+                for i in d * self.n_day..(d + 1) * self.n_day {
+                    if self.counted(i) {
+                        merge(&mut day_q, &self.scopes[i * nq + q]);
+                    }
+                }
+                let t = &self.targets[q];
+                let meets = facts::meets_targets(&day_q.calls, t);
+                self.queue_meets[q].push(meets);
+                self.queue_day_sl[q].push(facts::service_level(&day_q.calls, t.definition));
+                day_t.add_calls(&day_q.calls, t);
+                day_t.judge(&day_q.calls, t);
+                merge(&mut horizon_q[q], &day_q);
+            }
+            let k = queue_kpis(&day_t);
+            self.total_meets.push(k[MEETS]);
+            self.total_day_sl.push(k[SL]);
+        }
+
+        // Horizon: per queue, per group, total.
+        for q in 0..nq {
+            let mut k = queue_kpis(&horizon_q[q]);
+            k[MEETS] = f64::NAN; // reported per day, from `queue_meets`
+            push_all(&mut self.queues[q], &k);
+            let t = self.targets[q];
+            horizon_t.add_calls(&horizon_q[q].calls, &t);
+        }
+        let length = self.interval_s * (self.n_day - self.warmup) as f64 * self.days as f64;
+        horizon_t.length_s = length;
+        for (g, gf) in group_total.iter().enumerate() {
+            push_all(
+                &mut self.groups[g],
+                &group_kpis(gf, self.cost_per_s[g], length),
+            );
+            horizon_t.busy_s += gf.busy_s;
+            horizon_t.available_s += gf.available_s;
+            horizon_t.cost += gf.paid_s * self.cost_per_s[g];
+        }
+        let mut k = queue_kpis(&horizon_t);
+        k[MEETS] = f64::NAN;
+        push_all(&mut self.total, &k);
+    }
+
+    /// Share of group `g`'s cost in interval `i` allocated to queue `q`: its share of the
+    /// group's busy time on answered calls, or an equal split over the group's queues when idle.
+    fn cost_share(&self, f: &ReplicationFacts, i: usize, g: usize, q: usize) -> f64 {
+        let nq = f.n_queues;
+        let row = &f.busy_by_queue[(i * f.n_groups + g) * nq..(i * f.n_groups + g + 1) * nq];
+        let busy: f64 = row.iter().sum();
+        if busy > 0.0 {
+            row[q] / busy
+        } else {
+            1.0 / self.skills[g].len().max(1) as f64
+        }
+    }
+
+    /// The final statistics.
+    pub fn finish(self) -> RunResult {
+        let est = |w: &[Welford]| w.iter().map(Welford::estimate).collect::<Vec<_>>();
+        let risk = |meets: &Welford, sl: &[f64]| Risk {
+            p_meet_target: meets.estimate(),
+            sl_p5: quantile(sl, 0.05),
+            sl_p50: quantile(sl, 0.5),
+            sl_p95: quantile(sl, 0.95),
+        };
+        let nq = self.queue_ids.len();
+        let ng = self.group_ids.len();
+        let ni = self.days * self.n_day;
+        let with_meets = |w: &[Welford], meets: &Welford| {
+            let mut v = est(w);
+            v[MEETS] = meets.estimate();
+            v
+        };
+        RunResult {
+            scenario: self.scenario.clone(),
+            replications: self.reps,
+            seed: self.seed,
+            days: self.days as u32,
+            total: with_meets(&self.total, &self.total_meets),
+            total_risk: risk(&self.total_meets, &self.total_day_sl),
+            queues: (0..nq)
+                .map(|q| {
+                    let t = &self.targets[q];
+                    QueueResult {
+                        id: self.queue_ids[q].clone(),
+                        kpis: with_meets(&self.queues[q], &self.queue_meets[q]),
+                        risk: risk(&self.queue_meets[q], &self.queue_day_sl[q]),
+                        sl_threshold_s: self.thresholds[q],
+                        sl_target: t.sl_target,
+                        sl_definition: t.definition,
+                    }
+                })
+                .collect(),
+            groups: (0..ng)
+                .map(|g| GroupResult {
+                    id: self.group_ids[g].clone(),
+                    kpis: est(&self.groups[g]),
+                })
+                .collect(),
+            intervals: (0..ni)
+                .filter(|&i| self.counted(i))
+                .flat_map(|i| (0..nq).map(move |q| (i, q)))
+                .map(|(i, q)| IntervalResult {
+                    index: q,
+                    interval: i,
+                    start: self.labels[i].clone(),
+                    kpis: est(&self.cells[i * nq + q]),
+                })
+                .collect(),
+            group_intervals: (0..ni)
+                .filter(|&i| self.counted(i))
+                .flat_map(|i| (0..ng).map(move |g| (i, g)))
+                .map(|(i, g)| IntervalResult {
+                    index: g,
+                    interval: i,
+                    start: self.labels[i].clone(),
+                    kpis: est(&self.group_cells[i * ng + g]),
+                })
+                .collect(),
+        }
+    }
+}
+
+fn push_all<const N: usize>(acc: &mut [Welford; N], values: &[f64; N]) {
+    for (w, v) in acc.iter_mut().zip(values) {
+        w.push(*v);
+    }
+}
+
+/// Adds `o` into `s` (calls, SL parts, agent time, cost, length); judgments are redone by callers.
+fn merge(s: &mut Scope, o: &Scope) {
+    s.calls.add(&o.calls);
+    s.sl_num += o.sl_num;
+    s.sl_den += o.sl_den;
+    s.busy_s += o.busy_s;
+    s.available_s += o.available_s;
+    s.cost += o.cost;
+    s.length_s += o.length_s;
+}

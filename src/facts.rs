@@ -1,0 +1,325 @@
+//! What the engine records (facts), and the one place where KPIs are derived from them.
+//!
+//! The engine only counts: offered, handled, waits, agent seconds. Every KPI — service level
+//! under each definition, ASA, abandon rate, occupancy, cost — is computed here from those
+//! counts, with its definition written next to it. Calls are attributed to the interval in
+//! which they arrived; agent time to the interval in which it was spent.
+
+use crate::scenario::SlDefinition;
+
+/// Per (interval, queue) counts of one replication. Counts are stored as `f64` to sum freely.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct QueueFacts {
+    /// Calls that arrived (first attempts and retrials).
+    pub offered: f64,
+    /// Of `offered`, retrials of earlier abandoned calls.
+    pub retrials: f64,
+    /// Calls answered by an agent.
+    pub handled: f64,
+    /// Calls that hung up before being answered.
+    pub abandoned: f64,
+    /// Calls still waiting when the day's simulation ended with nobody left to serve them.
+    pub unserved: f64,
+    /// Calls answered with a wait ≤ the SL threshold T.
+    pub answered_within: f64,
+    /// Calls abandoned with a wait ≤ T ("short abandons").
+    pub abandoned_within: f64,
+    /// Sum of waits of answered calls, seconds.
+    pub wait_answered_s: f64,
+    /// Sum of waits of all calls (abandoned: until abandoning; unserved: until the end), seconds.
+    pub wait_all_s: f64,
+    /// Longest wait of any call, seconds.
+    pub max_wait_s: f64,
+    /// Time integral of the number of waiting calls, call-seconds.
+    pub queue_area_s: f64,
+}
+
+impl QueueFacts {
+    /// Adds another cell's counts (max for `max_wait_s`).
+    pub fn add(&mut self, o: &QueueFacts) {
+        self.offered += o.offered;
+        self.retrials += o.retrials;
+        self.handled += o.handled;
+        self.abandoned += o.abandoned;
+        self.unserved += o.unserved;
+        self.answered_within += o.answered_within;
+        self.abandoned_within += o.abandoned_within;
+        self.wait_answered_s += o.wait_answered_s;
+        self.wait_all_s += o.wait_all_s;
+        self.max_wait_s = self.max_wait_s.max(o.max_wait_s);
+        self.queue_area_s += o.queue_area_s;
+    }
+
+    /// The SL numerator and denominator under `def` (see [`service_level`]).
+    pub fn sl_parts(&self, def: SlDefinition) -> (f64, f64) {
+        let den = match def {
+            SlDefinition::Offered => self.offered,
+            SlDefinition::OfferedMinusShortAbandons => self.offered - self.abandoned_within,
+            SlDefinition::Answered => self.handled,
+        };
+        (self.answered_within, den)
+    }
+}
+
+/// Per (interval, group) agent time of one replication, seconds.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct GroupFacts {
+    /// Paid time: agents on duty (including breaks and calls finished after shift end).
+    pub paid_s: f64,
+    /// Available time: on duty and not on break.
+    pub available_s: f64,
+    /// Busy time: talking or in wrap-up.
+    pub busy_s: f64,
+    /// Delay of breaks that started late because the agent was on a call.
+    pub late_break_s: f64,
+    /// Delay of shift exits because the agent was on a call.
+    pub late_exit_s: f64,
+}
+
+impl GroupFacts {
+    /// Adds another cell's time.
+    pub fn add(&mut self, o: &GroupFacts) {
+        self.paid_s += o.paid_s;
+        self.available_s += o.available_s;
+        self.busy_s += o.busy_s;
+        self.late_break_s += o.late_break_s;
+        self.late_exit_s += o.late_exit_s;
+    }
+}
+
+/// Everything one replication recorded, indexed by global interval.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReplicationFacts {
+    /// Queues.
+    pub n_queues: usize,
+    /// Groups.
+    pub n_groups: usize,
+    /// `[interval × n_queues + queue]`.
+    pub queues: Vec<QueueFacts>,
+    /// `[interval × n_groups + group]`.
+    pub groups: Vec<GroupFacts>,
+    /// Busy seconds a group spent on a queue's calls, by the interval the call was answered in:
+    /// `[(interval × n_groups + group) × n_queues + queue]`. Used to allocate cost to queues.
+    pub busy_by_queue: Vec<f64>,
+}
+
+impl ReplicationFacts {
+    /// Zeroed facts for `intervals` intervals.
+    pub fn new(intervals: usize, n_queues: usize, n_groups: usize) -> Self {
+        ReplicationFacts {
+            n_queues,
+            n_groups,
+            queues: vec![QueueFacts::default(); intervals * n_queues],
+            groups: vec![GroupFacts::default(); intervals * n_groups],
+            busy_by_queue: vec![0.0; intervals * n_groups * n_queues],
+        }
+    }
+
+    /// Resets every count to zero, keeping the allocation.
+    pub fn clear(&mut self) {
+        self.queues.fill(QueueFacts::default());
+        self.groups.fill(GroupFacts::default());
+        self.busy_by_queue.fill(0.0);
+    }
+
+    /// A queue cell.
+    pub fn queue(&self, interval: usize, q: usize) -> &QueueFacts {
+        &self.queues[interval * self.n_queues + q]
+    }
+
+    /// A group cell.
+    pub fn group(&self, interval: usize, g: usize) -> &GroupFacts {
+        &self.groups[interval * self.n_groups + g]
+    }
+}
+
+/// Service level: `answered_within_t / denominator`, where the denominator depends on the
+/// definition — offered (abandons count as failures), offered − abandoned within T (short
+/// abandons ignored), or answered (served calls only). `NaN` when the denominator is 0.
+pub fn service_level(f: &QueueFacts, def: SlDefinition) -> f64 {
+    let (num, den) = f.sl_parts(def);
+    ratio(num, den)
+}
+
+/// ASA: mean wait of answered calls, seconds. `NaN` when none was answered.
+pub fn asa_s(f: &QueueFacts) -> f64 {
+    ratio(f.wait_answered_s, f.handled)
+}
+
+/// Average wait of all offered calls (abandoned calls count until they hang up), seconds.
+pub fn avg_wait_s(f: &QueueFacts) -> f64 {
+    ratio(f.wait_all_s, f.offered)
+}
+
+/// Abandon rate: abandoned ÷ offered. `NaN` when nothing was offered.
+pub fn abandon_rate(f: &QueueFacts) -> f64 {
+    ratio(f.abandoned, f.offered)
+}
+
+/// Occupancy: busy ÷ available (staffed, not on break) time. `NaN` when nobody was available.
+pub fn occupancy(busy_s: f64, available_s: f64) -> f64 {
+    ratio(busy_s, available_s)
+}
+
+/// `num / den`, `NaN` when `den` is not positive (an undefined KPI is skipped, never zero).
+pub fn ratio(num: f64, den: f64) -> f64 {
+    if den > 0.0 { num / den } else { f64::NAN }
+}
+
+/// Names of the queue KPIs, in the order [`queue_kpis`] returns them.
+pub const QUEUE_KPIS: [&str; 15] = [
+    "offered",
+    "handled",
+    "abandoned",
+    "retrials",
+    "unserved",
+    "service_level",
+    "asa_seconds",
+    "avg_wait_seconds",
+    "max_wait_seconds",
+    "abandon_rate",
+    "avg_queue_length",
+    "occupancy",
+    "cost",
+    "cost_per_handled",
+    "p_meet_target",
+];
+
+/// Index of `service_level` in [`QUEUE_KPIS`].
+pub const SL: usize = 5;
+/// Index of `p_meet_target` in [`QUEUE_KPIS`].
+pub const MEETS: usize = 14;
+
+/// A queue's targets, as needed to judge whether a period met them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Targets {
+    /// Which calls the SL counts.
+    pub definition: SlDefinition,
+    /// SL target share.
+    pub sl_target: f64,
+    /// Maximum ASA, seconds.
+    pub max_asa_s: Option<f64>,
+    /// Maximum abandon rate.
+    pub max_abandon_rate: Option<f64>,
+}
+
+/// What one scope (a queue or all queues, over an interval, a day or the horizon) recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Scope {
+    /// Summed call facts.
+    pub calls: QueueFacts,
+    /// SL numerator and denominator, summed under each queue's own definition.
+    pub sl_num: f64,
+    /// See `sl_num`.
+    pub sl_den: f64,
+    /// Busy seconds of the groups serving the scope.
+    pub busy_s: f64,
+    /// Available seconds of the groups serving the scope.
+    pub available_s: f64,
+    /// Cost allocated to the scope, currency units.
+    pub cost: f64,
+    /// Length of the scope, seconds (for the time-average queue length).
+    pub length_s: f64,
+    /// Queues in the scope that had calls and missed a target / had calls at all.
+    pub missed: u32,
+    /// See `missed`.
+    pub judged: u32,
+}
+
+impl Scope {
+    /// Adds one queue-interval cell to the scope.
+    pub fn add_calls(&mut self, f: &QueueFacts, t: &Targets) {
+        self.calls.add(f);
+        let (num, den) = f.sl_parts(t.definition);
+        self.sl_num += num;
+        self.sl_den += den;
+    }
+
+    /// Judges one queue's summed facts over a period against its targets and records it.
+    pub fn judge(&mut self, f: &QueueFacts, t: &Targets) {
+        let m = meets_targets(f, t);
+        if !m.is_nan() {
+            self.judged += 1;
+            if m == 0.0 {
+                self.missed += 1;
+            }
+        }
+    }
+}
+
+/// 1 when a period met every target of the queue (SL ≥ target under its definition, ASA and
+/// abandon rate within their maxima), 0 when it missed one, `NaN` when it had no calls.
+pub fn meets_targets(f: &QueueFacts, t: &Targets) -> f64 {
+    let sl = service_level(f, t.definition);
+    if f.offered == 0.0 {
+        return f64::NAN;
+    }
+    let sl_ok = sl.is_nan() || sl >= t.sl_target - 1e-12;
+    let asa_ok = t
+        .max_asa_s
+        .is_none_or(|m| asa_s(f).is_nan() || asa_s(f) <= m);
+    let ab_ok = t
+        .max_abandon_rate
+        .is_none_or(|m| abandon_rate(f) <= m + 1e-12);
+    if sl_ok && asa_ok && ab_ok { 1.0 } else { 0.0 }
+}
+
+/// The KPIs of a scope, in [`QUEUE_KPIS`] order. Undefined ratios are `NaN`.
+/// `p_meet_target` is 1 when every judged queue met its targets (see [`meets_targets`]).
+pub fn queue_kpis(s: &Scope) -> [f64; 15] {
+    let f = &s.calls;
+    [
+        f.offered,
+        f.handled,
+        f.abandoned,
+        f.retrials,
+        f.unserved,
+        ratio(s.sl_num, s.sl_den),
+        asa_s(f),
+        avg_wait_s(f),
+        if f.offered > 0.0 {
+            f.max_wait_s
+        } else {
+            f64::NAN
+        },
+        abandon_rate(f),
+        ratio(f.queue_area_s, s.length_s),
+        occupancy(s.busy_s, s.available_s),
+        s.cost,
+        ratio(s.cost, f.handled),
+        if s.judged == 0 {
+            f64::NAN
+        } else if s.missed == 0 {
+            1.0
+        } else {
+            0.0
+        },
+    ]
+}
+
+/// Names of the group KPIs, in the order [`group_kpis`] returns them.
+pub const GROUP_KPIS: [&str; 8] = [
+    "occupancy",
+    "agents",
+    "paid_hours",
+    "available_hours",
+    "busy_hours",
+    "cost",
+    "late_break_minutes",
+    "late_exit_minutes",
+];
+
+/// Group KPIs over a period of `length_s` seconds: occupancy (busy ÷ available), mean agents
+/// on duty (paid ÷ length), hours, cost (paid hours × rate), and late breaks/exits in minutes.
+pub fn group_kpis(g: &GroupFacts, cost_per_s: f64, length_s: f64) -> [f64; 8] {
+    [
+        occupancy(g.busy_s, g.available_s),
+        ratio(g.paid_s, length_s),
+        g.paid_s / 3600.0,
+        g.available_s / 3600.0,
+        g.busy_s / 3600.0,
+        g.paid_s * cost_per_s,
+        g.late_break_s / 60.0,
+        g.late_exit_s / 60.0,
+    ]
+}

@@ -1,0 +1,352 @@
+//! The compiled, index-based form of a [`Scenario`] that the engine runs on: samplers instead of
+//! distribution specs, dense indices instead of ids, routing tables sorted once, and the static
+//! timeline of a day (interval boundaries, shift starts and ends, breaks). No strings are used
+//! by the engine; ids stay in the scenario for reporting.
+
+use crate::dist::Sampler;
+use crate::scenario::{AgentSelection, Scenario, SlDefinition, Staffing};
+
+/// A queue, compiled.
+#[derive(Debug, Clone)]
+pub struct QueueModel {
+    /// Expected calls per second in each global interval (volume ÷ interval length).
+    pub rate_per_s: Vec<f64>,
+    /// Coefficient of variation of the day-level busyness factor.
+    pub day_cv: f64,
+    /// Coefficient of variation of the interval-level busyness factor.
+    pub interval_cv: f64,
+    /// Handle-time sampler, seconds.
+    pub handle: Sampler,
+    /// Wrap-up sampler, seconds.
+    pub wrap: Option<Sampler>,
+    /// Patience sampler, seconds (`None` = infinite).
+    pub patience: Option<Sampler>,
+    /// Retrial probability and delay sampler (seconds).
+    pub retrial: Option<(f64, Sampler)>,
+    /// Service-level threshold T, seconds.
+    pub sl_threshold_s: f64,
+    /// Service-level target share.
+    pub sl_target: f64,
+    /// Which calls the service level counts.
+    pub sl_definition: SlDefinition,
+    /// Maximum ASA target, seconds.
+    pub max_asa_s: Option<f64>,
+    /// Maximum abandon-rate target.
+    pub max_abandon_rate: Option<f64>,
+    /// Wait after which overflow groups see the call, seconds (`INFINITY` = no overflow).
+    pub overflow_after_s: f64,
+    /// Groups that may take calls of this queue (skill or overflow), for occupancy and cost.
+    pub serving_groups: Vec<u16>,
+    /// Groups with an idle agent eligible for a new call, in selection order.
+    pub selection_groups: Vec<u16>,
+    /// Overflow groups (without the skill).
+    pub overflow_groups: Vec<u16>,
+}
+
+/// One entry of a group's scan list: the queues a free agent looks at, best first.
+#[derive(Debug, Clone, Copy)]
+pub struct ScanEntry {
+    /// Queue index.
+    pub queue: u16,
+    /// Tier: entries with equal tier compete by longest wait; lower tiers come first.
+    pub tier: u64,
+    /// True when this is an overflow queue: only calls waiting ≥ overflow delay are visible.
+    pub overflow: bool,
+}
+
+/// How a group's agents come on duty.
+#[derive(Debug, Clone)]
+pub enum StaffingModel {
+    /// `n` agents for the whole day.
+    Count,
+    /// Agent k works shift `agent_shift[k]`.
+    Shifts,
+    /// Level per global interval.
+    Curve(Vec<u32>),
+}
+
+/// An agent group, compiled.
+#[derive(Debug, Clone)]
+pub struct GroupModel {
+    /// 1 ÷ speed factor: service time multiplier.
+    pub time_factor: f64,
+    /// Cost per paid second, currency units.
+    pub cost_per_s: f64,
+    /// Probability each agent is absent for a day.
+    pub absenteeism: f64,
+    /// Number of agents in the pool (the most ever on duty).
+    pub pool: u32,
+    /// First index of this group's agents in the global agent array.
+    pub first_agent: u32,
+    /// Queues a free agent scans, best tier first.
+    pub scan: Vec<ScanEntry>,
+    /// Staffing mode.
+    pub staffing: StaffingModel,
+}
+
+/// A per-agent shift, day-relative seconds since the horizon start.
+#[derive(Debug, Clone)]
+pub struct AgentShift {
+    /// Shift start, seconds since day start.
+    pub start_s: f64,
+    /// Shift end, seconds since day start.
+    pub end_s: f64,
+    /// Breaks (start, length) in seconds since day start.
+    pub breaks: Vec<(f64, f64)>,
+}
+
+/// Kinds of static events, in the order they are processed at equal times.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum StaticKind {
+    /// An interval starts (index within the day); curve levels change here.
+    Interval = 0,
+    /// The day closes: arrivals stop, statistics stop.
+    Close = 1,
+    /// An agent's shift ends.
+    ShiftEnd = 2,
+    /// An agent's shift starts.
+    ShiftStart = 3,
+    /// An agent's break is due (payload: break index).
+    BreakStart = 4,
+}
+
+/// An event known before the day starts.
+#[derive(Debug, Clone, Copy)]
+pub struct StaticEvent {
+    /// Time, seconds since day start.
+    pub t: f64,
+    /// What happens.
+    pub kind: StaticKind,
+    /// Interval index within the day, or agent index.
+    pub a: u32,
+    /// Break index for `BreakStart`.
+    pub b: u32,
+}
+
+/// The compiled scenario.
+#[derive(Debug, Clone)]
+pub struct Model {
+    /// Queues.
+    pub queues: Vec<QueueModel>,
+    /// Groups.
+    pub groups: Vec<GroupModel>,
+    /// Group of each agent.
+    pub agent_group: Vec<u16>,
+    /// Shift of each agent (only for shift groups; empty otherwise).
+    pub agent_shift: Vec<Option<AgentShift>>,
+    /// Interval length, seconds.
+    pub interval_s: f64,
+    /// Intervals per day.
+    pub intervals_per_day: usize,
+    /// Days.
+    pub days: usize,
+    /// Length of a day's opening hours, seconds.
+    pub day_s: f64,
+    /// Intervals at the start of each day left out of statistics.
+    pub warmup_intervals: usize,
+    /// One day's static timeline, sorted by (t, kind, a).
+    pub timeline: Vec<StaticEvent>,
+    /// Agent selection is least-skilled-first (else longest idle).
+    pub least_skilled: bool,
+    /// Replications.
+    pub replications: u32,
+    /// Base seed.
+    pub seed: u64,
+}
+
+impl Model {
+    /// Compiles a validated scenario.
+    pub fn compile(s: &Scenario) -> Model {
+        let h = &s.horizon;
+        let n_day = h.intervals_per_day();
+        let mut queues: Vec<QueueModel> = s
+            .queues
+            .iter()
+            .map(|q| QueueModel {
+                rate_per_s: q.volumes.iter().map(|v| v / h.interval_s).collect(),
+                day_cv: q.busyness.day_cv,
+                interval_cv: q.busyness.interval_cv,
+                handle: q.handle_time.sampler(),
+                wrap: q.wrap_up.as_ref().map(|d| d.sampler()),
+                patience: q.patience.as_ref().map(|d| d.sampler()),
+                retrial: q
+                    .retrial
+                    .as_ref()
+                    .map(|r| (r.probability, r.delay.sampler())),
+                sl_threshold_s: q.service_level.threshold_s,
+                sl_target: q.service_level.target,
+                sl_definition: q.service_level.definition,
+                max_asa_s: q.max_asa_s,
+                max_abandon_rate: q.max_abandon_rate,
+                overflow_after_s: q.overflow.as_ref().map_or(f64::INFINITY, |o| o.after_s),
+                serving_groups: Vec::new(),
+                selection_groups: Vec::new(),
+                overflow_groups: Vec::new(),
+            })
+            .collect();
+
+        // Routing tables.
+        for (gi, g) in s.groups.iter().enumerate() {
+            for sk in &g.skills {
+                queues[sk.queue].serving_groups.push(gi as u16);
+                queues[sk.queue].selection_groups.push(gi as u16);
+            }
+        }
+        for (qi, q) in s.queues.iter().enumerate() {
+            if let Some(o) = &q.overflow {
+                for &g in &o.groups {
+                    if !s.groups[g].skills.iter().any(|k| k.queue == qi) {
+                        queues[qi].overflow_groups.push(g as u16);
+                        queues[qi].serving_groups.push(g as u16);
+                    }
+                }
+            }
+        }
+        if s.routing.agent_selection == AgentSelection::LeastSkilled {
+            for q in &mut queues {
+                // stable sort: ties keep file order
+                q.selection_groups
+                    .sort_by_key(|&g| s.groups[g as usize].skills.len());
+            }
+        }
+
+        let mut groups = Vec::with_capacity(s.groups.len());
+        let mut agent_group = Vec::new();
+        let mut agent_shift = Vec::new();
+        for (gi, g) in s.groups.iter().enumerate() {
+            // Tier: preference ascending, then priority descending. Overflow queues come last.
+            let tier = |pref: u32, prio: i32| {
+                (u64::from(pref) << 32) | u64::from((i32::MAX - prio) as u32)
+            };
+            let mut scan: Vec<ScanEntry> = g
+                .skills
+                .iter()
+                .map(|k| ScanEntry {
+                    queue: k.queue as u16,
+                    tier: tier(k.preference, s.queues[k.queue].priority),
+                    overflow: false,
+                })
+                .collect();
+            for (qi, q) in queues.iter().enumerate() {
+                if q.overflow_groups.contains(&(gi as u16)) {
+                    scan.push(ScanEntry {
+                        queue: qi as u16,
+                        tier: tier(u32::MAX, s.queues[qi].priority),
+                        overflow: true,
+                    });
+                }
+            }
+            scan.sort_by_key(|e| e.tier);
+            let first_agent = agent_group.len() as u32;
+            let pool = g.max_agents();
+            let staffing = match &g.staffing {
+                Staffing::Count(_) => StaffingModel::Count,
+                Staffing::Curve(levels) => StaffingModel::Curve(levels.clone()),
+                Staffing::Shifts(shifts) => {
+                    for sh in shifts {
+                        for _ in 0..sh.count {
+                            agent_shift.resize(agent_group.len() + 1, None);
+                            let idx = agent_group.len();
+                            agent_group.push(gi as u16);
+                            agent_shift[idx] = Some(AgentShift {
+                                start_s: sh.start_s - h.start_s,
+                                end_s: sh.end_s - h.start_s,
+                                breaks: sh
+                                    .breaks
+                                    .iter()
+                                    .map(|b| (b.start_s - h.start_s, b.length_s))
+                                    .collect(),
+                            });
+                        }
+                    }
+                    StaffingModel::Shifts
+                }
+            };
+            if !matches!(staffing, StaffingModel::Shifts) {
+                agent_group.extend(std::iter::repeat_n(gi as u16, pool as usize));
+            }
+            agent_shift.resize(agent_group.len(), None);
+            groups.push(GroupModel {
+                time_factor: 1.0 / g.speed,
+                cost_per_s: g.cost_per_hour / 3600.0,
+                absenteeism: g.absenteeism,
+                pool,
+                first_agent,
+                scan,
+                staffing,
+            });
+        }
+
+        let day_s = h.day_length_s();
+        let mut timeline: Vec<StaticEvent> = (0..n_day)
+            .map(|i| StaticEvent {
+                t: i as f64 * h.interval_s,
+                kind: StaticKind::Interval,
+                a: i as u32,
+                b: 0,
+            })
+            .collect();
+        timeline.push(StaticEvent {
+            t: day_s,
+            kind: StaticKind::Close,
+            a: 0,
+            b: 0,
+        });
+        for (ai, sh) in agent_shift.iter().enumerate() {
+            if let Some(sh) = sh {
+                let a = ai as u32;
+                timeline.push(StaticEvent {
+                    t: sh.start_s,
+                    kind: StaticKind::ShiftStart,
+                    a,
+                    b: 0,
+                });
+                timeline.push(StaticEvent {
+                    t: sh.end_s,
+                    kind: StaticKind::ShiftEnd,
+                    a,
+                    b: 0,
+                });
+                for (bi, (bs, _)) in sh.breaks.iter().enumerate() {
+                    timeline.push(StaticEvent {
+                        t: *bs,
+                        kind: StaticKind::BreakStart,
+                        a,
+                        b: bi as u32,
+                    });
+                }
+            }
+        }
+        timeline.sort_by(|x, y| {
+            x.t.total_cmp(&y.t)
+                .then(x.kind.cmp(&y.kind))
+                .then(x.a.cmp(&y.a))
+                .then(x.b.cmp(&y.b))
+        });
+        Model {
+            queues,
+            groups,
+            agent_group,
+            agent_shift,
+            interval_s: h.interval_s,
+            intervals_per_day: n_day,
+            days: h.days as usize,
+            day_s,
+            warmup_intervals: (s.simulation.warmup_s / h.interval_s).round() as usize,
+            timeline,
+            least_skilled: s.routing.agent_selection == AgentSelection::LeastSkilled,
+            replications: s.simulation.replications,
+            seed: s.simulation.seed,
+        }
+    }
+
+    /// Total number of agents in all pools.
+    pub fn agents(&self) -> usize {
+        self.agent_group.len()
+    }
+
+    /// Global intervals over all days.
+    pub fn total_intervals(&self) -> usize {
+        self.intervals_per_day * self.days
+    }
+}

@@ -1,0 +1,73 @@
+//! CSV output in long format: `level,id,start,kpi,mean,ci_low,ci_high`, one row per scope,
+//! interval and KPI. `level` is `total`, `queue`, `group`, `interval` or `group_interval`;
+//! `start` is empty for whole-horizon rows. Undefined values are empty cells.
+
+use super::Report;
+use crate::experiment::RunResult;
+use crate::facts::{GROUP_KPIS, QUEUE_KPIS};
+use crate::stats::Estimate;
+use std::io::{self, Write};
+
+/// The CSV report.
+pub struct CsvReport;
+
+fn cell(x: f64) -> String {
+    if x.is_finite() {
+        format!("{x}")
+    } else {
+        String::new()
+    }
+}
+
+impl Report for CsvReport {
+    fn write(&self, r: &RunResult, _intervals: bool, out: &mut dyn Write) -> io::Result<()> {
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record(["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"])?;
+        let mut rows = |level: &str,
+                        id: &str,
+                        start: &str,
+                        names: &[&str],
+                        kpis: &[Estimate]|
+         -> io::Result<()> {
+            for (name, e) in names.iter().zip(kpis) {
+                w.write_record([
+                    level,
+                    id,
+                    start,
+                    name,
+                    &cell(e.mean),
+                    &cell(e.ci_low),
+                    &cell(e.ci_high),
+                ])?;
+            }
+            Ok(())
+        };
+        rows("total", "", "", &QUEUE_KPIS, &r.total)?;
+        for q in &r.queues {
+            rows("queue", &q.id, "", &QUEUE_KPIS, &q.kpis)?;
+        }
+        for g in &r.groups {
+            rows("group", &g.id, "", &GROUP_KPIS, &g.kpis)?;
+        }
+        for row in &r.intervals {
+            rows(
+                "interval",
+                &r.queues[row.index].id,
+                &row.start,
+                &QUEUE_KPIS,
+                &row.kpis,
+            )?;
+        }
+        for row in &r.group_intervals {
+            rows(
+                "group_interval",
+                &r.groups[row.index].id,
+                &row.start,
+                &GROUP_KPIS,
+                &row.kpis,
+            )?;
+        }
+        drop(rows);
+        w.flush()
+    }
+}

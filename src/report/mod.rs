@@ -1,0 +1,39 @@
+//! Output formats for simulation results: one file per format behind one trait. Reports write
+//! to a `Write` they are given; they never print, never touch clap or the file system.
+
+mod csv;
+mod json;
+mod table;
+
+pub use self::csv::CsvReport;
+pub use self::json::{JsonReport, run_json};
+pub use self::table::TableReport;
+
+use crate::experiment::RunResult;
+use std::io::{self, Write};
+
+/// An output format for a [`RunResult`].
+pub trait Report {
+    /// Writes `r`; `intervals` asks for per-interval detail where the format makes it optional.
+    fn write(&self, r: &RunResult, intervals: bool, out: &mut dyn Write) -> io::Result<()>;
+}
+
+/// The formats `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// Human-readable tables.
+    Table,
+    /// One JSON document.
+    Json,
+    /// Long-format CSV: one row per (scope, interval, KPI).
+    Csv,
+}
+
+/// The report for `format`.
+pub fn report(format: Format) -> Box<dyn Report> {
+    match format {
+        Format::Table => Box::new(TableReport),
+        Format::Json => Box::new(JsonReport),
+        Format::Csv => Box::new(CsvReport),
+    }
+}

@@ -1,0 +1,234 @@
+//! Human-readable tables: the day summary per queue with 95 % CIs and the risk lines, agent
+//! groups, and (on request) the per-interval table. Numbers show `mean ±half-width`.
+
+use super::Report;
+use crate::experiment::RunResult;
+use crate::stats::Estimate;
+use std::io::{self, Write};
+
+/// The table report.
+pub struct TableReport;
+
+/// Column indices into the KPI vectors (see `facts::QUEUE_KPIS` / `GROUP_KPIS`).
+mod k {
+    pub const OFFERED: usize = 0;
+    pub const HANDLED: usize = 1;
+    pub const ABANDONED: usize = 2;
+    pub const SL: usize = 5;
+    pub const ASA: usize = 6;
+    pub const ABANDON_RATE: usize = 9;
+    pub const QUEUE_LEN: usize = 10;
+    pub const OCCUPANCY: usize = 11;
+    pub const COST: usize = 12;
+    pub const MEETS: usize = 14;
+    pub const G_OCC: usize = 0;
+    pub const G_AGENTS: usize = 1;
+    pub const G_PAID: usize = 2;
+    pub const G_COST: usize = 5;
+    pub const G_LATE_BREAK: usize = 6;
+    pub const G_LATE_EXIT: usize = 7;
+}
+
+/// `mean ±half` with `decimals`, scaled by `scale` (100 for percentages); "–" when undefined.
+pub fn pm(e: &Estimate, scale: f64, decimals: usize) -> String {
+    if e.mean.is_nan() {
+        return "–".into();
+    }
+    let half = e.half_width();
+    if half.is_nan() {
+        format!("{:.*}", decimals, e.mean * scale)
+    } else {
+        format!(
+            "{:.*} ±{:.*}",
+            decimals,
+            e.mean * scale,
+            decimals,
+            half * scale
+        )
+    }
+}
+
+fn pct(x: f64) -> String {
+    if x.is_nan() {
+        "–".into()
+    } else {
+        format!("{:.1}%", x * 100.0)
+    }
+}
+
+/// Renders rows as an aligned text table (first column left-aligned, others right-aligned).
+pub fn render(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    for r in rows {
+        for (w, c) in widths.iter_mut().zip(r) {
+            *w = (*w).max(c.chars().count());
+        }
+    }
+    let line = |cells: Vec<&str>| -> String {
+        cells
+            .iter()
+            .zip(&widths)
+            .enumerate()
+            .map(|(i, (c, w))| {
+                let pad = w - c.chars().count();
+                if i == 0 {
+                    format!("{c}{}", " ".repeat(pad))
+                } else {
+                    format!("{}{c}", " ".repeat(pad))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("  ")
+    };
+    writeln!(out, "{}", line(header.to_vec()))?;
+    writeln!(
+        out,
+        "{}",
+        widths
+            .iter()
+            .map(|w| "-".repeat(*w))
+            .collect::<Vec<_>>()
+            .join("  ")
+    )?;
+    for r in rows {
+        writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
+    }
+    Ok(())
+}
+
+fn queue_row(name: &str, v: &[Estimate]) -> Vec<String> {
+    vec![
+        name.to_string(),
+        pm(&v[k::OFFERED], 1.0, 1),
+        pm(&v[k::HANDLED], 1.0, 1),
+        pm(&v[k::ABANDONED], 1.0, 1),
+        pm(&v[k::SL], 100.0, 1),
+        pm(&v[k::ASA], 1.0, 1),
+        pm(&v[k::ABANDON_RATE], 100.0, 1),
+        pm(&v[k::QUEUE_LEN], 1.0, 2),
+        pm(&v[k::OCCUPANCY], 100.0, 1),
+        pm(&v[k::COST], 1.0, 0),
+        pct(v[k::MEETS].mean),
+    ]
+}
+
+impl Report for TableReport {
+    fn write(&self, r: &RunResult, intervals: bool, out: &mut dyn Write) -> io::Result<()> {
+        let days = if r.days > 1 {
+            format!(", {} days each", r.days)
+        } else {
+            String::new()
+        };
+        writeln!(
+            out,
+            "{} — {} replications{days}, seed {}; mean ±half-width of the 95% confidence interval",
+            r.scenario, r.replications, r.seed
+        )?;
+        writeln!(out)?;
+        let header = [
+            "queue",
+            "offered",
+            "handled",
+            "abandoned",
+            "SL %",
+            "ASA s",
+            "abandon %",
+            "avg queue",
+            "occupancy %",
+            "cost",
+            "P(meet)",
+        ];
+        let mut rows: Vec<Vec<String>> =
+            r.queues.iter().map(|q| queue_row(&q.id, &q.kpis)).collect();
+        if r.queues.len() > 1 {
+            rows.push(queue_row("all queues", &r.total));
+        }
+        render(out, &header, &rows)?;
+        writeln!(out)?;
+        for q in &r.queues {
+            let p = &q.risk.p_meet_target;
+            writeln!(
+                out,
+                "Risk {}: target {:.0}% answered within {}s (SL over {}) met on {} of days (CI {}–{}); day SL p5 {}, median {}, p95 {}",
+                q.id,
+                q.sl_target * 100.0,
+                q.sl_threshold_s,
+                q.sl_definition.name(),
+                pct(p.mean),
+                pct(p.ci_low.max(0.0)),
+                pct(p.ci_high.min(1.0)),
+                pct(q.risk.sl_p5),
+                pct(q.risk.sl_p50),
+                pct(q.risk.sl_p95),
+            )?;
+        }
+        if r.queues.len() > 1 {
+            writeln!(
+                out,
+                "Risk all queues: every queue met its targets on {} of days",
+                pct(r.total_risk.p_meet_target.mean)
+            )?;
+        }
+        writeln!(out)?;
+        let gheader = [
+            "group",
+            "agents",
+            "occupancy %",
+            "paid h",
+            "cost",
+            "late breaks min",
+            "late exits min",
+        ];
+        let grows: Vec<Vec<String>> = r
+            .groups
+            .iter()
+            .map(|g| {
+                let v = &g.kpis;
+                vec![
+                    g.id.clone(),
+                    pm(&v[k::G_AGENTS], 1.0, 1),
+                    pm(&v[k::G_OCC], 100.0, 1),
+                    pm(&v[k::G_PAID], 1.0, 1),
+                    pm(&v[k::G_COST], 1.0, 0),
+                    pm(&v[k::G_LATE_BREAK], 1.0, 1),
+                    pm(&v[k::G_LATE_EXIT], 1.0, 1),
+                ]
+            })
+            .collect();
+        render(out, &gheader, &grows)?;
+        if intervals {
+            writeln!(out)?;
+            let iheader = [
+                "start",
+                "queue",
+                "offered",
+                "SL %",
+                "ASA s",
+                "abandon %",
+                "avg queue",
+                "occupancy %",
+                "P(meet)",
+            ];
+            let irows: Vec<Vec<String>> = r
+                .intervals
+                .iter()
+                .map(|row| {
+                    let v = &row.kpis;
+                    vec![
+                        row.start.clone(),
+                        r.queues[row.index].id.clone(),
+                        pm(&v[k::OFFERED], 1.0, 1),
+                        pm(&v[k::SL], 100.0, 1),
+                        pm(&v[k::ASA], 1.0, 1),
+                        pm(&v[k::ABANDON_RATE], 100.0, 1),
+                        pm(&v[k::QUEUE_LEN], 1.0, 2),
+                        pm(&v[k::OCCUPANCY], 100.0, 1),
+                        pct(v[k::MEETS].mean),
+                    ]
+                })
+                .collect();
+            render(out, &iheader, &irows)?;
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,408 @@
+//! Scenarios: the YAML format (`raw`), its validation (`validate`) and the validated
+//! [`Scenario`] every other part of ccsim works from.
+//!
+//! A `Scenario` cannot be invalid: every id is resolved to an index, every distribution checked,
+//! every per-interval list expanded to the full horizon. It holds times as seconds since
+//! midnight of each day, volumes as expected calls per interval. It knows nothing of the engine.
+
+pub mod raw;
+mod validate;
+
+use crate::dist::Dist;
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use validate::{from_raw, parse_str};
+
+/// A validated scenario.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Scenario {
+    /// Display name.
+    pub name: String,
+    /// The simulated days and their intervals.
+    pub horizon: Horizon,
+    /// Routing rules.
+    pub routing: Routing,
+    /// Queues, in file order; indices are used everywhere else.
+    pub queues: Vec<Queue>,
+    /// Agent groups, in file order.
+    pub groups: Vec<Group>,
+    /// Monte Carlo settings.
+    pub simulation: Simulation,
+}
+
+/// The simulated days: each day runs from `start_s` to `end_s` (seconds since midnight).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Horizon {
+    /// Opening time, seconds since midnight.
+    pub start_s: f64,
+    /// Closing time, seconds since midnight (> `start_s`, ≤ 86,400).
+    pub end_s: f64,
+    /// Interval length, seconds; divides `end_s − start_s`.
+    pub interval_s: f64,
+    /// Number of consecutive days (≥ 1). Each day starts empty.
+    pub days: u32,
+}
+
+impl Horizon {
+    /// Intervals in one day.
+    pub fn intervals_per_day(&self) -> usize {
+        ((self.end_s - self.start_s) / self.interval_s).round() as usize
+    }
+    /// Intervals over all days.
+    pub fn total_intervals(&self) -> usize {
+        self.intervals_per_day() * self.days as usize
+    }
+    /// Length of one day's opening hours, seconds.
+    pub fn day_length_s(&self) -> f64 {
+        self.end_s - self.start_s
+    }
+    /// Start of global interval `i` as (day index, seconds since midnight).
+    pub fn interval_start(&self, i: usize) -> (u32, f64) {
+        let n = self.intervals_per_day();
+        (
+            (i / n) as u32,
+            self.start_s + (i % n) as f64 * self.interval_s,
+        )
+    }
+    /// Label of interval `i`: `"08:15"`, or `"d2 08:15"` when the horizon has several days.
+    pub fn interval_label(&self, i: usize) -> String {
+        let (day, s) = self.interval_start(i);
+        if self.days > 1 {
+            format!("d{} {}", day + 1, crate::time::format_clock(s))
+        } else {
+            crate::time::format_clock(s)
+        }
+    }
+}
+
+/// How a free agent is chosen for a new call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentSelection {
+    /// The agent idle longest, across all eligible groups.
+    LongestIdle,
+    /// The group with the fewest skills first (specialists first), then longest idle.
+    LeastSkilled,
+}
+
+/// Routing rules.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Routing {
+    /// Agent selection for a new call.
+    pub agent_selection: AgentSelection,
+}
+
+/// Which calls the service level counts; see DOMAIN.md and `stats::kpi`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SlDefinition {
+    /// answered_within_t / offered: abandoned calls count as failures (default; Erlang A's SL).
+    Offered,
+    /// answered_within_t / (offered − abandoned_within_t): short abandons ignored.
+    OfferedMinusShortAbandons,
+    /// answered_within_t / answered: served calls only.
+    Answered,
+}
+
+impl SlDefinition {
+    /// The name used in scenario files and reports.
+    pub fn name(self) -> &'static str {
+        match self {
+            SlDefinition::Offered => "offered",
+            SlDefinition::OfferedMinusShortAbandons => "offered_minus_short_abandons",
+            SlDefinition::Answered => "answered",
+        }
+    }
+}
+
+/// A queue's service-level target.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct ServiceLevel {
+    /// Threshold T, seconds: a call is on time if answered within T.
+    pub threshold_s: f64,
+    /// Target share of on-time calls, in [0, 1].
+    pub target: f64,
+    /// Which calls are counted.
+    pub definition: SlDefinition,
+}
+
+/// Day- and interval-level Gamma multipliers of the arrival rate (mean 1).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Busyness {
+    /// Coefficient of variation of the day factor (0 = none).
+    pub day_cv: f64,
+    /// Coefficient of variation of the per-interval factor (0 = none).
+    pub interval_cv: f64,
+}
+
+/// Retrials of abandoned calls.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Retrial {
+    /// Probability in [0, 1] that an abandoning caller calls again.
+    pub probability: f64,
+    /// Delay from abandoning to the new call, seconds.
+    pub delay: Dist,
+}
+
+/// Overflow: calls waiting at least `after_s` become visible to `groups`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Overflow {
+    /// Wait after which the overflow groups see the call, seconds.
+    pub after_s: f64,
+    /// Indices into [`Scenario::groups`].
+    pub groups: Vec<usize>,
+}
+
+/// A validated queue.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Queue {
+    /// Identifier.
+    pub id: String,
+    /// Expected calls per interval over the whole horizon (`days × intervals_per_day`).
+    pub volumes: Vec<f64>,
+    /// Overdispersion of the volumes.
+    pub busyness: Busyness,
+    /// Handle time (talk + hold), seconds.
+    pub handle_time: Dist,
+    /// After-call work, seconds; `None` = none.
+    pub wrap_up: Option<Dist>,
+    /// Patience, seconds; `None` = infinite.
+    pub patience: Option<Dist>,
+    /// Retrials of abandoned calls.
+    pub retrial: Option<Retrial>,
+    /// Service-level target.
+    pub service_level: ServiceLevel,
+    /// Maximum ASA, seconds.
+    pub max_asa_s: Option<f64>,
+    /// Maximum abandon rate, in [0, 1].
+    pub max_abandon_rate: Option<f64>,
+    /// Priority among equally preferred queues (higher first).
+    pub priority: i32,
+    /// Overflow to more groups.
+    pub overflow: Option<Overflow>,
+}
+
+/// A skill of a group.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Skill {
+    /// Index into [`Scenario::queues`].
+    pub queue: usize,
+    /// Preference level, 1 = served first.
+    pub preference: u32,
+}
+
+/// A break within a shift.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Break {
+    /// Planned start, seconds since midnight.
+    pub start_s: f64,
+    /// Length, seconds.
+    pub length_s: f64,
+}
+
+/// A shift worked by `count` agents every day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Shift {
+    /// Start, seconds since midnight.
+    pub start_s: f64,
+    /// End, seconds since midnight (> start).
+    pub end_s: f64,
+    /// Agents on this shift.
+    pub count: u32,
+    /// Breaks, sorted by start, within the shift and not overlapping.
+    pub breaks: Vec<Break>,
+}
+
+/// How many agents of a group work when.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Staffing {
+    /// The same agents for the whole horizon.
+    Count(u32),
+    /// Shifts with breaks.
+    Shifts(Vec<Shift>),
+    /// Agents on duty per interval over the whole horizon.
+    Curve(Vec<u32>),
+}
+
+/// A validated agent group.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Group {
+    /// Identifier.
+    pub id: String,
+    /// Queues served, with preference levels.
+    pub skills: Vec<Skill>,
+    /// Speed factor (> 0): handle and wrap-up times are divided by it.
+    pub speed: f64,
+    /// Cost per paid agent hour, currency units.
+    pub cost_per_hour: f64,
+    /// Probability in [0, 1) that each agent is absent for a day.
+    pub absenteeism: f64,
+    /// When agents work.
+    pub staffing: Staffing,
+}
+
+impl Group {
+    /// The largest number of agents the group can have on duty at once.
+    pub fn max_agents(&self) -> u32 {
+        match &self.staffing {
+            Staffing::Count(n) => *n,
+            Staffing::Shifts(shifts) => shifts.iter().map(|s| s.count).sum(),
+            Staffing::Curve(levels) => levels.iter().copied().max().unwrap_or(0),
+        }
+    }
+}
+
+/// Monte Carlo settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Simulation {
+    /// Replications (≥ 1).
+    pub replications: u32,
+    /// Base seed.
+    pub seed: u64,
+    /// Warm-up, seconds from the start of each day; a multiple of the interval. Intervals inside it
+    /// are left out of every statistic.
+    pub warmup_s: f64,
+}
+
+impl Scenario {
+    /// Reads, parses and validates a scenario file.
+    pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
+            file: path.to_path_buf(),
+            message: e.to_string(),
+        })?;
+        parse_str(&text, path)
+    }
+
+    /// Index of the queue with this id.
+    pub fn queue_index(&self, id: &str) -> Option<usize> {
+        self.queues.iter().position(|q| q.id == id)
+    }
+
+    /// Index of the group with this id.
+    pub fn group_index(&self, id: &str) -> Option<usize> {
+        self.groups.iter().position(|g| g.id == id)
+    }
+
+    /// The one-paragraph summary `ccsim validate` prints.
+    pub fn summary(&self) -> String {
+        let h = &self.horizon;
+        let hours = h.day_length_s() / 3600.0;
+        let mut s = format!(
+            "Scenario \"{}\": {} day(s) of {} to {} ({} intervals of {} per day). ",
+            self.name,
+            h.days,
+            crate::time::format_clock(h.start_s),
+            crate::time::format_clock(h.end_s),
+            h.intervals_per_day(),
+            crate::time::format_duration(h.interval_s),
+        );
+        let queues: Vec<String> = self
+            .queues
+            .iter()
+            .map(|q| {
+                let calls: f64 = q.volumes.iter().sum();
+                let load = calls * q.handle_time.mean() / (hours * 3600.0 * f64::from(h.days));
+                format!(
+                    "{} ({:.0} calls, AHT {:.0} s, mean offered load {:.1} Erlangs, SL {:.0}/{:.0})",
+                    q.id,
+                    calls,
+                    q.handle_time.mean(),
+                    load,
+                    q.service_level.target * 100.0,
+                    q.service_level.threshold_s
+                )
+            })
+            .collect();
+        s.push_str(&format!(
+            "{} queue(s): {}. ",
+            self.queues.len(),
+            queues.join("; ")
+        ));
+        let groups: Vec<String> = self
+            .groups
+            .iter()
+            .map(|g| {
+                let how = match &g.staffing {
+                    Staffing::Count(n) => format!("{n} agents"),
+                    Staffing::Shifts(v) => {
+                        format!("{} agents on {} shift(s)", g.max_agents(), v.len())
+                    }
+                    Staffing::Curve(_) => format!("staffing curve up to {}", g.max_agents()),
+                };
+                let skills: Vec<&str> = g
+                    .skills
+                    .iter()
+                    .map(|k| self.queues[k.queue].id.as_str())
+                    .collect();
+                format!("{} ({how}; skills {})", g.id, skills.join(", "))
+            })
+            .collect();
+        s.push_str(&format!(
+            "{} group(s): {}. ",
+            self.groups.len(),
+            groups.join("; ")
+        ));
+        s.push_str(&format!(
+            "{} replications, seed {}.",
+            self.simulation.replications, self.simulation.seed
+        ));
+        s
+    }
+}
+
+/// One problem found in a scenario: where (YAML path) and what.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    /// YAML path, e.g. `queues[1].handle_time.mean`.
+    pub path: String,
+    /// What is wrong and what was expected.
+    pub message: String,
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The file could not be read.
+    #[error("{}: cannot read: {message}", file.display())]
+    Io {
+        /// The scenario file.
+        file: PathBuf,
+        /// The operating system's message.
+        message: String,
+    },
+    /// The YAML is malformed or does not fit the format.
+    #[error("{}:{}: {path}: {message}", file.display(), location.map(|(l, c)| format!("{l}:{c}")).unwrap_or_default())]
+    Parse {
+        /// The scenario file.
+        file: PathBuf,
+        /// YAML path of the offending element.
+        path: String,
+        /// Line and column (1-based), when known.
+        location: Option<(usize, usize)>,
+        /// What was expected.
+        message: String,
+    },
+    /// The scenario parsed but is inconsistent; every problem found is listed.
+    #[error("{}: {} problem(s):{}", file.display(), problems.len(), ProblemList(problems))]
+    Invalid {
+        /// The scenario file.
+        file: PathBuf,
+        /// All problems found.
+        problems: Vec<Problem>,
+    },
+}
+
+struct ProblemList<'a>(&'a [Problem]);
+
+impl fmt::Display for ProblemList<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for p in self.0 {
+            write!(f, "\n  - {}: {}", p.path, p.message)?;
+        }
+        Ok(())
+    }
+}

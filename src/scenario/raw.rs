@@ -1,0 +1,345 @@
+//! The scenario file exactly as written: serde types with `deny_unknown_fields`, plus their
+//! JSON Schema (`ccsim schema`). Nothing here is validated; [`super::validate`] turns these into
+//! a [`super::Scenario`]. Durations and clock times stay text until validation so that every
+//! bad value is reported with its path in one pass.
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer};
+use std::borrow::Cow;
+use std::fmt;
+
+/// A duration as written: plain seconds (`20`, `2.5`) or text (`"20s"`, `"15m"`, `"1h30m"`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum RawDuration {
+    /// A bare number of seconds.
+    Seconds(f64),
+    /// Text to parse with [`crate::time::parse_duration`].
+    Text(String),
+}
+
+impl<'de> Deserialize<'de> for RawDuration {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = RawDuration;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a duration: seconds as a number, or text like \"20s\", \"15m\", \"1h30m\"",
+                )
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDuration, E> {
+                Ok(RawDuration::Seconds(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<RawDuration, E> {
+                Ok(RawDuration::Seconds(v as f64))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<RawDuration, E> {
+                Ok(RawDuration::Seconds(v as f64))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawDuration, E> {
+                Ok(RawDuration::Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl JsonSchema for RawDuration {
+    fn schema_name() -> Cow<'static, str> {
+        "Duration".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        json_schema!({
+            "description": "Seconds as a number, or text like \"20s\", \"15m\", \"1h30m\".",
+            "anyOf": [
+                { "type": "number", "minimum": 0 },
+                { "type": "string", "pattern": "^\\s*([0-9.]+h)?([0-9.]+m)?([0-9.]+s)?\\s*$|^\\s*[0-9.]+\\s*$" }
+            ]
+        })
+    }
+}
+
+/// One number or a list of numbers (e.g. one daily total for every day, or one per day).
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum OneOrMany {
+    /// The same value for every day.
+    One(f64),
+    /// One value per day.
+    Many(Vec<f64>),
+}
+
+/// The top level of a scenario file.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawScenario {
+    /// A short name shown in reports.
+    pub name: String,
+    /// Free text describing the scenario.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The simulated time window.
+    pub horizon: RawHorizon,
+    /// How calls and agents are matched.
+    #[serde(default)]
+    pub routing: Option<RawRouting>,
+    /// Call types (queues).
+    pub queues: Vec<RawQueue>,
+    /// Agent groups.
+    pub agents: Vec<RawGroup>,
+    /// Monte Carlo settings.
+    #[serde(default)]
+    pub simulation: Option<RawSimulation>,
+}
+
+/// The opening hours of each simulated day and the reporting interval.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawHorizon {
+    /// Opening time, "HH:MM".
+    pub start: String,
+    /// Closing time, "HH:MM" ("24:00" allowed); must be after `start`.
+    pub end: String,
+    /// Interval length (e.g. 15m, 30m, 1h); must divide end − start.
+    pub interval: RawDuration,
+    /// Number of consecutive days (default 1). Each day starts empty at `start`.
+    #[serde(default)]
+    pub days: Option<u32>,
+}
+
+/// Routing rules.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRouting {
+    /// `longest_idle` (default) or `least_skilled` (specialists first).
+    #[serde(default)]
+    pub agent_selection: Option<String>,
+}
+
+/// One queue (call type).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawQueue {
+    /// Identifier used by agent skills and in reports.
+    pub id: String,
+    /// Arrival volumes.
+    pub arrivals: RawArrivals,
+    /// Talk (+ hold) time distribution.
+    pub handle_time: RawDist,
+    /// After-call work distribution (default none).
+    #[serde(default)]
+    pub wrap_up: Option<RawDist>,
+    /// Caller patience distribution (default infinite patience).
+    #[serde(default)]
+    pub patience: Option<RawDist>,
+    /// Share of abandoning callers who call again, and after what delay.
+    #[serde(default)]
+    pub retrial: Option<RawRetrial>,
+    /// The service-level target.
+    #[serde(default)]
+    pub service_level: Option<RawServiceLevel>,
+    /// Further targets.
+    #[serde(default)]
+    pub targets: Option<RawTargets>,
+    /// Routing priority: higher is served first among queues an agent prefers equally (default 0).
+    #[serde(default)]
+    pub priority: Option<i32>,
+    /// Overflow: after waiting this long, calls become visible to more groups.
+    #[serde(default)]
+    pub overflow: Option<RawOverflow>,
+}
+
+/// Arrival volumes: exactly one of `rate_per_hour`, `per_interval`, `daily_total` (+ `profile`),
+/// or `csv`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawArrivals {
+    /// Constant arrival rate, calls per hour.
+    #[serde(default)]
+    pub rate_per_hour: Option<f64>,
+    /// Expected calls per interval: one day's worth (repeated every day) or every day's.
+    #[serde(default)]
+    pub per_interval: Option<Vec<f64>>,
+    /// Expected calls per day (one number, or one per day), spread by `profile`.
+    #[serde(default)]
+    pub daily_total: Option<OneOrMany>,
+    /// Intraday weights, one per interval of a day (normalised; default flat).
+    #[serde(default)]
+    pub profile: Option<Vec<f64>>,
+    /// CSV file of interval volumes, relative to the scenario file.
+    #[serde(default)]
+    pub csv: Option<String>,
+    /// Column of `csv` to read (default: the queue id).
+    #[serde(default)]
+    pub column: Option<String>,
+    /// Overdispersion: random Gamma multipliers with mean 1.
+    #[serde(default)]
+    pub busyness: Option<RawBusyness>,
+}
+
+/// Gamma "busyness" multipliers with mean 1 applied to the arrival rate.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBusyness {
+    /// Coefficient of variation of the day-level factor (0 = none).
+    #[serde(default)]
+    pub day_cv: Option<f64>,
+    /// Coefficient of variation of an independent factor per interval (0 = none).
+    #[serde(default)]
+    pub interval_cv: Option<f64>,
+}
+
+/// A distribution as written.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDist {
+    /// exponential | lognormal | gamma | erlang | uniform | constant | empirical
+    pub dist: String,
+    /// Mean duration.
+    #[serde(default)]
+    pub mean: Option<RawDuration>,
+    /// Coefficient of variation (lognormal, gamma).
+    #[serde(default)]
+    pub cv: Option<f64>,
+    /// Number of phases (erlang).
+    #[serde(default)]
+    pub k: Option<u32>,
+    /// Lower bound (uniform).
+    #[serde(default)]
+    pub min: Option<RawDuration>,
+    /// Upper bound (uniform).
+    #[serde(default)]
+    pub max: Option<RawDuration>,
+    /// Observed durations (empirical).
+    #[serde(default)]
+    pub values: Option<Vec<RawDuration>>,
+}
+
+/// Retrials of abandoned calls.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRetrial {
+    /// Probability in [0, 1] that an abandoning caller calls again.
+    pub probability: f64,
+    /// Delay between abandoning and calling again.
+    pub delay: RawDist,
+}
+
+/// The service-level target.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawServiceLevel {
+    /// Threshold T: a call is on time if answered within it.
+    pub answered_within: RawDuration,
+    /// Target share in [0, 1].
+    pub target: f64,
+    /// `offered` (default), `offered_minus_short_abandons`, or `answered`.
+    #[serde(default)]
+    pub definition: Option<String>,
+}
+
+/// Further targets of a queue.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTargets {
+    /// Maximum average speed of answer.
+    #[serde(default)]
+    pub max_asa: Option<RawDuration>,
+    /// Maximum abandon rate in [0, 1].
+    #[serde(default)]
+    pub max_abandon_rate: Option<f64>,
+}
+
+/// Overflow of a queue to more groups.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawOverflow {
+    /// Wait after which the call becomes visible to `groups`.
+    pub after: RawDuration,
+    /// Groups that may take the call once it has waited `after`.
+    pub groups: Vec<String>,
+}
+
+/// A skill: a queue id, or a queue with a preference level (1 = most preferred).
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawSkill {
+    /// Just the queue id (preference 1).
+    Queue(String),
+    /// Queue id and preference level.
+    WithPreference {
+        /// Queue id.
+        queue: String,
+        /// Preference level: 1 is served first, then 2, ...
+        preference: u32,
+    },
+}
+
+/// An agent group: exactly one of `count`, `shifts` or `staffing`.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawGroup {
+    /// Group identifier.
+    pub group: String,
+    /// Queues the group serves.
+    pub skills: Vec<RawSkill>,
+    /// Speed factor: handle and wrap-up times are divided by it (default 1).
+    #[serde(default)]
+    pub speed: Option<f64>,
+    /// Cost per paid agent hour (currency units; default 0).
+    #[serde(default)]
+    pub cost_per_hour: Option<f64>,
+    /// Probability in [0, 1) that each agent is absent for a whole day (default 0).
+    #[serde(default)]
+    pub absenteeism: Option<f64>,
+    /// Agents present for the whole horizon.
+    #[serde(default)]
+    pub count: Option<u32>,
+    /// Shifts with their agent counts.
+    #[serde(default)]
+    pub shifts: Option<Vec<RawShift>>,
+    /// Agents on duty per interval (one day's worth, or every day's).
+    #[serde(default)]
+    pub staffing: Option<Vec<u32>>,
+}
+
+/// A shift worked by `count` agents every day.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawShift {
+    /// Shift start, "HH:MM".
+    pub start: String,
+    /// Shift end, "HH:MM".
+    pub end: String,
+    /// Agents working this shift.
+    pub count: u32,
+    /// Breaks within the shift.
+    #[serde(default)]
+    pub breaks: Vec<RawBreak>,
+}
+
+/// A break.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawBreak {
+    /// Planned start, "HH:MM".
+    pub start: String,
+    /// Length.
+    pub length: RawDuration,
+}
+
+/// Monte Carlo settings.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSimulation {
+    /// Number of replications (default 100).
+    #[serde(default)]
+    pub replications: Option<u32>,
+    /// Base seed (default 1).
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// Calls arriving before this offset from the start are left out of statistics.
+    #[serde(default)]
+    pub warmup: Option<RawDuration>,
+}

@@ -1,0 +1,800 @@
+//! Validation: raw serde types → [`Scenario`], collecting every problem with its YAML path.
+
+use super::raw::*;
+use super::*;
+use crate::time::{parse_clock, parse_duration};
+
+/// Parses YAML text and validates it. `file` names the source in errors and anchors relative
+/// paths (CSV volumes).
+pub fn parse_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
+    let de = serde_yaml::Deserializer::from_str(text);
+    let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let location = inner.location().map(|l| (l.line(), l.column()));
+        // serde_norway appends " at line L column C"; the location is shown separately.
+        let mut message = inner.to_string();
+        if let Some(cut) = message.find(" at line ") {
+            message.truncate(cut);
+        }
+        ScenarioError::Parse {
+            file: file.to_path_buf(),
+            path: if path == "." {
+                "(top level)".into()
+            } else {
+                path
+            },
+            location,
+            message,
+        }
+    })?;
+    from_raw(&raw, file)
+}
+
+/// Validates parsed raw types into a [`Scenario`]; `file` names the source and anchors CSV paths.
+pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioError> {
+    let base = file.parent().unwrap_or(Path::new("."));
+    let mut c = Check::default();
+    let horizon = c.horizon(&raw.horizon);
+    let n_day = horizon.map(|h| h.intervals_per_day()).unwrap_or(0);
+    let days = horizon.map(|h| h.days as usize).unwrap_or(1);
+
+    let agent_selection = match raw
+        .routing
+        .as_ref()
+        .and_then(|r| r.agent_selection.as_deref())
+    {
+        None | Some("longest_idle") => AgentSelection::LongestIdle,
+        Some("least_skilled") => AgentSelection::LeastSkilled,
+        Some(other) => {
+            c.err(
+                "routing.agent_selection",
+                format!("unknown rule {other:?}: expected `longest_idle` or `least_skilled`"),
+            );
+            AgentSelection::LongestIdle
+        }
+    };
+
+    // Ids first, so that references can be resolved whatever the order.
+    let queue_ids: Vec<&str> = raw.queues.iter().map(|q| q.id.as_str()).collect();
+    let group_ids: Vec<&str> = raw.agents.iter().map(|g| g.group.as_str()).collect();
+    c.unique_ids("queues", "id", &queue_ids);
+    c.unique_ids("agents", "group", &group_ids);
+    if raw.queues.is_empty() {
+        c.err("queues", "at least one queue is required".into());
+    }
+    if raw.agents.is_empty() {
+        c.err("agents", "at least one agent group is required".into());
+    }
+
+    let queues: Vec<Queue> = raw
+        .queues
+        .iter()
+        .enumerate()
+        .map(|(i, q)| {
+            c.queue(
+                &format!("queues[{i}]"),
+                q,
+                horizon.as_ref(),
+                &group_ids,
+                base,
+            )
+        })
+        .collect();
+    let groups: Vec<Group> = raw
+        .agents
+        .iter()
+        .enumerate()
+        .map(|(i, g)| c.group(&format!("agents[{i}]"), g, horizon.as_ref(), &queue_ids))
+        .collect();
+
+    for (qi, q) in queues.iter().enumerate() {
+        let served = groups
+            .iter()
+            .any(|g| g.skills.iter().any(|s| s.queue == qi))
+            || q.overflow.as_ref().is_some_and(|o| !o.groups.is_empty());
+        if !served && !groups.is_empty() {
+            c.err(
+                &format!("queues[{qi}]"),
+                format!(
+                    "no agent group has skill `{}`: add it to some group's `skills`",
+                    q.id
+                ),
+            );
+        }
+    }
+
+    let sim = raw.simulation.clone().unwrap_or_default();
+    let replications = sim.replications.unwrap_or(100);
+    if replications == 0 {
+        c.err("simulation.replications", "must be at least 1".into());
+    }
+    let warmup_s = match &sim.warmup {
+        None => 0.0,
+        Some(w) => {
+            let w = c.duration("simulation.warmup", w).unwrap_or(0.0);
+            if let Some(h) = horizon {
+                let k = w / h.interval_s;
+                if (k - k.round()).abs() > 1e-9 || w >= h.day_length_s() {
+                    c.err(
+                        "simulation.warmup",
+                        format!(
+                            "must be a whole number of intervals ({}) shorter than the day",
+                            crate::time::format_duration(h.interval_s)
+                        ),
+                    );
+                }
+            }
+            w
+        }
+    };
+
+    let _ = (n_day, days);
+    if !c.problems.is_empty() {
+        return Err(ScenarioError::Invalid {
+            file: file.to_path_buf(),
+            problems: c.problems,
+        });
+    }
+    Ok(Scenario {
+        name: raw.name.clone(),
+        horizon: horizon.expect("no problems implies a valid horizon"),
+        routing: Routing { agent_selection },
+        queues,
+        groups,
+        simulation: Simulation {
+            replications,
+            seed: sim.seed.unwrap_or(1),
+            warmup_s,
+        },
+    })
+}
+
+#[derive(Default)]
+struct Check {
+    problems: Vec<Problem>,
+}
+
+impl Check {
+    fn err(&mut self, path: &str, message: String) {
+        self.problems.push(Problem {
+            path: path.to_string(),
+            message,
+        });
+    }
+
+    fn duration(&mut self, path: &str, d: &RawDuration) -> Option<f64> {
+        let r = match d {
+            RawDuration::Seconds(v) if v.is_finite() && *v >= 0.0 => Ok(*v),
+            RawDuration::Seconds(v) => Err(format!(
+                "invalid duration {v}: expected non-negative seconds"
+            )),
+            RawDuration::Text(t) => parse_duration(t),
+        };
+        r.map_err(|m| self.err(path, m)).ok()
+    }
+
+    fn clock(&mut self, path: &str, t: &str) -> Option<f64> {
+        parse_clock(t).map_err(|m| self.err(path, m)).ok()
+    }
+
+    fn unit(&mut self, path: &str, v: f64, what: &str) -> f64 {
+        if !(v.is_finite() && (0.0..=1.0).contains(&v)) {
+            self.err(path, format!("{what} must be a share in [0, 1], got {v}"));
+        }
+        v
+    }
+
+    fn unique_ids(&mut self, list: &str, key: &str, ids: &[&str]) {
+        for (i, id) in ids.iter().enumerate() {
+            if id.trim().is_empty() {
+                self.err(&format!("{list}[{i}].{key}"), "must not be empty".into());
+            } else if ids[..i].contains(id) {
+                self.err(
+                    &format!("{list}[{i}].{key}"),
+                    format!("duplicate id `{id}`"),
+                );
+            }
+        }
+    }
+
+    fn horizon(&mut self, h: &RawHorizon) -> Option<Horizon> {
+        let start = self.clock("horizon.start", &h.start);
+        let end = self.clock("horizon.end", &h.end);
+        let interval = self.duration("horizon.interval", &h.interval);
+        let days = h.days.unwrap_or(1);
+        if days == 0 {
+            self.err("horizon.days", "must be at least 1".into());
+        }
+        let (start, end, interval) = (start?, end?, interval?);
+        if end <= start {
+            self.err("horizon.end", "must be after horizon.start".into());
+            return None;
+        }
+        if interval <= 0.0 {
+            self.err("horizon.interval", "must be positive".into());
+            return None;
+        }
+        let k = (end - start) / interval;
+        if (k - k.round()).abs() > 1e-9 {
+            self.err(
+                "horizon.interval",
+                format!(
+                    "{} does not divide the day {}–{} into whole intervals",
+                    crate::time::format_duration(interval),
+                    h.start,
+                    h.end
+                ),
+            );
+            return None;
+        }
+        (days > 0).then_some(Horizon {
+            start_s: start,
+            end_s: end,
+            interval_s: interval,
+            days,
+        })
+    }
+
+    fn dist(&mut self, path: &str, d: &RawDist) -> Option<Dist> {
+        let has = |present: bool, key: &str, allowed: &[&str]| present && !allowed.contains(&key);
+        let allowed: &[&str] = match d.dist.as_str() {
+            "exponential" | "constant" => &["mean"],
+            "lognormal" | "gamma" => &["mean", "cv"],
+            "erlang" => &["mean", "k"],
+            "uniform" => &["min", "max"],
+            "empirical" => &["values"],
+            other => {
+                self.err(
+                    &format!("{path}.dist"),
+                    format!(
+                        "unknown distribution {other:?}: expected exponential, lognormal, gamma, erlang, uniform, constant or empirical"
+                    ),
+                );
+                return None;
+            }
+        };
+        let present = [
+            ("mean", d.mean.is_some()),
+            ("cv", d.cv.is_some()),
+            ("k", d.k.is_some()),
+            ("min", d.min.is_some()),
+            ("max", d.max.is_some()),
+            ("values", d.values.is_some()),
+        ];
+        let mut ok = true;
+        for (key, p) in present {
+            if has(p, key, allowed) {
+                self.err(
+                    &format!("{path}.{key}"),
+                    format!("`{key}` does not apply to a {} distribution", d.dist),
+                );
+                ok = false;
+            } else if !p && allowed.contains(&key) {
+                self.err(
+                    &format!("{path}.{key}"),
+                    format!("a {} distribution needs `{key}`", d.dist),
+                );
+                ok = false;
+            }
+        }
+        if !ok {
+            return None;
+        }
+        let mut dur = |key: &str, v: &Option<RawDuration>| {
+            v.as_ref()
+                .and_then(|v| self.duration(&format!("{path}.{key}"), v))
+        };
+        let dist = match d.dist.as_str() {
+            "exponential" => Dist::Exponential {
+                mean: dur("mean", &d.mean)?,
+            },
+            "constant" => Dist::Constant {
+                mean: dur("mean", &d.mean)?,
+            },
+            "lognormal" => Dist::Lognormal {
+                mean: dur("mean", &d.mean)?,
+                cv: d.cv?,
+            },
+            "gamma" => Dist::Gamma {
+                mean: dur("mean", &d.mean)?,
+                cv: d.cv?,
+            },
+            "erlang" => Dist::Erlang {
+                mean: dur("mean", &d.mean)?,
+                k: d.k?,
+            },
+            "uniform" => Dist::Uniform {
+                min: dur("min", &d.min)?,
+                max: dur("max", &d.max)?,
+            },
+            _ => {
+                let values = d.values.as_ref()?;
+                let parsed: Vec<Option<f64>> = values
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| self.duration(&format!("{path}.values[{i}]"), v))
+                    .collect();
+                Dist::Empirical {
+                    values: parsed.into_iter().collect::<Option<Vec<f64>>>()?,
+                }
+            }
+        };
+        if let Some(m) = dist.problem() {
+            // name the parameter the message is about
+            let key = ["mean", "cv", "k", "min", "values"]
+                .into_iter()
+                .find(|k| m.starts_with(&format!("`{k}`")))
+                .unwrap_or("dist");
+            self.err(&format!("{path}.{key}"), m);
+            return None;
+        }
+        Some(dist)
+    }
+
+    /// A per-interval list of one day's length (repeated every day) or the whole horizon's.
+    fn per_interval<T: Clone>(&mut self, path: &str, values: &[T], h: &Horizon) -> Option<Vec<T>> {
+        let n = h.intervals_per_day();
+        let total = h.total_intervals();
+        if values.len() == total {
+            Some(values.to_vec())
+        } else if values.len() == n {
+            Some(values.iter().cloned().cycle().take(total).collect())
+        } else {
+            let days = if h.days > 1 {
+                format!(" or {total} ({} days × {n})", h.days)
+            } else {
+                String::new()
+            };
+            self.err(
+                path,
+                format!(
+                    "has {} values: expected {n} (one per interval){days}",
+                    values.len()
+                ),
+            );
+            None
+        }
+    }
+
+    fn volumes(
+        &mut self,
+        path: &str,
+        a: &RawArrivals,
+        h: &Horizon,
+        queue_id: &str,
+        base: &Path,
+    ) -> Option<Vec<f64>> {
+        let sources = [
+            a.rate_per_hour.is_some(),
+            a.per_interval.is_some(),
+            a.daily_total.is_some(),
+            a.csv.is_some(),
+        ];
+        if sources.iter().filter(|s| **s).count() != 1 {
+            self.err(path, "give exactly one of `rate_per_hour`, `per_interval`, `daily_total` (with `profile`) or `csv`".into());
+            return None;
+        }
+        if a.profile.is_some() && a.daily_total.is_none() {
+            self.err(
+                &format!("{path}.profile"),
+                "`profile` goes with `daily_total`".into(),
+            );
+        }
+        if a.column.is_some() && a.csv.is_none() {
+            self.err(&format!("{path}.column"), "`column` goes with `csv`".into());
+        }
+        let total = h.total_intervals();
+        let vols: Vec<f64> = if let Some(r) = a.rate_per_hour {
+            vec![r * h.interval_s / 3600.0; total]
+        } else if let Some(v) = &a.per_interval {
+            self.per_interval(&format!("{path}.per_interval"), v, h)?
+        } else if let Some(t) = &a.daily_total {
+            let n = h.intervals_per_day();
+            let per_day: Vec<f64> = match t {
+                OneOrMany::One(x) => vec![*x; h.days as usize],
+                OneOrMany::Many(v) if v.len() == h.days as usize => v.clone(),
+                OneOrMany::Many(v) => {
+                    self.err(
+                        &format!("{path}.daily_total"),
+                        format!("has {} values: expected one per day ({})", v.len(), h.days),
+                    );
+                    return None;
+                }
+            };
+            let profile = a.profile.clone().unwrap_or_else(|| vec![1.0; n]);
+            if profile.len() != n {
+                self.err(
+                    &format!("{path}.profile"),
+                    format!(
+                        "has {} weights: expected {n} (one per interval)",
+                        profile.len()
+                    ),
+                );
+                return None;
+            }
+            let sum: f64 = profile.iter().sum();
+            if profile.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || sum <= 0.0 {
+                self.err(
+                    &format!("{path}.profile"),
+                    "weights must be non-negative with a positive sum".into(),
+                );
+                return None;
+            }
+            per_day
+                .iter()
+                .flat_map(|d| profile.iter().map(move |w| d * w / sum))
+                .collect()
+        } else {
+            let file = a.csv.as_deref()?;
+            let column = a.column.as_deref().unwrap_or(queue_id);
+            let v = self.csv_column(&format!("{path}.csv"), &base.join(file), column)?;
+            self.per_interval(&format!("{path}.csv"), &v, h)?
+        };
+        if let Some((i, v)) = vols
+            .iter()
+            .enumerate()
+            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
+        {
+            self.err(
+                path,
+                format!("volume of interval {i} is {v}: expected a non-negative number of calls"),
+            );
+            return None;
+        }
+        Some(vols)
+    }
+
+    fn csv_column(&mut self, path: &str, file: &Path, column: &str) -> Option<Vec<f64>> {
+        let shown = file.display();
+        let mut rdr = match csv::Reader::from_path(file) {
+            Ok(r) => r,
+            Err(e) => {
+                self.err(path, format!("cannot read CSV file {shown}: {e}"));
+                return None;
+            }
+        };
+        let headers = match rdr.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                self.err(path, format!("{shown}: malformed CSV header: {e}"));
+                return None;
+            }
+        };
+        let Some(col) = headers.iter().position(|h| h.trim() == column) else {
+            let have: Vec<&str> = headers.iter().collect();
+            self.err(
+                path,
+                format!(
+                    "{shown}: no column `{column}` (columns: {})",
+                    have.join(", ")
+                ),
+            );
+            return None;
+        };
+        let mut out = Vec::new();
+        for (i, rec) in rdr.records().enumerate() {
+            let line = i + 2;
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    self.err(path, format!("{shown}:{line}: malformed CSV: {e}"));
+                    return None;
+                }
+            };
+            let cell = rec.get(col).unwrap_or("").trim();
+            match cell.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => out.push(v),
+                _ => {
+                    self.err(path, format!("{shown}:{line}: column `{column}` holds {cell:?}: expected a non-negative number of calls"));
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    fn queue(
+        &mut self,
+        path: &str,
+        q: &RawQueue,
+        h: Option<&Horizon>,
+        groups: &[&str],
+        base: &Path,
+    ) -> Queue {
+        let volumes = h
+            .and_then(|h| self.volumes(&format!("{path}.arrivals"), &q.arrivals, h, &q.id, base))
+            .unwrap_or_default();
+        let busyness = q
+            .arrivals
+            .busyness
+            .as_ref()
+            .map_or(Busyness::default(), |b| {
+                let mut cv = |key: &str, v: Option<f64>| {
+                    let v = v.unwrap_or(0.0);
+                    if !(v.is_finite() && (0.0..=5.0).contains(&v)) {
+                        self.err(
+                            &format!("{path}.arrivals.busyness.{key}"),
+                            format!("must be in [0, 5], got {v}"),
+                        );
+                    }
+                    v
+                };
+                Busyness {
+                    day_cv: cv("day_cv", b.day_cv),
+                    interval_cv: cv("interval_cv", b.interval_cv),
+                }
+            });
+        let placeholder = Dist::Constant { mean: 1.0 };
+        let handle_time = self
+            .dist(&format!("{path}.handle_time"), &q.handle_time)
+            .unwrap_or(placeholder.clone());
+        let wrap_up = q
+            .wrap_up
+            .as_ref()
+            .and_then(|d| self.dist(&format!("{path}.wrap_up"), d));
+        let patience = q
+            .patience
+            .as_ref()
+            .and_then(|d| self.dist(&format!("{path}.patience"), d));
+        let retrial = q.retrial.as_ref().map(|r| Retrial {
+            probability: self.unit(
+                &format!("{path}.retrial.probability"),
+                r.probability,
+                "probability",
+            ),
+            delay: self
+                .dist(&format!("{path}.retrial.delay"), &r.delay)
+                .unwrap_or(placeholder.clone()),
+        });
+        if retrial.is_some() && q.patience.is_none() {
+            self.err(
+                &format!("{path}.retrial"),
+                "retrials need a `patience` (callers who never abandon never retry)".into(),
+            );
+        }
+        let service_level = match &q.service_level {
+            None => ServiceLevel {
+                threshold_s: 20.0,
+                target: 0.8,
+                definition: SlDefinition::Offered,
+            },
+            Some(sl) => {
+                let p = format!("{path}.service_level");
+                let threshold_s = self
+                    .duration(&format!("{p}.answered_within"), &sl.answered_within)
+                    .unwrap_or(20.0);
+                let target = self.unit(&format!("{p}.target"), sl.target, "target");
+                let definition = match sl.definition.as_deref() {
+                    None | Some("offered") => SlDefinition::Offered,
+                    Some("offered_minus_short_abandons") => SlDefinition::OfferedMinusShortAbandons,
+                    Some("answered") => SlDefinition::Answered,
+                    Some(o) => {
+                        self.err(
+                            &format!("{p}.definition"),
+                            format!("unknown definition {o:?}: expected `offered`, `offered_minus_short_abandons` or `answered`"),
+                        );
+                        SlDefinition::Offered
+                    }
+                };
+                ServiceLevel {
+                    threshold_s,
+                    target,
+                    definition,
+                }
+            }
+        };
+        let (max_asa_s, max_abandon_rate) = match &q.targets {
+            None => (None, None),
+            Some(t) => (
+                t.max_asa
+                    .as_ref()
+                    .and_then(|d| self.duration(&format!("{path}.targets.max_asa"), d)),
+                t.max_abandon_rate.map(|v| {
+                    self.unit(
+                        &format!("{path}.targets.max_abandon_rate"),
+                        v,
+                        "max_abandon_rate",
+                    )
+                }),
+            ),
+        };
+        let overflow = q.overflow.as_ref().map(|o| {
+            let after_s = self
+                .duration(&format!("{path}.overflow.after"), &o.after)
+                .unwrap_or(0.0);
+            let groups = o
+                .groups
+                .iter()
+                .enumerate()
+                .filter_map(|(i, g)| {
+                    let idx = groups.iter().position(|x| x == g);
+                    if idx.is_none() {
+                        self.err(
+                            &format!("{path}.overflow.groups[{i}]"),
+                            format!("unknown group `{g}` (groups: {})", groups.join(", ")),
+                        );
+                    }
+                    idx
+                })
+                .collect();
+            Overflow { after_s, groups }
+        });
+        Queue {
+            id: q.id.clone(),
+            volumes,
+            busyness,
+            handle_time,
+            wrap_up,
+            patience,
+            retrial,
+            service_level,
+            max_asa_s,
+            max_abandon_rate,
+            priority: q.priority.unwrap_or(0),
+            overflow,
+        }
+    }
+
+    fn group(&mut self, path: &str, g: &RawGroup, h: Option<&Horizon>, queues: &[&str]) -> Group {
+        let mut skills: Vec<Skill> = Vec::new();
+        if g.skills.is_empty() {
+            self.err(&format!("{path}.skills"), "list at least one queue".into());
+        }
+        for (i, s) in g.skills.iter().enumerate() {
+            let (id, preference) = match s {
+                RawSkill::Queue(id) => (id, 1),
+                RawSkill::WithPreference { queue, preference } => (queue, *preference),
+            };
+            let p = format!("{path}.skills[{i}]");
+            if preference == 0 {
+                self.err(
+                    &format!("{p}.preference"),
+                    "preference levels start at 1 (most preferred)".into(),
+                );
+            }
+            match queues.iter().position(|q| q == id) {
+                None => self.err(
+                    &p,
+                    format!("unknown queue `{id}` (queues: {})", queues.join(", ")),
+                ),
+                Some(q) if skills.iter().any(|s| s.queue == q) => {
+                    self.err(&p, format!("queue `{id}` listed twice"))
+                }
+                Some(q) => skills.push(Skill {
+                    queue: q,
+                    preference,
+                }),
+            }
+        }
+        let speed = g.speed.unwrap_or(1.0);
+        if !(speed.is_finite() && speed > 0.0) {
+            self.err(
+                &format!("{path}.speed"),
+                format!("must be a positive factor, got {speed}"),
+            );
+        }
+        let cost_per_hour = g.cost_per_hour.unwrap_or(0.0);
+        if !(cost_per_hour.is_finite() && cost_per_hour >= 0.0) {
+            self.err(
+                &format!("{path}.cost_per_hour"),
+                format!("must be non-negative, got {cost_per_hour}"),
+            );
+        }
+        let absenteeism = g.absenteeism.unwrap_or(0.0);
+        if !(absenteeism.is_finite() && (0.0..1.0).contains(&absenteeism)) {
+            self.err(
+                &format!("{path}.absenteeism"),
+                format!("must be a probability in [0, 1), got {absenteeism}"),
+            );
+        }
+        let given = [g.count.is_some(), g.shifts.is_some(), g.staffing.is_some()];
+        let staffing = if given.iter().filter(|x| **x).count() != 1 {
+            self.err(
+                path,
+                "give exactly one of `count`, `shifts` or `staffing`".into(),
+            );
+            Staffing::Count(0)
+        } else if let Some(n) = g.count {
+            Staffing::Count(n)
+        } else if let Some(curve) = &g.staffing {
+            h.and_then(|h| self.per_interval(&format!("{path}.staffing"), curve, h))
+                .map_or(Staffing::Count(0), Staffing::Curve)
+        } else {
+            let shifts = g.shifts.as_deref().unwrap_or_default();
+            if shifts.is_empty() {
+                self.err(&format!("{path}.shifts"), "list at least one shift".into());
+            }
+            Staffing::Shifts(
+                shifts
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, s)| self.shift(&format!("{path}.shifts[{i}]"), s, h))
+                    .collect(),
+            )
+        };
+        Group {
+            id: g.group.clone(),
+            skills,
+            speed,
+            cost_per_hour,
+            absenteeism,
+            staffing,
+        }
+    }
+
+    fn shift(&mut self, path: &str, s: &RawShift, h: Option<&Horizon>) -> Option<Shift> {
+        let start = self.clock(&format!("{path}.start"), &s.start);
+        let end = self.clock(&format!("{path}.end"), &s.end);
+        let mut breaks = Vec::new();
+        for (i, b) in s.breaks.iter().enumerate() {
+            let p = format!("{path}.breaks[{i}]");
+            let bs = self.clock(&format!("{p}.start"), &b.start);
+            let len = self.duration(&format!("{p}.length"), &b.length);
+            if let (Some(bs), Some(len)) = (bs, len) {
+                if len <= 0.0 {
+                    self.err(&format!("{p}.length"), "must be positive".into());
+                }
+                breaks.push((
+                    p,
+                    Break {
+                        start_s: bs,
+                        length_s: len,
+                    },
+                ));
+            }
+        }
+        let (start, end) = (start?, end?);
+        if end <= start {
+            self.err(
+                &format!("{path}.end"),
+                format!("shift ends ({}) before it starts ({})", s.end, s.start),
+            );
+            return None;
+        }
+        if let Some(h) = h
+            && (start < h.start_s || end > h.end_s)
+        {
+            self.err(
+                path,
+                format!(
+                    "shift {}–{} lies outside the horizon {}–{}",
+                    s.start,
+                    s.end,
+                    crate::time::format_clock(h.start_s),
+                    crate::time::format_clock(h.end_s)
+                ),
+            );
+        }
+        breaks.sort_by(|a, b| a.1.start_s.total_cmp(&b.1.start_s));
+        let mut last_end = start;
+        for (p, b) in &breaks {
+            if b.start_s < start || b.start_s + b.length_s > end {
+                self.err(
+                    p,
+                    format!(
+                        "break at {} lies outside its shift {}–{}",
+                        crate::time::format_clock(b.start_s),
+                        s.start,
+                        s.end
+                    ),
+                );
+            } else if b.start_s < last_end {
+                self.err(
+                    p,
+                    format!(
+                        "break at {} overlaps the previous break",
+                        crate::time::format_clock(b.start_s)
+                    ),
+                );
+            }
+            last_end = b.start_s + b.length_s;
+        }
+        Some(Shift {
+            start_s: start,
+            end_s: end,
+            count: s.count,
+            breaks: breaks.into_iter().map(|(_, b)| b).collect(),
+        })
+    }
+}

@@ -1,0 +1,148 @@
+//! Statistics over replications: running mean and variance (Welford), Student-t confidence
+//! intervals, quantiles. Plain numbers in, plain numbers out; nothing here knows about calls.
+
+use serde::Serialize;
+use statrs::distribution::{ContinuousCDF, StudentsT};
+
+/// Confidence level of every interval ccsim reports.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// Running mean and variance of a sample (Welford 1962); `NaN` values are skipped.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct Welford {
+    n: u64,
+    mean: f64,
+    m2: f64,
+}
+
+impl Welford {
+    /// Adds one observation; `NaN` (an undefined KPI) is ignored.
+    #[inline]
+    pub fn push(&mut self, x: f64) {
+        if x.is_nan() {
+            return;
+        }
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    /// Number of observations.
+    pub fn count(&self) -> u64 {
+        self.n
+    }
+
+    /// Sample mean (`NaN` if empty).
+    pub fn mean(&self) -> f64 {
+        if self.n == 0 { f64::NAN } else { self.mean }
+    }
+
+    /// Unbiased sample variance (`NaN` with fewer than two observations).
+    pub fn variance(&self) -> f64 {
+        if self.n < 2 {
+            f64::NAN
+        } else {
+            self.m2 / (self.n - 1) as f64
+        }
+    }
+
+    /// Mean with its two-sided [`CONFIDENCE`] Student-t interval: mean ± t(n−1) · s/√n.
+    pub fn estimate(&self) -> Estimate {
+        let mean = self.mean();
+        let half = if self.n >= 2 {
+            t_quantile(CONFIDENCE, self.n - 1) * (self.variance() / self.n as f64).sqrt()
+        } else {
+            f64::NAN
+        };
+        Estimate {
+            mean,
+            ci_low: mean - half,
+            ci_high: mean + half,
+            n: self.n,
+        }
+    }
+}
+
+/// A mean with its confidence interval. Undefined values (no observation; one observation for
+/// the interval) are `NaN` and serialise as JSON `null`.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Estimate {
+    /// Sample mean.
+    pub mean: f64,
+    /// Lower end of the 95 % confidence interval.
+    pub ci_low: f64,
+    /// Upper end of the 95 % confidence interval.
+    pub ci_high: f64,
+    /// Number of replications (or replication-days) the estimate is over.
+    #[serde(skip)]
+    pub n: u64,
+}
+
+impl Estimate {
+    /// Half-width of the confidence interval.
+    pub fn half_width(&self) -> f64 {
+        0.5 * (self.ci_high - self.ci_low)
+    }
+}
+
+/// Two-sided Student-t critical value: the `(1 + level)/2` quantile with `df` degrees of freedom.
+pub fn t_quantile(level: f64, df: u64) -> f64 {
+    let p = 0.5 * (1.0 + level);
+    match StudentsT::new(0.0, 1.0, df.max(1) as f64) {
+        Ok(t) => t.inverse_cdf(p),
+        Err(_) => f64::NAN,
+    }
+}
+
+/// Quantile `p` in [0, 1] of `values` by linear interpolation between order statistics
+/// (Hyndman & Fan type 7, the default of R and NumPy). `NaN`s are ignored; `NaN` if none left.
+pub fn quantile(values: &[f64], p: f64) -> f64 {
+    let mut v: Vec<f64> = values.iter().copied().filter(|x| !x.is_nan()).collect();
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let h = (v.len() - 1) as f64 * p.clamp(0.0, 1.0);
+    let lo = h.floor() as usize;
+    let hi = h.ceil() as usize;
+    v[lo] + (h - lo as f64) * (v[hi] - v[lo])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn welford_matches_two_pass() {
+        let xs = [3.0, 1.0, 4.0, 1.0, 5.0, 9.0, 2.0, 6.0, f64::NAN];
+        let mut w = Welford::default();
+        xs.iter().for_each(|x| w.push(*x));
+        let v: Vec<f64> = xs.iter().copied().filter(|x| !x.is_nan()).collect();
+        let m = v.iter().sum::<f64>() / v.len() as f64;
+        let var = v.iter().map(|x| (x - m) * (x - m)).sum::<f64>() / (v.len() - 1) as f64;
+        assert_eq!(w.count(), 8);
+        assert!((w.mean() - m).abs() < 1e-12 && (w.variance() - var).abs() < 1e-12);
+        let e = w.estimate();
+        // t(0.975, 7) = 2.364624
+        assert!((e.half_width() - 2.364624 * (var / 8.0).sqrt()).abs() < 1e-5);
+    }
+
+    #[test]
+    fn t_values() {
+        assert!((t_quantile(0.95, 1) - 12.7062).abs() < 1e-3);
+        assert!((t_quantile(0.95, 49) - 2.0096).abs() < 1e-3);
+        assert!((t_quantile(0.95, 100_000) - 1.95998).abs() < 1e-3);
+    }
+
+    #[test]
+    fn quantiles() {
+        let v = [5.0, 1.0, 3.0, 2.0, 4.0];
+        assert_eq!(quantile(&v, 0.5), 3.0);
+        assert_eq!(quantile(&v, 0.0), 1.0);
+        assert_eq!(quantile(&v, 1.0), 5.0);
+        assert!((quantile(&v, 0.05) - 1.2).abs() < 1e-12);
+        assert!(quantile(&[], 0.5).is_nan());
+        assert!(Welford::default().estimate().mean.is_nan());
+    }
+}
