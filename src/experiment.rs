@@ -5,8 +5,8 @@
 //! chunk is done, so memory follows the chunk size, not the number of replications or calls.
 
 use crate::facts::{
-    self, GroupFacts, MEETS, QueueFacts, ReplicationFacts, SL, Scope, Targets, group_kpis,
-    queue_kpis,
+    self, GROUP_KPI_MAX, GroupFacts, MEETS, QUEUE_KPI_MAX, QueueFacts, ReplicationFacts, SL, Scope,
+    Targets, group_kpis, queue_kpis,
 };
 use crate::model::Model;
 use crate::scenario::{Scenario, SlDefinition};
@@ -154,14 +154,14 @@ pub struct Reducer {
     group_ids: Vec<String>,
     labels: Vec<String>,
     reps: u32,
-    total: [Welford; 15],
+    total: [Welford; 16],
     total_meets: Welford,
     total_day_sl: Vec<f64>,
-    queues: Vec<[Welford; 15]>,
+    queues: Vec<[Welford; 16]>,
     queue_meets: Vec<Welford>,
     queue_day_sl: Vec<Vec<f64>>,
     groups: Vec<[Welford; 8]>,
-    cells: Vec<[Welford; 15]>,
+    cells: Vec<[Welford; 16]>,
     group_cells: Vec<[Welford; 8]>,
     // scratch, reused per replication
     scopes: Vec<Scope>,
@@ -336,9 +336,19 @@ impl Reducer {
 
     /// The final statistics.
     pub fn finish(self) -> RunResult {
-        let est = |w: &[Welford]| w.iter().map(Welford::estimate).collect::<Vec<_>>();
+        let est = |w: &[Welford]| {
+            let max: &[f64] = if w.len() == QUEUE_KPI_MAX.len() {
+                &QUEUE_KPI_MAX
+            } else {
+                &GROUP_KPI_MAX
+            };
+            w.iter()
+                .zip(max)
+                .map(|(w, &hi)| w.estimate().clipped(0.0, hi))
+                .collect::<Vec<_>>()
+        };
         let risk = |meets: &Welford, sl: &[f64]| Risk {
-            p_meet_target: meets.estimate(),
+            p_meet_target: meets.estimate().clipped(0.0, 1.0),
             sl_p5: quantile(sl, 0.05),
             sl_p50: quantile(sl, 0.5),
             sl_p95: quantile(sl, 0.95),
@@ -348,7 +358,7 @@ impl Reducer {
         let ni = self.days * self.n_day;
         let with_meets = |w: &[Welford], meets: &Welford| {
             let mut v = est(w);
-            v[MEETS] = meets.estimate();
+            v[MEETS] = meets.estimate().clipped(0.0, 1.0);
             v
         };
         RunResult {

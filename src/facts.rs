@@ -20,6 +20,8 @@ pub struct QueueFacts {
     pub abandoned: f64,
     /// Calls still waiting when the day's simulation ended with nobody left to serve them.
     pub unserved: f64,
+    /// Calls that had to wait (wait > 0), answered or not.
+    pub waited: f64,
     /// Calls answered with a wait ≤ the SL threshold T.
     pub answered_within: f64,
     /// Calls abandoned with a wait ≤ T ("short abandons").
@@ -42,6 +44,7 @@ impl QueueFacts {
         self.handled += o.handled;
         self.abandoned += o.abandoned;
         self.unserved += o.unserved;
+        self.waited += o.waited;
         self.answered_within += o.answered_within;
         self.abandoned_within += o.abandoned_within;
         self.wait_answered_s += o.wait_answered_s;
@@ -167,7 +170,7 @@ pub fn ratio(num: f64, den: f64) -> f64 {
 }
 
 /// Names of the queue KPIs, in the order [`queue_kpis`] returns them.
-pub const QUEUE_KPIS: [&str; 15] = [
+pub const QUEUE_KPIS: [&str; 16] = [
     "offered",
     "handled",
     "abandoned",
@@ -183,6 +186,28 @@ pub const QUEUE_KPIS: [&str; 15] = [
     "cost",
     "cost_per_handled",
     "p_meet_target",
+    "p_wait",
+];
+
+/// Upper bounds of the queue KPIs (1 for shares), used to clip confidence intervals; every
+/// KPI is non-negative.
+pub const QUEUE_KPI_MAX: [f64; 16] = [
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+    1.0,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+    1.0,
+    f64::INFINITY,
+    1.0,
+    f64::INFINITY,
+    f64::INFINITY,
+    1.0,
+    1.0,
 ];
 
 /// Index of `service_level` in [`QUEUE_KPIS`].
@@ -266,7 +291,8 @@ pub fn meets_targets(f: &QueueFacts, t: &Targets) -> f64 {
 
 /// The KPIs of a scope, in [`QUEUE_KPIS`] order. Undefined ratios are `NaN`.
 /// `p_meet_target` is 1 when every judged queue met its targets (see [`meets_targets`]).
-pub fn queue_kpis(s: &Scope) -> [f64; 15] {
+/// `p_wait` is the share of offered calls that waited at all (Erlang C's P(wait)).
+pub fn queue_kpis(s: &Scope) -> [f64; 16] {
     let f = &s.calls;
     [
         f.offered,
@@ -294,6 +320,7 @@ pub fn queue_kpis(s: &Scope) -> [f64; 15] {
         } else {
             0.0
         },
+        ratio(f.waited, f.offered),
     ]
 }
 
@@ -307,6 +334,18 @@ pub const GROUP_KPIS: [&str; 8] = [
     "cost",
     "late_break_minutes",
     "late_exit_minutes",
+];
+
+/// Upper bounds of the group KPIs (occupancy is a share), for clipping confidence intervals.
+pub const GROUP_KPI_MAX: [f64; 8] = [
+    1.0,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
 ];
 
 /// Group KPIs over a period of `length_s` seconds: occupancy (busy ÷ available), mean agents

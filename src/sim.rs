@@ -356,6 +356,7 @@ impl Sim<'_> {
                     let cell = &mut self.f.queues[call.interval as usize * nq + q];
                     let wait = end - call.arrival_t;
                     cell.unserved += 1.0;
+                    cell.waited += 1.0;
                     cell.wait_all_s += wait;
                     cell.max_wait_s = cell.max_wait_s.max(wait);
                 }
@@ -644,6 +645,9 @@ impl Sim<'_> {
         if wait <= m.queues[q].sl_threshold_s {
             cell.answered_within += 1.0;
         }
+        if wait > 0.0 {
+            cell.waited += 1.0;
+        }
         if wait > cell.max_wait_s {
             cell.max_wait_s = wait;
         }
@@ -850,6 +854,7 @@ impl Sim<'_> {
         let wait = t - call.arrival_t;
         let cell = &mut self.f.queues[call.interval as usize * m.queues.len() + q];
         cell.abandoned += 1.0;
+        cell.waited += 1.0;
         cell.wait_all_s += wait;
         if wait <= m.queues[q].sl_threshold_s {
             cell.abandoned_within += 1.0;

@@ -80,6 +80,16 @@ pub struct Estimate {
 }
 
 impl Estimate {
+    /// The same estimate with its interval clipped to the KPI's natural range [lo, hi]
+    /// (a share cannot exceed 1 however few replications there are).
+    pub fn clipped(self, lo: f64, hi: f64) -> Estimate {
+        Estimate {
+            ci_low: self.ci_low.max(lo),
+            ci_high: self.ci_high.min(hi),
+            ..self
+        }
+    }
+
     /// Half-width of the confidence interval.
     pub fn half_width(&self) -> f64 {
         0.5 * (self.ci_high - self.ci_low)
