@@ -1,5 +1,5 @@
 //! ccsim — contact-center scenario simulation.
-// pub mod analytic; (being written)
+pub mod analytic;
 pub mod cli;
 pub mod dist;
 pub mod experiment;

@@ -121,18 +121,27 @@ enum Kind {
     Retrial,
 }
 
+/// A dynamic event. `key` packs (time, sequence) into one integer: simulation times are
+/// non-negative, so their IEEE-754 bits order like the numbers, and the insertion sequence
+/// breaks ties — the (time, sequence) order of the house rules in one comparison.
 #[derive(Debug, Clone, Copy)]
 struct Ev {
-    t: f64,
-    seq: u64,
+    key: u128,
     kind: Kind,
     a: u32,
     b: u32,
 }
 
+impl Ev {
+    #[inline]
+    fn t(&self) -> f64 {
+        f64::from_bits((self.key >> 64) as u64)
+    }
+}
+
 impl PartialEq for Ev {
     fn eq(&self, o: &Self) -> bool {
-        self.cmp(o) == Ordering::Equal
+        self.key == o.key
     }
 }
 impl Eq for Ev {}
@@ -143,8 +152,9 @@ impl PartialOrd for Ev {
 }
 impl Ord for Ev {
     /// Reversed so that `BinaryHeap` pops the earliest (time, sequence) first.
+    #[inline]
     fn cmp(&self, o: &Self) -> Ordering {
-        o.t.total_cmp(&self.t).then(o.seq.cmp(&self.seq))
+        o.key.cmp(&self.key)
     }
 }
 
@@ -309,7 +319,7 @@ impl Sim<'_> {
         let mut now = 0.0;
         loop {
             let t_static = m.timeline.get(ti).map_or(f64::INFINITY, |e| e.t);
-            let t_heap = self.ws.heap.peek().map_or(f64::INFINITY, |e| e.t);
+            let t_heap = self.ws.heap.peek().map_or(f64::INFINITY, Ev::t);
             let (mut t_arr, mut q_arr) = (f64::INFINITY, usize::MAX);
             for (q, qs) in self.ws.queues.iter().enumerate() {
                 if qs.next_arrival < t_arr {
@@ -327,7 +337,7 @@ impl Sim<'_> {
                 self.on_static(e.kind, e.a, e.b, now);
             } else if t_heap <= t_arr {
                 let e = self.ws.heap.pop().expect("peeked");
-                now = e.t;
+                now = e.t();
                 match e.kind {
                     Kind::AgentFree => self.on_agent_free(e.a, now),
                     Kind::Abandon => self.on_abandon(e.a, e.b, now),
@@ -394,9 +404,11 @@ impl Sim<'_> {
 
     #[inline]
     fn push(&mut self, t: f64, kind: Kind, a: u32, b: u32) {
+        debug_assert!(t >= 0.0 && t.is_finite());
         let seq = self.ws.seq;
         self.ws.seq += 1;
-        self.ws.heap.push(Ev { t, seq, kind, a, b });
+        let key = (u128::from(t.to_bits()) << 64) | u128::from(seq);
+        self.ws.heap.push(Ev { key, kind, a, b });
     }
 
     /// Draws the next arrival of queue `q` after `from` (piecewise-constant rate per interval).
