@@ -277,7 +277,7 @@ impl Reducer {
         // Days: judge each queue's day, and all queues together.
         for d in 0..self.days {
             let mut day_t = Scope::default();
-            for q in 0..nq {
+            for (q, hq) in horizon_q.iter_mut().enumerate() {
                 let mut day_q = Scope::default();
                 for i in d * self.n_day..(d + 1) * self.n_day {
                     if self.counted(i) {
@@ -290,7 +290,7 @@ impl Reducer {
                 self.queue_day_sl[q].push(facts::service_level(&day_q.calls, t.definition));
                 day_t.add_calls(&day_q.calls, t);
                 day_t.judge(&day_q.calls, t);
-                merge(&mut horizon_q[q], &day_q);
+                merge(hq, &day_q);
             }
             let k = queue_kpis(&day_t);
             self.total_meets.push(k[MEETS]);
@@ -298,12 +298,11 @@ impl Reducer {
         }
 
         // Horizon: per queue, per group, total.
-        for q in 0..nq {
-            let mut k = queue_kpis(&horizon_q[q]);
+        for (q, hq) in horizon_q.iter().enumerate() {
+            let mut k = queue_kpis(hq);
             k[MEETS] = f64::NAN; // reported per day, from `queue_meets`
             push_all(&mut self.queues[q], &k);
-            let t = self.targets[q];
-            horizon_t.add_calls(&horizon_q[q].calls, &t);
+            horizon_t.add_calls(&hq.calls, &self.targets[q]);
         }
         let length = self.interval_s * (self.n_day - self.warmup) as f64 * self.days as f64;
         horizon_t.length_s = length;

@@ -19,38 +19,42 @@ fn cell(x: f64) -> String {
     }
 }
 
+fn rows<W: Write>(
+    w: &mut csv::Writer<W>,
+    level: &str,
+    id: &str,
+    start: &str,
+    names: &[&str],
+    kpis: &[Estimate],
+) -> io::Result<()> {
+    for (name, e) in names.iter().zip(kpis) {
+        w.write_record([
+            level,
+            id,
+            start,
+            name,
+            &cell(e.mean),
+            &cell(e.ci_low),
+            &cell(e.ci_high),
+        ])?;
+    }
+    Ok(())
+}
+
 impl Report for CsvReport {
     fn write(&self, r: &RunResult, _intervals: bool, out: &mut dyn Write) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"])?;
-        let mut rows = |level: &str,
-                        id: &str,
-                        start: &str,
-                        names: &[&str],
-                        kpis: &[Estimate]|
-         -> io::Result<()> {
-            for (name, e) in names.iter().zip(kpis) {
-                w.write_record([
-                    level,
-                    id,
-                    start,
-                    name,
-                    &cell(e.mean),
-                    &cell(e.ci_low),
-                    &cell(e.ci_high),
-                ])?;
-            }
-            Ok(())
-        };
-        rows("total", "", "", &QUEUE_KPIS, &r.total)?;
+        rows(&mut w, "total", "", "", &QUEUE_KPIS, &r.total)?;
         for q in &r.queues {
-            rows("queue", &q.id, "", &QUEUE_KPIS, &q.kpis)?;
+            rows(&mut w, "queue", &q.id, "", &QUEUE_KPIS, &q.kpis)?;
         }
         for g in &r.groups {
-            rows("group", &g.id, "", &GROUP_KPIS, &g.kpis)?;
+            rows(&mut w, "group", &g.id, "", &GROUP_KPIS, &g.kpis)?;
         }
         for row in &r.intervals {
             rows(
+                &mut w,
                 "interval",
                 &r.queues[row.index].id,
                 &row.start,
@@ -60,6 +64,7 @@ impl Report for CsvReport {
         }
         for row in &r.group_intervals {
             rows(
+                &mut w,
                 "group_interval",
                 &r.groups[row.index].id,
                 &row.start,
@@ -67,7 +72,6 @@ impl Report for CsvReport {
                 &row.kpis,
             )?;
         }
-        drop(rows);
         w.flush()
     }
 }
