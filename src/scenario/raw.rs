@@ -61,7 +61,7 @@ impl JsonSchema for RawDuration {
 }
 
 /// One number or a list of numbers (e.g. one daily total for every day, or one per day).
-#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     /// The same value for every day.
@@ -262,7 +262,7 @@ pub struct RawOverflow {
 }
 
 /// A skill: a queue id, or a queue with a preference level (1 = most preferred).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, JsonSchema)]
 #[serde(untagged)]
 pub enum RawSkill {
     /// Just the queue id (preference 1).
@@ -342,4 +342,59 @@ pub struct RawSimulation {
     /// Calls arriving before this offset from the start are left out of statistics.
     #[serde(default)]
     pub warmup: Option<RawDuration>,
+}
+
+impl<'de> Deserialize<'de> for OneOrMany {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = OneOrMany;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a number of calls, or a list with one number per day")
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v as f64))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<OneOrMany, E> {
+                Ok(OneOrMany::One(v as f64))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<OneOrMany, A::Error> {
+                Vec::<f64>::deserialize(de::value::SeqAccessDeserializer::new(seq))
+                    .map(OneOrMany::Many)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawSkill {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct WithPreference {
+            queue: String,
+            preference: u32,
+        }
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawSkill;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a queue id, or `{ queue: <id>, preference: <1, 2, ...> }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawSkill, E> {
+                Ok(RawSkill::Queue(v.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawSkill, A::Error> {
+                let w = WithPreference::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(RawSkill::WithPreference {
+                    queue: w.queue,
+                    preference: w.preference,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }

@@ -12,23 +12,60 @@ pub fn parse_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
         let path = e.path().to_string();
         let inner = e.into_inner();
         let location = inner.location().map(|l| (l.line(), l.column()));
-        // serde_norway appends " at line L column C"; the location is shown separately.
-        let mut message = inner.to_string();
-        if let Some(cut) = message.find(" at line ") {
-            message.truncate(cut);
-        }
         ScenarioError::Parse {
             file: file.to_path_buf(),
-            path: if path == "." {
-                "(top level)".into()
-            } else {
-                path
+            path: {
+                // serde_path_to_error marks an unknown position with `?`: keep what is known
+                let known = path
+                    .trim_end_matches(".?")
+                    .trim_end_matches('?')
+                    .to_string();
+                if known.is_empty() || known == "." {
+                    "(document)".into()
+                } else {
+                    known
+                }
             },
             location,
-            message,
+            message: plain_message(&inner.to_string()),
         }
     })?;
     from_raw(&raw, file)
+}
+
+/// Rewrites a serde_norway message for planners: no repeated path prefix, no trailing location
+/// (shown separately), no Rust type names.
+fn plain_message(raw: &str) -> String {
+    let mut m = raw.to_string();
+    if let Some(cut) = m.find(" at line ") {
+        m.truncate(cut);
+    }
+    // serde_norway prefixes the path ("agents[0].count: ..."); the error shows it already.
+    if let Some((head, rest)) = m.split_once(": ")
+        && !head.contains(' ')
+        && (head.contains('.') || head.contains('['))
+    {
+        m = rest.to_string();
+    }
+    for (rust, plain) in [
+        (
+            "struct RawScenario",
+            "a mapping with the scenario keys (name, horizon, queues, agents, simulation)",
+        ),
+        ("expected u32", "expected a whole number ≥ 0"),
+        ("expected u64", "expected a whole number ≥ 0"),
+        ("expected i32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+    ] {
+        m = m.replace(rust, plain);
+    }
+    if let Some(i) = m.find("struct Raw") {
+        let name_end = m[i + 7..]
+            .find(|c: char| !c.is_alphanumeric())
+            .map_or(m.len(), |e| i + 7 + e);
+        m.replace_range(i..name_end, "a mapping");
+    }
+    m
 }
 
 /// Validates parsed raw types into a [`Scenario`]; `file` names the source and anchors CSV paths.
@@ -89,6 +126,9 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         .collect();
 
     for (qi, q) in queues.iter().enumerate() {
+        if queue_ids[..qi].contains(&q.id.as_str()) {
+            continue; // already reported as a duplicate
+        }
         let served = groups
             .iter()
             .any(|g| g.skills.iter().any(|s| s.queue == qi))
@@ -264,16 +304,26 @@ impl Check {
         ];
         let mut ok = true;
         for (key, p) in present {
+            let article = if d.dist.starts_with(['a', 'e', 'i', 'o', 'u']) {
+                "an"
+            } else {
+                "a"
+            };
             if has(p, key, allowed) {
+                let keys: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
                 self.err(
                     &format!("{path}.{key}"),
-                    format!("`{key}` does not apply to a {} distribution", d.dist),
+                    format!(
+                        "`{key}` does not apply to {article} {} distribution, which takes {}",
+                        d.dist,
+                        keys.join(", ")
+                    ),
                 );
                 ok = false;
             } else if !p && allowed.contains(&key) {
                 self.err(
                     &format!("{path}.{key}"),
-                    format!("a {} distribution needs `{key}`", d.dist),
+                    format!("{article} {} distribution needs `{key}`", d.dist),
                 );
                 ok = false;
             }
@@ -473,15 +523,18 @@ impl Check {
             return None;
         };
         let mut out = Vec::new();
-        for (i, rec) in rdr.records().enumerate() {
-            let line = i + 2;
+        for rec in rdr.records() {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    self.err(path, format!("{shown}:{line}: malformed CSV: {e}"));
+                    let line = e
+                        .position()
+                        .map_or(String::new(), |p| format!("{}:", p.line()));
+                    self.err(path, format!("{shown}:{line} malformed CSV: {e}"));
                     return None;
                 }
             };
+            let line = rec.position().map_or(0, |p| p.line());
             let cell = rec.get(col).unwrap_or("").trim();
             match cell.parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= 0.0 => out.push(v),
