@@ -33,29 +33,15 @@ fn week_volumes() -> Vec<f64> {
 }
 
 fn bench_week(c: &mut Criterion) {
-    let traffic: Vec<Traffic> = week_volumes()
-        .into_iter()
-        .map(|calls| Traffic::from_volume(calls, INTERVAL_S, AHT_S))
-        .collect();
-    let targets = Targets {
-        service_level: Some((20.0, 0.8)),
-        ..Targets::default()
-    };
+    let traffic: Vec<Traffic> =
+        week_volumes().into_iter().map(|calls| Traffic::from_volume(calls, INTERVAL_S, AHT_S)).collect();
+    let targets = Targets { service_level: Some((20.0, 0.8)), ..Targets::default() };
     let models = [
         ("erlang_c", Model::ErlangC),
-        (
-            "erlang_a_patience_120s",
-            Model::ErlangA {
-                mean_patience_s: 120.0,
-            },
-        ),
+        ("erlang_a_patience_120s", Model::ErlangA { mean_patience_s: 120.0 }),
         (
             "erlang_x_patience_120s_lines_redial",
-            Model::ErlangX(ErlangXParams {
-                mean_patience_s: 120.0,
-                lines: Some(130),
-                redial_probability: 0.3,
-            }),
+            Model::ErlangX(ErlangXParams { mean_patience_s: 120.0, lines: Some(130), redial_probability: 0.3 }),
         ),
     ];
 

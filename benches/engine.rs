@@ -12,26 +12,16 @@ use std::hint::black_box;
 use std::path::Path;
 
 fn load(name: &str) -> Scenario {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("scenarios")
-        .join(name);
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
     Scenario::load(&path).expect("bundled scenario loads")
 }
 
 fn single_replication(c: &mut Criterion) {
-    for name in [
-        "realistic_day.yaml",
-        "erlang_c_check.yaml",
-        "multi_skill.yaml",
-    ] {
+    for name in ["realistic_day.yaml", "erlang_c_check.yaml", "multi_skill.yaml"] {
         let scenario = load(name);
         let model = Model::compile(&scenario);
         let mut ws = Workspace::new(&model);
-        let mut facts = ReplicationFacts::new(
-            model.total_intervals(),
-            model.queues.len(),
-            model.groups.len(),
-        );
+        let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
         run_replication(&model, 0, &mut ws, &mut facts);
         let calls: f64 = facts.queues.iter().map(|q| q.offered).sum();
         let mut g = c.benchmark_group("replication");
@@ -53,9 +43,7 @@ fn thousand_replications(c: &mut Criterion) {
     scenario.simulation.replications = 1000;
     let mut g = c.benchmark_group("experiment");
     g.sample_size(10);
-    g.bench_function("realistic_day_1000_replications", |b| {
-        b.iter(|| black_box(experiment::run(&scenario, &|| {})))
-    });
+    g.bench_function("realistic_day_1000_replications", |b| b.iter(|| black_box(experiment::run(&scenario, &|| {}))));
     g.finish();
 }
 

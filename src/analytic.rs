@@ -58,20 +58,13 @@ pub struct Traffic {
 impl Traffic {
     /// Traffic from an arrival rate (calls/s) and an AHT (s).
     pub const fn new(arrival_rate_per_s: f64, mean_handle_s: f64) -> Self {
-        Self {
-            arrival_rate_per_s,
-            mean_handle_s,
-        }
+        Self { arrival_rate_per_s, mean_handle_s }
     }
 
     /// Traffic from a forecast volume: `calls` arriving during an interval of `interval_s`
     /// seconds, so `λ = calls / interval_s`. A non-positive interval gives rate 0.
     pub fn from_volume(calls: f64, interval_s: f64, mean_handle_s: f64) -> Self {
-        let rate = if interval_s > 0.0 {
-            calls / interval_s
-        } else {
-            0.0
-        };
+        let rate = if interval_s > 0.0 { calls / interval_s } else { 0.0 };
         Self::new(rate, mean_handle_s)
     }
 
@@ -261,12 +254,7 @@ pub fn erlang_a(agents: u32, traffic: Traffic, mean_patience_s: f64, threshold_s
 /// at the mode of the log-concave integrand, relative tolerance `1e-13`.
 ///
 /// Same special cases and conventions as [`erlang_a`].
-pub fn erlang_a_integral(
-    agents: u32,
-    traffic: Traffic,
-    mean_patience_s: f64,
-    threshold_s: f64,
-) -> Kpis {
+pub fn erlang_a_integral(agents: u32, traffic: Traffic, mean_patience_s: f64, threshold_s: f64) -> Kpis {
     let patience = nonneg(mean_patience_s);
     if patience.is_infinite() {
         return erlang_c(agents, traffic, threshold_s);
@@ -333,12 +321,7 @@ pub fn erlang_x(agents: u32, traffic: Traffic, params: ErlangXParams, threshold_
 }
 
 /// Erlang X with the redial fixed point exposed; see [`erlang_x`].
-pub fn erlang_x_solve(
-    agents: u32,
-    traffic: Traffic,
-    params: ErlangXParams,
-    threshold_s: f64,
-) -> ErlangXSolution {
+pub fn erlang_x_solve(agents: u32, traffic: Traffic, params: ErlangXParams, threshold_s: f64) -> ErlangXSolution {
     let lam0 = nonneg(traffic.arrival_rate_per_s);
     let aht = nonneg(traffic.mean_handle_s);
     let theta = abandonment_rate(nonneg(params.mean_patience_s));
@@ -355,11 +338,7 @@ pub fn erlang_x_solve(
         kpis: k,
         first_attempt_rate_per_s: lam0,
         attempt_rate_per_s: lam,
-        lost_caller_share: if lam0 > 0.0 {
-            ((1.0 - r) * loss(&k) * lam / lam0).clamp(0.0, 1.0)
-        } else {
-            0.0
-        },
+        lost_caller_share: if lam0 > 0.0 { ((1.0 - r) * loss(&k) * lam / lam0).clamp(0.0, 1.0) } else { 0.0 },
         iterations,
         converged,
     };
@@ -403,11 +382,7 @@ pub fn erlang_x_solve(
     let (mut x_best, mut k_best) = (hi, k_hi);
     for _ in 0..200 {
         let denom = f_lo - f_hi;
-        let mut x = if denom > 0.0 {
-            (hi * f_lo - lo * f_hi) / denom
-        } else {
-            0.5 * (lo + hi)
-        };
+        let mut x = if denom > 0.0 { (hi * f_lo - lo * f_hi) / denom } else { 0.5 * (lo + hi) };
         if !(x > lo && x < hi) {
             x = 0.5 * (lo + hi);
         }
@@ -455,9 +430,7 @@ pub enum Model {
 pub fn kpis(model: Model, agents: u32, traffic: Traffic, threshold_s: f64) -> Kpis {
     match model {
         Model::ErlangC => erlang_c(agents, traffic, threshold_s),
-        Model::ErlangA { mean_patience_s } => {
-            erlang_a(agents, traffic, mean_patience_s, threshold_s)
-        }
+        Model::ErlangA { mean_patience_s } => erlang_a(agents, traffic, mean_patience_s, threshold_s),
         Model::ErlangX(p) => erlang_x(agents, traffic, p, threshold_s),
     }
 }
@@ -503,17 +476,11 @@ pub fn meets_targets(kpis: &Kpis, targets: &Targets) -> bool {
     }
     // NaN values or targets never pass.
     let le = |value: f64, max: f64| value <= max + TARGET_TOLERANCE * max.abs().max(1.0);
-    let sl_ok = targets
-        .service_level
-        .is_none_or(|(_, share)| kpis.service_level + TARGET_TOLERANCE >= share);
+    let sl_ok = targets.service_level.is_none_or(|(_, share)| kpis.service_level + TARGET_TOLERANCE >= share);
     sl_ok
         && targets.max_asa_s.is_none_or(|max| le(kpis.asa_s, max))
-        && targets
-            .max_abandon_rate
-            .is_none_or(|max| le(kpis.p_abandon, max))
-        && targets
-            .max_occupancy
-            .is_none_or(|max| le(kpis.occupancy, max))
+        && targets.max_abandon_rate.is_none_or(|max| le(kpis.p_abandon, max))
+        && targets.max_occupancy.is_none_or(|max| le(kpis.occupancy, max))
 }
 
 /// Smallest number of agents whose [`kpis`] meet every target ([`meets_targets`]), with a
@@ -524,21 +491,14 @@ pub fn meets_targets(kpis: &Kpis, targets: &Targets) -> bool {
 /// agents for these models, so this is the smallest feasible staffing. Each evaluation costs
 /// O(agents + queue states); a search takes ~10 evaluations.
 pub fn required_agents(model: Model, traffic: Traffic, targets: &Targets) -> Requirement {
-    let threshold = targets
-        .service_level
-        .map_or(DEFAULT_SL_THRESHOLD_S, |(t, _)| t);
+    let threshold = targets.service_level.map_or(DEFAULT_SL_THRESHOLD_S, |(t, _)| t);
     let eval = |c: u32| kpis(model, c, traffic, threshold);
     let ok = |k: &Kpis| meets_targets(k, targets);
     let lam = nonneg(traffic.arrival_rate_per_s);
     let load = lam * nonneg(traffic.mean_handle_s);
     if lam == 0.0 {
         let k = eval(0);
-        return Requirement {
-            agents: 0,
-            fractional_agents: 0.0,
-            kpis: k,
-            feasible: ok(&k),
-        };
+        return Requirement { agents: 0, fractional_agents: 0.0, kpis: k, feasible: ok(&k) };
     }
 
     // Search limit: room for an occupancy target and a generous margin above the load.
@@ -548,16 +508,8 @@ pub fn required_agents(model: Model, traffic: Traffic, targets: &Targets) -> Req
     {
         limit = limit.max(load / occ + 1000.0);
     }
-    let limit = if limit.is_finite() {
-        limit.min(f64::from(MAX_SEARCH_AGENTS)) as u32
-    } else {
-        MAX_SEARCH_AGENTS
-    };
-    let start = if load.is_finite() {
-        (load.ceil().min(f64::from(limit))) as u32
-    } else {
-        limit
-    };
+    let limit = if limit.is_finite() { limit.min(f64::from(MAX_SEARCH_AGENTS)) as u32 } else { MAX_SEARCH_AGENTS };
+    let start = if load.is_finite() { (load.ceil().min(f64::from(limit))) as u32 } else { limit };
 
     // Bracket: `lo` fails (or is None = below 0), `hi` meets.
     let k_start = eval(start);
@@ -634,12 +586,7 @@ pub fn required_agents(model: Model, traffic: Traffic, targets: &Targets) -> Req
         Some(prev) => fractional_requirement(&prev, &k_hi, targets),
         None => 0.0,
     };
-    Requirement {
-        agents: hi,
-        fractional_agents: fractional,
-        kpis: k_hi,
-        feasible: true,
-    }
+    Requirement { agents: hi, fractional_agents: fractional, kpis: k_hi, feasible: true }
 }
 
 /// Fractional requirement between `prev` (failing, `c − 1` agents) and `cur` (meeting, `c`).
@@ -657,19 +604,13 @@ fn fractional_requirement(prev: &Kpis, cur: &Kpis, targets: &Targets) -> f64 {
     let mut frac = 0.0_f64;
     let single = |t: Targets| meets_targets(prev, &t);
     if let Some((_, share)) = targets.service_level {
-        let t = Targets {
-            service_level: targets.service_level,
-            ..Targets::default()
-        };
+        let t = Targets { service_level: targets.service_level, ..Targets::default() };
         if !single(t) {
             frac = frac.max(lin(prev.service_level, cur.service_level, share));
         }
     }
     if let Some(max) = targets.max_asa_s {
-        let t = Targets {
-            max_asa_s: Some(max),
-            ..Targets::default()
-        };
+        let t = Targets { max_asa_s: Some(max), ..Targets::default() };
         if !single(t) {
             let f = if prev.asa_s.is_finite() {
                 lin(prev.asa_s, cur.asa_s, max)
@@ -685,19 +626,13 @@ fn fractional_requirement(prev: &Kpis, cur: &Kpis, targets: &Targets) -> f64 {
         }
     }
     if let Some(max) = targets.max_abandon_rate {
-        let t = Targets {
-            max_abandon_rate: Some(max),
-            ..Targets::default()
-        };
+        let t = Targets { max_abandon_rate: Some(max), ..Targets::default() };
         if !single(t) {
             frac = frac.max(lin(prev.p_abandon, cur.p_abandon, max));
         }
     }
     if let Some(max) = targets.max_occupancy {
-        let t = Targets {
-            max_occupancy: Some(max),
-            ..Targets::default()
-        };
+        let t = Targets { max_occupancy: Some(max), ..Targets::default() };
         if !single(t) {
             frac = frac.max(lin(prev.occupancy, cur.occupancy, max));
         }
@@ -796,11 +731,7 @@ fn ln_inv_erlang_b(n: u32, a: f64) -> f64 {
     while k < n {
         k += 1;
         let y = f64::from(k).ln() - ln_a + l;
-        l = if y > 0.0 {
-            y + (-y).exp().ln_1p()
-        } else {
-            y.exp().ln_1p()
-        };
+        l = if y > 0.0 { y + (-y).exp().ln_1p() } else { y.exp().ln_1p() };
     }
     l
 }
@@ -854,24 +785,13 @@ fn unstable_kpis(agents: u32, load: f64) -> Kpis {
 /// KPIs from the per-arrival probabilities.
 fn assemble(agents: u32, lam: f64, load: f64, o: Outcome) -> Kpis {
     let accepted = 1.0 - o.p_block;
-    let p_wait = if accepted > 0.0 {
-        (o.p_queue / accepted).clamp(0.0, 1.0)
-    } else {
-        1.0
-    };
+    let p_wait = if accepted > 0.0 { (o.p_queue / accepted).clamp(0.0, 1.0) } else { 1.0 };
     let sl = o.p_within.clamp(0.0, 1.0);
     let served = o.p_served.clamp(0.0, 1.0);
-    let (sl_ans, asa) = if served > 0.0 {
-        ((sl / served).min(1.0), (o.served_wait / served).max(0.0))
-    } else {
-        (sl, f64::INFINITY)
-    };
+    let (sl_ans, asa) =
+        if served > 0.0 { ((sl / served).min(1.0), (o.served_wait / served).max(0.0)) } else { (sl, f64::INFINITY) };
     let occupancy = if agents > 0 {
-        let carried = if load.is_finite() {
-            load * served
-        } else {
-            f64::from(agents)
-        };
+        let carried = if load.is_finite() { load * served } else { f64::from(agents) };
         (carried / f64::from(agents)).clamp(0.0, 1.0)
     } else {
         0.0
@@ -893,22 +813,12 @@ fn assemble(agents: u32, lam: f64, load: f64, o: Outcome) -> Kpis {
 }
 
 /// KPIs of M/M/c/N+M at arrival rate `lam` (sanitised inputs). `lines = None` is unlimited.
-fn evaluate(
-    agents: u32,
-    lam: f64,
-    aht: f64,
-    theta: f64,
-    lines: Option<u32>,
-    t: f64,
-    route: Route,
-) -> Kpis {
+fn evaluate(agents: u32, lam: f64, aht: f64, theta: f64, lines: Option<u32>, t: f64, route: Route) -> Kpis {
     if lam == 0.0 {
         return idle_kpis(agents);
     }
     let servers = lines.map_or(agents, |l| l.min(agents));
-    let waiting = lines
-        .map(|l| u64::from(l - servers))
-        .filter(|&w| w <= MAX_WAITING_POSITIONS);
+    let waiting = lines.map(|l| u64::from(l - servers)).filter(|&w| w <= MAX_WAITING_POSITIONS);
     let load = lam * aht;
     // Agents that never finish (infinite AHT) are equivalent to no agents.
     let (servers_eff, mu) = if aht.is_infinite() {
@@ -929,19 +839,12 @@ fn evaluate(
 
     if servers_eff > 0 && mu.is_infinite() {
         // Instant service: nobody ever waits.
-        return Kpis {
-            offered_load: load,
-            ..instant_kpis(agents)
-        };
+        return Kpis { offered_load: load, ..instant_kpis(agents) };
     }
     if theta.is_infinite() {
         // Zero patience: a loss system; calls finding all agents busy are blocked (no waiting
         // positions) or abandon at once.
-        let b = if servers_eff == 0 {
-            1.0
-        } else {
-            erlang_b(servers_eff, load)
-        };
+        let b = if servers_eff == 0 { 1.0 } else { erlang_b(servers_eff, load) };
         let blocked = waiting == Some(0);
         let o = Outcome {
             p_block: if blocked { b } else { 0.0 },
@@ -954,11 +857,7 @@ fn evaluate(
         };
         return busy_occupancy(assemble(agents, lam, load, o));
     }
-    let cmu = if servers_eff == 0 {
-        0.0
-    } else {
-        f64::from(servers_eff) * mu
-    };
+    let cmu = if servers_eff == 0 { 0.0 } else { f64::from(servers_eff) * mu };
     if theta == 0.0 && (servers_eff == 0 || (waiting.is_none() && lam >= cmu)) {
         if let Some(w) = waiting {
             // Nobody leaves and the lines are full: every arrival is blocked.
@@ -983,12 +882,7 @@ fn evaluate(
     if servers_eff == 0 && waiting.is_none() {
         // No agent ever answers: everybody waits out their patience (θ > 0 here).
         let mean_wait = 1.0 / theta;
-        let o = Outcome {
-            p_queue: 1.0,
-            p_abandon: 1.0,
-            mean_queue: lam * mean_wait,
-            ..Outcome::default()
-        };
+        let o = Outcome { p_queue: 1.0, p_abandon: 1.0, mean_queue: lam * mean_wait, ..Outcome::default() };
         return busy_occupancy(assemble(agents, lam, load, o));
     }
     let first_ratio = lam / (cmu + theta);
@@ -1009,15 +903,7 @@ fn evaluate(
         }
         return k;
     }
-    let q = QueueParams {
-        servers: servers_eff,
-        lam,
-        cmu,
-        theta,
-        load,
-        waiting,
-        t,
-    };
+    let q = QueueParams { servers: servers_eff, lam, cmu, theta, load, waiting, t };
     let integral_ok = q.waiting.is_none() && q.servers > 0;
     let outcome = match route {
         Route::Integral if integral_ok => Some(integral_outcome(&q)),
@@ -1075,32 +961,14 @@ impl WithinSeries {
         let rate = cmu + theta;
         // Also catches a NaN product (0 · ∞).
         let always = rate * t > SL_HORIZON || (rate * t).is_nan();
-        let g = if theta > 0.0 {
-            -(-theta * t).exp_m1() / theta
-        } else {
-            t
-        };
+        let g = if theta > 0.0 { -(-theta * t).exp_m1() / theta } else { t };
         let exp = -rate * t;
-        Self {
-            cmu,
-            theta,
-            g,
-            always,
-            term: 1.0,
-            sum: 1.0,
-            scale: if always { 0.0 } else { exp.exp() },
-            exp,
-            m: 0,
-        }
+        Self { cmu, theta, g, always, term: 1.0, sum: 1.0, scale: if always { 0.0 } else { exp.exp() }, exp, m: 0 }
     }
 
     /// `P(V_j ≤ T)` for the current `j`.
     fn within(&self) -> f64 {
-        if self.always {
-            1.0
-        } else {
-            (1.0 - (self.sum * self.scale).min(1.0)).max(0.0)
-        }
+        if self.always { 1.0 } else { (1.0 - (self.sum * self.scale).min(1.0)).max(0.0) }
     }
 
     /// Move from `j` to `j + 1`.
@@ -1124,11 +992,7 @@ impl WithinSeries {
 /// Rough number of queue states the chain needs (unlimited lines).
 fn chain_length_estimate(cmu: f64, lam: f64, theta: f64) -> f64 {
     let geometric = |rho: f64| {
-        if rho < 1.0 {
-            45.0 / -rho.ln()
-        } else {
-            f64::INFINITY
-        }
+        if rho < 1.0 { 45.0 / -rho.ln() } else { f64::INFINITY }
     };
     if theta == 0.0 {
         return geometric(lam / cmu) + 100.0;
@@ -1197,14 +1061,7 @@ fn chain_outcome(q: &QueueParams) -> Option<Outcome> {
             // ln(w·r) computed without forming a possibly infinite product.
             let shift = w.ln() + r.ln();
             let f = (-shift).exp();
-            for s in [
-                &mut s_mass,
-                &mut s_served,
-                &mut s_ab,
-                &mut s_within,
-                &mut s_wait,
-                &mut s_lq,
-            ] {
+            for s in [&mut s_mass, &mut s_served, &mut s_ab, &mut s_within, &mut s_wait, &mut s_lq] {
                 *s *= f;
             }
             w = 1.0;
@@ -1243,11 +1100,7 @@ fn h_minus_u(theta: f64, u: f64) -> f64 {
 
 /// `h(t) = (1 − e^{−θt})/θ`, `t` for `θ = 0`.
 fn h_fn(theta: f64, t: f64) -> f64 {
-    if theta > 0.0 {
-        -(-theta * t).exp_m1() / theta
-    } else {
-        t
-    }
+    if theta > 0.0 { -(-theta * t).exp_m1() / theta } else { t }
 }
 
 /// Erlang A through the virtual-waiting-time integrals (unlimited lines, `c ≥ 1`).
@@ -1255,29 +1108,14 @@ fn integral_outcome(q: &QueueParams) -> Outcome {
     let (lam, cmu, theta) = (q.lam, q.cmu, q.theta);
     let interior = theta > 0.0 && lam > cmu;
     // Mode of the log-concave integrand and its log value φ(t_m).
-    let t_mode = if interior {
-        (lam / cmu).ln() / theta
-    } else {
-        0.0
-    };
-    let phi_max = if interior {
-        (lam - cmu) / theta - cmu * t_mode
-    } else {
-        0.0
-    };
+    let t_mode = if interior { (lam / cmu).ln() / theta } else { 0.0 };
+    let phi_max = if interior { (lam - cmu) / theta - cmu * t_mode } else { 0.0 };
     // φ(t) − φ(t_m), computed without cancellation.
     let dphi = |t: f64| {
-        if interior {
-            cmu * h_minus_u(theta, t - t_mode)
-        } else {
-            -(cmu - lam) * t + lam * h_minus_u(theta, t)
-        }
+        if interior { cmu * h_minus_u(theta, t - t_mode) } else { -(cmu - lam) * t + lam * h_minus_u(theta, t) }
     };
-    let scale = if interior {
-        1.0 / (cmu * theta).sqrt()
-    } else {
-        1.0 / (cmu - lam).max((lam * theta).sqrt()).max(1e-300)
-    };
+    let scale =
+        if interior { 1.0 / (cmu * theta).sqrt() } else { 1.0 / (cmu - lam).max((lam * theta).sqrt()).max(1e-300) };
     const CUT: f64 = 80.0;
     let mut d = scale;
     while dphi(t_mode + d) > -CUT && d < 1e300 {
@@ -1366,12 +1204,8 @@ const GK_WK: [f64; 8] = [
     0.209_482_141_084_727_8,
 ];
 /// Gauss 7-point weights for `GK_X[1], GK_X[3], GK_X[5], GK_X[7]`.
-const GK_WG: [f64; 4] = [
-    0.129_484_966_168_869_7,
-    0.279_705_391_489_276_7,
-    0.381_830_050_505_118_9,
-    0.417_959_183_673_469_4,
-];
+const GK_WG: [f64; 4] =
+    [0.129_484_966_168_869_7, 0.279_705_391_489_276_7, 0.381_830_050_505_118_9, 0.417_959_183_673_469_4];
 
 #[derive(Debug, Clone, Copy)]
 struct Segment<const N: usize> {
@@ -1415,16 +1249,8 @@ fn gk15<const N: usize, F: Fn(f64) -> [f64; N]>(f: &F, a: f64, b: f64) -> Segmen
 /// Globally adaptive Gauss–Kronrod over consecutive `breaks`: bisects the segment with the
 /// largest relative error until every component's error estimate is below `rel_tol` of its
 /// total (or 4,000 segments).
-fn adaptive_gk<const N: usize, F: Fn(f64) -> [f64; N]>(
-    f: &F,
-    breaks: &[f64],
-    rel_tol: f64,
-) -> Vec<Segment<N>> {
-    let mut segs: Vec<Segment<N>> = breaks
-        .windows(2)
-        .filter(|w| w[1] > w[0])
-        .map(|w| gk15(f, w[0], w[1]))
-        .collect();
+fn adaptive_gk<const N: usize, F: Fn(f64) -> [f64; N]>(f: &F, breaks: &[f64], rel_tol: f64) -> Vec<Segment<N>> {
+    let mut segs: Vec<Segment<N>> = breaks.windows(2).filter(|w| w[1] > w[0]).map(|w| gk15(f, w[0], w[1])).collect();
     while segs.len() < 4000 {
         let mut total = [0.0; N];
         let mut err = [0.0; N];
@@ -1438,11 +1264,7 @@ fn adaptive_gk<const N: usize, F: Fn(f64) -> [f64; N]>(
         if done {
             break;
         }
-        let badness = |s: &Segment<N>| {
-            (0..N)
-                .map(|n| s.err[n] / total[n].abs().max(1e-300))
-                .fold(0.0, f64::max)
-        };
+        let badness = |s: &Segment<N>| (0..N).map(|n| s.err[n] / total[n].abs().max(1e-300)).fold(0.0, f64::max);
         let mut worst = 0;
         let mut worst_bad = -1.0;
         for (i, s) in segs.iter().enumerate() {
@@ -1468,11 +1290,7 @@ mod tests {
     use super::*;
 
     fn rel(a: f64, b: f64) -> f64 {
-        if a == b {
-            0.0
-        } else {
-            (a - b).abs() / a.abs().max(b.abs())
-        }
+        if a == b { 0.0 } else { (a - b).abs() / a.abs().max(b.abs()) }
     }
 
     #[test]
@@ -1521,12 +1339,7 @@ mod tests {
         let (c, lam, mu, theta) = (7_u32, 0.05, 1.0 / 150.0, 1.0 / 90.0);
         let p = brute(c, lam, mu, theta, 400);
         let p_wait: f64 = p[c as usize..].iter().sum();
-        let lq: f64 = p
-            .iter()
-            .enumerate()
-            .skip(c as usize)
-            .map(|(n, x)| (n as f64 - f64::from(c)) * x)
-            .sum();
+        let lq: f64 = p.iter().enumerate().skip(c as usize).map(|(n, x)| (n as f64 - f64::from(c)) * x).sum();
         let k = erlang_a(c, Traffic::new(lam, 150.0), 90.0, 20.0);
         assert!(rel(k.p_wait, p_wait) < 1e-12);
         assert!(rel(k.mean_queue_len, lq) < 1e-12);
@@ -1536,11 +1349,7 @@ mod tests {
         // Finite lines: blocking = π_N.
         let n = 10_usize;
         let pb = brute(c, lam, mu, theta, n);
-        let params = ErlangXParams {
-            mean_patience_s: 90.0,
-            lines: Some(n as u32),
-            redial_probability: 0.0,
-        };
+        let params = ErlangXParams { mean_patience_s: 90.0, lines: Some(n as u32), redial_probability: 0.0 };
         let kx = erlang_x(c, Traffic::new(lam, 150.0), params, 20.0);
         assert!(rel(kx.p_blocked, pb[n]) < 1e-12);
     }

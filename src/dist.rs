@@ -62,56 +62,33 @@ impl Dist {
     /// The same shape with every value multiplied by `factor` (> 0): the mean scales, the cv stays.
     pub fn scaled(&self, factor: f64) -> Dist {
         match self {
-            Dist::Exponential { mean } => Dist::Exponential {
-                mean: mean * factor,
-            },
-            Dist::Lognormal { mean, cv } => Dist::Lognormal {
-                mean: mean * factor,
-                cv: *cv,
-            },
-            Dist::Gamma { mean, cv } => Dist::Gamma {
-                mean: mean * factor,
-                cv: *cv,
-            },
-            Dist::Erlang { mean, k } => Dist::Erlang {
-                mean: mean * factor,
-                k: *k,
-            },
-            Dist::Uniform { min, max } => Dist::Uniform {
-                min: min * factor,
-                max: max * factor,
-            },
-            Dist::Constant { mean } => Dist::Constant {
-                mean: mean * factor,
-            },
-            Dist::Empirical { values } => Dist::Empirical {
-                values: values.iter().map(|v| v * factor).collect(),
-            },
+            Dist::Exponential { mean } => Dist::Exponential { mean: mean * factor },
+            Dist::Lognormal { mean, cv } => Dist::Lognormal { mean: mean * factor, cv: *cv },
+            Dist::Gamma { mean, cv } => Dist::Gamma { mean: mean * factor, cv: *cv },
+            Dist::Erlang { mean, k } => Dist::Erlang { mean: mean * factor, k: *k },
+            Dist::Uniform { min, max } => Dist::Uniform { min: min * factor, max: max * factor },
+            Dist::Constant { mean } => Dist::Constant { mean: mean * factor },
+            Dist::Empirical { values } => Dist::Empirical { values: values.iter().map(|v| v * factor).collect() },
         }
     }
 
     /// Checks the parameters; returns a message naming the bad one, or `None` when valid.
     pub fn problem(&self) -> Option<String> {
         let pos = |name: &str, v: f64| -> Option<String> {
-            (!(v.is_finite() && v > 0.0))
-                .then(|| format!("`{name}` must be a positive number of seconds, got {v}"))
+            (!(v.is_finite() && v > 0.0)).then(|| format!("`{name}` must be a positive number of seconds, got {v}"))
         };
         let cv_ok = |cv: f64| -> Option<String> {
-            (!(cv.is_finite() && cv > 0.0 && cv <= 10.0))
-                .then(|| format!("`cv` must be in (0, 10], got {cv}"))
+            (!(cv.is_finite() && cv > 0.0 && cv <= 10.0)).then(|| format!("`cv` must be in (0, 10], got {cv}"))
         };
         match self {
             Dist::Exponential { mean } | Dist::Constant { mean } => pos("mean", *mean),
-            Dist::Lognormal { mean, cv } | Dist::Gamma { mean, cv } => {
-                pos("mean", *mean).or_else(|| cv_ok(*cv))
+            Dist::Lognormal { mean, cv } | Dist::Gamma { mean, cv } => pos("mean", *mean).or_else(|| cv_ok(*cv)),
+            Dist::Erlang { mean, k } => {
+                pos("mean", *mean).or_else(|| (*k == 0).then(|| "`k` must be at least 1".to_string()))
             }
-            Dist::Erlang { mean, k } => pos("mean", *mean)
-                .or_else(|| (*k == 0).then(|| "`k` must be at least 1".to_string())),
             Dist::Uniform { min, max } => {
                 if !(min.is_finite() && *min >= 0.0 && max.is_finite() && max > min) {
-                    Some(format!(
-                        "`min` and `max` must satisfy 0 <= min < max, got min {min}, max {max}"
-                    ))
+                    Some(format!("`min` and `max` must satisfy 0 <= min < max, got min {min}, max {max}"))
                 } else {
                     None
                 }
@@ -147,10 +124,7 @@ impl Dist {
                 let k = f64::from(*k);
                 Sampler::Gamma(Gamma::new(k, mean / k).expect("validated erlang"))
             }
-            Dist::Uniform { min, max } => Sampler::Uniform {
-                min: *min,
-                width: max - min,
-            },
+            Dist::Uniform { min, max } => Sampler::Uniform { min: *min, width: max - min },
             Dist::Constant { mean } => Sampler::Constant(*mean),
             Dist::Empirical { values } => Sampler::Empirical(values.clone().into_boxed_slice()),
         }
@@ -203,23 +177,12 @@ mod tests {
     fn samplers_match_mean_and_cv() {
         let dists = [
             Dist::Exponential { mean: 180.0 },
-            Dist::Lognormal {
-                mean: 240.0,
-                cv: 0.8,
-            },
-            Dist::Gamma {
-                mean: 60.0,
-                cv: 0.5,
-            },
+            Dist::Lognormal { mean: 240.0, cv: 0.8 },
+            Dist::Gamma { mean: 60.0, cv: 0.5 },
             Dist::Erlang { mean: 100.0, k: 4 },
-            Dist::Uniform {
-                min: 10.0,
-                max: 30.0,
-            },
+            Dist::Uniform { min: 10.0, max: 30.0 },
             Dist::Constant { mean: 15.0 },
-            Dist::Empirical {
-                values: vec![10.0, 20.0, 60.0],
-            },
+            Dist::Empirical { values: vec![10.0, 20.0, 60.0] },
         ];
         let n = 200_000;
         for d in &dists {
@@ -232,44 +195,18 @@ mod tests {
             let se = d.mean() * d.cv() / (n as f64).sqrt();
             assert!((m - d.mean()).abs() <= 5.0 * se + 1e-9, "{d:?}: mean {m}");
             // the cv of a heavy-tailed sample converges slowly: 3% relative is ~5 standard errors here
-            assert!(
-                (sd / m - d.cv()).abs() <= 0.03 * d.cv() + 1e-9,
-                "{d:?}: cv {}",
-                sd / m
-            );
+            assert!((sd / m - d.cv()).abs() <= 0.03 * d.cv() + 1e-9, "{d:?}: cv {}", sd / m);
         }
     }
 
     #[test]
     fn problems_are_named() {
-        assert!(
-            Dist::Exponential { mean: 0.0 }
-                .problem()
-                .unwrap()
-                .contains("mean")
-        );
-        assert!(
-            Dist::Lognormal {
-                mean: 1.0,
-                cv: -1.0
-            }
-            .problem()
-            .unwrap()
-            .contains("cv")
-        );
-        assert!(
-            Dist::Erlang { mean: 1.0, k: 0 }
-                .problem()
-                .unwrap()
-                .contains("k")
-        );
+        assert!(Dist::Exponential { mean: 0.0 }.problem().unwrap().contains("mean"));
+        assert!(Dist::Lognormal { mean: 1.0, cv: -1.0 }.problem().unwrap().contains("cv"));
+        assert!(Dist::Erlang { mean: 1.0, k: 0 }.problem().unwrap().contains("k"));
         assert!(Dist::Uniform { min: 5.0, max: 5.0 }.problem().is_some());
         assert!(Dist::Empirical { values: vec![] }.problem().is_some());
-        let scaled = Dist::Lognormal {
-            mean: 100.0,
-            cv: 0.5,
-        }
-        .scaled(1.1);
+        let scaled = Dist::Lognormal { mean: 100.0, cv: 0.5 }.scaled(1.1);
         assert!((scaled.mean() - 110.0).abs() < 1e-9 && scaled.cv() == 0.5);
     }
 }

@@ -5,8 +5,8 @@
 //! chunk is done, so memory follows the chunk size, not the number of replications or calls.
 
 use crate::facts::{
-    self, GROUP_KPI_MAX, GroupFacts, MEETS, QUEUE_KPI_MAX, QueueFacts, ReplicationFacts, SL, Scope,
-    Targets, group_kpis, queue_kpis,
+    self, GROUP_KPI_MAX, GroupFacts, MEETS, QUEUE_KPI_MAX, QueueFacts, ReplicationFacts, SL, Scope, Targets,
+    group_kpis, queue_kpis,
 };
 use crate::model::Model;
 use crate::scenario::{Scenario, SlDefinition};
@@ -19,17 +19,9 @@ pub const CHUNK: u32 = 64;
 
 /// Runs every replication of `model` in parallel and hands each one's facts to `sink` in
 /// replication order. `progress` is called once per finished replication (from any thread).
-pub fn for_each_replication(
-    model: &Model,
-    progress: &(dyn Fn() + Sync),
-    mut sink: impl FnMut(u32, &ReplicationFacts),
-) {
+pub fn for_each_replication(model: &Model, progress: &(dyn Fn() + Sync), mut sink: impl FnMut(u32, &ReplicationFacts)) {
     let reps = model.replications;
-    let (nq, ng, ni) = (
-        model.queues.len(),
-        model.groups.len(),
-        model.total_intervals(),
-    );
+    let (nq, ng, ni) = (model.queues.len(), model.groups.len(), model.total_intervals());
     let mut start = 0;
     while start < reps {
         let end = (start + CHUNK).min(reps);
@@ -190,29 +182,15 @@ impl Reducer {
                     max_abandon_rate: q.max_abandon_rate,
                 })
                 .collect(),
-            thresholds: scenario
-                .queues
-                .iter()
-                .map(|q| q.service_level.threshold_s)
-                .collect(),
-            serving: model
-                .queues
-                .iter()
-                .map(|q| q.serving_groups.iter().map(|&g| g as usize).collect())
-                .collect(),
+            thresholds: scenario.queues.iter().map(|q| q.service_level.threshold_s).collect(),
+            serving: model.queues.iter().map(|q| q.serving_groups.iter().map(|&g| g as usize).collect()).collect(),
             skills: (0..ng)
-                .map(|g| {
-                    (0..nq)
-                        .filter(|&q| model.queues[q].serving_groups.contains(&(g as u16)))
-                        .collect()
-                })
+                .map(|g| (0..nq).filter(|&q| model.queues[q].serving_groups.contains(&(g as u16))).collect())
                 .collect(),
             cost_per_s: model.groups.iter().map(|g| g.cost_per_s).collect(),
             queue_ids: scenario.queues.iter().map(|q| q.id.clone()).collect(),
             group_ids: scenario.groups.iter().map(|g| g.id.clone()).collect(),
-            labels: (0..ni)
-                .map(|i| scenario.horizon.interval_label(i))
-                .collect(),
+            labels: (0..ni).map(|i| scenario.horizon.interval_label(i)).collect(),
             reps: 0,
             total: Default::default(),
             total_meets: Welford::default(),
@@ -250,17 +228,11 @@ impl Reducer {
                 let gf = f.group(i, g);
                 group_total[g].add(gf);
                 cost_g[g] = gf.paid_s * self.cost_per_s[g];
-                push_all(
-                    &mut self.group_cells[i * ng + g],
-                    &group_kpis(gf, self.cost_per_s[g], self.interval_s),
-                );
+                push_all(&mut self.group_cells[i * ng + g], &group_kpis(gf, self.cost_per_s[g], self.interval_s));
             }
             for q in 0..nq {
                 let cf: &QueueFacts = f.queue(i, q);
-                let mut s = Scope {
-                    length_s: self.interval_s,
-                    ..Default::default()
-                };
+                let mut s = Scope { length_s: self.interval_s, ..Default::default() };
                 s.add_calls(cf, &self.targets[q]);
                 s.judge(cf, &self.targets[q]);
                 for &g in &self.serving[q] {
@@ -307,10 +279,7 @@ impl Reducer {
         let length = self.interval_s * (self.n_day - self.warmup) as f64 * self.days as f64;
         horizon_t.length_s = length;
         for (g, gf) in group_total.iter().enumerate() {
-            push_all(
-                &mut self.groups[g],
-                &group_kpis(gf, self.cost_per_s[g], length),
-            );
+            push_all(&mut self.groups[g], &group_kpis(gf, self.cost_per_s[g], length));
             horizon_t.busy_s += gf.busy_s;
             horizon_t.available_s += gf.available_s;
             horizon_t.cost += gf.paid_s * self.cost_per_s[g];
@@ -326,25 +295,14 @@ impl Reducer {
         let nq = f.n_queues;
         let row = &f.busy_by_queue[(i * f.n_groups + g) * nq..(i * f.n_groups + g + 1) * nq];
         let busy: f64 = row.iter().sum();
-        if busy > 0.0 {
-            row[q] / busy
-        } else {
-            1.0 / self.skills[g].len().max(1) as f64
-        }
+        if busy > 0.0 { row[q] / busy } else { 1.0 / self.skills[g].len().max(1) as f64 }
     }
 
     /// The final statistics.
     pub fn finish(self) -> RunResult {
         let est = |w: &[Welford]| {
-            let max: &[f64] = if w.len() == QUEUE_KPI_MAX.len() {
-                &QUEUE_KPI_MAX
-            } else {
-                &GROUP_KPI_MAX
-            };
-            w.iter()
-                .zip(max)
-                .map(|(w, &hi)| w.estimate().clipped(0.0, hi))
-                .collect::<Vec<_>>()
+            let max: &[f64] = if w.len() == QUEUE_KPI_MAX.len() { &QUEUE_KPI_MAX } else { &GROUP_KPI_MAX };
+            w.iter().zip(max).map(|(w, &hi)| w.estimate().clipped(0.0, hi)).collect::<Vec<_>>()
         };
         let risk = |meets: &Welford, sl: &[f64]| Risk {
             p_meet_target: meets.estimate().clipped(0.0, 1.0),
@@ -381,10 +339,7 @@ impl Reducer {
                 })
                 .collect(),
             groups: (0..ng)
-                .map(|g| GroupResult {
-                    id: self.group_ids[g].clone(),
-                    kpis: est(&self.groups[g]),
-                })
+                .map(|g| GroupResult { id: self.group_ids[g].clone(), kpis: est(&self.groups[g]) })
                 .collect(),
             intervals: (0..ni)
                 .filter(|&i| self.counted(i))

@@ -280,12 +280,8 @@ pub fn meets_targets(f: &QueueFacts, t: &Targets) -> f64 {
         return f64::NAN;
     }
     let sl_ok = sl.is_nan() || sl >= t.sl_target - 1e-12;
-    let asa_ok = t
-        .max_asa_s
-        .is_none_or(|m| asa_s(f).is_nan() || asa_s(f) <= m);
-    let ab_ok = t
-        .max_abandon_rate
-        .is_none_or(|m| abandon_rate(f) <= m + 1e-12);
+    let asa_ok = t.max_asa_s.is_none_or(|m| asa_s(f).is_nan() || asa_s(f) <= m);
+    let ab_ok = t.max_abandon_rate.is_none_or(|m| abandon_rate(f) <= m + 1e-12);
     if sl_ok && asa_ok && ab_ok { 1.0 } else { 0.0 }
 }
 
@@ -303,11 +299,7 @@ pub fn queue_kpis(s: &Scope) -> [f64; 16] {
         ratio(s.sl_num, s.sl_den),
         asa_s(f),
         avg_wait_s(f),
-        if f.offered > 0.0 {
-            f.max_wait_s
-        } else {
-            f64::NAN
-        },
+        if f.offered > 0.0 { f.max_wait_s } else { f64::NAN },
         abandon_rate(f),
         ratio(f.queue_area_s, s.length_s),
         occupancy(s.busy_s, s.available_s),
@@ -337,16 +329,8 @@ pub const GROUP_KPIS: [&str; 8] = [
 ];
 
 /// Upper bounds of the group KPIs (occupancy is a share), for clipping confidence intervals.
-pub const GROUP_KPI_MAX: [f64; 8] = [
-    1.0,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-];
+pub const GROUP_KPI_MAX: [f64; 8] =
+    [1.0, f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY];
 
 /// Group KPIs over a period of `length_s` seconds: occupancy (busy ÷ available), mean agents
 /// on duty (paid ÷ length), hours, cost (paid hours × rate), and late breaks/exits in minutes.

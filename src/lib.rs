@@ -5,6 +5,7 @@ pub mod dist;
 pub mod experiment;
 pub mod facts;
 pub mod model;
+pub mod plan;
 pub mod report;
 pub mod scenario;
 pub mod sim;

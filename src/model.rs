@@ -169,10 +169,7 @@ impl Model {
                 handle: q.handle_time.sampler(),
                 wrap: q.wrap_up.as_ref().map(|d| d.sampler()),
                 patience: q.patience.as_ref().map(|d| d.sampler()),
-                retrial: q
-                    .retrial
-                    .as_ref()
-                    .map(|r| (r.probability, r.delay.sampler())),
+                retrial: q.retrial.as_ref().map(|r| (r.probability, r.delay.sampler())),
                 sl_threshold_s: q.service_level.threshold_s,
                 sl_target: q.service_level.target,
                 sl_definition: q.service_level.definition,
@@ -205,8 +202,7 @@ impl Model {
         if s.routing.agent_selection == AgentSelection::LeastSkilled {
             for q in &mut queues {
                 // stable sort: ties keep file order
-                q.selection_groups
-                    .sort_by_key(|&g| s.groups[g as usize].skills.len());
+                q.selection_groups.sort_by_key(|&g| s.groups[g as usize].skills.len());
             }
         }
 
@@ -215,9 +211,7 @@ impl Model {
         let mut agent_shift = Vec::new();
         for (gi, g) in s.groups.iter().enumerate() {
             // Tier: preference ascending, then priority descending. Overflow queues come last.
-            let tier = |pref: u32, prio: i32| {
-                (u64::from(pref) << 32) | u64::from((i32::MAX - prio) as u32)
-            };
+            let tier = |pref: u32, prio: i32| (u64::from(pref) << 32) | u64::from((i32::MAX - prio) as u32);
             let mut scan: Vec<ScanEntry> = g
                 .skills
                 .iter()
@@ -251,11 +245,7 @@ impl Model {
                             agent_shift[idx] = Some(AgentShift {
                                 start_s: sh.start_s - h.start_s,
                                 end_s: sh.end_s - h.start_s,
-                                breaks: sh
-                                    .breaks
-                                    .iter()
-                                    .map(|b| (b.start_s - h.start_s, b.length_s))
-                                    .collect(),
+                                breaks: sh.breaks.iter().map(|b| (b.start_s - h.start_s, b.length_s)).collect(),
                             });
                         }
                     }
@@ -279,50 +269,20 @@ impl Model {
 
         let day_s = h.day_length_s();
         let mut timeline: Vec<StaticEvent> = (0..n_day)
-            .map(|i| StaticEvent {
-                t: i as f64 * h.interval_s,
-                kind: StaticKind::Interval,
-                a: i as u32,
-                b: 0,
-            })
+            .map(|i| StaticEvent { t: i as f64 * h.interval_s, kind: StaticKind::Interval, a: i as u32, b: 0 })
             .collect();
-        timeline.push(StaticEvent {
-            t: day_s,
-            kind: StaticKind::Close,
-            a: 0,
-            b: 0,
-        });
+        timeline.push(StaticEvent { t: day_s, kind: StaticKind::Close, a: 0, b: 0 });
         for (ai, sh) in agent_shift.iter().enumerate() {
             if let Some(sh) = sh {
                 let a = ai as u32;
-                timeline.push(StaticEvent {
-                    t: sh.start_s,
-                    kind: StaticKind::ShiftStart,
-                    a,
-                    b: 0,
-                });
-                timeline.push(StaticEvent {
-                    t: sh.end_s,
-                    kind: StaticKind::ShiftEnd,
-                    a,
-                    b: 0,
-                });
+                timeline.push(StaticEvent { t: sh.start_s, kind: StaticKind::ShiftStart, a, b: 0 });
+                timeline.push(StaticEvent { t: sh.end_s, kind: StaticKind::ShiftEnd, a, b: 0 });
                 for (bi, (bs, _)) in sh.breaks.iter().enumerate() {
-                    timeline.push(StaticEvent {
-                        t: *bs,
-                        kind: StaticKind::BreakStart,
-                        a,
-                        b: bi as u32,
-                    });
+                    timeline.push(StaticEvent { t: *bs, kind: StaticKind::BreakStart, a, b: bi as u32 });
                 }
             }
         }
-        timeline.sort_by(|x, y| {
-            x.t.total_cmp(&y.t)
-                .then(x.kind.cmp(&y.kind))
-                .then(x.a.cmp(&y.a))
-                .then(x.b.cmp(&y.b))
-        });
+        timeline.sort_by(|x, y| x.t.total_cmp(&y.t).then(x.kind.cmp(&y.kind)).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
         Model {
             queues,
             groups,

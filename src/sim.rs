@@ -213,10 +213,7 @@ impl Workspace {
             agents: vec![NEW_AGENT; model.agents()],
             groups: vec![GroupState::default(); model.groups.len()],
             queues: (0..nq)
-                .map(|_| QueueState {
-                    rate: vec![0.0; model.intervals_per_day],
-                    ..Default::default()
-                })
+                .map(|_| QueueState { rate: vec![0.0; model.intervals_per_day], ..Default::default() })
                 .collect(),
             calls: Vec::with_capacity(256),
             free_calls: Vec::with_capacity(256),
@@ -253,11 +250,7 @@ pub fn run_replication(model: &Model, rep: u32, ws: &mut Workspace, facts: &mut 
         ws.rng_absence[g] = stream(seed, rep, Purpose::Absence, g);
     }
     for day in 0..model.days {
-        let mut sim = Sim {
-            m: model,
-            ws: &mut *ws,
-            f: &mut *facts,
-        };
+        let mut sim = Sim { m: model, ws: &mut *ws, f: &mut *facts };
         sim.run_day(day);
     }
 }
@@ -457,17 +450,14 @@ impl Sim<'_> {
     fn touch_queue(&mut self, q: usize, t: f64) {
         let qs = &mut self.ws.queues[q];
         if let Some(cur) = self.ws.cur {
-            self.f.queues[cur * self.f.n_queues + q].queue_area_s +=
-                f64::from(qs.n_waiting) * (t - qs.last_t);
+            self.f.queues[cur * self.f.n_queues + q].queue_area_s += f64::from(qs.n_waiting) * (t - qs.last_t);
         }
         qs.last_t = t;
     }
 
     /// The interval to which agent-time facts at this moment belong (the day's last after closing).
     fn time_cell(&self) -> usize {
-        self.ws
-            .cur
-            .unwrap_or((self.ws.day + 1) * self.m.intervals_per_day - 1)
+        self.ws.cur.unwrap_or((self.ws.day + 1) * self.m.intervals_per_day - 1)
     }
 
     fn on_static(&mut self, kind: StaticKind, a: u32, b: u32, t: f64) {
@@ -536,9 +526,7 @@ impl Sim<'_> {
         let gm = &self.m.groups[g];
         // Level L schedules pool agents 0..L; absent ones among them do not come.
         let first = gm.first_agent as usize;
-        let effective = (0..level.min(gm.pool) as usize)
-            .filter(|&k| self.ws.agents[first + k].present)
-            .count() as u32;
+        let effective = (0..level.min(gm.pool) as usize).filter(|&k| self.ws.agents[first + k].present).count() as u32;
         self.ws.groups[g].level = effective;
         let mut k = 0usize;
         while self.ws.groups[g].on_duty < effective && k < gm.pool as usize {
@@ -688,22 +676,14 @@ impl Sim<'_> {
         // Call attributes: each purpose has its own stream; retried calls draw from the retrial
         // stream so that first attempts stay in step across scenarios (common random numbers).
         let ws = &mut *self.ws;
-        let opt = |s: &Option<crate::dist::Sampler>, r: &mut Rng, none: f64| {
-            s.as_ref().map_or(none, |s| s.sample(r))
-        };
+        let opt = |s: &Option<crate::dist::Sampler>, r: &mut Rng, none: f64| s.as_ref().map_or(none, |s| s.sample(r));
         let (work_s, patience_s) = if retrial {
             let r = &mut ws.rng_retrial[q];
             let h = qm.handle.sample(r);
-            (
-                h + opt(&qm.wrap, r, 0.0),
-                opt(&qm.patience, r, f64::INFINITY),
-            )
+            (h + opt(&qm.wrap, r, 0.0), opt(&qm.patience, r, f64::INFINITY))
         } else {
             let h = qm.handle.sample(&mut ws.rng_handle[q]);
-            (
-                h + opt(&qm.wrap, &mut ws.rng_wrap[q], 0.0),
-                opt(&qm.patience, &mut ws.rng_patience[q], f64::INFINITY),
-            )
+            (h + opt(&qm.wrap, &mut ws.rng_wrap[q], 0.0), opt(&qm.patience, &mut ws.rng_patience[q], f64::INFINITY))
         };
         let call = Call {
             arrival_t: t,
@@ -721,10 +701,7 @@ impl Sim<'_> {
         let c = match self.ws.free_calls.pop() {
             Some(c) => {
                 let gen_ = self.ws.calls[c as usize].generation;
-                self.ws.calls[c as usize] = Call {
-                    generation: gen_,
-                    ..call
-                };
+                self.ws.calls[c as usize] = Call { generation: gen_, ..call };
                 c
             }
             None => {
@@ -806,9 +783,7 @@ impl Sim<'_> {
 
     fn on_break_due(&mut self, a: u32, b: u32, t: f64) {
         let g = self.m.agent_group[a as usize] as usize;
-        let len = self.m.agent_shift[a as usize]
-            .as_ref()
-            .map_or(0.0, |s| s.breaks[b as usize].1);
+        let len = self.m.agent_shift[a as usize].as_ref().map_or(0.0, |s| s.breaks[b as usize].1);
         let agent = &mut self.ws.agents[a as usize];
         match agent.state {
             AgentState::Off => {}

@@ -40,11 +40,7 @@ impl Welford {
 
     /// Unbiased sample variance (`NaN` with fewer than two observations).
     pub fn variance(&self) -> f64 {
-        if self.n < 2 {
-            f64::NAN
-        } else {
-            self.m2 / (self.n - 1) as f64
-        }
+        if self.n < 2 { f64::NAN } else { self.m2 / (self.n - 1) as f64 }
     }
 
     /// Mean with its two-sided [`CONFIDENCE`] Student-t interval: mean ± t(n−1) · s/√n.
@@ -55,12 +51,7 @@ impl Welford {
         } else {
             f64::NAN
         };
-        Estimate {
-            mean,
-            ci_low: mean - half,
-            ci_high: mean + half,
-            n: self.n,
-        }
+        Estimate { mean, ci_low: mean - half, ci_high: mean + half, n: self.n }
     }
 }
 
@@ -83,11 +74,7 @@ impl Estimate {
     /// The same estimate with its interval clipped to the KPI's natural range [lo, hi]
     /// (a share cannot exceed 1 however few replications there are).
     pub fn clipped(self, lo: f64, hi: f64) -> Estimate {
-        Estimate {
-            ci_low: self.ci_low.max(lo),
-            ci_high: self.ci_high.min(hi),
-            ..self
-        }
+        Estimate { ci_low: self.ci_low.max(lo), ci_high: self.ci_high.min(hi), ..self }
     }
 
     /// Half-width of the confidence interval.

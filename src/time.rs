@@ -12,20 +12,12 @@ pub const DAY_S: f64 = 86_400.0;
 /// non-negative decimal number. Errors say what was expected.
 pub fn parse_duration(text: &str) -> Result<f64, String> {
     let s = text.trim();
-    let expected = || {
-        format!(
-            "invalid duration {text:?}: expected seconds or a form like \"20s\", \"15m\", \"1h30m\""
-        )
-    };
+    let expected = || format!("invalid duration {text:?}: expected seconds or a form like \"20s\", \"15m\", \"1h30m\"");
     if s.is_empty() {
         return Err(expected());
     }
     if let Ok(v) = s.parse::<f64>() {
-        return if v.is_finite() && v >= 0.0 {
-            Ok(v)
-        } else {
-            Err(expected())
-        };
+        return if v.is_finite() && v >= 0.0 { Ok(v) } else { Err(expected()) };
     }
     let mut total = 0.0;
     let mut number = String::new();
@@ -82,11 +74,7 @@ pub fn parse_clock(text: &str) -> Result<f64, String> {
 pub fn format_clock(seconds_of_day: f64) -> String {
     let total = seconds_of_day.round().max(0.0) as u64;
     let (h, m, s) = (total / 3600, (total / 60) % 60, total % 60);
-    if s == 0 {
-        format!("{h:02}:{m:02}")
-    } else {
-        format!("{h:02}:{m:02}:{s:02}")
-    }
+    if s == 0 { format!("{h:02}:{m:02}") } else { format!("{h:02}:{m:02}:{s:02}") }
 }
 
 /// Formats a duration in seconds compactly: `"20s"`, `"15m"`, `"1h30m"`.
@@ -119,9 +107,7 @@ mod tests {
         assert_eq!(parse_duration("1.5h"), Ok(5400.0));
         assert_eq!(parse_duration("90"), Ok(90.0));
         assert_eq!(parse_duration(" 2.5 "), Ok(2.5));
-        for bad in [
-            "", "s", "5x", "30m1h", "-3s", "5m5m", "1h 30m", "nan", "1e400",
-        ] {
+        for bad in ["", "s", "5x", "30m1h", "-3s", "5m5m", "1h 30m", "nan", "1e400"] {
             assert!(parse_duration(bad).is_err(), "{bad:?} should fail");
         }
     }

@@ -24,18 +24,11 @@ fn assert_kpis_close(a: &Kpis, b: &Kpis, rel: f64) {
         ("p_blocked", a.p_blocked, b.p_blocked),
         ("p_abandon", a.p_abandon, b.p_abandon),
         ("service_level", a.service_level, b.service_level),
-        (
-            "service_level_answered",
-            a.service_level_answered,
-            b.service_level_answered,
-        ),
+        ("service_level_answered", a.service_level_answered, b.service_level_answered),
         ("occupancy", a.occupancy, b.occupancy),
     ];
     for (name, x, y) in probabilities {
-        assert!(
-            close(x, y, rel) || (x - y).abs() <= 1e-12,
-            "{name}: {x} vs {y}\n{a:?}\n{b:?}"
-        );
+        assert!(close(x, y, rel) || (x - y).abs() <= 1e-12, "{name}: {x} vs {y}\n{a:?}\n{b:?}");
     }
     let fields = [
         ("asa_s", a.asa_s, b.asa_s),
@@ -50,14 +43,7 @@ fn assert_kpis_close(a: &Kpis, b: &Kpis, rel: f64) {
 }
 
 fn assert_sane(k: &Kpis) {
-    let probs = [
-        k.p_wait,
-        k.p_blocked,
-        k.p_abandon,
-        k.service_level,
-        k.service_level_answered,
-        k.occupancy,
-    ];
+    let probs = [k.p_wait, k.p_blocked, k.p_abandon, k.service_level, k.service_level_answered, k.occupancy];
     for p in probs {
         assert!((0.0..=1.0).contains(&p), "probability out of range: {k:?}");
     }
@@ -65,18 +51,11 @@ fn assert_sane(k: &Kpis) {
         assert!(!x.is_nan() && x >= 0.0, "bad value: {k:?}");
     }
     assert!(k.p_abandon + k.p_blocked <= 1.0 + 1e-12, "{k:?}");
-    assert!(
-        k.service_level <= 1.0 - k.p_abandon - k.p_blocked + 1e-9,
-        "{k:?}"
-    );
+    assert!(k.service_level <= 1.0 - k.p_abandon - k.p_blocked + 1e-9, "{k:?}");
 }
 
-const SL80_20: Targets = Targets {
-    service_level: Some((20.0, 0.8)),
-    max_asa_s: None,
-    max_abandon_rate: None,
-    max_occupancy: None,
-};
+const SL80_20: Targets =
+    Targets { service_level: Some((20.0, 0.8)), max_asa_s: None, max_abandon_rate: None, max_occupancy: None };
 
 // ---------------------------------------------------------------------------------------------
 // Published check values
@@ -115,11 +94,7 @@ fn erlang_a_published_values() {
     // 0.8751 / 0.8582 / 0.8376 and 0.0322 / 0.0250 / 0.0165: the last abandon rate rounds to
     // 0.017 only at ±0.001 (0.0165 → 0.017 half-up); all agree with the printed numbers.
     let tr = reference_traffic();
-    let cases = [
-        (180.0, 0.875, 0.032),
-        (300.0, 0.858, 0.025),
-        (600.0, 0.838, 0.017),
-    ];
+    let cases = [(180.0, 0.875, 0.032), (300.0, 0.858, 0.025), (600.0, 0.838, 0.017)];
     for (patience, sl, ab) in cases {
         let k = erlang_a(13, tr, patience, 20.0);
         assert!((k.service_level - sl).abs() <= 0.001, "{patience}: {k:?}");
@@ -187,17 +162,8 @@ fn erlang_a_with_huge_patience_equals_erlang_c() {
 fn erlang_c_chain_equals_closed_form() {
     // Erlang X with infinite patience, unlimited lines and no redials runs the birth–death
     // chain with θ = 0: an independent check of the closed-form Erlang C.
-    let params = ErlangXParams {
-        mean_patience_s: f64::INFINITY,
-        lines: None,
-        redial_probability: 0.0,
-    };
-    for (c, load, t) in [
-        (14, 10.0, 20.0),
-        (13, 10.0, 20.0),
-        (2, 1.5, 5.0),
-        (300, 290.0, 10.0),
-    ] {
+    let params = ErlangXParams { mean_patience_s: f64::INFINITY, lines: None, redial_probability: 0.0 };
+    for (c, load, t) in [(14, 10.0, 20.0), (13, 10.0, 20.0), (2, 1.5, 5.0), (300, 290.0, 10.0)] {
         let tr = Traffic::new(load / 200.0, 200.0);
         assert_kpis_close(&erlang_x(c, tr, params, t), &erlang_c(c, tr, t), 1e-9);
     }
@@ -234,12 +200,7 @@ fn simulate_mmc_m(c: usize, lam: f64, aht: f64, patience: f64, t: f64, n: usize)
     let (mut within, mut abandoned, mut served, mut wait_sum) = (0usize, 0usize, 0usize, 0.0);
     for i in 0..n {
         now += rng.exp(1.0 / lam);
-        let (idx, f) = free
-            .iter()
-            .copied()
-            .enumerate()
-            .min_by(|a, b| a.1.total_cmp(&b.1))
-            .unwrap_or((0, 0.0));
+        let (idx, f) = free.iter().copied().enumerate().min_by(|a, b| a.1.total_cmp(&b.1)).unwrap_or((0, 0.0));
         let wait = (f - now).max(0.0);
         let tau = rng.exp(patience);
         let counted = i >= warmup;
@@ -255,11 +216,7 @@ fn simulate_mmc_m(c: usize, lam: f64, aht: f64, patience: f64, t: f64, n: usize)
         }
     }
     let total = (n - warmup) as f64;
-    [
-        within as f64 / total,
-        abandoned as f64 / total,
-        wait_sum / served as f64,
-    ]
+    [within as f64 / total, abandoned as f64 / total, wait_sum / served as f64]
 }
 
 #[test]
@@ -281,11 +238,7 @@ fn erlang_a_matches_monte_carlo() {
 #[test]
 fn erlang_x_redial_fixed_point() {
     let tr = Traffic::new(0.2, 240.0); // 48 Erlangs of first attempts
-    let params = ErlangXParams {
-        mean_patience_s: 90.0,
-        lines: Some(50),
-        redial_probability: 0.6,
-    };
+    let params = ErlangXParams { mean_patience_s: 90.0, lines: Some(50), redial_probability: 0.6 };
     let sol = erlang_x_solve(45, tr, params, 20.0);
     let k = sol.kpis;
     assert!(sol.converged);
@@ -304,41 +257,18 @@ fn erlang_x_redial_fixed_point() {
     assert_sane(&k);
 
     // Redials raise the attempt load and worsen per-attempt KPIs.
-    let no_redial = erlang_x(
-        45,
-        tr,
-        ErlangXParams {
-            redial_probability: 0.0,
-            ..params
-        },
-        20.0,
-    );
+    let no_redial = erlang_x(45, tr, ErlangXParams { redial_probability: 0.0, ..params }, 20.0);
     assert!(k.service_level < no_redial.service_level);
 
     // Everybody redials: served rate = first-attempt rate when the agents can absorb it.
-    let all = erlang_x_solve(
-        45,
-        Traffic::new(0.15, 240.0),
-        ErlangXParams {
-            redial_probability: 1.0,
-            ..params
-        },
-        20.0,
-    );
+    let all = erlang_x_solve(45, Traffic::new(0.15, 240.0), ErlangXParams { redial_probability: 1.0, ..params }, 20.0);
     assert!(all.converged);
     let ka = all.kpis;
     let served = all.attempt_rate_per_s * (1.0 - ka.p_blocked - ka.p_abandon);
     assert!(close(served, 0.15, 1e-9), "{all:?}");
     // ... and no fixed point when they cannot.
-    let diverging = erlang_x_solve(
-        10,
-        Traffic::new(0.2, 240.0),
-        ErlangXParams {
-            redial_probability: 1.0,
-            ..params
-        },
-        20.0,
-    );
+    let diverging =
+        erlang_x_solve(10, Traffic::new(0.2, 240.0), ErlangXParams { redial_probability: 1.0, ..params }, 20.0);
     assert!(!diverging.converged);
     assert_sane(&diverging.kpis);
 }
@@ -347,18 +277,7 @@ fn erlang_x_redial_fixed_point() {
 fn erlang_x_lines() {
     let tr = Traffic::new(10.0 / 180.0, 180.0);
     let unlimited = erlang_a(13, tr, 300.0, 20.0);
-    let x = |lines| {
-        erlang_x(
-            13,
-            tr,
-            ErlangXParams {
-                mean_patience_s: 300.0,
-                lines,
-                redial_probability: 0.0,
-            },
-            20.0,
-        )
-    };
+    let x = |lines| erlang_x(13, tr, ErlangXParams { mean_patience_s: 300.0, lines, redial_probability: 0.0 }, 20.0);
     // Many lines: blocking negligible, same as Erlang A.
     assert_kpis_close(&x(Some(200)), &unlimited, 1e-12);
     assert_eq!(x(None), unlimited);
@@ -371,11 +290,7 @@ fn erlang_x_lines() {
     // Fewer lines than agents: only `lines` agents can be reached.
     let short = x(Some(10));
     assert!(close(short.p_blocked, erlang_b(10, 10.0), 1e-12));
-    assert!(close(
-        short.occupancy,
-        10.0 * (1.0 - short.p_blocked) / 13.0,
-        1e-12
-    ));
+    assert!(close(short.occupancy, 10.0 * (1.0 - short.p_blocked) / 13.0, 1e-12));
     // A few waiting positions: some blocking, fewer abandons than unlimited.
     let few = x(Some(16));
     assert!(few.p_blocked > 0.0 && few.p_abandon < unlimited.p_abandon);
@@ -392,12 +307,9 @@ fn erlang_x_lines() {
 #[test]
 fn zero_load_and_zero_agents() {
     let none = Traffic::new(0.0, 180.0);
-    for k in [
-        erlang_c(0, none, 20.0),
-        erlang_c(5, none, 20.0),
-        erlang_a(0, none, 60.0, 20.0),
-        erlang_a(3, none, 60.0, 20.0),
-    ] {
+    for k in
+        [erlang_c(0, none, 20.0), erlang_c(5, none, 20.0), erlang_a(0, none, 60.0, 20.0), erlang_a(3, none, 60.0, 20.0)]
+    {
         assert!(k.stable);
         assert_eq!(k.service_level, 1.0);
         assert_eq!(k.p_wait, 0.0);
@@ -455,11 +367,7 @@ fn extreme_inputs_stay_finite() {
             erlang_x(
                 c,
                 tr,
-                ErlangXParams {
-                    mean_patience_s: patience,
-                    lines: Some(c + 100),
-                    redial_probability: 0.5,
-                },
+                ErlangXParams { mean_patience_s: patience, lines: Some(c + 100), redial_probability: 0.5 },
                 20.0,
             ),
         ] {
@@ -472,16 +380,7 @@ fn extreme_inputs_stay_finite() {
         for k in [
             erlang_c(3, tr, v),
             erlang_a(3, tr, v, v),
-            erlang_x(
-                3,
-                tr,
-                ErlangXParams {
-                    mean_patience_s: v,
-                    lines: Some(5),
-                    redial_probability: v,
-                },
-                v,
-            ),
+            erlang_x(3, tr, ErlangXParams { mean_patience_s: v, lines: Some(5), redial_probability: v }, v),
         ] {
             assert!(!k.service_level.is_nan() && !k.p_abandon.is_nan(), "{k:?}");
         }
@@ -493,48 +392,22 @@ fn extreme_inputs_stay_finite() {
 fn required_agents_variants() {
     let tr = reference_traffic();
     // ASA and occupancy targets with Erlang C.
-    let t = Targets {
-        max_asa_s: Some(10.0),
-        max_occupancy: Some(0.75),
-        ..Targets::default()
-    };
+    let t = Targets { max_asa_s: Some(10.0), max_occupancy: Some(0.75), ..Targets::default() };
     let r = required_agents(Model::ErlangC, tr, &t);
     assert_eq!(r.agents, 14); // occupancy 10/14 = 0.714; ASA(14) = 7.8 s, ASA(13) = 17.1 s
     // Occupancy exactly at target is met despite rounding.
-    let occ = Targets {
-        max_occupancy: Some(0.8),
-        ..Targets::default()
-    };
+    let occ = Targets { max_occupancy: Some(0.8), ..Targets::default() };
     let r = required_agents(Model::ErlangC, tr, &occ);
     assert_eq!(r.agents, 13);
-    let r = required_agents(
-        Model::ErlangC,
-        tr,
-        &Targets {
-            max_occupancy: Some(10.0 / 12.5),
-            ..Targets::default()
-        },
-    );
+    let r = required_agents(Model::ErlangC, tr, &Targets { max_occupancy: Some(10.0 / 12.5), ..Targets::default() });
     assert_eq!(r.agents, 13);
     // Abandon target with Erlang A; looser targets can need fewer agents than the load.
-    let ab = Targets {
-        max_abandon_rate: Some(0.3),
-        ..Targets::default()
-    };
-    let r = required_agents(
-        Model::ErlangA {
-            mean_patience_s: 60.0,
-        },
-        tr,
-        &ab,
-    );
+    let ab = Targets { max_abandon_rate: Some(0.3), ..Targets::default() };
+    let r = required_agents(Model::ErlangA { mean_patience_s: 60.0 }, tr, &ab);
     assert!(r.feasible && r.agents < 10, "{r:?}");
     assert!(r.kpis.p_abandon <= 0.3);
     // Infeasible target.
-    let bad = Targets {
-        service_level: Some((20.0, 1.1)),
-        ..Targets::default()
-    };
+    let bad = Targets { service_level: Some((20.0, 1.1)), ..Targets::default() };
     let r = required_agents(Model::ErlangC, tr, &bad);
     assert!(!r.feasible);
     // Erlang C with no targets: the smallest stable staffing; fractional = the load.
@@ -565,17 +438,14 @@ fn model() -> impl Strategy<Value = Model> {
     prop_oneof![
         Just(Model::ErlangC),
         log_uniform(1.0, 1e5).prop_map(|p| Model::ErlangA { mean_patience_s: p }),
-        (
-            log_uniform(1.0, 1e5),
-            proptest::option::of(0u32..400),
-            0.0..0.9f64
-        )
-            .prop_map(|(p, extra, r)| Model::ErlangX(ErlangXParams {
+        (log_uniform(1.0, 1e5), proptest::option::of(0u32..400), 0.0..0.9f64).prop_map(|(p, extra, r)| Model::ErlangX(
+            ErlangXParams {
                 mean_patience_s: p,
                 // Lines relative to the agents are set in the test.
                 lines: extra,
                 redial_probability: r,
-            })),
+            }
+        )),
     ]
 }
 

@@ -22,11 +22,7 @@ agents:
 
 /// `BASE` with `from` replaced by `to` (which must occur exactly once).
 fn base_with(from: &str, to: &str) -> String {
-    assert_eq!(
-        BASE.matches(from).count(),
-        1,
-        "{from:?} is not unique in BASE"
-    );
+    assert_eq!(BASE.matches(from).count(), 1, "{from:?} is not unique in BASE");
     BASE.replace(from, to)
 }
 
@@ -54,25 +50,10 @@ fn ccsim() -> Command {
 fn fails(args: &[&str]) -> String {
     let out = ccsim().args(args).output().expect("ccsim starts");
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    assert!(
-        !out.status.success(),
-        "ccsim {args:?} succeeded; stdout:\n{}",
-        String::from_utf8_lossy(&out.stdout)
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "ccsim {args:?} did not exit with 1:\n{stderr}"
-    );
-    assert!(
-        !stderr.contains("panicked"),
-        "ccsim {args:?} panicked:\n{stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "ccsim {args:?} printed to stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(!out.status.success(), "ccsim {args:?} succeeded; stdout:\n{}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(out.status.code(), Some(1), "ccsim {args:?} did not exit with 1:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "ccsim {args:?} panicked:\n{stderr}");
+    assert!(out.stdout.is_empty(), "ccsim {args:?} printed to stdout: {}", String::from_utf8_lossy(&out.stdout));
     stderr
 }
 
@@ -83,10 +64,7 @@ fn rejects(file: &Path, expected: &[&str]) -> String {
     let stderr = fails(&["validate", f]);
     let run = fails(&["run", f, "--replications", "3", "--quiet"]);
     assert_eq!(stderr, run, "validate and run report differently");
-    assert!(
-        stderr.contains(f),
-        "the message does not name the file {f}:\n{stderr}"
-    );
+    assert!(stderr.contains(f), "the message does not name the file {f}:\n{stderr}");
     for e in expected {
         assert!(stderr.contains(e), "the message lacks {e:?}:\n{stderr}");
     }
@@ -109,10 +87,7 @@ fn problem_lines(stderr: &str) -> Vec<&str> {
 fn base_scenario_is_valid() {
     let dir = Dir::new();
     let file = dir.write("scenario.yaml", BASE);
-    ccsim()
-        .args(["validate", file.to_str().unwrap()])
-        .assert()
-        .success();
+    ccsim().args(["validate", file.to_str().unwrap()]).assert().success();
 }
 
 #[test]
@@ -123,49 +98,27 @@ fn yaml_syntax_error_shows_line_and_column() {
     let file = dir.write("scenario.yaml", &text);
     let stderr = rejects(&file, &["horizon", "expected ',' or '}'"]);
     let prefix = format!("{}:2:", file.display());
-    let at = stderr
-        .find(&prefix)
-        .unwrap_or_else(|| panic!("no {prefix}<column> in:\n{stderr}"));
-    let column: String = stderr[at + prefix.len()..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    assert!(
-        column.parse::<usize>().is_ok_and(|c| c > 0),
-        "no column after {prefix}:\n{stderr}"
-    );
+    let at = stderr.find(&prefix).unwrap_or_else(|| panic!("no {prefix}<column> in:\n{stderr}"));
+    let column: String = stderr[at + prefix.len()..].chars().take_while(char::is_ascii_digit).collect();
+    assert!(column.parse::<usize>().is_ok_and(|c| c > 0), "no column after {prefix}:\n{stderr}");
 }
 
 #[test]
 fn unknown_key() {
     let text = base_with("handle_time:", "handle_tme:");
-    rejects_text(
-        &text,
-        &[
-            "queues[0].handle_tme",
-            "unknown field `handle_tme`",
-            "expected one of",
-            "`handle_time`",
-        ],
-    );
+    rejects_text(&text, &["queues[0].handle_tme", "unknown field `handle_tme`", "expected one of", "`handle_time`"]);
 }
 
 #[test]
 fn wrong_type() {
     let text = base_with("count: 5", "count: five");
-    rejects_text(
-        &text,
-        &["agents[0].count", "invalid type", "\"five\"", "expected"],
-    );
+    rejects_text(&text, &["agents[0].count", "invalid type", "\"five\"", "expected"]);
 }
 
 #[test]
 fn unknown_queue_in_skills() {
     let text = base_with("skills: [q]", "skills: [q, nope]");
-    rejects_text(
-        &text,
-        &["agents[0].skills[1]", "unknown queue `nope`", "(queues: q)"],
-    );
+    rejects_text(&text, &["agents[0].skills[1]", "unknown queue `nope`", "(queues: q)"]);
 }
 
 #[test]
@@ -177,36 +130,16 @@ fn zero_mean() {
 #[test]
 fn negative_mean() {
     let text = base_with("mean: 180s", "mean: -5");
-    rejects_text(
-        &text,
-        &[
-            "queues[0].handle_time.mean",
-            "-5",
-            "expected non-negative seconds",
-        ],
-    );
+    rejects_text(&text, &["queues[0].handle_time.mean", "-5", "expected non-negative seconds"]);
     let text = base_with("mean: 180s", "mean: -5s");
-    rejects_text(
-        &text,
-        &["queues[0].handle_time.mean", "\"-5s\"", "expected"],
-    );
+    rejects_text(&text, &["queues[0].handle_time.mean", "\"-5s\"", "expected"]);
 }
 
 #[test]
 fn cv_out_of_range() {
     for cv in ["11", "0", "-0.5"] {
-        let text = base_with(
-            "dist: exponential, mean: 180s",
-            &format!("dist: lognormal, mean: 180s, cv: {cv}"),
-        );
-        rejects_text(
-            &text,
-            &[
-                "queues[0].handle_time.cv",
-                "must be in (0, 10]",
-                &format!("got {cv}"),
-            ],
-        );
+        let text = base_with("dist: exponential, mean: 180s", &format!("dist: lognormal, mean: 180s, cv: {cv}"));
+        rejects_text(&text, &["queues[0].handle_time.cv", "must be in (0, 10]", &format!("got {cv}")]);
     }
 }
 
@@ -226,14 +159,7 @@ fn unknown_distribution() {
 #[test]
 fn key_that_does_not_apply_to_the_distribution() {
     let text = base_with("mean: 180s", "mean: 180s, cv: 0.5");
-    rejects_text(
-        &text,
-        &[
-            "queues[0].handle_time.cv",
-            "`cv` does not apply",
-            "exponential",
-        ],
-    );
+    rejects_text(&text, &["queues[0].handle_time.cv", "`cv` does not apply", "exponential"]);
 }
 
 #[test]
@@ -249,13 +175,7 @@ fn break_outside_its_shift() {
         "    count: 5",
         r#"    shifts: [{ start: "08:00", end: "09:00", count: 3, breaks: [{ start: "09:30", length: 15m }] }]"#,
     );
-    rejects_text(
-        &text,
-        &[
-            "agents[0].shifts[0].breaks[0]",
-            "break at 09:30 lies outside its shift 08:00–09:00",
-        ],
-    );
+    rejects_text(&text, &["agents[0].shifts[0].breaks[0]", "break at 09:30 lies outside its shift 08:00–09:00"]);
 }
 
 #[test]
@@ -264,93 +184,47 @@ fn overlapping_breaks() {
         "    count: 5",
         r#"    shifts: [{ start: "08:00", end: "10:00", count: 3, breaks: [{ start: "09:00", length: 30m }, { start: "09:15", length: 15m }] }]"#,
     );
-    let stderr = rejects_text(
-        &text,
-        &[
-            "agents[0].shifts[0].breaks[1]",
-            "break at 09:15 overlaps the previous break",
-        ],
-    );
+    let stderr = rejects_text(&text, &["agents[0].shifts[0].breaks[1]", "break at 09:15 overlaps the previous break"]);
     assert_eq!(problem_lines(&stderr).len(), 1, "{stderr}");
 }
 
 #[test]
 fn shift_outside_the_horizon() {
-    let text = base_with(
-        "    count: 5",
-        r#"    shifts: [{ start: "07:00", end: "10:00", count: 3 }]"#,
-    );
-    rejects_text(
-        &text,
-        &[
-            "agents[0].shifts[0]",
-            "shift 07:00–10:00 lies outside the horizon 08:00–10:00",
-        ],
-    );
+    let text = base_with("    count: 5", r#"    shifts: [{ start: "07:00", end: "10:00", count: 3 }]"#);
+    rejects_text(&text, &["agents[0].shifts[0]", "shift 07:00–10:00 lies outside the horizon 08:00–10:00"]);
 }
 
 #[test]
 fn interval_not_dividing_the_horizon() {
     let text = base_with("interval: 30m", "interval: 25m");
-    rejects_text(
-        &text,
-        &[
-            "horizon.interval",
-            "25m does not divide the day 08:00–10:00 into whole intervals",
-        ],
-    );
+    rejects_text(&text, &["horizon.interval", "25m does not divide the day 08:00–10:00 into whole intervals"]);
 }
 
 #[test]
 fn per_interval_of_the_wrong_length() {
     let text = base_with("rate_per_hour: 100", "per_interval: [10, 20, 30]");
-    rejects_text(
-        &text,
-        &[
-            "queues[0].arrivals.per_interval",
-            "has 3 values: expected 4 (one per interval)",
-        ],
-    );
+    rejects_text(&text, &["queues[0].arrivals.per_interval", "has 3 values: expected 4 (one per interval)"]);
 }
 
 #[test]
 fn staffing_curve_of_the_wrong_length() {
     let text = base_with("count: 5", "staffing: [1, 2, 3, 4, 5]");
-    rejects_text(
-        &text,
-        &[
-            "agents[0].staffing",
-            "has 5 values: expected 4 (one per interval)",
-        ],
-    );
+    rejects_text(&text, &["agents[0].staffing", "has 5 values: expected 4 (one per interval)"]);
 }
 
 #[test]
 fn csv_file_missing() {
     let dir = Dir::new();
-    let file = dir.write(
-        "scenario.yaml",
-        &base_with("rate_per_hour: 100", "csv: missing.csv, column: calls"),
-    );
+    let file = dir.write("scenario.yaml", &base_with("rate_per_hour: 100", "csv: missing.csv, column: calls"));
     let csv = dir.0.path().join("missing.csv");
-    rejects(
-        &file,
-        &[
-            "queues[0].arrivals.csv",
-            "cannot read CSV file",
-            csv.to_str().unwrap(),
-        ],
-    );
+    rejects(&file, &["queues[0].arrivals.csv", "cannot read CSV file", csv.to_str().unwrap()]);
 }
 
 #[test]
 fn csv_non_numeric_cell() {
     let dir = Dir::new();
     let csv = dir.write("vols.csv", "calls\n10\n20\nabc\n30\n");
-    let file = dir.write(
-        "scenario.yaml",
-        &base_with("rate_per_hour: 100", "csv: vols.csv, column: calls"),
-    );
+    let file = dir.write("scenario.yaml", &base_with("rate_per_hour: 100", "csv: vols.csv, column: calls"));
     rejects(
         &file,
         &[
@@ -366,18 +240,8 @@ fn csv_non_numeric_cell() {
 fn csv_ragged_rows() {
     let dir = Dir::new();
     let csv = dir.write("vols.csv", "calls,other\n10,1\n20\n25,1\n30,1\n");
-    let file = dir.write(
-        "scenario.yaml",
-        &base_with("rate_per_hour: 100", "csv: vols.csv, column: calls"),
-    );
-    rejects(
-        &file,
-        &[
-            "queues[0].arrivals.csv",
-            &format!("{}:3:", csv.display()),
-            "malformed CSV",
-        ],
-    );
+    let file = dir.write("scenario.yaml", &base_with("rate_per_hour: 100", "csv: vols.csv, column: calls"));
+    rejects(&file, &["queues[0].arrivals.csv", &format!("{}:3:", csv.display()), "malformed CSV"]);
 }
 
 #[test]
@@ -386,87 +250,39 @@ fn csv_line_number_counts_blank_lines() {
     let dir = Dir::new();
     // "abc" is on line 5; line 3 is blank.
     let csv = dir.write("vols.csv", "calls\n10\n\n20\nabc\n30\n");
-    let file = dir.write(
-        "scenario.yaml",
-        &base_with("rate_per_hour: 100", "csv: vols.csv, column: calls"),
-    );
-    rejects(
-        &file,
-        &[
-            "queues[0].arrivals.csv",
-            &format!("{}:5:", csv.display()),
-            "\"abc\"",
-        ],
-    );
+    let file = dir.write("scenario.yaml", &base_with("rate_per_hour: 100", "csv: vols.csv, column: calls"));
+    rejects(&file, &["queues[0].arrivals.csv", &format!("{}:5:", csv.display()), "\"abc\""]);
 }
 
 #[test]
 fn csv_column_missing() {
     let dir = Dir::new();
     let csv = dir.write("vols.csv", "calls\n10\n20\n25\n30\n");
-    let file = dir.write(
-        "scenario.yaml",
-        &base_with("rate_per_hour: 100", "csv: vols.csv, column: volume"),
-    );
-    rejects(
-        &file,
-        &[
-            "queues[0].arrivals.csv",
-            csv.to_str().unwrap(),
-            "no column `volume` (columns: calls)",
-        ],
-    );
+    let file = dir.write("scenario.yaml", &base_with("rate_per_hour: 100", "csv: vols.csv, column: volume"));
+    rejects(&file, &["queues[0].arrivals.csv", csv.to_str().unwrap(), "no column `volume` (columns: calls)"]);
     // Without `column`, the queue id is the column.
-    let file = dir.write(
-        "scenario.yaml",
-        &base_with("rate_per_hour: 100", "csv: vols.csv"),
-    );
+    let file = dir.write("scenario.yaml", &base_with("rate_per_hour: 100", "csv: vols.csv"));
     rejects(&file, &["queues[0].arrivals.csv", "no column `q`"]);
 }
 
 #[test]
 fn valid_csv_volumes_are_loaded() {
     let dir = Dir::new();
-    dir.write(
-        "vols.csv",
-        "interval,calls\n08:00,10\n08:30,20\n09:00,25.5\n09:30,30\n",
-    );
-    let file = dir.write(
-        "scenario.yaml",
-        &base_with("rate_per_hour: 100", "csv: vols.csv, column: calls"),
-    );
-    let out = ccsim()
-        .args(["validate", file.to_str().unwrap()])
-        .output()
-        .expect("ccsim starts");
+    dir.write("vols.csv", "interval,calls\n08:00,10\n08:30,20\n09:00,25.5\n09:30,30\n");
+    let file = dir.write("scenario.yaml", &base_with("rate_per_hour: 100", "csv: vols.csv, column: calls"));
+    let out = ccsim().args(["validate", file.to_str().unwrap()]).output().expect("ccsim starts");
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "validate failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "validate failed:\n{}", String::from_utf8_lossy(&out.stderr));
     assert!(stdout.contains("valid."), "{stdout}");
     // 10 + 20 + 25.5 + 30 = 85.5, shown rounded.
     assert!(stdout.contains("q (86 calls"), "{stdout}");
 
     // And it runs.
     let out = ccsim()
-        .args([
-            "run",
-            file.to_str().unwrap(),
-            "-n",
-            "3",
-            "--quiet",
-            "--format",
-            "json",
-        ])
+        .args(["run", file.to_str().unwrap(), "-n", "3", "--quiet", "--format", "json"])
         .output()
         .expect("ccsim starts");
-    assert!(
-        out.status.success(),
-        "run failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "run failed:\n{}", String::from_utf8_lossy(&out.stderr));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let offered = json["total"]["offered"]["mean"].as_f64().expect("offered");
     assert!(offered > 0.0 && offered < 300.0, "offered {offered}");
@@ -474,10 +290,7 @@ fn valid_csv_volumes_are_loaded() {
 
 #[test]
 fn two_sources_of_arrivals() {
-    let text = base_with(
-        "rate_per_hour: 100",
-        "rate_per_hour: 100, per_interval: [1, 2, 3, 4]",
-    );
+    let text = base_with("rate_per_hour: 100", "rate_per_hour: 100, per_interval: [1, 2, 3, 4]");
     rejects_text(
         &text,
         &[
@@ -489,17 +302,8 @@ fn two_sources_of_arrivals() {
 
 #[test]
 fn group_with_count_and_shifts() {
-    let text = base_with(
-        "    count: 5",
-        "    count: 5\n    shifts: [{ start: \"08:00\", end: \"10:00\", count: 3 }]",
-    );
-    rejects_text(
-        &text,
-        &[
-            "agents[0]",
-            "give exactly one of `count`, `shifts` or `staffing`",
-        ],
-    );
+    let text = base_with("    count: 5", "    count: 5\n    shifts: [{ start: \"08:00\", end: \"10:00\", count: 3 }]");
+    rejects_text(&text, &["agents[0]", "give exactly one of `count`, `shifts` or `staffing`"]);
 }
 
 const DUPLICATE_QUEUE: &str = r#"name: t
@@ -526,10 +330,7 @@ fn duplicate_queue_id() {
 
 fn duplicate_queue_id_is_the_only_problem() {
     let stderr = rejects_text(DUPLICATE_QUEUE, &["queues[1].id", "duplicate id `q`"]);
-    assert_eq!(
-        problem_lines(&stderr),
-        ["  - queues[1].id: duplicate id `q`"]
-    );
+    assert_eq!(problem_lines(&stderr), ["  - queues[1].id: duplicate id `q`"]);
 }
 
 #[test]
@@ -548,26 +349,13 @@ fn bad_duration_text() {
 #[test]
 fn bad_clock() {
     let text = base_with(r#"end: "10:00""#, r#"end: "25:00""#);
-    rejects_text(
-        &text,
-        &[
-            "horizon.end",
-            "invalid clock time \"25:00\"",
-            "expected \"HH:MM\"",
-        ],
-    );
+    rejects_text(&text, &["horizon.end", "invalid clock time \"25:00\"", "expected \"HH:MM\""]);
 }
 
 #[test]
 fn warmup_not_a_multiple_of_the_interval() {
     let text = format!("{BASE}simulation: {{ warmup: 20m }}\n");
-    rejects_text(
-        &text,
-        &[
-            "simulation.warmup",
-            "must be a whole number of intervals (30m) shorter than the day",
-        ],
-    );
+    rejects_text(&text, &["simulation.warmup", "must be a whole number of intervals (30m) shorter than the day"]);
 }
 
 #[test]
@@ -576,14 +364,8 @@ fn queue_no_group_serves() {
         "agents:",
         "  - id: orphan\n    arrivals: { rate_per_hour: 10 }\n    handle_time: { dist: exponential, mean: 60s }\nagents:",
     );
-    let stderr = rejects_text(
-        &text,
-        &[
-            "queues[1]",
-            "no agent group has skill `orphan`",
-            "add it to some group's `skills`",
-        ],
-    );
+    let stderr =
+        rejects_text(&text, &["queues[1]", "no agent group has skill `orphan`", "add it to some group's `skills`"]);
     assert_eq!(problem_lines(&stderr).len(), 1, "{stderr}");
 }
 
@@ -595,17 +377,8 @@ fn zero_replications() {
     // On the command line too.
     let dir = Dir::new();
     let file = dir.write("scenario.yaml", BASE);
-    let stderr = fails(&[
-        "run",
-        file.to_str().unwrap(),
-        "--replications",
-        "0",
-        "--quiet",
-    ]);
-    assert!(
-        stderr.contains("--replications must be at least 1"),
-        "{stderr}"
-    );
+    let stderr = fails(&["run", file.to_str().unwrap(), "--replications", "0", "--quiet"]);
+    assert!(stderr.contains("--replications must be at least 1"), "{stderr}");
 }
 
 #[test]

@@ -7,16 +7,8 @@ use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 /// The KPIs every queue-level scope (total, queue, interval row) reports as `{mean, ci_low, ci_high}`.
-const QUEUE_KPIS: [&str; 8] = [
-    "offered",
-    "handled",
-    "abandoned",
-    "service_level",
-    "asa_seconds",
-    "abandon_rate",
-    "occupancy",
-    "cost",
-];
+const QUEUE_KPIS: [&str; 8] =
+    ["offered", "handled", "abandoned", "service_level", "asa_seconds", "abandon_rate", "occupancy", "cost"];
 
 /// The KPIs every group reports as `{mean, ci_low, ci_high}`.
 const GROUP_KPIS: [&str; 3] = ["occupancy", "paid_hours", "cost"];
@@ -36,15 +28,8 @@ fn ccsim() -> Command {
 fn stdout_of(args: &[&str]) -> String {
     let out = ccsim().args(args).output().expect("ccsim starts");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "ccsim {args:?} failed ({}):\n{stderr}",
-        out.status
-    );
-    assert!(
-        !stderr.contains("panicked"),
-        "ccsim {args:?} panicked:\n{stderr}"
-    );
+    assert!(out.status.success(), "ccsim {args:?} failed ({}):\n{stderr}", out.status);
+    assert!(!stderr.contains("panicked"), "ccsim {args:?} panicked:\n{stderr}");
     String::from_utf8(out.stdout).expect("stdout is UTF-8")
 }
 
@@ -56,9 +41,7 @@ fn scenario_files() -> Vec<PathBuf> {
         .map(|e| e.expect("directory entry").path())
         .filter(|p| {
             p.is_file()
-                && p.extension().is_some_and(|x| {
-                    x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml")
-                })
+                && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
         })
         .collect();
     files.sort();
@@ -69,26 +52,13 @@ fn scenario_files() -> Vec<PathBuf> {
 /// `v[key]` is an object `{mean, ci_low, ci_high}` of numbers (or `null` where undefined, when
 /// `allow_null`).
 fn assert_kpi(v: &Value, key: &str, allow_null: bool, context: &str) {
-    let kpi = v
-        .get(key)
-        .unwrap_or_else(|| panic!("{context}: missing KPI `{key}` in {v}"));
-    let obj = kpi
-        .as_object()
-        .unwrap_or_else(|| panic!("{context}.{key}: expected an object, got {kpi}"));
+    let kpi = v.get(key).unwrap_or_else(|| panic!("{context}: missing KPI `{key}` in {v}"));
+    let obj = kpi.as_object().unwrap_or_else(|| panic!("{context}.{key}: expected an object, got {kpi}"));
     for part in ["mean", "ci_low", "ci_high"] {
-        let x = obj
-            .get(part)
-            .unwrap_or_else(|| panic!("{context}.{key}: missing `{part}` in {kpi}"));
-        assert!(
-            x.is_number() || (allow_null && x.is_null()),
-            "{context}.{key}.{part}: expected a number, got {x}"
-        );
+        let x = obj.get(part).unwrap_or_else(|| panic!("{context}.{key}: missing `{part}` in {kpi}"));
+        assert!(x.is_number() || (allow_null && x.is_null()), "{context}.{key}.{part}: expected a number, got {x}");
     }
-    if let (Some(lo), Some(mean), Some(hi)) = (
-        obj["ci_low"].as_f64(),
-        obj["mean"].as_f64(),
-        obj["ci_high"].as_f64(),
-    ) {
+    if let (Some(lo), Some(mean), Some(hi)) = (obj["ci_low"].as_f64(), obj["mean"].as_f64(), obj["ci_high"].as_f64()) {
         let slack = 1e-9 * mean.abs().max(1.0);
         assert!(
             lo <= mean + slack && mean <= hi + slack,
@@ -99,21 +69,10 @@ fn assert_kpi(v: &Value, key: &str, allow_null: bool, context: &str) {
 
 /// Checks the structure of a `--format json` report.
 fn check_report(json: &Value, file: &str, replications: u64) {
-    for key in [
-        "scenario",
-        "replications",
-        "seed",
-        "total",
-        "queues",
-        "groups",
-        "intervals",
-    ] {
+    for key in ["scenario", "replications", "seed", "total", "queues", "groups", "intervals"] {
         assert!(json.get(key).is_some(), "{file}: report lacks `{key}`");
     }
-    assert!(
-        json["scenario"].is_string(),
-        "{file}: `scenario` is not text"
-    );
+    assert!(json["scenario"].is_string(), "{file}: `scenario` is not text");
     assert_eq!(json["replications"].as_u64(), Some(replications), "{file}");
     assert!(json["seed"].is_u64(), "{file}: `seed` is not an integer");
 
@@ -121,24 +80,18 @@ fn check_report(json: &Value, file: &str, replications: u64) {
         assert_kpi(&json["total"], kpi, false, &format!("{file}: total"));
     }
 
-    let queues = json["queues"]
-        .as_object()
-        .unwrap_or_else(|| panic!("{file}: `queues` is not an object"));
+    let queues = json["queues"].as_object().unwrap_or_else(|| panic!("{file}: `queues` is not an object"));
     assert!(!queues.is_empty(), "{file}: no queues");
     for (id, q) in queues {
         let ctx = format!("{file}: queues.{id}");
         for kpi in QUEUE_KPIS {
             assert_kpi(q, kpi, false, &ctx);
         }
-        let p = q["p_meet_target"]
-            .as_f64()
-            .unwrap_or_else(|| panic!("{ctx}: `p_meet_target` is not a number: {q}"));
+        let p = q["p_meet_target"].as_f64().unwrap_or_else(|| panic!("{ctx}: `p_meet_target` is not a number: {q}"));
         assert!((0.0..=1.0).contains(&p), "{ctx}: p_meet_target {p}");
     }
 
-    let groups = json["groups"]
-        .as_object()
-        .unwrap_or_else(|| panic!("{file}: `groups` is not an object"));
+    let groups = json["groups"].as_object().unwrap_or_else(|| panic!("{file}: `groups` is not an object"));
     assert!(!groups.is_empty(), "{file}: no groups");
     for (id, g) in groups {
         for kpi in GROUP_KPIS {
@@ -146,9 +99,7 @@ fn check_report(json: &Value, file: &str, replications: u64) {
         }
     }
 
-    let intervals = json["intervals"]
-        .as_array()
-        .unwrap_or_else(|| panic!("{file}: `intervals` is not a list"));
+    let intervals = json["intervals"].as_array().unwrap_or_else(|| panic!("{file}: `intervals` is not a list"));
     assert!(
         !intervals.is_empty() && intervals.len().is_multiple_of(queues.len()),
         "{file}: {} interval rows for {} queue(s)",
@@ -157,9 +108,7 @@ fn check_report(json: &Value, file: &str, replications: u64) {
     );
     for (i, row) in intervals.iter().enumerate() {
         let ctx = format!("{file}: intervals[{i}]");
-        let queue = row["queue"]
-            .as_str()
-            .unwrap_or_else(|| panic!("{ctx}: `queue` is not text: {row}"));
+        let queue = row["queue"].as_str().unwrap_or_else(|| panic!("{ctx}: `queue` is not text: {row}"));
         assert!(queues.contains_key(queue), "{ctx}: unknown queue {queue}");
         assert!(row["start"].is_string(), "{ctx}: `start` is not text");
         for kpi in QUEUE_KPIS {
@@ -174,22 +123,11 @@ fn every_scenario_validates_and_runs() {
     for path in scenario_files() {
         let file = path.to_str().expect("UTF-8 path");
         let summary = stdout_of(&["validate", file]);
-        assert!(
-            summary.contains("valid."),
-            "{file}: validate printed {summary}"
-        );
+        assert!(summary.contains("valid."), "{file}: validate printed {summary}");
 
-        let out = stdout_of(&[
-            "run",
-            file,
-            "--replications",
-            "3",
-            "--quiet",
-            "--format",
-            "json",
-        ]);
-        let json: Value = serde_json::from_str(&out)
-            .unwrap_or_else(|e| panic!("{file}: run output is not JSON ({e}):\n{out}"));
+        let out = stdout_of(&["run", file, "--replications", "3", "--quiet", "--format", "json"]);
+        let json: Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{file}: run output is not JSON ({e}):\n{out}"));
         check_report(&json, file, 3);
     }
 }
@@ -197,17 +135,8 @@ fn every_scenario_validates_and_runs() {
 #[test]
 fn results_do_not_depend_on_threads() {
     let run = |threads: &str, seed: Option<&str>| {
-        let mut args = vec![
-            "run",
-            "scenarios/morning_peak.yaml",
-            "-n",
-            "20",
-            "--format",
-            "json",
-            "--quiet",
-            "--threads",
-            threads,
-        ];
+        let mut args =
+            vec!["run", "scenarios/morning_peak.yaml", "-n", "20", "--format", "json", "--quiet", "--threads", threads];
         if let Some(s) = seed {
             args.extend(["--seed", s]);
         }
@@ -227,53 +156,27 @@ fn results_do_not_depend_on_threads() {
 
 #[test]
 fn csv_output_parses() {
-    let out = stdout_of(&[
-        "run",
-        "scenarios/morning_peak.yaml",
-        "-n",
-        "3",
-        "--quiet",
-        "--format",
-        "csv",
-    ]);
+    let out = stdout_of(&["run", "scenarios/morning_peak.yaml", "-n", "3", "--quiet", "--format", "csv"]);
     let mut rdr = csv::Reader::from_reader(out.as_bytes());
-    let header: Vec<String> = rdr
-        .headers()
-        .expect("CSV header")
-        .iter()
-        .map(String::from)
-        .collect();
-    assert_eq!(
-        header,
-        ["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"]
-    );
+    let header: Vec<String> = rdr.headers().expect("CSV header").iter().map(String::from).collect();
+    assert_eq!(header, ["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"]);
     let levels = ["total", "queue", "group", "interval", "group_interval"];
     let mut starts = Vec::new();
     let mut rows = 0;
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.unwrap_or_else(|e| panic!("CSV record {i}: {e}"));
         assert_eq!(rec.len(), 7, "CSV record {i}: {rec:?}");
-        assert!(
-            levels.contains(&&rec[0]),
-            "CSV record {i}: level {:?}",
-            &rec[0]
-        );
+        assert!(levels.contains(&&rec[0]), "CSV record {i}: level {:?}", &rec[0]);
         assert!(!rec[3].is_empty(), "CSV record {i}: empty kpi name");
         for cell in [&rec[4], &rec[5], &rec[6]] {
-            assert!(
-                cell.is_empty() || cell.parse::<f64>().is_ok(),
-                "CSV record {i}: {cell:?} is not a number"
-            );
+            assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "CSV record {i}: {cell:?} is not a number");
         }
         if &rec[0] == "interval" && &rec[3] == "offered" {
             assert_eq!(&rec[1], "sales");
             starts.push(rec[2].to_string());
         }
         if &rec[0] == "total" || &rec[0] == "queue" || &rec[0] == "group" {
-            assert!(
-                rec[2].is_empty(),
-                "CSV record {i}: whole-horizon row has a start"
-            );
+            assert!(rec[2].is_empty(), "CSV record {i}: whole-horizon row has a start");
         }
         rows += 1;
     }
@@ -294,34 +197,14 @@ fn morning_peak_starts() -> Vec<String> {
 #[test]
 fn table_intervals_has_one_line_per_interval() {
     let without = stdout_of(&["run", "scenarios/morning_peak.yaml", "-n", "3", "--quiet"]);
-    let with = stdout_of(&[
-        "run",
-        "scenarios/morning_peak.yaml",
-        "-n",
-        "3",
-        "--quiet",
-        "--format",
-        "table",
-        "--intervals",
-    ]);
-    assert!(
-        with.starts_with(&without),
-        "--intervals changed the summary"
-    );
+    let with =
+        stdout_of(&["run", "scenarios/morning_peak.yaml", "-n", "3", "--quiet", "--format", "table", "--intervals"]);
+    assert!(with.starts_with(&without), "--intervals changed the summary");
     for start in morning_peak_starts() {
-        let lines: Vec<&str> = with
-            .lines()
-            .filter(|l| l.split_whitespace().take(2).eq([start.as_str(), "sales"]))
-            .collect();
-        assert_eq!(
-            lines.len(),
-            1,
-            "interval {start}: lines {lines:?} in\n{with}"
-        );
-        assert!(
-            !without.contains(&format!("{start} ")),
-            "interval {start} shown without --intervals"
-        );
+        let lines: Vec<&str> =
+            with.lines().filter(|l| l.split_whitespace().take(2).eq([start.as_str(), "sales"])).collect();
+        assert_eq!(lines.len(), 1, "interval {start}: lines {lines:?} in\n{with}");
+        assert!(!without.contains(&format!("{start} ")), "interval {start} shown without --intervals");
     }
 }
 
@@ -345,10 +228,8 @@ fn output_file_is_written_and_stdout_is_empty() {
     let json: Value = serde_json::from_str(&text).expect("--output file is JSON");
     check_report(&json, "morning_peak.yaml (--output)", 3);
     // Nothing else (no temporary file) is left in the folder.
-    let names: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("list temp dir")
-        .map(|e| e.expect("entry").file_name())
-        .collect();
+    let names: Vec<_> =
+        std::fs::read_dir(dir.path()).expect("list temp dir").map(|e| e.expect("entry").file_name()).collect();
     assert_eq!(names, [std::ffi::OsString::from("result.json")]);
 }
 
@@ -370,25 +251,13 @@ fn output_into_missing_directory_fails_cleanly() {
         .output()
         .expect("ccsim starts");
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        !out.status.success(),
-        "writing into a missing folder succeeded"
-    );
+    assert!(!out.status.success(), "writing into a missing folder succeeded");
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(
-        stderr.contains("no_such_dir"),
-        "the error does not name the folder: {stderr}"
-    );
-    assert!(
-        out.stdout.is_empty(),
-        "stdout: {}",
-        String::from_utf8_lossy(&out.stdout)
-    );
+    assert!(stderr.contains("no_such_dir"), "the error does not name the folder: {stderr}");
+    assert!(out.stdout.is_empty(), "stdout: {}", String::from_utf8_lossy(&out.stdout));
     assert!(!target.exists(), "{} was created", target.display());
     assert!(!missing.exists(), "{} was created", missing.display());
-    let left: Vec<_> = std::fs::read_dir(dir.path())
-        .expect("list temp dir")
-        .collect();
+    let left: Vec<_> = std::fs::read_dir(dir.path()).expect("list temp dir").collect();
     assert!(left.is_empty(), "files left behind: {left:?}");
 }
 
@@ -396,9 +265,7 @@ fn output_into_missing_directory_fails_cleanly() {
 fn schema_is_json_and_describes_the_format() {
     let out = stdout_of(&["schema"]);
     let schema: Value = serde_json::from_str(&out).expect("schema is JSON");
-    let props = schema["properties"]
-        .as_object()
-        .expect("schema has top-level properties");
+    let props = schema["properties"].as_object().expect("schema has top-level properties");
     for key in ["horizon", "queues", "agents"] {
         assert!(props.contains_key(key), "schema lacks property `{key}`");
         assert!(out.contains(&format!("\"{key}\"")));
@@ -407,24 +274,13 @@ fn schema_is_json_and_describes_the_format() {
 
 #[test]
 fn snapshot_erlang_c_table() {
-    let out = stdout_of(&[
-        "run",
-        "scenarios/erlang_c_check.yaml",
-        "-n",
-        "5",
-        "--format",
-        "table",
-        "--quiet",
-    ]);
+    let out = stdout_of(&["run", "scenarios/erlang_c_check.yaml", "-n", "5", "--format", "table", "--quiet"]);
     insta::assert_snapshot!("erlang_c_check_table", out);
 }
 
 #[test]
 fn snapshot_validate_morning_peak() {
-    let out = ccsim()
-        .args(["validate", "scenarios/morning_peak.yaml"])
-        .output()
-        .expect("ccsim starts");
+    let out = ccsim().args(["validate", "scenarios/morning_peak.yaml"]).output().expect("ccsim starts");
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
     let stderr = String::from_utf8(out.stderr).expect("UTF-8");
     let value = serde_json::json!({

@@ -13,12 +13,7 @@ fn scenario(yaml: &str) -> Scenario {
 }
 
 fn bundled(name: &str) -> Scenario {
-    Scenario::load(
-        &Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios")
-            .join(name),
-    )
-    .expect("bundled scenario")
+    Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)).expect("bundled scenario")
 }
 
 /// Runs replication `rep` and returns its facts.
@@ -66,29 +61,17 @@ fn one_queue(rate: f64, handle: &str, patience: &str, staff: &str, reps: u32) ->
 
 #[test]
 fn every_call_is_handled_abandoned_or_unserved() {
-    for name in [
-        "erlang_c_check.yaml",
-        "morning_peak.yaml",
-        "realistic_day.yaml",
-        "multi_skill.yaml",
-    ] {
+    for name in ["erlang_c_check.yaml", "morning_peak.yaml", "realistic_day.yaml", "multi_skill.yaml"] {
         let s = bundled(name);
         for rep in 0..3 {
             let f = facts(&s, rep);
             for (i, c) in f.queues.iter().enumerate() {
-                assert_eq!(
-                    c.offered,
-                    c.handled + c.abandoned + c.unserved,
-                    "{name} rep {rep} cell {i}"
-                );
+                assert_eq!(c.offered, c.handled + c.abandoned + c.unserved, "{name} rep {rep} cell {i}");
                 assert!(c.answered_within <= c.handled && c.abandoned_within <= c.abandoned);
                 assert!(c.retrials <= c.offered);
             }
             for c in &f.groups {
-                assert!(
-                    c.busy_s <= c.available_s + 1e-6 && c.available_s <= c.paid_s + 1e-6,
-                    "{name}: {c:?}"
-                );
+                assert!(c.busy_s <= c.available_s + 1e-6 && c.available_s <= c.paid_s + 1e-6, "{name}: {c:?}");
             }
         }
     }
@@ -96,13 +79,8 @@ fn every_call_is_handled_abandoned_or_unserved() {
 
 #[test]
 fn a_flat_curve_equals_a_count() {
-    let count = one_queue(
-        400.0,
-        "exponential, mean: 180s",
-        "patience: { dist: exponential, mean: 60s }",
-        "count: 19",
-        20,
-    );
+    let count =
+        one_queue(400.0, "exponential, mean: 180s", "patience: { dist: exponential, mean: 60s }", "count: 19", 20);
     let curve = one_queue(
         400.0,
         "exponential, mean: 180s",
@@ -110,10 +88,7 @@ fn a_flat_curve_equals_a_count() {
         "staffing: [19, 19, 19, 19, 19, 19, 19, 19]",
         20,
     );
-    assert_eq!(
-        experiment::run(&count, &|| {}),
-        experiment::run(&curve, &|| {})
-    );
+    assert_eq!(experiment::run(&count, &|| {}), experiment::run(&curve, &|| {}));
 }
 
 #[test]
@@ -132,16 +107,9 @@ fn breaks_are_taken_in_full_even_when_late() {
         let available: f64 = f.groups.iter().map(|c| c.available_s).sum();
         let late: f64 = f.groups.iter().map(|c| c.late_break_s).sum();
         let late_exit: f64 = f.groups.iter().map(|c| c.late_exit_s).sum();
-        assert!(
-            (paid - available - 900.0).abs() < 1e-6,
-            "break time {}",
-            paid - available
-        );
+        assert!((paid - available - 900.0).abs() < 1e-6, "break time {}", paid - available);
         assert!(late > 0.0 && late < 600.0, "late break {late}");
-        assert!(
-            late_exit > 0.0 && late_exit < 600.0,
-            "late exit {late_exit}"
-        );
+        assert!(late_exit > 0.0 && late_exit < 600.0, "late exit {late_exit}");
         // paid time within the horizon is the whole 2-hour shift
         assert!((paid - 7200.0).abs() < 1e-6, "paid {paid}");
     }
@@ -150,21 +118,12 @@ fn breaks_are_taken_in_full_even_when_late() {
 #[test]
 fn a_falling_curve_lets_busy_agents_finish_and_starts_no_new_call() {
     // 3 agents, then 0: calls of exactly 5 minutes, heavy traffic, infinite patience.
-    let s = one_queue(
-        120.0,
-        "constant, mean: 5m",
-        "",
-        "staffing: [3, 0, 0, 0, 0, 0, 0, 0]",
-        5,
-    );
+    let s = one_queue(120.0, "constant, mean: 5m", "", "staffing: [3, 0, 0, 0, 0, 0, 0, 0]", 5);
     for rep in 0..5 {
         let f = facts(&s, rep);
         let second = f.group(1, 0);
         // the three busy agents finish their call (< 5 min into the interval), then leave
-        assert!(
-            second.paid_s > 0.0 && second.paid_s <= 3.0 * 300.0 + 1e-6,
-            "{second:?}"
-        );
+        assert!(second.paid_s > 0.0 && second.paid_s <= 3.0 * 300.0 + 1e-6, "{second:?}");
         assert_eq!(second.busy_s, second.paid_s);
         // nobody answers a call that arrived after the level fell to 0
         for i in 1..8 {
@@ -176,13 +135,7 @@ fn a_falling_curve_lets_busy_agents_finish_and_starts_no_new_call() {
 
 #[test]
 fn a_rising_curve_starts_agents_at_once_and_they_take_waiting_calls() {
-    let s = one_queue(
-        120.0,
-        "constant, mean: 1m",
-        "",
-        "staffing: [0, 4, 4, 4, 4, 4, 4, 4]",
-        3,
-    );
+    let s = one_queue(120.0, "constant, mean: 1m", "", "staffing: [0, 4, 4, 4, 4, 4, 4, 4]", 3);
     let f = facts(&s, 0);
     let waiting = f.queue(0, 0).offered;
     assert!(waiting > 10.0);
@@ -194,19 +147,10 @@ fn a_rising_curve_starts_agents_at_once_and_they_take_waiting_calls() {
 
 #[test]
 fn absenteeism_removes_the_expected_share_of_agents() {
-    let s = one_queue(
-        0.0,
-        "exponential, mean: 3m",
-        "",
-        "count: 100\n    absenteeism: 0.2",
-        200,
-    );
+    let s = one_queue(0.0, "exponential, mean: 3m", "", "count: 100\n    absenteeism: 0.2", 200);
     let r = experiment::run(&s, &|| {});
     let agents = &r.groups[0].kpis[1];
-    assert!(
-        (agents.mean - 80.0).abs() <= 2.0 * agents.half_width(),
-        "{agents:?}"
-    );
+    assert!((agents.mean - 80.0).abs() <= 2.0 * agents.half_width(), "{agents:?}");
     assert!(agents.half_width() < 1.0);
 }
 
@@ -270,10 +214,7 @@ fn busyness_overdisperses_daily_volume() {
     let (m0, sd0) = sd("");
     let (m1, sd1) = sd(", busyness: { day_cv: 0.2 }");
     // Poisson: sd = √2000 ≈ 45; with a Gamma day factor of cv 0.2: √(2000 + 400²) ≈ 402
-    assert!(
-        (m0 - 2000.0).abs() < 10.0 && (m1 - 2000.0).abs() < 60.0,
-        "{m0} {m1}"
-    );
+    assert!((m0 - 2000.0).abs() < 10.0 && (m1 - 2000.0).abs() < 60.0, "{m0} {m1}");
     assert!((sd0 - 44.7).abs() < 8.0, "Poisson sd {sd0}");
     assert!(sd1 > 320.0 && sd1 < 490.0, "overdispersed sd {sd1}");
 }
@@ -319,11 +260,7 @@ fn scenarios_that_agree_share_their_random_numbers() {
 fn results_do_not_depend_on_the_thread_count() {
     let s = bundled("multi_skill.yaml");
     let run = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| experiment::run(&s, &|| {}))
+        rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap().install(|| experiment::run(&s, &|| {}))
     };
     let one = run(1);
     assert_eq!(one, run(2));

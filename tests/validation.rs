@@ -28,9 +28,8 @@ struct Case {
 }
 
 fn simulate(c: &Case) -> RunResult {
-    let patience = c.patience_s.map_or(String::new(), |p| {
-        format!("    patience: {{ dist: exponential, mean: {p} }}\n")
-    });
+    let patience =
+        c.patience_s.map_or(String::new(), |p| format!("    patience: {{ dist: exponential, mean: {p} }}\n"));
     let yaml = format!(
         "name: {name}\n\
          horizon: {{ start: \"00:00\", end: \"{end:02}:00\", interval: 1h }}\n\
@@ -51,18 +50,12 @@ fn simulate(c: &Case) -> RunResult {
 }
 
 fn kpi<'a>(r: &'a RunResult, name: &str) -> &'a Estimate {
-    let i = QUEUE_KPIS
-        .iter()
-        .position(|k| *k == name)
-        .expect("known KPI");
+    let i = QUEUE_KPIS.iter().position(|k| *k == name).expect("known KPI");
     &r.queues[0].kpis[i]
 }
 
 fn exact(c: &Case, agents: u32) -> Kpis {
-    let traffic = Traffic {
-        arrival_rate_per_s: c.rate_per_hour / 3600.0,
-        mean_handle_s: c.aht_s,
-    };
+    let traffic = Traffic { arrival_rate_per_s: c.rate_per_hour / 3600.0, mean_handle_s: c.aht_s };
     match c.patience_s {
         None => analytic::erlang_c(agents, traffic, c.threshold_s),
         Some(p) => analytic::erlang_a(agents, traffic, p, c.threshold_s),
@@ -78,20 +71,14 @@ fn check(case: &str, what: &str, sim: &Estimate, exact: f64, power: f64) {
         sim.mean,
         sim.half_width()
     );
-    assert!(
-        tol.is_finite() && tol > 0.0,
-        "{case} {what}: no confidence interval"
-    );
+    assert!(tol.is_finite() && tol > 0.0, "{case} {what}: no confidence interval");
     assert!(
         (sim.mean - exact).abs() <= tol,
         "{case} {what}: simulated {} ±{} but exact {exact}",
         sim.mean,
         sim.half_width()
     );
-    assert!(
-        tol <= power / 2.0,
-        "{case} {what}: tolerance {tol} too loose to detect a k-agent error ({power})"
-    );
+    assert!(tol <= power / 2.0, "{case} {what}: tolerance {tol} too loose to detect a k-agent error ({power})");
 }
 
 fn validate(c: &Case) {
@@ -101,48 +88,14 @@ fn validate(c: &Case) {
     let fewer = exact(c, c.agents - k);
     let more = exact(c, c.agents + k);
     let power = |f: fn(&Kpis) -> f64| (f(&fewer) - f(&e)).abs().min((f(&more) - f(&e)).abs());
-    check(
-        c.name,
-        "service_level",
-        kpi(&r, "service_level"),
-        e.service_level,
-        power(|k| k.service_level),
-    );
-    check(
-        c.name,
-        "p_wait",
-        kpi(&r, "p_wait"),
-        e.p_wait,
-        power(|k| k.p_wait),
-    );
-    check(
-        c.name,
-        "asa_seconds",
-        kpi(&r, "asa_seconds"),
-        e.asa_s,
-        power(|k| k.asa_s),
-    );
-    check(
-        c.name,
-        "occupancy",
-        kpi(&r, "occupancy"),
-        e.occupancy,
-        power(|k| k.occupancy),
-    );
+    check(c.name, "service_level", kpi(&r, "service_level"), e.service_level, power(|k| k.service_level));
+    check(c.name, "p_wait", kpi(&r, "p_wait"), e.p_wait, power(|k| k.p_wait));
+    check(c.name, "asa_seconds", kpi(&r, "asa_seconds"), e.asa_s, power(|k| k.asa_s));
+    check(c.name, "occupancy", kpi(&r, "occupancy"), e.occupancy, power(|k| k.occupancy));
     if c.patience_s.is_some() {
-        check(
-            c.name,
-            "abandon_rate",
-            kpi(&r, "abandon_rate"),
-            e.p_abandon,
-            power(|k| k.p_abandon),
-        );
+        check(c.name, "abandon_rate", kpi(&r, "abandon_rate"), e.p_abandon, power(|k| k.p_abandon));
     } else {
-        assert_eq!(
-            kpi(&r, "abandoned").mean,
-            0.0,
-            "infinite patience never abandons"
-        );
+        assert_eq!(kpi(&r, "abandoned").mean, 0.0, "infinite patience never abandons");
     }
 }
 

@@ -4,6 +4,7 @@
 
 mod run;
 mod schema;
+mod staff;
 mod validate;
 
 use anyhow::{Context, Result};
@@ -26,6 +27,8 @@ enum Command {
     Run(run::Args),
     /// Check a scenario file and print a one-paragraph summary.
     Validate(validate::Args),
+    /// Analytic staffing (Erlang C/A/X) per queue and interval, optionally verified by simulation.
+    Staff(staff::Args),
     /// Print the JSON Schema of the scenario format.
     Schema(schema::Args),
 }
@@ -57,15 +60,13 @@ pub fn run() -> Result<()> {
     match cli.command {
         Command::Run(a) => run::exec(a),
         Command::Validate(a) => validate::exec(a),
+        Command::Staff(a) => staff::exec(a),
         Command::Schema(a) => schema::exec(a),
     }
 }
 
 /// Writes to `path` atomically (a temporary file in the same folder, then rename), or to stdout.
-pub fn write_output(
-    path: Option<&Path>,
-    body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+pub fn write_output(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
     match path {
         None => {
             let stdout = std::io::stdout();
@@ -74,10 +75,7 @@ pub fn write_output(
             lock.flush()?;
         }
         Some(p) => {
-            let dir = p
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-                .unwrap_or(Path::new("."));
+            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
             let mut tmp = tempfile::NamedTempFile::new_in(dir)
                 .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
             {
@@ -85,8 +83,7 @@ pub fn write_output(
                 body(&mut w).with_context(|| format!("writing {}", p.display()))?;
                 w.flush()?;
             }
-            tmp.persist(p)
-                .with_context(|| format!("cannot write {}", p.display()))?;
+            tmp.persist(p).with_context(|| format!("cannot write {}", p.display()))?;
         }
     }
     Ok(())

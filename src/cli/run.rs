@@ -20,6 +20,10 @@ pub struct Args {
     /// Worker threads (default: all cores). Results do not depend on it.
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Replace groups' staffing with the curves in this file (`staffing: { <group>: [..] }`,
+    /// as `ccsim staff --emit-staffing` writes it).
+    #[arg(long)]
+    pub staffing: Option<PathArg>,
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: FormatArg,
@@ -35,11 +39,7 @@ pub struct Args {
 }
 
 /// Loads the scenario with command-line overrides applied.
-pub fn load(
-    path: &std::path::Path,
-    replications: Option<u32>,
-    seed: Option<u64>,
-) -> Result<Scenario> {
+pub fn load(path: &std::path::Path, replications: Option<u32>, seed: Option<u64>) -> Result<Scenario> {
     let mut s = Scenario::load(path)?;
     if let Some(n) = replications {
         if n == 0 {
@@ -55,12 +55,11 @@ pub fn load(
 
 /// Runs `ccsim run`.
 pub fn exec(a: Args) -> Result<()> {
-    let scenario = load(&a.scenario, a.replications, a.seed)?;
-    let pb = progress_bar(
-        u64::from(scenario.simulation.replications),
-        a.quiet,
-        "simulating",
-    );
+    let mut scenario = load(&a.scenario, a.replications, a.seed)?;
+    if let Some(path) = &a.staffing {
+        scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
+    }
+    let pb = progress_bar(u64::from(scenario.simulation.replications), a.quiet, "simulating");
     let result = with_threads(a.threads, || experiment::run(&scenario, &|| pb.inc(1)))?;
     pb.finish_and_clear();
     let rep = report(a.format.into());

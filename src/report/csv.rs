@@ -12,11 +12,7 @@ use std::io::{self, Write};
 pub struct CsvReport;
 
 fn cell(x: f64) -> String {
-    if x.is_finite() {
-        format!("{x}")
-    } else {
-        String::new()
-    }
+    if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
 fn rows<W: Write>(
@@ -28,15 +24,7 @@ fn rows<W: Write>(
     kpis: &[Estimate],
 ) -> io::Result<()> {
     for (name, e) in names.iter().zip(kpis) {
-        w.write_record([
-            level,
-            id,
-            start,
-            name,
-            &cell(e.mean),
-            &cell(e.ci_low),
-            &cell(e.ci_high),
-        ])?;
+        w.write_record([level, id, start, name, &cell(e.mean), &cell(e.ci_low), &cell(e.ci_high)])?;
     }
     Ok(())
 }
@@ -53,24 +41,10 @@ impl Report for CsvReport {
             rows(&mut w, "group", &g.id, "", &GROUP_KPIS, &g.kpis)?;
         }
         for row in &r.intervals {
-            rows(
-                &mut w,
-                "interval",
-                &r.queues[row.index].id,
-                &row.start,
-                &QUEUE_KPIS,
-                &row.kpis,
-            )?;
+            rows(&mut w, "interval", &r.queues[row.index].id, &row.start, &QUEUE_KPIS, &row.kpis)?;
         }
         for row in &r.group_intervals {
-            rows(
-                &mut w,
-                "group_interval",
-                &r.groups[row.index].id,
-                &row.start,
-                &GROUP_KPIS,
-                &row.kpis,
-            )?;
+            rows(&mut w, "group_interval", &r.groups[row.index].id, &row.start, &GROUP_KPIS, &row.kpis)?;
         }
         w.flush()
     }

@@ -41,10 +41,7 @@ pub fn kpi_object(names: &[&str], values: &[Estimate]) -> Map<String, Value> {
 }
 
 fn risk(m: &mut Map<String, Value>, r: &Risk) {
-    m.insert(
-        "sl_quantiles".into(),
-        json!({ "p5": num(r.sl_p5), "p50": num(r.sl_p50), "p95": num(r.sl_p95) }),
-    );
+    m.insert("sl_quantiles".into(), json!({ "p5": num(r.sl_p5), "p50": num(r.sl_p50), "p95": num(r.sl_p95) }));
 }
 
 /// The whole run as a JSON value (also embedded by `compare`).
@@ -63,10 +60,7 @@ pub fn run_json(r: &RunResult) -> Value {
     }
     let mut groups = Map::new();
     for g in &r.groups {
-        groups.insert(
-            g.id.clone(),
-            Value::Object(kpi_object(&GROUP_KPIS, &g.kpis)),
-        );
+        groups.insert(g.id.clone(), Value::Object(kpi_object(&GROUP_KPIS, &g.kpis)));
     }
     let intervals: Vec<Value> = r
         .intervals

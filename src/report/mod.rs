@@ -3,10 +3,12 @@
 
 mod csv;
 mod json;
-mod table;
+mod staff;
+pub mod table;
 
 pub use self::csv::CsvReport;
 pub use self::json::{JsonReport, run_json};
+pub use self::staff::{VerifyRow, write_plan};
 pub use self::table::TableReport;
 
 use crate::experiment::RunResult;

@@ -38,22 +38,12 @@ pub fn pm(e: &Estimate, scale: f64, decimals: usize) -> String {
     if half.is_nan() {
         format!("{:.*}", decimals, e.mean * scale)
     } else {
-        format!(
-            "{:.*} ±{:.*}",
-            decimals,
-            e.mean * scale,
-            decimals,
-            half * scale
-        )
+        format!("{:.*} ±{:.*}", decimals, e.mean * scale, decimals, half * scale)
     }
 }
 
 fn pct(x: f64) -> String {
-    if x.is_nan() {
-        "–".into()
-    } else {
-        format!("{:.1}%", x * 100.0)
-    }
+    if x.is_nan() { "–".into() } else { format!("{:.1}%", x * 100.0) }
 }
 
 /// Renders rows as an aligned text table (first column left-aligned, others right-aligned).
@@ -71,25 +61,13 @@ pub fn render(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io:
             .enumerate()
             .map(|(i, (c, w))| {
                 let pad = w - c.chars().count();
-                if i == 0 {
-                    format!("{c}{}", " ".repeat(pad))
-                } else {
-                    format!("{}{c}", " ".repeat(pad))
-                }
+                if i == 0 { format!("{c}{}", " ".repeat(pad)) } else { format!("{}{c}", " ".repeat(pad)) }
             })
             .collect::<Vec<_>>()
             .join("  ")
     };
     writeln!(out, "{}", line(header.to_vec()))?;
-    writeln!(
-        out,
-        "{}",
-        widths
-            .iter()
-            .map(|w| "-".repeat(*w))
-            .collect::<Vec<_>>()
-            .join("  ")
-    )?;
+    writeln!(out, "{}", widths.iter().map(|w| "-".repeat(*w)).collect::<Vec<_>>().join("  "))?;
     for r in rows {
         writeln!(out, "{}", line(r.iter().map(String::as_str).collect()))?;
     }
@@ -114,11 +92,7 @@ fn queue_row(name: &str, v: &[Estimate]) -> Vec<String> {
 
 impl Report for TableReport {
     fn write(&self, r: &RunResult, intervals: bool, out: &mut dyn Write) -> io::Result<()> {
-        let days = if r.days > 1 {
-            format!(", {} days each", r.days)
-        } else {
-            String::new()
-        };
+        let days = if r.days > 1 { format!(", {} days each", r.days) } else { String::new() };
         writeln!(
             out,
             "{} — {} replications{days}, seed {}; mean ±half-width of the 95% confidence interval",
@@ -138,8 +112,7 @@ impl Report for TableReport {
             "cost",
             "P(meet)",
         ];
-        let mut rows: Vec<Vec<String>> =
-            r.queues.iter().map(|q| queue_row(&q.id, &q.kpis)).collect();
+        let mut rows: Vec<Vec<String>> = r.queues.iter().map(|q| queue_row(&q.id, &q.kpis)).collect();
         if r.queues.len() > 1 {
             rows.push(queue_row("all queues", &r.total));
         }
@@ -170,15 +143,7 @@ impl Report for TableReport {
             )?;
         }
         writeln!(out)?;
-        let gheader = [
-            "group",
-            "agents",
-            "occupancy %",
-            "paid h",
-            "cost",
-            "late breaks min",
-            "late exits min",
-        ];
+        let gheader = ["group", "agents", "occupancy %", "paid h", "cost", "late breaks min", "late exits min"];
         let grows: Vec<Vec<String>> = r
             .groups
             .iter()
@@ -198,17 +163,8 @@ impl Report for TableReport {
         render(out, &gheader, &grows)?;
         if intervals {
             writeln!(out)?;
-            let iheader = [
-                "start",
-                "queue",
-                "offered",
-                "SL %",
-                "ASA s",
-                "abandon %",
-                "avg queue",
-                "occupancy %",
-                "P(meet)",
-            ];
+            let iheader =
+                ["start", "queue", "offered", "SL %", "ASA s", "abandon %", "avg queue", "occupancy %", "P(meet)"];
             let irows: Vec<Vec<String>> = r
                 .intervals
                 .iter()

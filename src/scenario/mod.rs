@@ -30,6 +30,15 @@ pub struct Scenario {
     pub groups: Vec<Group>,
     /// Monte Carlo settings.
     pub simulation: Simulation,
+    /// Planning settings.
+    pub planning: Planning,
+}
+
+/// Planning settings.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Default)]
+pub struct Planning {
+    /// Shrinkage in [0, 1): scheduled agents = required ÷ (1 − shrinkage).
+    pub shrinkage: Option<f64>,
 }
 
 /// The simulated days: each day runs from `start_s` to `end_s` (seconds since midnight).
@@ -61,10 +70,7 @@ impl Horizon {
     /// Start of global interval `i` as (day index, seconds since midnight).
     pub fn interval_start(&self, i: usize) -> (u32, f64) {
         let n = self.intervals_per_day();
-        (
-            (i / n) as u32,
-            self.start_s + (i % n) as f64 * self.interval_s,
-        )
+        ((i / n) as u32, self.start_s + (i % n) as f64 * self.interval_s)
     }
     /// Label of interval `i`: `"08:15"`, or `"d2 08:15"` when the horizon has several days.
     pub fn interval_label(&self, i: usize) -> String {
@@ -267,14 +273,54 @@ pub struct Simulation {
     pub warmup_s: f64,
 }
 
+/// Reads a staffing file (`staffing: { <group>: [agents per interval] }`).
+pub fn load_staffing(path: &Path) -> Result<std::collections::BTreeMap<String, Vec<u32>>, ScenarioError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ScenarioError::Io { file: path.to_path_buf(), message: e.to_string() })?;
+    let de = serde_yaml::Deserializer::from_str(&text);
+    let raw: raw::RawStaffingFile = serde_path_to_error::deserialize(de).map_err(|e| validate::parse_error(e, path))?;
+    Ok(raw.staffing)
+}
+
 impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|e| ScenarioError::Io {
-            file: path.to_path_buf(),
-            message: e.to_string(),
-        })?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ScenarioError::Io { file: path.to_path_buf(), message: e.to_string() })?;
         parse_str(&text, path)
+    }
+
+    /// Replaces the staffing of the named groups with per-interval curves (one day's values or
+    /// every day's). Every problem (unknown group, wrong length) is reported.
+    pub fn with_staffing(
+        &self,
+        curves: &std::collections::BTreeMap<String, Vec<u32>>,
+        file: &Path,
+    ) -> Result<Scenario, ScenarioError> {
+        let mut s = self.clone();
+        let mut problems = Vec::new();
+        let (n, total) = (self.horizon.intervals_per_day(), self.horizon.total_intervals());
+        for (id, curve) in curves {
+            let path = format!("staffing.{id}");
+            let Some(g) = self.group_index(id) else {
+                let ids: Vec<&str> = self.groups.iter().map(|g| g.id.as_str()).collect();
+                problems.push(Problem { path, message: format!("unknown group `{id}` (groups: {})", ids.join(", ")) });
+                continue;
+            };
+            let full = if curve.len() == total {
+                curve.clone()
+            } else if curve.len() == n {
+                curve.iter().copied().cycle().take(total).collect()
+            } else {
+                problems.push(Problem {
+                    path,
+                    message: format!("has {} values: expected {n} (one per interval) or {total}", curve.len()),
+                });
+                continue;
+            };
+            s.groups[g].staffing = Staffing::Curve(full);
+        }
+        if problems.is_empty() { Ok(s) } else { Err(ScenarioError::Invalid { file: file.to_path_buf(), problems }) }
     }
 
     /// Index of the queue with this id.
@@ -317,11 +363,7 @@ impl Scenario {
                 )
             })
             .collect();
-        s.push_str(&format!(
-            "{} queue(s): {}. ",
-            self.queues.len(),
-            queues.join("; ")
-        ));
+        s.push_str(&format!("{} queue(s): {}. ", self.queues.len(), queues.join("; ")));
         let groups: Vec<String> = self
             .groups
             .iter()
@@ -333,23 +375,12 @@ impl Scenario {
                     }
                     Staffing::Curve(_) => format!("staffing curve up to {}", g.max_agents()),
                 };
-                let skills: Vec<&str> = g
-                    .skills
-                    .iter()
-                    .map(|k| self.queues[k.queue].id.as_str())
-                    .collect();
+                let skills: Vec<&str> = g.skills.iter().map(|k| self.queues[k.queue].id.as_str()).collect();
                 format!("{} ({how}; skills {})", g.id, skills.join(", "))
             })
             .collect();
-        s.push_str(&format!(
-            "{} group(s): {}. ",
-            self.groups.len(),
-            groups.join("; ")
-        ));
-        s.push_str(&format!(
-            "{} replications, seed {}.",
-            self.simulation.replications, self.simulation.seed
-        ));
+        s.push_str(&format!("{} group(s): {}. ", self.groups.len(), groups.join("; ")));
+        s.push_str(&format!("{} replications, seed {}.", self.simulation.replications, self.simulation.seed));
         s
     }
 }

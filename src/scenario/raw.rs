@@ -24,9 +24,7 @@ impl<'de> Deserialize<'de> for RawDuration {
         impl Visitor<'_> for V {
             type Value = RawDuration;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str(
-                    "a duration: seconds as a number, or text like \"20s\", \"15m\", \"1h30m\"",
-                )
+                f.write_str("a duration: seconds as a number, or text like \"20s\", \"15m\", \"1h30m\"")
             }
             fn visit_f64<E: de::Error>(self, v: f64) -> Result<RawDuration, E> {
                 Ok(RawDuration::Seconds(v))
@@ -91,6 +89,26 @@ pub struct RawScenario {
     /// Monte Carlo settings.
     #[serde(default)]
     pub simulation: Option<RawSimulation>,
+    /// Planning settings (used by `ccsim staff`).
+    #[serde(default)]
+    pub planning: Option<RawPlanning>,
+}
+
+/// Planning settings.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlanning {
+    /// Share of paid time not available for calls (breaks, meetings, absence), in [0, 1).
+    #[serde(default)]
+    pub shrinkage: Option<f64>,
+}
+
+/// A staffing file, as `ccsim staff --emit-staffing` writes it and `ccsim run --staffing` reads it.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawStaffingFile {
+    /// Agents on duty per interval, by group id.
+    pub staffing: std::collections::BTreeMap<String, Vec<u32>>,
 }
 
 /// The opening hours of each simulated day and the reporting interval.
@@ -362,8 +380,7 @@ impl<'de> Deserialize<'de> for OneOrMany {
                 Ok(OneOrMany::One(v as f64))
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<OneOrMany, A::Error> {
-                Vec::<f64>::deserialize(de::value::SeqAccessDeserializer::new(seq))
-                    .map(OneOrMany::Many)
+                Vec::<f64>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
             }
         }
         d.deserialize_any(V)
@@ -389,10 +406,7 @@ impl<'de> Deserialize<'de> for RawSkill {
             }
             fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawSkill, A::Error> {
                 let w = WithPreference::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(RawSkill::WithPreference {
-                    queue: w.queue,
-                    preference: w.preference,
-                })
+                Ok(RawSkill::WithPreference { queue: w.queue, preference: w.preference })
             }
         }
         d.deserialize_any(V)

@@ -8,29 +8,27 @@ use crate::time::{parse_clock, parse_duration};
 /// paths (CSV volumes).
 pub fn parse_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
     let de = serde_yaml::Deserializer::from_str(text);
-    let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| {
-        let path = e.path().to_string();
-        let inner = e.into_inner();
-        let location = inner.location().map(|l| (l.line(), l.column()));
+    let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| parse_error(e, file))?;
+    from_raw(&raw, file)
+}
+
+/// A parse error with its YAML path, line and column, in planners' words.
+pub(super) fn parse_error(e: serde_path_to_error::Error<serde_yaml::Error>, file: &Path) -> ScenarioError {
+    let path = e.path().to_string();
+    let inner = e.into_inner();
+    let location = inner.location().map(|l| (l.line(), l.column()));
+    {
         ScenarioError::Parse {
             file: file.to_path_buf(),
             path: {
                 // serde_path_to_error marks an unknown position with `?`: keep what is known
-                let known = path
-                    .trim_end_matches(".?")
-                    .trim_end_matches('?')
-                    .to_string();
-                if known.is_empty() || known == "." {
-                    "(document)".into()
-                } else {
-                    known
-                }
+                let known = path.trim_end_matches(".?").trim_end_matches('?').to_string();
+                if known.is_empty() || known == "." { "(document)".into() } else { known }
             },
             location,
             message: plain_message(&inner.to_string()),
         }
-    })?;
-    from_raw(&raw, file)
+    }
 }
 
 /// Rewrites a serde_norway message for planners: no repeated path prefix, no trailing location
@@ -48,10 +46,7 @@ fn plain_message(raw: &str) -> String {
         m = rest.to_string();
     }
     for (rust, plain) in [
-        (
-            "struct RawScenario",
-            "a mapping with the scenario keys (name, horizon, queues, agents, simulation)",
-        ),
+        ("struct RawScenario", "a mapping with the scenario keys (name, horizon, queues, agents, simulation)"),
         ("expected u32", "expected a whole number ≥ 0"),
         ("expected u64", "expected a whole number ≥ 0"),
         ("expected i32", "expected a whole number"),
@@ -60,9 +55,7 @@ fn plain_message(raw: &str) -> String {
         m = m.replace(rust, plain);
     }
     if let Some(i) = m.find("struct Raw") {
-        let name_end = m[i + 7..]
-            .find(|c: char| !c.is_alphanumeric())
-            .map_or(m.len(), |e| i + 7 + e);
+        let name_end = m[i + 7..].find(|c: char| !c.is_alphanumeric()).map_or(m.len(), |e| i + 7 + e);
         m.replace_range(i..name_end, "a mapping");
     }
     m
@@ -73,14 +66,8 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
     let base = file.parent().unwrap_or(Path::new("."));
     let mut c = Check::default();
     let horizon = c.horizon(&raw.horizon);
-    let n_day = horizon.map(|h| h.intervals_per_day()).unwrap_or(0);
-    let days = horizon.map(|h| h.days as usize).unwrap_or(1);
 
-    let agent_selection = match raw
-        .routing
-        .as_ref()
-        .and_then(|r| r.agent_selection.as_deref())
-    {
+    let agent_selection = match raw.routing.as_ref().and_then(|r| r.agent_selection.as_deref()) {
         None | Some("longest_idle") => AgentSelection::LongestIdle,
         Some("least_skilled") => AgentSelection::LeastSkilled,
         Some(other) => {
@@ -108,15 +95,7 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         .queues
         .iter()
         .enumerate()
-        .map(|(i, q)| {
-            c.queue(
-                &format!("queues[{i}]"),
-                q,
-                horizon.as_ref(),
-                &group_ids,
-                base,
-            )
-        })
+        .map(|(i, q)| c.queue(&format!("queues[{i}]"), q, horizon.as_ref(), &group_ids, base))
         .collect();
     let groups: Vec<Group> = raw
         .agents
@@ -129,17 +108,12 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         if queue_ids[..qi].contains(&q.id.as_str()) {
             continue; // already reported as a duplicate
         }
-        let served = groups
-            .iter()
-            .any(|g| g.skills.iter().any(|s| s.queue == qi))
+        let served = groups.iter().any(|g| g.skills.iter().any(|s| s.queue == qi))
             || q.overflow.as_ref().is_some_and(|o| !o.groups.is_empty());
         if !served && !groups.is_empty() {
             c.err(
                 &format!("queues[{qi}]"),
-                format!(
-                    "no agent group has skill `{}`: add it to some group's `skills`",
-                    q.id
-                ),
+                format!("no agent group has skill `{}`: add it to some group's `skills`", q.id),
             );
         }
     }
@@ -169,12 +143,14 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         }
     };
 
-    let _ = (n_day, days);
+    let shrinkage = raw.planning.as_ref().and_then(|p| p.shrinkage);
+    if let Some(v) = shrinkage
+        && !(v.is_finite() && (0.0..1.0).contains(&v))
+    {
+        c.err("planning.shrinkage", format!("must be a share in [0, 1), got {v}"));
+    }
     if !c.problems.is_empty() {
-        return Err(ScenarioError::Invalid {
-            file: file.to_path_buf(),
-            problems: c.problems,
-        });
+        return Err(ScenarioError::Invalid { file: file.to_path_buf(), problems: c.problems });
     }
     Ok(Scenario {
         name: raw.name.clone(),
@@ -182,11 +158,8 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         routing: Routing { agent_selection },
         queues,
         groups,
-        simulation: Simulation {
-            replications,
-            seed: sim.seed.unwrap_or(1),
-            warmup_s,
-        },
+        simulation: Simulation { replications, seed: sim.seed.unwrap_or(1), warmup_s },
+        planning: Planning { shrinkage },
     })
 }
 
@@ -197,18 +170,13 @@ struct Check {
 
 impl Check {
     fn err(&mut self, path: &str, message: String) {
-        self.problems.push(Problem {
-            path: path.to_string(),
-            message,
-        });
+        self.problems.push(Problem { path: path.to_string(), message });
     }
 
     fn duration(&mut self, path: &str, d: &RawDuration) -> Option<f64> {
         let r = match d {
             RawDuration::Seconds(v) if v.is_finite() && *v >= 0.0 => Ok(*v),
-            RawDuration::Seconds(v) => Err(format!(
-                "invalid duration {v}: expected non-negative seconds"
-            )),
+            RawDuration::Seconds(v) => Err(format!("invalid duration {v}: expected non-negative seconds")),
             RawDuration::Text(t) => parse_duration(t),
         };
         r.map_err(|m| self.err(path, m)).ok()
@@ -230,10 +198,7 @@ impl Check {
             if id.trim().is_empty() {
                 self.err(&format!("{list}[{i}].{key}"), "must not be empty".into());
             } else if ids[..i].contains(id) {
-                self.err(
-                    &format!("{list}[{i}].{key}"),
-                    format!("duplicate id `{id}`"),
-                );
+                self.err(&format!("{list}[{i}].{key}"), format!("duplicate id `{id}`"));
             }
         }
     }
@@ -268,12 +233,7 @@ impl Check {
             );
             return None;
         }
-        (days > 0).then_some(Horizon {
-            start_s: start,
-            end_s: end,
-            interval_s: interval,
-            days,
-        })
+        (days > 0).then_some(Horizon { start_s: start, end_s: end, interval_s: interval, days })
     }
 
     fn dist(&mut self, path: &str, d: &RawDist) -> Option<Dist> {
@@ -304,11 +264,7 @@ impl Check {
         ];
         let mut ok = true;
         for (key, p) in present {
-            let article = if d.dist.starts_with(['a', 'e', 'i', 'o', 'u']) {
-                "an"
-            } else {
-                "a"
-            };
+            let article = if d.dist.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
             if has(p, key, allowed) {
                 let keys: Vec<String> = allowed.iter().map(|k| format!("`{k}`")).collect();
                 self.err(
@@ -321,53 +277,27 @@ impl Check {
                 );
                 ok = false;
             } else if !p && allowed.contains(&key) {
-                self.err(
-                    &format!("{path}.{key}"),
-                    format!("{article} {} distribution needs `{key}`", d.dist),
-                );
+                self.err(&format!("{path}.{key}"), format!("{article} {} distribution needs `{key}`", d.dist));
                 ok = false;
             }
         }
         if !ok {
             return None;
         }
-        let mut dur = |key: &str, v: &Option<RawDuration>| {
-            v.as_ref()
-                .and_then(|v| self.duration(&format!("{path}.{key}"), v))
-        };
+        let mut dur =
+            |key: &str, v: &Option<RawDuration>| v.as_ref().and_then(|v| self.duration(&format!("{path}.{key}"), v));
         let dist = match d.dist.as_str() {
-            "exponential" => Dist::Exponential {
-                mean: dur("mean", &d.mean)?,
-            },
-            "constant" => Dist::Constant {
-                mean: dur("mean", &d.mean)?,
-            },
-            "lognormal" => Dist::Lognormal {
-                mean: dur("mean", &d.mean)?,
-                cv: d.cv?,
-            },
-            "gamma" => Dist::Gamma {
-                mean: dur("mean", &d.mean)?,
-                cv: d.cv?,
-            },
-            "erlang" => Dist::Erlang {
-                mean: dur("mean", &d.mean)?,
-                k: d.k?,
-            },
-            "uniform" => Dist::Uniform {
-                min: dur("min", &d.min)?,
-                max: dur("max", &d.max)?,
-            },
+            "exponential" => Dist::Exponential { mean: dur("mean", &d.mean)? },
+            "constant" => Dist::Constant { mean: dur("mean", &d.mean)? },
+            "lognormal" => Dist::Lognormal { mean: dur("mean", &d.mean)?, cv: d.cv? },
+            "gamma" => Dist::Gamma { mean: dur("mean", &d.mean)?, cv: d.cv? },
+            "erlang" => Dist::Erlang { mean: dur("mean", &d.mean)?, k: d.k? },
+            "uniform" => Dist::Uniform { min: dur("min", &d.min)?, max: dur("max", &d.max)? },
             _ => {
                 let values = d.values.as_ref()?;
-                let parsed: Vec<Option<f64>> = values
-                    .iter()
-                    .enumerate()
-                    .map(|(i, v)| self.duration(&format!("{path}.values[{i}]"), v))
-                    .collect();
-                Dist::Empirical {
-                    values: parsed.into_iter().collect::<Option<Vec<f64>>>()?,
-                }
+                let parsed: Vec<Option<f64>> =
+                    values.iter().enumerate().map(|(i, v)| self.duration(&format!("{path}.values[{i}]"), v)).collect();
+                Dist::Empirical { values: parsed.into_iter().collect::<Option<Vec<f64>>>()? }
             }
         };
         if let Some(m) = dist.problem() {
@@ -391,45 +321,23 @@ impl Check {
         } else if values.len() == n {
             Some(values.iter().cloned().cycle().take(total).collect())
         } else {
-            let days = if h.days > 1 {
-                format!(" or {total} ({} days × {n})", h.days)
-            } else {
-                String::new()
-            };
-            self.err(
-                path,
-                format!(
-                    "has {} values: expected {n} (one per interval){days}",
-                    values.len()
-                ),
-            );
+            let days = if h.days > 1 { format!(" or {total} ({} days × {n})", h.days) } else { String::new() };
+            self.err(path, format!("has {} values: expected {n} (one per interval){days}", values.len()));
             None
         }
     }
 
-    fn volumes(
-        &mut self,
-        path: &str,
-        a: &RawArrivals,
-        h: &Horizon,
-        queue_id: &str,
-        base: &Path,
-    ) -> Option<Vec<f64>> {
-        let sources = [
-            a.rate_per_hour.is_some(),
-            a.per_interval.is_some(),
-            a.daily_total.is_some(),
-            a.csv.is_some(),
-        ];
+    fn volumes(&mut self, path: &str, a: &RawArrivals, h: &Horizon, queue_id: &str, base: &Path) -> Option<Vec<f64>> {
+        let sources = [a.rate_per_hour.is_some(), a.per_interval.is_some(), a.daily_total.is_some(), a.csv.is_some()];
         if sources.iter().filter(|s| **s).count() != 1 {
-            self.err(path, "give exactly one of `rate_per_hour`, `per_interval`, `daily_total` (with `profile`) or `csv`".into());
+            self.err(
+                path,
+                "give exactly one of `rate_per_hour`, `per_interval`, `daily_total` (with `profile`) or `csv`".into(),
+            );
             return None;
         }
         if a.profile.is_some() && a.daily_total.is_none() {
-            self.err(
-                &format!("{path}.profile"),
-                "`profile` goes with `daily_total`".into(),
-            );
+            self.err(&format!("{path}.profile"), "`profile` goes with `daily_total`".into());
         }
         if a.column.is_some() && a.csv.is_none() {
             self.err(&format!("{path}.column"), "`column` goes with `csv`".into());
@@ -456,40 +364,24 @@ impl Check {
             if profile.len() != n {
                 self.err(
                     &format!("{path}.profile"),
-                    format!(
-                        "has {} weights: expected {n} (one per interval)",
-                        profile.len()
-                    ),
+                    format!("has {} weights: expected {n} (one per interval)", profile.len()),
                 );
                 return None;
             }
             let sum: f64 = profile.iter().sum();
             if profile.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || sum <= 0.0 {
-                self.err(
-                    &format!("{path}.profile"),
-                    "weights must be non-negative with a positive sum".into(),
-                );
+                self.err(&format!("{path}.profile"), "weights must be non-negative with a positive sum".into());
                 return None;
             }
-            per_day
-                .iter()
-                .flat_map(|d| profile.iter().map(move |w| d * w / sum))
-                .collect()
+            per_day.iter().flat_map(|d| profile.iter().map(move |w| d * w / sum)).collect()
         } else {
             let file = a.csv.as_deref()?;
             let column = a.column.as_deref().unwrap_or(queue_id);
             let v = self.csv_column(&format!("{path}.csv"), &base.join(file), column)?;
             self.per_interval(&format!("{path}.csv"), &v, h)?
         };
-        if let Some((i, v)) = vols
-            .iter()
-            .enumerate()
-            .find(|(_, v)| !(v.is_finite() && **v >= 0.0))
-        {
-            self.err(
-                path,
-                format!("volume of interval {i} is {v}: expected a non-negative number of calls"),
-            );
+        if let Some((i, v)) = vols.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+            self.err(path, format!("volume of interval {i} is {v}: expected a non-negative number of calls"));
             return None;
         }
         Some(vols)
@@ -513,13 +405,7 @@ impl Check {
         };
         let Some(col) = headers.iter().position(|h| h.trim() == column) else {
             let have: Vec<&str> = headers.iter().collect();
-            self.err(
-                path,
-                format!(
-                    "{shown}: no column `{column}` (columns: {})",
-                    have.join(", ")
-                ),
-            );
+            self.err(path, format!("{shown}: no column `{column}` (columns: {})", have.join(", ")));
             return None;
         };
         let mut out = Vec::new();
@@ -527,9 +413,7 @@ impl Check {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e
-                        .position()
-                        .map_or(String::new(), |p| format!("{}:", p.line()));
+                    let line = e.position().map_or(String::new(), |p| format!("{}:", p.line()));
                     self.err(path, format!("{shown}:{line} malformed CSV: {e}"));
                     return None;
                 }
@@ -539,7 +423,12 @@ impl Check {
             match cell.parse::<f64>() {
                 Ok(v) if v.is_finite() && v >= 0.0 => out.push(v),
                 _ => {
-                    self.err(path, format!("{shown}:{line}: column `{column}` holds {cell:?}: expected a non-negative number of calls"));
+                    self.err(
+                        path,
+                        format!(
+                            "{shown}:{line}: column `{column}` holds {cell:?}: expected a non-negative number of calls"
+                        ),
+                    );
                     return None;
                 }
             }
@@ -547,58 +436,26 @@ impl Check {
         Some(out)
     }
 
-    fn queue(
-        &mut self,
-        path: &str,
-        q: &RawQueue,
-        h: Option<&Horizon>,
-        groups: &[&str],
-        base: &Path,
-    ) -> Queue {
-        let volumes = h
-            .and_then(|h| self.volumes(&format!("{path}.arrivals"), &q.arrivals, h, &q.id, base))
-            .unwrap_or_default();
-        let busyness = q
-            .arrivals
-            .busyness
-            .as_ref()
-            .map_or(Busyness::default(), |b| {
-                let mut cv = |key: &str, v: Option<f64>| {
-                    let v = v.unwrap_or(0.0);
-                    if !(v.is_finite() && (0.0..=5.0).contains(&v)) {
-                        self.err(
-                            &format!("{path}.arrivals.busyness.{key}"),
-                            format!("must be in [0, 5], got {v}"),
-                        );
-                    }
-                    v
-                };
-                Busyness {
-                    day_cv: cv("day_cv", b.day_cv),
-                    interval_cv: cv("interval_cv", b.interval_cv),
+    fn queue(&mut self, path: &str, q: &RawQueue, h: Option<&Horizon>, groups: &[&str], base: &Path) -> Queue {
+        let volumes =
+            h.and_then(|h| self.volumes(&format!("{path}.arrivals"), &q.arrivals, h, &q.id, base)).unwrap_or_default();
+        let busyness = q.arrivals.busyness.as_ref().map_or(Busyness::default(), |b| {
+            let mut cv = |key: &str, v: Option<f64>| {
+                let v = v.unwrap_or(0.0);
+                if !(v.is_finite() && (0.0..=5.0).contains(&v)) {
+                    self.err(&format!("{path}.arrivals.busyness.{key}"), format!("must be in [0, 5], got {v}"));
                 }
-            });
+                v
+            };
+            Busyness { day_cv: cv("day_cv", b.day_cv), interval_cv: cv("interval_cv", b.interval_cv) }
+        });
         let placeholder = Dist::Constant { mean: 1.0 };
-        let handle_time = self
-            .dist(&format!("{path}.handle_time"), &q.handle_time)
-            .unwrap_or(placeholder.clone());
-        let wrap_up = q
-            .wrap_up
-            .as_ref()
-            .and_then(|d| self.dist(&format!("{path}.wrap_up"), d));
-        let patience = q
-            .patience
-            .as_ref()
-            .and_then(|d| self.dist(&format!("{path}.patience"), d));
+        let handle_time = self.dist(&format!("{path}.handle_time"), &q.handle_time).unwrap_or(placeholder.clone());
+        let wrap_up = q.wrap_up.as_ref().and_then(|d| self.dist(&format!("{path}.wrap_up"), d));
+        let patience = q.patience.as_ref().and_then(|d| self.dist(&format!("{path}.patience"), d));
         let retrial = q.retrial.as_ref().map(|r| Retrial {
-            probability: self.unit(
-                &format!("{path}.retrial.probability"),
-                r.probability,
-                "probability",
-            ),
-            delay: self
-                .dist(&format!("{path}.retrial.delay"), &r.delay)
-                .unwrap_or(placeholder.clone()),
+            probability: self.unit(&format!("{path}.retrial.probability"), r.probability, "probability"),
+            delay: self.dist(&format!("{path}.retrial.delay"), &r.delay).unwrap_or(placeholder.clone()),
         });
         if retrial.is_some() && q.patience.is_none() {
             self.err(
@@ -607,16 +464,10 @@ impl Check {
             );
         }
         let service_level = match &q.service_level {
-            None => ServiceLevel {
-                threshold_s: 20.0,
-                target: 0.8,
-                definition: SlDefinition::Offered,
-            },
+            None => ServiceLevel { threshold_s: 20.0, target: 0.8, definition: SlDefinition::Offered },
             Some(sl) => {
                 let p = format!("{path}.service_level");
-                let threshold_s = self
-                    .duration(&format!("{p}.answered_within"), &sl.answered_within)
-                    .unwrap_or(20.0);
+                let threshold_s = self.duration(&format!("{p}.answered_within"), &sl.answered_within).unwrap_or(20.0);
                 let target = self.unit(&format!("{p}.target"), sl.target, "target");
                 let definition = match sl.definition.as_deref() {
                     None | Some("offered") => SlDefinition::Offered,
@@ -630,32 +481,19 @@ impl Check {
                         SlDefinition::Offered
                     }
                 };
-                ServiceLevel {
-                    threshold_s,
-                    target,
-                    definition,
-                }
+                ServiceLevel { threshold_s, target, definition }
             }
         };
         let (max_asa_s, max_abandon_rate) = match &q.targets {
             None => (None, None),
             Some(t) => (
-                t.max_asa
-                    .as_ref()
-                    .and_then(|d| self.duration(&format!("{path}.targets.max_asa"), d)),
-                t.max_abandon_rate.map(|v| {
-                    self.unit(
-                        &format!("{path}.targets.max_abandon_rate"),
-                        v,
-                        "max_abandon_rate",
-                    )
-                }),
+                t.max_asa.as_ref().and_then(|d| self.duration(&format!("{path}.targets.max_asa"), d)),
+                t.max_abandon_rate
+                    .map(|v| self.unit(&format!("{path}.targets.max_abandon_rate"), v, "max_abandon_rate")),
             ),
         };
         let overflow = q.overflow.as_ref().map(|o| {
-            let after_s = self
-                .duration(&format!("{path}.overflow.after"), &o.after)
-                .unwrap_or(0.0);
+            let after_s = self.duration(&format!("{path}.overflow.after"), &o.after).unwrap_or(0.0);
             let groups = o
                 .groups
                 .iter()
@@ -701,52 +539,29 @@ impl Check {
             };
             let p = format!("{path}.skills[{i}]");
             if preference == 0 {
-                self.err(
-                    &format!("{p}.preference"),
-                    "preference levels start at 1 (most preferred)".into(),
-                );
+                self.err(&format!("{p}.preference"), "preference levels start at 1 (most preferred)".into());
             }
             match queues.iter().position(|q| q == id) {
-                None => self.err(
-                    &p,
-                    format!("unknown queue `{id}` (queues: {})", queues.join(", ")),
-                ),
-                Some(q) if skills.iter().any(|s| s.queue == q) => {
-                    self.err(&p, format!("queue `{id}` listed twice"))
-                }
-                Some(q) => skills.push(Skill {
-                    queue: q,
-                    preference,
-                }),
+                None => self.err(&p, format!("unknown queue `{id}` (queues: {})", queues.join(", "))),
+                Some(q) if skills.iter().any(|s| s.queue == q) => self.err(&p, format!("queue `{id}` listed twice")),
+                Some(q) => skills.push(Skill { queue: q, preference }),
             }
         }
         let speed = g.speed.unwrap_or(1.0);
         if !(speed.is_finite() && speed > 0.0) {
-            self.err(
-                &format!("{path}.speed"),
-                format!("must be a positive factor, got {speed}"),
-            );
+            self.err(&format!("{path}.speed"), format!("must be a positive factor, got {speed}"));
         }
         let cost_per_hour = g.cost_per_hour.unwrap_or(0.0);
         if !(cost_per_hour.is_finite() && cost_per_hour >= 0.0) {
-            self.err(
-                &format!("{path}.cost_per_hour"),
-                format!("must be non-negative, got {cost_per_hour}"),
-            );
+            self.err(&format!("{path}.cost_per_hour"), format!("must be non-negative, got {cost_per_hour}"));
         }
         let absenteeism = g.absenteeism.unwrap_or(0.0);
         if !(absenteeism.is_finite() && (0.0..1.0).contains(&absenteeism)) {
-            self.err(
-                &format!("{path}.absenteeism"),
-                format!("must be a probability in [0, 1), got {absenteeism}"),
-            );
+            self.err(&format!("{path}.absenteeism"), format!("must be a probability in [0, 1), got {absenteeism}"));
         }
         let given = [g.count.is_some(), g.shifts.is_some(), g.staffing.is_some()];
         let staffing = if given.iter().filter(|x| **x).count() != 1 {
-            self.err(
-                path,
-                "give exactly one of `count`, `shifts` or `staffing`".into(),
-            );
+            self.err(path, "give exactly one of `count`, `shifts` or `staffing`".into());
             Staffing::Count(0)
         } else if let Some(n) = g.count {
             Staffing::Count(n)
@@ -766,14 +581,7 @@ impl Check {
                     .collect(),
             )
         };
-        Group {
-            id: g.group.clone(),
-            skills,
-            speed,
-            cost_per_hour,
-            absenteeism,
-            staffing,
-        }
+        Group { id: g.group.clone(), skills, speed, cost_per_hour, absenteeism, staffing }
     }
 
     fn shift(&mut self, path: &str, s: &RawShift, h: Option<&Horizon>) -> Option<Shift> {
@@ -788,21 +596,12 @@ impl Check {
                 if len <= 0.0 {
                     self.err(&format!("{p}.length"), "must be positive".into());
                 }
-                breaks.push((
-                    p,
-                    Break {
-                        start_s: bs,
-                        length_s: len,
-                    },
-                ));
+                breaks.push((p, Break { start_s: bs, length_s: len }));
             }
         }
         let (start, end) = (start?, end?);
         if end <= start {
-            self.err(
-                &format!("{path}.end"),
-                format!("shift ends ({}) before it starts ({})", s.end, s.start),
-            );
+            self.err(&format!("{path}.end"), format!("shift ends ({}) before it starts ({})", s.end, s.start));
             return None;
         }
         if let Some(h) = h
@@ -833,21 +632,10 @@ impl Check {
                     ),
                 );
             } else if b.start_s < last_end {
-                self.err(
-                    p,
-                    format!(
-                        "break at {} overlaps the previous break",
-                        crate::time::format_clock(b.start_s)
-                    ),
-                );
+                self.err(p, format!("break at {} overlaps the previous break", crate::time::format_clock(b.start_s)));
             }
             last_end = b.start_s + b.length_s;
         }
-        Some(Shift {
-            start_s: start,
-            end_s: end,
-            count: s.count,
-            breaks: breaks.into_iter().map(|(_, b)| b).collect(),
-        })
+        Some(Shift { start_s: start, end_s: end, count: s.count, breaks: breaks.into_iter().map(|(_, b)| b).collect() })
     }
 }

@@ -1,0 +1,122 @@
+//! `ccsim staff`: analytic staffing per queue and interval, optionally checked by simulation.
+
+use super::{FormatArg, PathArg, progress_bar, with_threads, write_output};
+use crate::experiment;
+use crate::facts::SL;
+use crate::plan::{self, ModelChoice};
+use crate::report::{VerifyRow, write_plan};
+use crate::scenario::SlDefinition;
+use anyhow::{Result, bail};
+use clap::ValueEnum;
+
+/// Erlang models for `--model`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ModelArg {
+    /// Erlang C (infinite patience).
+    ErlangC,
+    /// Erlang A (exponential patience with the queue's mean).
+    ErlangA,
+    /// Erlang X (Erlang A plus the queue's retrial share as redials).
+    ErlangX,
+}
+
+/// Arguments of `ccsim staff`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (YAML).
+    pub scenario: PathArg,
+    /// Model (default: erlang-a for queues with a patience distribution, else erlang-c).
+    #[arg(long, value_enum)]
+    pub model: Option<ModelArg>,
+    /// Shrinkage in [0, 1): scheduled = required ÷ (1 − shrinkage). Default: the scenario's
+    /// `planning.shrinkage`, else 0.
+    #[arg(long)]
+    pub shrinkage: Option<f64>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FormatArg,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathArg>,
+    /// Also write the required agents as staffing curves per group (YAML that
+    /// `ccsim run --staffing` accepts).
+    #[arg(long)]
+    pub emit_staffing: Option<PathArg>,
+    /// Simulate the required staffing and compare each interval's SL with the analytic one.
+    #[arg(long)]
+    pub verify: bool,
+    /// Replications for `--verify` (default: the scenario's).
+    #[arg(long, short = 'n')]
+    pub replications: Option<u32>,
+    /// Seed for `--verify` (default: the scenario's).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads for `--verify`.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Runs `ccsim staff`.
+pub fn exec(a: Args) -> Result<()> {
+    let scenario = super::run::load(&a.scenario, a.replications, a.seed)?;
+    let shrinkage = a.shrinkage.or(scenario.planning.shrinkage).unwrap_or(0.0);
+    if !(0.0..1.0).contains(&shrinkage) {
+        bail!("--shrinkage must be in [0, 1), got {shrinkage}");
+    }
+    let model = match a.model {
+        None => ModelChoice::Auto,
+        Some(ModelArg::ErlangC) => ModelChoice::ErlangC,
+        Some(ModelArg::ErlangA) => ModelChoice::ErlangA,
+        Some(ModelArg::ErlangX) => ModelChoice::ErlangX,
+    };
+    let plan = plan::plan(&scenario, model, shrinkage);
+    let curves = plan::curves(&scenario, &plan);
+    if let Some(path) = &a.emit_staffing {
+        write_output(Some(path), |w| {
+            writeln!(w, "# Staffing curves from `ccsim staff` ({}): agents on duty per interval.", plan.model.name())?;
+            writeln!(w, "# Simulate them with: ccsim run {} --staffing {}", a.scenario.display(), path.display())?;
+            writeln!(w, "staffing:")?;
+            for (group, curve) in &curves {
+                let v: Vec<String> = curve.iter().map(u32::to_string).collect();
+                writeln!(w, "  {group}: [{}]", v.join(", "))?;
+            }
+            Ok(())
+        })?;
+    }
+    let mut verify = Vec::new();
+    if a.verify {
+        let mut sim = scenario.with_staffing(&curves, &a.scenario)?;
+        // Compare like with like: agents present as planned, SL over all arrivals.
+        for g in &mut sim.groups {
+            g.absenteeism = 0.0;
+        }
+        for q in &mut sim.queues {
+            q.service_level.definition = SlDefinition::Offered;
+        }
+        let pb = progress_bar(u64::from(sim.simulation.replications), a.quiet, "verifying");
+        let result = with_threads(a.threads, || experiment::run(&sim, &|| pb.inc(1)))?;
+        pb.finish_and_clear();
+        for row in &result.intervals {
+            let Some(p) = plan.rows.iter().find(|r| r.interval == row.interval && r.queue == row.index) else {
+                continue;
+            };
+            let agents = scenario
+                .groups
+                .iter()
+                .filter(|g| g.skills.iter().any(|s| s.queue == p.queue))
+                .map(|g| curves[&g.id][p.interval])
+                .sum();
+            verify.push(VerifyRow {
+                queue: plan.queue_ids[p.queue].clone(),
+                start: p.start.clone(),
+                agents,
+                analytic: p.service_level,
+                simulated: row.kpis[SL],
+            });
+        }
+    }
+    write_output(a.output.as_deref(), |w| write_plan(&plan, &verify, a.format.into(), w))
+}
