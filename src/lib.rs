@@ -1,4 +1,56 @@
 //! ccsim — contact-center scenario simulation.
+//!
+//! A planner writes a scenario (queues, arrivals, handle times, patience, agent groups with
+//! skills and shifts, targets) in YAML; ccsim simulates it as a discrete-event system over many
+//! independent replications in parallel and reports every KPI as a mean with a 95 % confidence
+//! interval, plus the risk that a day misses its targets. Erlang C/A/X give the analytic view.
+//!
+//! # Data flow
+//!
+//! ```text
+//! scenario.yaml ─parse─▶ scenario::raw (serde, deny_unknown_fields, path + line/column)
+//!               ─validate─▶ scenario::Scenario (ids resolved, distributions checked)
+//! Scenario ─compile─▶ model::Model (dense indices, samplers; no strings in the hot loop)
+//! (replication) × N ─rayon─▶ sim::run_replication(&Model, rep) ─▶ facts::ReplicationFacts
+//!               ─▶ experiment::Reducer (in replication order: thread-count independent)
+//!               ─▶ experiment::RunResult (means, Student-t CIs, quantiles, P(meet target))
+//!               ─▶ report (table | json | csv) ─▶ cli writes atomically
+//! Scenario ─▶ plan (analytic::required_agents per queue and interval) ─▶ report::write_plan
+//! ```
+//!
+//! Module by module: [`time`] parses clock times and durations; [`dist`] holds distributions
+//! and samplers; [`scenario`] the format and its validation; [`model`] the compiled form;
+//! [`sim`] the event loop; [`facts`] what the engine records and the one place KPIs are
+//! derived; [`stats`] Welford means, t intervals, quantiles; [`experiment`] parallel
+//! replications and their reduction; [`analytic`] Erlang B/C/A/X and requirement search;
+//! [`plan`] analytic staffing of a scenario; [`report`] output formats; [`cli`] the command
+//! line (the only module that prints).
+//!
+//! # Example
+//!
+//! ```
+//! use ccsim::{experiment, scenario::parse_str};
+//! let yaml = r#"
+//! name: Example
+//! horizon: { start: "08:00", end: "12:00", interval: 30m }
+//! queues:
+//!   - id: support
+//!     arrivals: { rate_per_hour: 120 }
+//!     handle_time: { dist: lognormal, mean: 4m, cv: 1.0 }
+//!     patience: { dist: exponential, mean: 2m }
+//!     service_level: { answered_within: 20s, target: 0.8 }
+//! agents:
+//!   - group: team
+//!     skills: [support]
+//!     count: 10
+//! simulation: { replications: 20, seed: 1 }
+//! "#;
+//! let scenario = parse_str(yaml, std::path::Path::new("example.yaml")).unwrap();
+//! let result = experiment::run(&scenario, &|| {});
+//! let sl = &result.queues[0].kpis[ccsim::facts::SL];
+//! assert!(sl.ci_low <= sl.mean && sl.mean <= sl.ci_high);
+//! ```
+
 pub mod analytic;
 pub mod cli;
 pub mod dist;
