@@ -225,6 +225,11 @@ pub fn erlang_c(agents: u32, traffic: Traffic, threshold_s: f64) -> Kpis {
 /// no agents means everybody abandons after their patience (`avg_wait_s` = mean patience,
 /// ASA infinite). `stable` is always `true` when patience is finite.
 pub fn erlang_a(agents: u32, traffic: Traffic, mean_patience_s: f64, threshold_s: f64) -> Kpis {
+    erlang_a_by(Route::Chain, agents, traffic, mean_patience_s, threshold_s)
+}
+
+/// Erlang A by the given route (infinite patience is Erlang C either way).
+fn erlang_a_by(route: Route, agents: u32, traffic: Traffic, mean_patience_s: f64, threshold_s: f64) -> Kpis {
     let patience = nonneg(mean_patience_s);
     if patience.is_infinite() {
         return erlang_c(agents, traffic, threshold_s);
@@ -236,7 +241,7 @@ pub fn erlang_a(agents: u32, traffic: Traffic, mean_patience_s: f64, threshold_s
         abandonment_rate(patience),
         None,
         nonneg(threshold_s),
-        Route::Chain,
+        route,
     )
 }
 
@@ -255,19 +260,7 @@ pub fn erlang_a(agents: u32, traffic: Traffic, mean_patience_s: f64, threshold_s
 ///
 /// Same special cases and conventions as [`erlang_a`].
 pub fn erlang_a_integral(agents: u32, traffic: Traffic, mean_patience_s: f64, threshold_s: f64) -> Kpis {
-    let patience = nonneg(mean_patience_s);
-    if patience.is_infinite() {
-        return erlang_c(agents, traffic, threshold_s);
-    }
-    evaluate(
-        agents,
-        nonneg(traffic.arrival_rate_per_s),
-        nonneg(traffic.mean_handle_s),
-        abandonment_rate(patience),
-        None,
-        nonneg(threshold_s),
-        Route::Integral,
-    )
+    erlang_a_by(Route::Integral, agents, traffic, mean_patience_s, threshold_s)
 }
 
 /// Parameters of Koole's Erlang X model beyond Erlang C.

@@ -312,7 +312,6 @@ impl Reducer {
         };
         let nq = self.queue_ids.len();
         let ng = self.group_ids.len();
-        let ni = self.days * self.n_day;
         let with_meets = |w: &[Welford], meets: &Welford| {
             let mut v = est(w);
             v[MEETS] = meets.estimate().clipped(0.0, 1.0);
@@ -341,27 +340,31 @@ impl Reducer {
             groups: (0..ng)
                 .map(|g| GroupResult { id: self.group_ids[g].clone(), kpis: est(&self.groups[g]) })
                 .collect(),
-            intervals: (0..ni)
-                .filter(|&i| self.counted(i))
-                .flat_map(|i| (0..nq).map(move |q| (i, q)))
-                .map(|(i, q)| IntervalResult {
-                    index: q,
-                    interval: i,
-                    start: self.labels[i].clone(),
-                    kpis: est(&self.cells[i * nq + q]),
-                })
-                .collect(),
-            group_intervals: (0..ni)
-                .filter(|&i| self.counted(i))
-                .flat_map(|i| (0..ng).map(move |g| (i, g)))
-                .map(|(i, g)| IntervalResult {
-                    index: g,
-                    interval: i,
-                    start: self.labels[i].clone(),
-                    kpis: est(&self.group_cells[i * ng + g]),
-                })
-                .collect(),
+            intervals: self.interval_rows(nq, &self.cells, &est),
+            group_intervals: self.interval_rows(ng, &self.group_cells, &est),
         }
+    }
+}
+
+impl Reducer {
+    /// Per-interval rows of `n` scopes (queues or groups) from their accumulators, interval-major,
+    /// warm-up intervals left out.
+    fn interval_rows<const K: usize>(
+        &self,
+        n: usize,
+        cells: &[[Welford; K]],
+        est: &dyn Fn(&[Welford]) -> Vec<Estimate>,
+    ) -> Vec<IntervalResult> {
+        (0..self.days * self.n_day)
+            .filter(|&i| self.counted(i))
+            .flat_map(|i| (0..n).map(move |k| (i, k)))
+            .map(|(i, k)| IntervalResult {
+                index: k,
+                interval: i,
+                start: self.labels[i].clone(),
+                kpis: est(&cells[i * n + k]),
+            })
+            .collect()
     }
 }
 

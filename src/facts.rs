@@ -346,3 +346,46 @@ pub fn group_kpis(g: &GroupFacts, cost_per_s: f64, length_s: f64) -> [f64; 8] {
         g.late_exit_s / 60.0,
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_three_service_level_definitions() {
+        let f = QueueFacts {
+            offered: 100.0,
+            handled: 80.0,
+            abandoned: 20.0,
+            answered_within: 60.0,
+            abandoned_within: 10.0,
+            ..Default::default()
+        };
+        assert_eq!(service_level(&f, SlDefinition::Offered), 0.6);
+        assert_eq!(service_level(&f, SlDefinition::OfferedMinusShortAbandons), 60.0 / 90.0);
+        assert_eq!(service_level(&f, SlDefinition::Answered), 0.75);
+        assert!(service_level(&QueueFacts::default(), SlDefinition::Offered).is_nan());
+        assert_eq!(abandon_rate(&f), 0.2);
+    }
+
+    #[test]
+    fn meeting_targets_needs_every_target() {
+        let f = QueueFacts {
+            offered: 100.0,
+            handled: 95.0,
+            abandoned: 5.0,
+            answered_within: 85.0,
+            wait_answered_s: 950.0,
+            ..Default::default()
+        };
+        let mut t =
+            Targets { definition: SlDefinition::Offered, sl_target: 0.8, max_asa_s: None, max_abandon_rate: None };
+        assert_eq!(meets_targets(&f, &t), 1.0);
+        t.max_asa_s = Some(9.0); // ASA is 10 s
+        assert_eq!(meets_targets(&f, &t), 0.0);
+        t.max_asa_s = Some(10.0);
+        t.max_abandon_rate = Some(0.04);
+        assert_eq!(meets_targets(&f, &t), 0.0);
+        assert!(meets_targets(&QueueFacts::default(), &t).is_nan());
+    }
+}

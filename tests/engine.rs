@@ -282,3 +282,69 @@ fn least_skilled_routing_spares_the_blended_agents() {
     assert!(g(&rls, support_team, "occupancy") > g(&rli, support_team, "occupancy"));
     assert!(g(&rls, blended, "occupancy") < g(&rli, blended, "occupancy"));
 }
+
+#[test]
+fn a_week_has_volumes_per_day() {
+    let yaml = r#"
+name: week
+horizon: { start: "08:00", end: "12:00", interval: 1h, days: 3 }
+queues:
+  - id: q
+    arrivals: { daily_total: [100, 200, 400], profile: [1, 1, 1, 1] }
+    handle_time: { dist: exponential, mean: 1m }
+agents:
+  - group: g
+    skills: [q]
+    count: 10
+simulation: { replications: 200, seed: 1 }
+"#;
+    let r = experiment::run(&scenario(yaml), &|| {});
+    assert_eq!(r.days, 3);
+    assert_eq!(r.intervals.len(), 12);
+    assert_eq!(r.intervals[4].start, "d2 08:00");
+    for (day, calls) in [(0, 100.0), (1, 200.0), (2, 400.0)] {
+        let per_interval = &r.intervals[day * 4].kpis[0];
+        assert!(
+            (per_interval.mean - calls / 4.0).abs() <= 2.0 * per_interval.half_width(),
+            "day {day}: {per_interval:?}"
+        );
+    }
+    let total = &r.queues[0].kpis[0];
+    assert!((total.mean - 700.0).abs() <= 2.0 * total.half_width());
+    // paid hours: 10 agents × 4 hours × 3 days
+    assert!((g(&r, 0, "paid_hours") - 120.0).abs() < 1e-9);
+}
+
+#[test]
+fn a_higher_priority_queue_is_served_first() {
+    let yaml = r#"
+name: priority
+horizon: { start: "08:00", end: "12:00", interval: 1h }
+queues:
+  - id: vip
+    arrivals: { rate_per_hour: 100 }
+    handle_time: { dist: exponential, mean: 3m }
+    priority: 1
+  - id: normal
+    arrivals: { rate_per_hour: 100 }
+    handle_time: { dist: exponential, mean: 3m }
+agents:
+  - group: g
+    skills: [vip, normal]
+    count: 11
+simulation: { replications: 50, seed: 1 }
+"#;
+    let mut s = scenario(yaml);
+    let r = experiment::run(&s, &|| {});
+    assert!(
+        q(&r, 0, "asa_seconds") * 3.0 < q(&r, 1, "asa_seconds"),
+        "{} vs {}",
+        q(&r, 0, "asa_seconds"),
+        q(&r, 1, "asa_seconds")
+    );
+    // with equal priority, both queues wait alike
+    s.queues[0].priority = 0;
+    let r = experiment::run(&s, &|| {});
+    let (a, b) = (q(&r, 0, "asa_seconds"), q(&r, 1, "asa_seconds"));
+    assert!((a - b).abs() < 0.25 * (a + b), "{a} vs {b}");
+}

@@ -33,6 +33,34 @@ enum Command {
     Schema(schema::Args),
 }
 
+/// Options shared by every command that simulates.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SimArgs {
+    /// Replications (overrides the scenario's `simulation.replications`).
+    #[arg(long, short = 'n')]
+    pub replications: Option<u32>,
+    /// Base seed (overrides the scenario's `simulation.seed`).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long)]
+    pub threads: Option<usize>,
+    /// No progress bar.
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+/// Output options shared by every command that reports.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OutArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FormatArg,
+    /// Write to this file (atomically) instead of standard output.
+    #[arg(long, short = 'o')]
+    pub output: Option<PathArg>,
+}
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {

@@ -1,6 +1,6 @@
 //! `ccsim run`: simulate a scenario and report.
 
-use super::{FormatArg, PathArg, progress_bar, with_threads, write_output};
+use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
 use crate::experiment;
 use crate::report::report;
 use crate::scenario::Scenario;
@@ -11,31 +11,17 @@ use anyhow::{Result, bail};
 pub struct Args {
     /// Scenario file (YAML).
     pub scenario: PathArg,
-    /// Replications (overrides the scenario's `simulation.replications`).
-    #[arg(long, short = 'n')]
-    pub replications: Option<u32>,
-    /// Base seed (overrides the scenario's `simulation.seed`).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
-    pub threads: Option<usize>,
+    #[command(flatten)]
+    pub sim: SimArgs,
     /// Replace groups' staffing with the curves in this file (`staffing: { <group>: [..] }`,
     /// as `ccsim staff --emit-staffing` writes it).
     #[arg(long)]
     pub staffing: Option<PathArg>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: FormatArg,
-    /// Write to this file (atomically) instead of standard output.
-    #[arg(long, short = 'o')]
-    pub output: Option<PathArg>,
+    #[command(flatten)]
+    pub out: OutArgs,
     /// Add the per-interval table (table format; JSON and CSV always include intervals).
     #[arg(long)]
     pub intervals: bool,
-    /// No progress bar.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
 }
 
 /// Loads the scenario with command-line overrides applied.
@@ -55,13 +41,13 @@ pub fn load(path: &std::path::Path, replications: Option<u32>, seed: Option<u64>
 
 /// Runs `ccsim run`.
 pub fn exec(a: Args) -> Result<()> {
-    let mut scenario = load(&a.scenario, a.replications, a.seed)?;
+    let mut scenario = load(&a.scenario, a.sim.replications, a.sim.seed)?;
     if let Some(path) = &a.staffing {
         scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
     }
-    let pb = progress_bar(u64::from(scenario.simulation.replications), a.quiet, "simulating");
-    let result = with_threads(a.threads, || experiment::run(&scenario, &|| pb.inc(1)))?;
+    let pb = progress_bar(u64::from(scenario.simulation.replications), a.sim.quiet, "simulating");
+    let result = with_threads(a.sim.threads, || experiment::run(&scenario, &|| pb.inc(1)))?;
     pb.finish_and_clear();
-    let rep = report(a.format.into());
-    write_output(a.output.as_deref(), |w| rep.write(&result, a.intervals, w))
+    let rep = report(a.out.format.into());
+    write_output(a.out.output.as_deref(), |w| rep.write(&result, a.intervals, w))
 }

@@ -1,6 +1,6 @@
 //! `ccsim staff`: analytic staffing per queue and interval, optionally checked by simulation.
 
-use super::{FormatArg, PathArg, progress_bar, with_threads, write_output};
+use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
 use crate::experiment;
 use crate::facts::SL;
 use crate::plan::{self, ModelChoice};
@@ -32,12 +32,8 @@ pub struct Args {
     /// `planning.shrinkage`, else 0.
     #[arg(long)]
     pub shrinkage: Option<f64>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "table")]
-    pub format: FormatArg,
-    /// Write to this file (atomically) instead of standard output.
-    #[arg(long, short = 'o')]
-    pub output: Option<PathArg>,
+    #[command(flatten)]
+    pub out: OutArgs,
     /// Also write the required agents as staffing curves per group (YAML that
     /// `ccsim run --staffing` accepts).
     #[arg(long)]
@@ -45,23 +41,14 @@ pub struct Args {
     /// Simulate the required staffing and compare each interval's SL with the analytic one.
     #[arg(long)]
     pub verify: bool,
-    /// Replications for `--verify` (default: the scenario's).
-    #[arg(long, short = 'n')]
-    pub replications: Option<u32>,
-    /// Seed for `--verify` (default: the scenario's).
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Worker threads for `--verify`.
-    #[arg(long)]
-    pub threads: Option<usize>,
-    /// No progress bar.
-    #[arg(long, short = 'q')]
-    pub quiet: bool,
+    /// Simulation options for `--verify`.
+    #[command(flatten)]
+    pub sim: SimArgs,
 }
 
 /// Runs `ccsim staff`.
 pub fn exec(a: Args) -> Result<()> {
-    let scenario = super::run::load(&a.scenario, a.replications, a.seed)?;
+    let scenario = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
     let shrinkage = a.shrinkage.or(scenario.planning.shrinkage).unwrap_or(0.0);
     if !(0.0..1.0).contains(&shrinkage) {
         bail!("--shrinkage must be in [0, 1), got {shrinkage}");
@@ -96,8 +83,8 @@ pub fn exec(a: Args) -> Result<()> {
         for q in &mut sim.queues {
             q.service_level.definition = SlDefinition::Offered;
         }
-        let pb = progress_bar(u64::from(sim.simulation.replications), a.quiet, "verifying");
-        let result = with_threads(a.threads, || experiment::run(&sim, &|| pb.inc(1)))?;
+        let pb = progress_bar(u64::from(sim.simulation.replications), a.sim.quiet, "verifying");
+        let result = with_threads(a.sim.threads, || experiment::run(&sim, &|| pb.inc(1)))?;
         pb.finish_and_clear();
         for row in &result.intervals {
             let Some(p) = plan.rows.iter().find(|r| r.interval == row.interval && r.queue == row.index) else {
@@ -118,5 +105,5 @@ pub fn exec(a: Args) -> Result<()> {
             });
         }
     }
-    write_output(a.output.as_deref(), |w| write_plan(&plan, &verify, a.format.into(), w))
+    write_output(a.out.output.as_deref(), |w| write_plan(&plan, &verify, a.out.format.into(), w))
 }
