@@ -19,25 +19,48 @@ pub const CHUNK: u32 = 64;
 
 /// Runs every replication of `model` in parallel and hands each one's facts to `sink` in
 /// replication order. `progress` is called once per finished replication (from any thread).
-pub fn for_each_replication(model: &Model, progress: &(dyn Fn() + Sync), mut sink: impl FnMut(u32, &ReplicationFacts)) {
-    let reps = model.replications;
-    let (nq, ng, ni) = (model.queues.len(), model.groups.len(), model.total_intervals());
+pub fn for_each_replication(
+    model: &Model,
+    progress: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(u32, &ReplicationFacts),
+) {
+    for_each_replication_of(std::slice::from_ref(model), progress, |rep, facts| sink(rep, &facts[0]));
+}
+
+/// Runs replication r of every model (r = 0 .. the first model's replications) in parallel,
+/// all models and replications scheduled together, and hands the facts of replication r of
+/// every model to `sink`, in replication order. Models run with the same seed share their
+/// random numbers where they agree (common random numbers). `progress` is called once per
+/// finished (model, replication).
+pub fn for_each_replication_of(
+    models: &[Model],
+    progress: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(u32, &[ReplicationFacts]),
+) {
+    let Some(first) = models.first() else { return };
+    let reps = first.replications;
+    let k = models.len() as u32;
+    let chunk = (CHUNK / k).max(1);
     let mut start = 0;
     while start < reps {
-        let end = (start + CHUNK).min(reps);
-        let chunk: Vec<ReplicationFacts> = (start..end)
+        let end = (start + chunk).min(reps);
+        let facts: Vec<ReplicationFacts> = (start * k..end * k)
             .into_par_iter()
             .map_init(
-                || (Workspace::new(model), ReplicationFacts::new(ni, nq, ng)),
-                |(ws, f), rep| {
-                    run_replication(model, rep, ws, f);
+                || -> Vec<Option<Workspace>> { (0..models.len()).map(|_| None).collect() },
+                |spaces, job| {
+                    let (rep, m) = (job / k, (job % k) as usize);
+                    let model = &models[m];
+                    let ws = spaces[m].get_or_insert_with(|| Workspace::new(model));
+                    let mut f = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
+                    run_replication(model, rep, ws, &mut f);
                     progress();
-                    f.clone()
+                    f
                 },
             )
             .collect();
-        for (k, f) in chunk.iter().enumerate() {
-            sink(start + k as u32, f);
+        for (r, per_model) in facts.chunks(k as usize).enumerate() {
+            sink(start + r as u32, per_model);
         }
         start = end;
     }
@@ -47,7 +70,9 @@ pub fn for_each_replication(model: &Model, progress: &(dyn Fn() + Sync), mut sin
 pub fn run(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> RunResult {
     let model = Model::compile(scenario);
     let mut reducer = Reducer::new(scenario, &model);
-    for_each_replication(&model, progress, |_, f| reducer.push(f));
+    for_each_replication(&model, progress, |_, f| {
+        reducer.push(f);
+    });
     reducer.finish()
 }
 
@@ -127,6 +152,19 @@ pub struct RunResult {
     pub intervals: Vec<IntervalResult>,
     /// Per group and interval (warm-up intervals left out), interval-major.
     pub group_intervals: Vec<IntervalResult>,
+}
+
+/// One replication's KPI values (in [`crate::facts::QUEUE_KPIS`] order), as folded into the
+/// statistics: for pairing replications of two scenarios. `p_meet_target` is the share of the
+/// replication's days that met the targets; warm-up cells are `NaN`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepValues {
+    /// All queues together.
+    pub total: [f64; 16],
+    /// Per queue.
+    pub queues: Vec<[f64; 16]>,
+    /// Per interval and queue, `[interval × n_queues + queue]`.
+    pub cells: Vec<[f64; 16]>,
 }
 
 /// Folds replications' facts into running statistics.
@@ -210,10 +248,17 @@ impl Reducer {
     }
 
     /// Folds one replication.
-    pub fn push(&mut self, f: &ReplicationFacts) {
+    pub fn push(&mut self, f: &ReplicationFacts) -> RepValues {
         self.reps += 1;
         let (nq, ng) = (f.n_queues, f.n_groups);
         let ni = self.days * self.n_day;
+        let mut out = RepValues {
+            total: [f64::NAN; 16],
+            queues: vec![[f64::NAN; 16]; nq],
+            cells: vec![[f64::NAN; 16]; ni * nq],
+        };
+        let mut meets_q = vec![Welford::default(); nq];
+        let mut meets_t = Welford::default();
         let mut group_total = vec![GroupFacts::default(); ng];
         let mut horizon_q = vec![Scope::default(); nq];
         let mut horizon_t = Scope::default();
@@ -241,7 +286,9 @@ impl Reducer {
                     s.available_s += gf.available_s;
                     s.cost += cost_g[g] * self.cost_share(f, i, g, q);
                 }
-                push_all(&mut self.cells[i * nq + q], &queue_kpis(&s));
+                let k = queue_kpis(&s);
+                push_all(&mut self.cells[i * nq + q], &k);
+                out.cells[i * nq + q] = k;
                 self.scopes[i * nq + q] = s;
             }
         }
@@ -259,6 +306,7 @@ impl Reducer {
                 let t = &self.targets[q];
                 let meets = facts::meets_targets(&day_q.calls, t);
                 self.queue_meets[q].push(meets);
+                meets_q[q].push(meets);
                 self.queue_day_sl[q].push(facts::service_level(&day_q.calls, t.definition));
                 day_t.add_calls(&day_q.calls, t);
                 day_t.judge(&day_q.calls, t);
@@ -266,6 +314,7 @@ impl Reducer {
             }
             let k = queue_kpis(&day_t);
             self.total_meets.push(k[MEETS]);
+            meets_t.push(k[MEETS]);
             self.total_day_sl.push(k[SL]);
         }
 
@@ -274,6 +323,8 @@ impl Reducer {
             let mut k = queue_kpis(hq);
             k[MEETS] = f64::NAN; // reported per day, from `queue_meets`
             push_all(&mut self.queues[q], &k);
+            k[MEETS] = meets_q[q].mean();
+            out.queues[q] = k;
             horizon_t.add_calls(&hq.calls, &self.targets[q]);
         }
         let length = self.interval_s * (self.n_day - self.warmup) as f64 * self.days as f64;
@@ -287,6 +338,9 @@ impl Reducer {
         let mut k = queue_kpis(&horizon_t);
         k[MEETS] = f64::NAN;
         push_all(&mut self.total, &k);
+        k[MEETS] = meets_t.mean();
+        out.total = k;
+        out
     }
 
     /// Share of group `g`'s cost in interval `i` allocated to queue `q`: its share of the

@@ -53,6 +53,7 @@
 
 pub mod analytic;
 pub mod cli;
+pub mod compare;
 pub mod dist;
 pub mod experiment;
 pub mod facts;
@@ -63,3 +64,4 @@ pub mod scenario;
 pub mod sim;
 pub mod stats;
 pub mod time;
+pub mod script;

@@ -2,13 +2,14 @@
 //! files atomically. The only module that prints, and the only one using clap, indicatif and
 //! anyhow.
 
+mod compare;
 mod run;
 mod schema;
 mod staff;
 mod validate;
 
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
@@ -25,6 +26,8 @@ pub struct Cli {
 enum Command {
     /// Simulate a scenario: KPIs per queue, group and interval with 95% confidence intervals.
     Run(run::Args),
+    /// Compare a baseline with what-if variants (Rhai scripts) under common random numbers.
+    Compare(compare::Args),
     /// Check a scenario file and print a one-paragraph summary.
     Validate(validate::Args),
     /// Analytic staffing (Erlang C/A/X) per queue and interval, optionally verified by simulation.
@@ -84,8 +87,13 @@ impl From<FormatArg> for crate::report::Format {
 
 /// Parses the command line and runs it.
 pub fn run() -> Result<()> {
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {
+        Command::Compare(a) => {
+            let sub = matches.subcommand_matches("compare").ok_or_else(|| anyhow::anyhow!("internal: no compare arguments"))?;
+            compare::exec(a, sub)
+        }
         Command::Run(a) => run::exec(a),
         Command::Validate(a) => validate::exec(a),
         Command::Staff(a) => staff::exec(a),

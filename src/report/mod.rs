@@ -1,11 +1,13 @@
 //! Output formats for simulation results: one file per format behind one trait. Reports write
 //! to a `Write` they are given; they never print, never touch clap or the file system.
 
+mod compare;
 mod csv;
 mod json;
 mod staff;
 pub mod table;
 
+pub use self::compare::{verdict, write_comparison};
 pub use self::csv::CsvReport;
 pub use self::json::{JsonReport, run_json};
 pub use self::staff::{VerifyRow, write_plan};

@@ -6,6 +6,7 @@
 //! midnight of each day, volumes as expected calls per interval. It knows nothing of the engine.
 
 pub mod raw;
+mod unparse;
 mod validate;
 
 use crate::dist::Dist;
@@ -13,7 +14,7 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use validate::{from_raw, parse_str};
+pub use validate::{from_raw, parse_str, validate_dist, validate_queue};
 
 /// A validated scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -639,3 +639,27 @@ impl Check {
         Some(Shift { start_s: start, end_s: end, count: s.count, breaks: breaks.into_iter().map(|(_, b)| b).collect() })
     }
 }
+
+fn problems_text(problems: &[Problem]) -> String {
+    problems.iter().map(|p| format!("{}: {}", p.path, p.message)).collect::<Vec<_>>().join("; ")
+}
+
+/// Validates one distribution given as raw keys (for scripts); the error lists every problem.
+pub fn validate_dist(raw: &RawDist) -> Result<Dist, String> {
+    let mut c = Check::default();
+    match c.dist("dist", raw) {
+        Some(d) if c.problems.is_empty() => Ok(d),
+        _ => Err(problems_text(&c.problems)),
+    }
+}
+
+/// Validates a new queue given as raw keys against an existing scenario (for scripts).
+pub fn validate_queue(raw: &RawQueue, s: &Scenario) -> Result<Queue, String> {
+    let mut c = Check::default();
+    if s.queue_index(&raw.id).is_some() {
+        c.err("id", format!("a queue `{}` exists already", raw.id));
+    }
+    let groups: Vec<&str> = s.groups.iter().map(|g| g.id.as_str()).collect();
+    let q = c.queue("queue", raw, Some(&s.horizon), &groups, Path::new("."));
+    if c.problems.is_empty() { Ok(q) } else { Err(problems_text(&c.problems)) }
+}

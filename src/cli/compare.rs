@@ -1,0 +1,83 @@
+//! `ccsim compare`: a baseline and what-if variants under common random numbers.
+
+use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
+use crate::compare::{compare, meets_all};
+use crate::report::write_comparison;
+use crate::script::Param;
+use crate::script::whatif::WhatIf;
+use anyhow::{Context, Result, anyhow, bail};
+use clap::ArgMatches;
+use std::path::PathBuf;
+
+/// Arguments of `ccsim compare`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (YAML): the baseline.
+    pub scenario: PathArg,
+    /// A what-if script (Rhai); repeat for several variants. A `--set` after a `--whatif`
+    /// applies to that script only.
+    #[arg(long, value_name = "SCRIPT")]
+    pub whatif: Vec<PathArg>,
+    /// Every `*.rhai` script in this folder is a variant (in name order).
+    #[arg(long, value_name = "DIR")]
+    pub whatif_dir: Option<PathArg>,
+    /// `name=value` visible to scripts as a variable; before any `--whatif` it applies to all.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Add the per-interval comparison.
+    #[arg(long)]
+    pub intervals: bool,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// The (script, parameters) list, binding each `--set` to the `--whatif` before it.
+fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<(PathBuf, Vec<Param>)>> {
+    let sets: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
+    let set_at: Vec<usize> = m.indices_of("set").map(|i| i.collect()).unwrap_or_default();
+    let whatif_at: Vec<usize> = m.indices_of("whatif").map(|i| i.collect()).unwrap_or_default();
+    let first = whatif_at.first().copied().unwrap_or(usize::MAX);
+    let global: Vec<Param> = sets.iter().zip(&set_at).filter(|(_, i)| **i < first).map(|(p, _)| p.clone()).collect();
+    let mut out: Vec<(PathBuf, Vec<Param>)> = Vec::new();
+    for (k, (path, at)) in a.whatif.iter().zip(&whatif_at).enumerate() {
+        let next = whatif_at.get(k + 1).copied().unwrap_or(usize::MAX);
+        let mut params = global.clone();
+        params.extend(sets.iter().zip(&set_at).filter(|(_, i)| **i > *at && **i < next).map(|(p, _)| p.clone()));
+        out.push((path.clone(), params));
+    }
+    if let Some(dir) = &a.whatif_dir {
+        let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+            .with_context(|| format!("cannot read the folder {}", dir.display()))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            bail!("{}: no *.rhai scripts in this folder", dir.display());
+        }
+        out.extend(files.into_iter().map(|f| (f, global.clone())));
+    }
+    Ok(out)
+}
+
+/// Runs `ccsim compare`.
+pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
+    let base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
+    let list = variants(&a, m)?;
+    // Compile and apply every script first: a broken script fails before any simulation.
+    let mut vars = Vec::new();
+    for (path, params) in list {
+        let w = WhatIf::load(&path, params)?;
+        let s = w.apply(&base)?;
+        vars.push((w.name, s));
+    }
+    let total = u64::from(base.simulation.replications) * (vars.len() as u64 + 1);
+    let pb = progress_bar(total, a.sim.quiet, "comparing");
+    let c = with_threads(a.sim.threads, || compare(&base, &vars, &|| pb.inc(1)))?;
+    pb.finish_and_clear();
+    let meets: Vec<bool> = vars.iter().zip(&c.variants).map(|((_, s), v)| meets_all(&v.result, s)).collect();
+    let base_meets = meets_all(&c.baseline, &base);
+    write_output(a.out.output.as_deref(), |w| write_comparison(&c, base_meets, &meets, a.intervals, a.out.format.into(), w))
+}

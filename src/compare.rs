@@ -1,0 +1,143 @@
+//! Comparisons: a baseline and variants run with the same seeds for each replication (common
+//! random numbers), all scheduled together on the rayon pool, each reduced into its own
+//! statistics, plus the paired differences variant − baseline per replication, with Student-t
+//! confidence intervals. A difference is significant when its CI excludes zero.
+
+use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_of};
+use crate::facts::{QUEUE_KPIS, SL};
+use crate::model::Model;
+use crate::scenario::Scenario;
+use crate::stats::{Estimate, Welford};
+
+/// One variant's results and its paired differences to the baseline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VariantResult {
+    /// Display name (script stem and parameters).
+    pub name: String,
+    /// The variant's own statistics.
+    pub result: RunResult,
+    /// variant − baseline over all queues, in [`QUEUE_KPIS`] order.
+    pub diff_total: Vec<Estimate>,
+    /// variant − baseline per queue present in both: (variant queue index, differences).
+    pub diff_queues: Vec<(usize, Vec<Estimate>)>,
+    /// variant − baseline per interval and queue present in both (`index` = variant queue).
+    pub diff_intervals: Vec<IntervalResult>,
+}
+
+impl VariantResult {
+    /// True when every queue's mean KPIs meet its targets (SL, ASA, abandon rate).
+    pub fn meets_targets(&self, scenario: &Scenario) -> bool {
+        meets_all(&self.result, scenario)
+    }
+}
+
+/// True when every queue's mean KPIs over the horizon meet its targets.
+pub fn meets_all(r: &RunResult, s: &Scenario) -> bool {
+    let idx = |k: &str| QUEUE_KPIS.iter().position(|n| *n == k).expect("known KPI");
+    r.queues.iter().zip(&s.queues).all(|(qr, q)| {
+        let sl = qr.kpis[SL].mean;
+        let asa = qr.kpis[idx("asa_seconds")].mean;
+        let ab = qr.kpis[idx("abandon_rate")].mean;
+        (sl.is_nan() || sl >= q.service_level.target)
+            && q.max_asa_s.is_none_or(|m| asa.is_nan() || asa <= m)
+            && q.max_abandon_rate.is_none_or(|m| ab.is_nan() || ab <= m)
+    })
+}
+
+/// A baseline and its variants.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// The baseline's statistics (identical to `ccsim run` with the same seed).
+    pub baseline: RunResult,
+    /// Each variant.
+    pub variants: Vec<VariantResult>,
+}
+
+struct Diffs {
+    total: [Welford; 16],
+    queues: Vec<(usize, usize, [Welford; 16])>,
+    cells: Vec<(usize, usize, usize, [Welford; 16])>,
+}
+
+fn diff_into(acc: &mut [Welford; 16], v: &[f64; 16], b: &[f64; 16]) {
+    for k in 0..16 {
+        acc[k].push(v[k] - b[k]);
+    }
+}
+
+/// Runs `baseline` and every `(name, variant)` with the baseline's replications and seed.
+/// Variants may add queues (matched to the baseline by id) but keep the baseline's horizon.
+pub fn compare(baseline: &Scenario, variants: &[(String, Scenario)], progress: &(dyn Fn() + Sync)) -> Comparison {
+    let mut scenarios = vec![baseline.clone()];
+    for (_, v) in variants {
+        let mut v = v.clone();
+        v.simulation.replications = baseline.simulation.replications;
+        v.simulation.seed = baseline.simulation.seed;
+        v.simulation.warmup_s = baseline.simulation.warmup_s;
+        scenarios.push(v);
+    }
+    let models: Vec<Model> = scenarios.iter().map(Model::compile).collect();
+    let mut reducers: Vec<Reducer> = scenarios.iter().zip(&models).map(|(s, m)| Reducer::new(s, m)).collect();
+    let n_int = baseline.horizon.total_intervals();
+    let nqb = baseline.queues.len();
+    let mut diffs: Vec<Diffs> = scenarios[1..]
+        .iter()
+        .map(|v| {
+            let pairs: Vec<(usize, usize)> = v
+                .queues
+                .iter()
+                .enumerate()
+                .filter_map(|(qv, q)| baseline.queue_index(&q.id).map(|qb| (qv, qb)))
+                .collect();
+            Diffs {
+                total: Default::default(),
+                queues: pairs.iter().map(|&(a, b)| (a, b, Default::default())).collect(),
+                cells: (0..n_int).flat_map(|i| pairs.iter().map(move |&(a, b)| (i, a, b, Default::default()))).collect(),
+            }
+        })
+        .collect();
+    for_each_replication_of(&models, progress, |_, facts| {
+        let values: Vec<RepValues> = reducers.iter_mut().zip(facts).map(|(r, f)| r.push(f)).collect();
+        let base = &values[0];
+        for (d, v) in diffs.iter_mut().zip(&values[1..]) {
+            diff_into(&mut d.total, &v.total, &base.total);
+            for (qv, qb, acc) in &mut d.queues {
+                diff_into(acc, &v.queues[*qv], &base.queues[*qb]);
+            }
+            let nqv = v.queues.len();
+            for (i, qv, qb, acc) in &mut d.cells {
+                diff_into(acc, &v.cells[*i * nqv + *qv], &base.cells[*i * nqb + *qb]);
+            }
+        }
+    });
+    let est = |w: &[Welford; 16]| w.iter().map(Welford::estimate).collect::<Vec<_>>();
+    let mut results = reducers.into_iter().map(Reducer::finish);
+    let base = results.next().expect("baseline");
+    let variants = results
+        .zip(variants)
+        .zip(diffs)
+        .map(|((result, (name, _)), d)| VariantResult {
+            name: name.clone(),
+            diff_total: est(&d.total),
+            diff_queues: d.queues.iter().map(|(qv, _, w)| (*qv, est(w))).collect(),
+            diff_intervals: d
+                .cells
+                .iter()
+                .filter(|(i, ..)| base.intervals.iter().any(|r| r.interval == *i))
+                .map(|(i, qv, _, w)| IntervalResult {
+                    index: *qv,
+                    interval: *i,
+                    start: baseline.horizon.interval_label(*i),
+                    kpis: est(w),
+                })
+                .collect(),
+            result,
+        })
+        .collect();
+    Comparison { baseline: base, variants }
+}
+
+/// True when a paired difference is significant: its confidence interval excludes zero.
+pub fn significant(e: &Estimate) -> bool {
+    e.ci_low > 0.0 || e.ci_high < 0.0
+}

@@ -1,0 +1,238 @@
+//! Output of `ccsim compare`: the baseline and every variant side by side per queue, the paired
+//! difference to the baseline with its 95 % CI (`*` = significant: the CI excludes zero), which
+//! variants meet every target and the cheapest that does; per interval on request.
+
+use super::Format;
+use super::json::{kpi_object, run_json};
+use super::table::{pm, render};
+use crate::compare::{Comparison, significant};
+use crate::facts::QUEUE_KPIS;
+use crate::stats::Estimate;
+use serde_json::{Map, Value, json};
+use std::io::{self, Write};
+
+/// The KPIs shown in the comparison table: (name, label, scale, decimals).
+const SHOWN: [(&str, &str, f64, usize); 6] = [
+    ("service_level", "SL %", 100.0, 1),
+    ("asa_seconds", "ASA s", 1.0, 1),
+    ("abandon_rate", "abandon %", 100.0, 1),
+    ("occupancy", "occupancy %", 100.0, 1),
+    ("cost", "cost", 1.0, 0),
+    ("p_meet_target", "P(meet) %", 100.0, 1),
+];
+
+fn idx(name: &str) -> usize {
+    QUEUE_KPIS.iter().position(|k| *k == name).expect("known KPI")
+}
+
+fn diff_cell(e: &Estimate, scale: f64, decimals: usize) -> String {
+    if e.mean.is_nan() {
+        return "–".into();
+    }
+    let mark = if significant(e) { " *" } else { "" };
+    format!("{:+.*} ±{:.*}{mark}", decimals, e.mean * scale, decimals, e.half_width() * scale)
+}
+
+fn diff_object(values: &[Estimate]) -> Map<String, Value> {
+    let mut m = kpi_object(&QUEUE_KPIS, values);
+    // differences keep their CI as an object, with the significance flag
+    for (name, e) in QUEUE_KPIS.iter().zip(values) {
+        let num = |x: f64| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number);
+        m.insert(
+            (*name).into(),
+            json!({ "mean": num(e.mean), "ci_low": num(e.ci_low), "ci_high": num(e.ci_high), "significant": significant(e) }),
+        );
+    }
+    m.remove("p_meet_target_ci");
+    m
+}
+
+/// Names of the variants meeting every target, and the cheapest of them (by mean total cost).
+pub fn verdict(c: &Comparison, meets: &[bool]) -> (Vec<String>, Option<String>) {
+    let cost = idx("cost");
+    let ok: Vec<&crate::compare::VariantResult> = c.variants.iter().zip(meets).filter(|(_, m)| **m).map(|(v, _)| v).collect();
+    let cheapest = ok
+        .iter()
+        .min_by(|a, b| a.result.total[cost].mean.total_cmp(&b.result.total[cost].mean))
+        .map(|v| v.name.clone());
+    (ok.iter().map(|v| v.name.clone()).collect(), cheapest)
+}
+
+/// Writes a comparison; `meets[i]` says whether variant i meets every target, `baseline_meets`
+/// the same of the baseline.
+pub fn write_comparison(
+    c: &Comparison,
+    baseline_meets: bool,
+    meets: &[bool],
+    intervals: bool,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let (ok, cheapest) = verdict(c, meets);
+    match format {
+        Format::Json => {
+            let variants: Vec<Value> = c
+                .variants
+                .iter()
+                .zip(meets)
+                .map(|(v, m)| {
+                    let mut queues = Map::new();
+                    for (qv, d) in &v.diff_queues {
+                        queues.insert(v.result.queues[*qv].id.clone(), Value::Object(diff_object(d)));
+                    }
+                    let ints: Vec<Value> = v
+                        .diff_intervals
+                        .iter()
+                        .map(|r| {
+                            let mut o = Map::new();
+                            o.insert("queue".into(), json!(v.result.queues[r.index].id));
+                            o.insert("start".into(), json!(r.start));
+                            o.extend(diff_object(&r.kpis));
+                            Value::Object(o)
+                        })
+                        .collect();
+                    json!({
+                        "name": v.name,
+                        "meets_targets": m,
+                        "result": run_json(&v.result),
+                        "diff": { "total": diff_object(&v.diff_total), "queues": queues, "intervals": ints },
+                    })
+                })
+                .collect();
+            let doc = json!({
+                "baseline": run_json(&c.baseline),
+                "baseline_meets_targets": baseline_meets,
+                "variants": variants,
+                "meeting_targets": ok,
+                "cheapest_meeting_targets": cheapest,
+            });
+            serde_json::to_writer_pretty(&mut *out, &doc)?;
+            writeln!(out)
+        }
+        Format::Csv => {
+            let mut w = csv::Writer::from_writer(out);
+            w.write_record(["variant", "value", "level", "id", "start", "kpi", "mean", "ci_low", "ci_high"])?;
+            let cell = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
+            let mut rows = |variant: &str, value: &str, level: &str, id: &str, start: &str, kpis: &[Estimate]| {
+                for (name, e) in QUEUE_KPIS.iter().zip(kpis) {
+                    w.write_record([variant, value, level, id, start, name, &cell(e.mean), &cell(e.ci_low), &cell(e.ci_high)])?;
+                }
+                Ok::<(), csv::Error>(())
+            };
+            let all = std::iter::once(("baseline", &c.baseline)).chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)));
+            for (name, r) in all {
+                rows(name, "result", "total", "", "", &r.total)?;
+                for q in &r.queues {
+                    rows(name, "result", "queue", &q.id, "", &q.kpis)?;
+                }
+                for row in &r.intervals {
+                    rows(name, "result", "interval", &r.queues[row.index].id, &row.start, &row.kpis)?;
+                }
+            }
+            for v in &c.variants {
+                rows(&v.name, "diff", "total", "", "", &v.diff_total)?;
+                for (qv, d) in &v.diff_queues {
+                    rows(&v.name, "diff", "queue", &v.result.queues[*qv].id, "", d)?;
+                }
+                for r in &v.diff_intervals {
+                    rows(&v.name, "diff", "interval", &v.result.queues[r.index].id, &r.start, &r.kpis)?;
+                }
+            }
+            drop(rows);
+            w.flush()
+        }
+        Format::Table => {
+            writeln!(
+                out,
+                "{} — baseline and {} variant(s), {} replications with common random numbers, seed {}",
+                c.baseline.scenario,
+                c.variants.len(),
+                c.baseline.replications,
+                c.baseline.seed
+            )?;
+            writeln!(out, "mean ±half-width of the 95% CI; Δ = variant − baseline paired by replication, * = significant")?;
+            let mut queue_ids: Vec<String> = c.baseline.queues.iter().map(|q| q.id.clone()).collect();
+            for v in &c.variants {
+                for q in &v.result.queues {
+                    if !queue_ids.contains(&q.id) {
+                        queue_ids.push(q.id.clone());
+                    }
+                }
+            }
+            let mut header = vec!["queue / variant".to_string()];
+            header.extend(SHOWN.iter().map(|s| s.1.to_string()));
+            header.extend(SHOWN[..5].iter().map(|s| format!("Δ {}", s.1)));
+            for qid in queue_ids.iter().map(Some).chain(std::iter::once(None)) {
+                let mut rows = Vec::new();
+                let label = qid.map_or("all queues".to_string(), |q| q.clone());
+                let pick = |r: &crate::experiment::RunResult| -> Option<Vec<Estimate>> {
+                    match qid {
+                        None => Some(r.total.clone()),
+                        Some(q) => r.queues.iter().find(|x| &x.id == q).map(|x| x.kpis.clone()),
+                    }
+                };
+                let line = |name: &str, k: &[Estimate], d: Option<&[Estimate]>| -> Vec<String> {
+                    let mut row = vec![name.to_string()];
+                    row.extend(SHOWN.iter().map(|(n, _, s, dec)| {
+                        let e = &k[idx(n)];
+                        if *n == "p_meet_target" { format!("{:.1}", e.mean * 100.0) } else { pm(e, *s, *dec) }
+                    }));
+                    row.extend(SHOWN[..5].iter().map(|(n, _, s, dec)| d.map_or(String::new(), |d| diff_cell(&d[idx(n)], *s, *dec))));
+                    row
+                };
+                if let Some(k) = pick(&c.baseline) {
+                    rows.push(line("baseline", &k, None));
+                }
+                for v in &c.variants {
+                    let Some(k) = pick(&v.result) else { continue };
+                    let d = match qid {
+                        None => Some(v.diff_total.as_slice()),
+                        Some(q) => v.diff_queues.iter().find(|(qv, _)| &v.result.queues[*qv].id == q).map(|(_, d)| d.as_slice()),
+                    };
+                    rows.push(line(&v.name, &k, d));
+                }
+                if qid.is_none() && queue_ids.len() == 1 {
+                    continue;
+                }
+                writeln!(out, "\n{label}")?;
+                let h: Vec<&str> = header.iter().map(String::as_str).collect();
+                render(out, &h, &rows)?;
+            }
+            writeln!(out)?;
+            writeln!(out, "Baseline meets every target (means): {}", if baseline_meets { "yes" } else { "no" })?;
+            if ok.is_empty() {
+                writeln!(out, "No variant meets every target.")?;
+            } else {
+                writeln!(out, "Variants meeting every target: {}", ok.join(", "))?;
+                writeln!(out, "Cheapest of them: {}", cheapest.unwrap_or_default())?;
+            }
+            if intervals {
+                for v in &c.variants {
+                    writeln!(out, "\nPer interval: {} vs baseline", v.name)?;
+                    let rows: Vec<Vec<String>> = v
+                        .diff_intervals
+                        .iter()
+                        .map(|d| {
+                            let qid = &v.result.queues[d.index].id;
+                            let b = c.baseline.intervals.iter().find(|r| r.interval == d.interval && &c.baseline.queues[r.index].id == qid);
+                            let x = v.result.intervals.iter().find(|r| r.interval == d.interval && r.index == d.index);
+                            vec![
+                                d.start.clone(),
+                                qid.clone(),
+                                b.map_or("–".into(), |r| pm(&r.kpis[SL_IDX], 100.0, 1)),
+                                x.map_or("–".into(), |r| pm(&r.kpis[SL_IDX], 100.0, 1)),
+                                diff_cell(&d.kpis[SL_IDX], 100.0, 1),
+                                diff_cell(&d.kpis[idx("asa_seconds")], 1.0, 1),
+                                diff_cell(&d.kpis[idx("abandon_rate")], 100.0, 1),
+                            ]
+                        })
+                        .collect();
+                    render(out, &["start", "queue", "baseline SL %", "variant SL %", "Δ SL %", "Δ ASA s", "Δ abandon %"], &rows)?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+const SL_IDX: usize = crate::facts::SL;

@@ -1,0 +1,144 @@
+//! The way back: a validated [`Scenario`] as raw serde types, so that a scenario changed by a
+//! script is validated again by exactly the same rules as a file ([`Scenario::revalidate`]).
+
+use super::raw::*;
+use super::*;
+use crate::time::format_clock;
+
+fn dur(s: f64) -> RawDuration {
+    RawDuration::Seconds(s)
+}
+
+fn dist(d: &Dist) -> RawDist {
+    let mut r = RawDist { dist: String::new(), mean: None, cv: None, k: None, min: None, max: None, values: None };
+    match d {
+        Dist::Exponential { mean } => (r.dist, r.mean) = ("exponential".into(), Some(dur(*mean))),
+        Dist::Constant { mean } => (r.dist, r.mean) = ("constant".into(), Some(dur(*mean))),
+        Dist::Lognormal { mean, cv } => (r.dist, r.mean, r.cv) = ("lognormal".into(), Some(dur(*mean)), Some(*cv)),
+        Dist::Gamma { mean, cv } => (r.dist, r.mean, r.cv) = ("gamma".into(), Some(dur(*mean)), Some(*cv)),
+        Dist::Erlang { mean, k } => (r.dist, r.mean, r.k) = ("erlang".into(), Some(dur(*mean)), Some(*k)),
+        Dist::Uniform { min, max } => (r.dist, r.min, r.max) = ("uniform".into(), Some(dur(*min)), Some(dur(*max))),
+        Dist::Empirical { values } => {
+            (r.dist, r.values) = ("empirical".into(), Some(values.iter().map(|v| dur(*v)).collect()))
+        }
+    }
+    r
+}
+
+impl Scenario {
+    /// This scenario as raw types (volumes as a full `per_interval` list).
+    pub fn to_raw(&self) -> RawScenario {
+        let h = &self.horizon;
+        let qid = |i: usize| self.queues[i].id.clone();
+        let gid = |i: usize| self.groups[i].id.clone();
+        RawScenario {
+            name: self.name.clone(),
+            description: None,
+            horizon: RawHorizon {
+                start: format_clock(h.start_s),
+                end: format_clock(h.end_s),
+                interval: dur(h.interval_s),
+                days: Some(h.days),
+            },
+            routing: Some(RawRouting {
+                agent_selection: Some(
+                    match self.routing.agent_selection {
+                        AgentSelection::LongestIdle => "longest_idle",
+                        AgentSelection::LeastSkilled => "least_skilled",
+                    }
+                    .into(),
+                ),
+            }),
+            queues: self
+                .queues
+                .iter()
+                .map(|q| RawQueue {
+                    id: q.id.clone(),
+                    arrivals: RawArrivals {
+                        rate_per_hour: None,
+                        per_interval: Some(q.volumes.clone()),
+                        daily_total: None,
+                        profile: None,
+                        csv: None,
+                        column: None,
+                        busyness: Some(RawBusyness {
+                            day_cv: Some(q.busyness.day_cv),
+                            interval_cv: Some(q.busyness.interval_cv),
+                        }),
+                    },
+                    handle_time: dist(&q.handle_time),
+                    wrap_up: q.wrap_up.as_ref().map(dist),
+                    patience: q.patience.as_ref().map(dist),
+                    retrial: q.retrial.as_ref().map(|r| RawRetrial { probability: r.probability, delay: dist(&r.delay) }),
+                    service_level: Some(RawServiceLevel {
+                        answered_within: dur(q.service_level.threshold_s),
+                        target: q.service_level.target,
+                        definition: Some(q.service_level.definition.name().into()),
+                    }),
+                    targets: Some(RawTargets {
+                        max_asa: q.max_asa_s.map(dur),
+                        max_abandon_rate: q.max_abandon_rate,
+                    }),
+                    priority: Some(q.priority),
+                    overflow: q.overflow.as_ref().map(|o| RawOverflow {
+                        after: dur(o.after_s),
+                        groups: o.groups.iter().map(|&g| gid(g)).collect(),
+                    }),
+                })
+                .collect(),
+            agents: self
+                .groups
+                .iter()
+                .map(|g| {
+                    let (count, shifts, staffing) = match &g.staffing {
+                        Staffing::Count(n) => (Some(*n), None, None),
+                        Staffing::Curve(c) => (None, None, Some(c.clone())),
+                        Staffing::Shifts(v) => (
+                            None,
+                            Some(
+                                v.iter()
+                                    .map(|s| RawShift {
+                                        start: format_clock(s.start_s),
+                                        end: format_clock(s.end_s),
+                                        count: s.count,
+                                        breaks: s
+                                            .breaks
+                                            .iter()
+                                            .map(|b| RawBreak { start: format_clock(b.start_s), length: dur(b.length_s) })
+                                            .collect(),
+                                    })
+                                    .collect(),
+                            ),
+                            None,
+                        ),
+                    };
+                    RawGroup {
+                        group: g.id.clone(),
+                        skills: g
+                            .skills
+                            .iter()
+                            .map(|s| RawSkill::WithPreference { queue: qid(s.queue), preference: s.preference })
+                            .collect(),
+                        speed: Some(g.speed),
+                        cost_per_hour: Some(g.cost_per_hour),
+                        absenteeism: Some(g.absenteeism),
+                        count,
+                        shifts,
+                        staffing,
+                    }
+                })
+                .collect(),
+            simulation: Some(RawSimulation {
+                replications: Some(self.simulation.replications),
+                seed: Some(self.simulation.seed),
+                warmup: Some(dur(self.simulation.warmup_s)),
+            }),
+            planning: Some(RawPlanning { shrinkage: self.planning.shrinkage }),
+        }
+    }
+
+    /// Validates this scenario again by the file rules (after a script changed it).
+    pub fn revalidate(&self, file: &Path) -> Result<Scenario, ScenarioError> {
+        from_raw(&self.to_raw(), file)
+    }
+}

@@ -1,0 +1,699 @@
+//! What-if scripts: a Rhai script receives the validated scenario as the variable `scenario`
+//! and changes it through a small API named in planners' words (`scale_arrivals`, `absence`,
+//! `overtime`, `set_service_level`, ...). The changed scenario is validated again by the same
+//! rules as a file. Times are clock strings (`"10:00"`), durations strings (`"15m"`) or
+//! seconds; a queue or group that does not exist is an error naming the ones that do.
+//!
+//! Windows `from`–`to` are clock times applied to every day of the horizon. Traffic changes
+//! are prorated by the share of each interval inside the window; staffing changes apply to the
+//! intervals whose start lies inside it.
+
+use super::{Param, ScriptError, sandboxed_engine};
+use crate::dist::Dist;
+use crate::scenario::raw::{RawDist, RawQueue};
+use crate::scenario::{Break, Scenario, ScenarioError, Shift, Skill, SlDefinition, Staffing};
+use crate::time::{format_clock, parse_clock, parse_duration};
+use rhai::{AST, Array, Dynamic, Engine, EvalAltResult, Map, Scope};
+use std::path::{Path, PathBuf};
+
+type R<T> = Result<T, Box<EvalAltResult>>;
+
+fn fail<T>(msg: String) -> R<T> {
+    Err(msg.into())
+}
+
+/// A compiled what-if script with its parameters.
+#[derive(Debug, Clone)]
+pub struct WhatIf {
+    /// Display name: the file stem, plus its parameters (`absent[share=0.15]`).
+    pub name: String,
+    /// The script file.
+    pub path: PathBuf,
+    /// `--set` parameters, visible to the script as variables.
+    pub params: Vec<Param>,
+    ast: AST,
+}
+
+/// Why a what-if could not be applied.
+#[derive(Debug, thiserror::Error)]
+pub enum WhatIfError {
+    /// The script failed to read, compile or run.
+    #[error("{0}")]
+    Script(#[from] ScriptError),
+    /// The script ran but left an invalid scenario.
+    #[error("after {script}: {source}")]
+    Invalid {
+        /// The script.
+        script: String,
+        /// The validation problems.
+        source: ScenarioError,
+    },
+}
+
+/// The engine with the what-if API registered, built once per process.
+pub fn engine() -> &'static Engine {
+    static ENGINE: std::sync::OnceLock<Engine> = std::sync::OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let mut e = sandboxed_engine();
+        register(&mut e);
+        e
+    })
+}
+
+/// Converts a script map into a raw scenario type through JSON, so that whole numbers are
+/// accepted where the format takes decimals (Rhai keeps integers and floats apart).
+fn from_map<T: serde::de::DeserializeOwned>(m: Map) -> Result<T, String> {
+    let json: serde_json::Value = rhai::serde::from_dynamic(&Dynamic::from_map(m)).map_err(|e| e.to_string())?;
+    serde_json::from_value(json).map_err(|e| e.to_string())
+}
+
+impl WhatIf {
+    /// Reads and compiles a script once.
+    pub fn load(path: &Path, params: Vec<Param>) -> Result<WhatIf, ScriptError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ScriptError {
+            script: path.to_path_buf(),
+            position: None,
+            message: format!("cannot read: {e}"),
+        })?;
+        WhatIf::compile(&text, path, params)
+    }
+
+    /// Compiles script text; `path` names it in errors.
+    pub fn compile(text: &str, path: &Path, params: Vec<Param>) -> Result<WhatIf, ScriptError> {
+        let ast = engine().compile(text).map_err(|e| ScriptError::from_rhai(path, &e.into()))?;
+        let stem = path.file_stem().map_or("whatif".into(), |s| s.to_string_lossy().to_string());
+        let name = if params.is_empty() {
+            stem
+        } else {
+            let p: Vec<String> = params.iter().map(|p| format!("{}={}", p.name, p.text)).collect();
+            format!("{stem}[{}]", p.join(","))
+        };
+        Ok(WhatIf { name, path: path.to_path_buf(), params, ast })
+    }
+
+    /// Runs the script on a copy of `base` and validates the result.
+    pub fn apply(&self, base: &Scenario) -> Result<Scenario, WhatIfError> {
+        let mut scope = Scope::new();
+        for p in &self.params {
+            scope.push_constant_dynamic(p.name.clone(), p.value());
+        }
+        scope.push("scenario", Api(base.clone()));
+        engine().run_ast_with_scope(&mut scope, &self.ast).map_err(|e| ScriptError::from_rhai(&self.path, &e))?;
+        let changed = scope.get_value::<Api>("scenario").ok_or_else(|| ScriptError {
+            script: self.path.clone(),
+            position: None,
+            message: "the script replaced the `scenario` variable".into(),
+        })?;
+        let mut s = changed.0.revalidate(&self.path).map_err(|source| WhatIfError::Invalid {
+            script: self.path.display().to_string(),
+            source,
+        })?;
+        if s.horizon != base.horizon {
+            return Err(ScriptError {
+                script: self.path.clone(),
+                position: None,
+                message: "a what-if cannot change the horizon".into(),
+            }
+            .into());
+        }
+        s.name = format!("{} + {}", base.name, self.name);
+        Ok(s)
+    }
+}
+
+/// The scenario as scripts see it.
+#[derive(Debug, Clone)]
+pub struct Api(pub Scenario);
+
+fn num(v: &Dynamic, what: &str) -> R<f64> {
+    if let Ok(f) = v.as_float() {
+        Ok(f)
+    } else if let Ok(i) = v.as_int() {
+        Ok(i as f64)
+    } else {
+        fail(format!("{what} must be a number, got {}", v.type_name()))
+    }
+}
+
+fn count(v: &Dynamic, what: &str) -> R<i64> {
+    let x = num(v, what)?;
+    if x.fract() != 0.0 {
+        return fail(format!("{what} must be a whole number of agents, got {x}"));
+    }
+    Ok(x as i64)
+}
+
+fn duration(v: &Dynamic, what: &str) -> R<f64> {
+    if v.is_string() {
+        parse_duration(&v.clone().into_string().unwrap_or_default()).or_else(|m| fail(format!("{what}: {m}")))
+    } else {
+        let s = num(v, what)?;
+        if s < 0.0 { fail(format!("{what} must not be negative")) } else { Ok(s) }
+    }
+}
+
+fn clock(t: &str) -> R<f64> {
+    parse_clock(t).or_else(fail)
+}
+
+impl Api {
+    fn queues_named(&self, q: &str) -> R<Vec<usize>> {
+        if q == "*" || q == "all" {
+            return Ok((0..self.0.queues.len()).collect());
+        }
+        match self.0.queue_index(q) {
+            Some(i) => Ok(vec![i]),
+            None => {
+                let ids: Vec<&str> = self.0.queues.iter().map(|q| q.id.as_str()).collect();
+                fail(format!("unknown queue `{q}` (queues: {}; or \"*\" for all)", ids.join(", ")))
+            }
+        }
+    }
+
+    fn queue(&self, q: &str) -> R<usize> {
+        let v = self.queues_named(q)?;
+        if v.len() != 1 {
+            return fail(format!("name one queue here, not `{q}`"));
+        }
+        Ok(v[0])
+    }
+
+    fn group(&self, g: &str) -> R<usize> {
+        self.0.group_index(g).map_or_else(
+            || {
+                let ids: Vec<&str> = self.0.groups.iter().map(|g| g.id.as_str()).collect();
+                fail(format!("unknown group `{g}` (groups: {})", ids.join(", ")))
+            },
+            Ok,
+        )
+    }
+
+    /// For every global interval, the share of it inside the daily window [from, to).
+    fn overlap(&self, from: &str, to: &str) -> R<Vec<f64>> {
+        let (a, b) = (clock(from)?, clock(to)?);
+        if b <= a {
+            return fail(format!("the window {from}–{to} is empty: `to` must be after `from`"));
+        }
+        let h = &self.0.horizon;
+        Ok((0..h.total_intervals())
+            .map(|i| {
+                let (_, s) = h.interval_start(i);
+                let e = s + h.interval_s;
+                ((e.min(b) - s.max(a)).max(0.0)) / h.interval_s
+            })
+            .collect())
+    }
+
+    /// Global intervals whose start lies in the daily window [from, to).
+    fn starts_in(&self, from: &str, to: &str) -> R<Vec<bool>> {
+        let (a, b) = (clock(from)?, clock(to)?);
+        if b <= a {
+            return fail(format!("the window {from}–{to} is empty: `to` must be after `from`"));
+        }
+        let h = &self.0.horizon;
+        Ok((0..h.total_intervals()).map(|i| (a..b).contains(&h.interval_start(i).1)).collect())
+    }
+
+    fn all_day(&self) -> Vec<bool> {
+        vec![true; self.0.horizon.total_intervals()]
+    }
+
+    /// The group's staffing as a per-interval curve (count groups become curves).
+    fn curve_of(&mut self, g: usize, what: &str) -> R<&mut Vec<u32>> {
+        let n = self.0.horizon.total_intervals();
+        let group = &mut self.0.groups[g];
+        if let Staffing::Count(c) = group.staffing {
+            group.staffing = Staffing::Curve(vec![c; n]);
+        }
+        match &mut group.staffing {
+            Staffing::Curve(c) => Ok(c),
+            _ => fail(format!(
+                "{what} over a window applies to groups with `count` or `staffing`; `{}` works shifts: use add_shift, remove_agents (whole day) or absence (whole day)",
+                group.id
+            )),
+        }
+    }
+
+    /// Adds `delta` agents (negative removes, floor 0) in the marked intervals.
+    fn add_agents_in(&mut self, g: usize, delta: i64, mask: &[bool], what: &str) -> R<()> {
+        let all = mask.iter().all(|m| *m);
+        let group = &mut self.0.groups[g];
+        match &mut group.staffing {
+            Staffing::Count(c) if all => *c = (i64::from(*c) + delta).max(0) as u32,
+            Staffing::Shifts(shifts) if all => {
+                if delta >= 0 {
+                    return fail(format!("`{}` works shifts: add agents with add_shift(group, start, end, count)", group.id));
+                }
+                let mut left = -delta;
+                for s in shifts.iter_mut().rev() {
+                    let take = left.min(i64::from(s.count));
+                    s.count -= take as u32;
+                    left -= take;
+                }
+            }
+            _ => {
+                let c = self.curve_of(g, what)?;
+                for (v, m) in c.iter_mut().zip(mask) {
+                    if *m {
+                        *v = (i64::from(*v) + delta).max(0) as u32;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes a share of the group's agents (rounded to the nearest agent) in the marked intervals.
+    fn absence_in(&mut self, g: usize, share: f64, mask: &[bool]) -> R<()> {
+        if !(0.0..=1.0).contains(&share) {
+            return fail(format!("the absent share must be in [0, 1], got {share}"));
+        }
+        let keep = |n: u32| (f64::from(n) * (1.0 - share)).round() as u32;
+        let all = mask.iter().all(|m| *m);
+        let group = &mut self.0.groups[g];
+        match &mut group.staffing {
+            Staffing::Count(c) if all => *c = keep(*c),
+            Staffing::Shifts(shifts) if all => shifts.iter_mut().for_each(|s| s.count = keep(s.count)),
+            _ => {
+                let c = self.curve_of(g, "absence")?;
+                for (v, m) in c.iter_mut().zip(mask) {
+                    if *m {
+                        *v = keep(*v);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn shifts_of(&mut self, g: usize, what: &str) -> R<&mut Vec<Shift>> {
+        let group = &mut self.0.groups[g];
+        let id = group.id.clone();
+        match &mut group.staffing {
+            Staffing::Shifts(s) => Ok(s),
+            _ => fail(format!("{what} applies to groups that work shifts; `{id}` does not")),
+        }
+    }
+
+    /// Planned agents on duty per interval (shift agents not on a planned break).
+    fn staffing_curve(&self, g: usize) -> Vec<i64> {
+        let h = &self.0.horizon;
+        let n = h.total_intervals();
+        match &self.0.groups[g].staffing {
+            Staffing::Count(c) => vec![i64::from(*c); n],
+            Staffing::Curve(c) => c.iter().map(|v| i64::from(*v)).collect(),
+            Staffing::Shifts(shifts) => (0..n)
+                .map(|i| {
+                    let t = h.interval_start(i).1;
+                    shifts
+                        .iter()
+                        .filter(|s| s.start_s <= t && t < s.end_s)
+                        .filter(|s| !s.breaks.iter().any(|b| b.start_s <= t && t < b.start_s + b.length_s))
+                        .map(|s| i64::from(s.count))
+                        .sum()
+                })
+                .collect(),
+        }
+    }
+}
+
+fn dist_from_map(m: Map, what: &str) -> R<Dist> {
+    let raw: RawDist = from_map(m)
+        .map_err(|e| format!("{what}: {e} (expected a map like #{{ dist: \"lognormal\", mean: \"4m\", cv: 1.0 }})"))?;
+    // reuse the file validation for one distribution by a one-queue probe
+    let probe = format!("{what}: ");
+    let d = crate::scenario::validate_dist(&raw).map_err(|m| format!("{probe}{m}"))?;
+    Ok(d)
+}
+
+#[allow(clippy::too_many_lines)]
+fn register(e: &mut Engine) {
+    e.register_type_with_name::<Api>("Scenario");
+
+    // ---- traffic ----
+    e.register_fn("scale_arrivals", |s: &mut Api, q: &str, factor: Dynamic| -> R<()> {
+        let f = num(&factor, "factor")?;
+        if f < 0.0 {
+            return fail(format!("factor must not be negative, got {f}"));
+        }
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].volumes.iter_mut().for_each(|v| *v *= f);
+        }
+        Ok(())
+    });
+    e.register_fn("scale_arrivals", |s: &mut Api, q: &str, from: &str, to: &str, factor: Dynamic| -> R<()> {
+        let f = num(&factor, "factor")?;
+        if f < 0.0 {
+            return fail(format!("factor must not be negative, got {f}"));
+        }
+        let w = s.overlap(from, to)?;
+        for qi in s.queues_named(q)? {
+            for (v, o) in s.0.queues[qi].volumes.iter_mut().zip(&w) {
+                *v *= 1.0 + (f - 1.0) * o;
+            }
+        }
+        Ok(())
+    });
+    e.register_fn("add_calls", |s: &mut Api, q: &str, from: &str, to: &str, calls: Dynamic| -> R<()> {
+        let c = num(&calls, "calls per interval")?;
+        let w = s.overlap(from, to)?;
+        for qi in s.queues_named(q)? {
+            for (v, o) in s.0.queues[qi].volumes.iter_mut().zip(&w) {
+                *v = (*v + c * o).max(0.0);
+            }
+        }
+        Ok(())
+    });
+    e.register_fn("shift_arrivals", |s: &mut Api, q: &str, by: Dynamic| -> R<()> {
+        let secs = if by.is_string() {
+            let t = by.clone().into_string().unwrap_or_default();
+            let (neg, body) = t.strip_prefix('-').map_or((false, t.as_str()), |b| (true, b));
+            let d = parse_duration(body).or_else(fail)?;
+            if neg { -d } else { d }
+        } else {
+            num(&by, "shift")?
+        };
+        let h = s.0.horizon;
+        let k = secs / h.interval_s;
+        if (k - k.round()).abs() > 1e-9 {
+            return fail(format!("shift by whole intervals ({}), got {secs} s", crate::time::format_duration(h.interval_s)));
+        }
+        let k = k.round() as i64;
+        let n = h.intervals_per_day();
+        for qi in s.queues_named(q)? {
+            let old = s.0.queues[qi].volumes.clone();
+            for d in 0..h.days as usize {
+                for i in 0..n {
+                    let src = i as i64 - k;
+                    s.0.queues[qi].volumes[d * n + i] =
+                        if (0..n as i64).contains(&src) { old[d * n + src as usize] } else { 0.0 };
+                }
+            }
+        }
+        Ok(())
+    });
+    e.register_fn("set_busyness", |s: &mut Api, q: &str, day_cv: Dynamic, interval_cv: Dynamic| -> R<()> {
+        let (d, i) = (num(&day_cv, "day_cv")?, num(&interval_cv, "interval_cv")?);
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].busyness.day_cv = d;
+            s.0.queues[qi].busyness.interval_cv = i;
+        }
+        Ok(())
+    });
+    e.register_fn("add_queue", |s: &mut Api, queue: Map| -> R<()> {
+        let raw: RawQueue = from_map(queue)
+            .map_err(|e| format!("add_queue: {e} (expected a map with the keys of a queue in the scenario file)"))?;
+        let q = crate::scenario::validate_queue(&raw, &s.0).map_err(|m| format!("add_queue: {m}"))?;
+        s.0.queues.push(q);
+        Ok(())
+    });
+    e.register_fn("set_hours", |s: &mut Api, q: &str, open: &str, close: &str| -> R<()> {
+        let w = s.overlap(open, close)?;
+        for qi in s.queues_named(q)? {
+            for (v, o) in s.0.queues[qi].volumes.iter_mut().zip(&w) {
+                *v *= o;
+            }
+        }
+        Ok(())
+    });
+
+    // ---- handling ----
+    e.register_fn("scale_handle_time", |s: &mut Api, q: &str, factor: Dynamic| -> R<()> {
+        let f = num(&factor, "factor")?;
+        if f <= 0.0 {
+            return fail(format!("factor must be positive, got {f}"));
+        }
+        for qi in s.queues_named(q)? {
+            let d = s.0.queues[qi].handle_time.scaled(f);
+            s.0.queues[qi].handle_time = d;
+        }
+        Ok(())
+    });
+    e.register_fn("set_handle_time", |s: &mut Api, q: &str, mean: Dynamic| -> R<()> {
+        let m = duration(&mean, "mean handle time")?;
+        for qi in s.queues_named(q)? {
+            let d = &s.0.queues[qi].handle_time;
+            s.0.queues[qi].handle_time = d.scaled(m / d.mean());
+        }
+        Ok(())
+    });
+    e.register_fn("set_handle_time", |s: &mut Api, q: &str, dist: Map| -> R<()> {
+        let d = dist_from_map(dist, "handle time")?;
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].handle_time = d.clone();
+        }
+        Ok(())
+    });
+    e.register_fn("set_wrap_up", |s: &mut Api, q: &str, mean: Dynamic| -> R<()> {
+        let m = duration(&mean, "mean wrap-up")?;
+        for qi in s.queues_named(q)? {
+            let w = &mut s.0.queues[qi].wrap_up;
+            *w = if m == 0.0 {
+                None
+            } else {
+                Some(w.as_ref().map_or(Dist::Constant { mean: m }, |d| d.scaled(m / d.mean())))
+            };
+        }
+        Ok(())
+    });
+    e.register_fn("set_patience", |s: &mut Api, q: &str, mean: Dynamic| -> R<()> {
+        let m = duration(&mean, "mean patience")?;
+        for qi in s.queues_named(q)? {
+            let p = &mut s.0.queues[qi].patience;
+            *p = Some(p.as_ref().map_or(Dist::Exponential { mean: m }, |d| d.scaled(m / d.mean())));
+        }
+        Ok(())
+    });
+    e.register_fn("set_patience", |s: &mut Api, q: &str, dist: Map| -> R<()> {
+        let d = dist_from_map(dist, "patience")?;
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].patience = Some(d.clone());
+        }
+        Ok(())
+    });
+    e.register_fn("remove_patience", |s: &mut Api, q: &str| -> R<()> {
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].patience = None;
+            s.0.queues[qi].retrial = None;
+        }
+        Ok(())
+    });
+    e.register_fn("set_speed", |s: &mut Api, g: &str, speed: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        s.0.groups[g].speed = num(&speed, "speed")?;
+        Ok(())
+    });
+
+    // ---- people ----
+    e.register_fn("absence", |s: &mut Api, g: &str, share: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        let all = s.all_day();
+        s.absence_in(g, num(&share, "share")?, &all)
+    });
+    e.register_fn("absence", |s: &mut Api, g: &str, share: Dynamic, from: &str, to: &str| -> R<()> {
+        let g = s.group(g)?;
+        let mask = s.starts_in(from, to)?;
+        s.absence_in(g, num(&share, "share")?, &mask)
+    });
+    e.register_fn("set_absenteeism", |s: &mut Api, g: &str, p: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        s.0.groups[g].absenteeism = num(&p, "absenteeism")?;
+        Ok(())
+    });
+    e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        let all = s.all_day();
+        s.add_agents_in(g, count(&n, "agents")?, &all, "add_agents")
+    });
+    e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
+        let g = s.group(g)?;
+        let mask = s.starts_in(from, to)?;
+        s.add_agents_in(g, count(&n, "agents")?, &mask, "add_agents")
+    });
+    e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        let all = s.all_day();
+        s.add_agents_in(g, -count(&n, "agents")?, &all, "remove_agents")
+    });
+    e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
+        let g = s.group(g)?;
+        let mask = s.starts_in(from, to)?;
+        s.add_agents_in(g, -count(&n, "agents")?, &mask, "remove_agents")
+    });
+    e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic| -> R<()> {
+        let (a, b) = (s.group(from_g)?, s.group(to_g)?);
+        let n = count(&n, "agents")?;
+        let all = s.all_day();
+        s.add_agents_in(a, -n, &all, "move_agents")?;
+        s.add_agents_in(b, n, &all, "move_agents")
+    });
+    e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
+        let (a, b) = (s.group(from_g)?, s.group(to_g)?);
+        let n = count(&n, "agents")?;
+        let mask = s.starts_in(from, to)?;
+        s.add_agents_in(a, -n, &mask, "move_agents")?;
+        s.add_agents_in(b, n, &mask, "move_agents")
+    });
+    e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        let shift = Shift { start_s: clock(start)?, end_s: clock(end)?, count: count(&n, "agents")?.max(0) as u32, breaks: vec![] };
+        s.shifts_of(g, "add_shift")?.push(shift);
+        Ok(())
+    });
+    e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic, breaks: Array| -> R<()> {
+        let g = s.group(g)?;
+        let mut bs = Vec::new();
+        for b in breaks {
+            let m = b.try_cast::<Map>().ok_or("breaks must be maps like #{ start: \"10:00\", length: \"15m\" }")?;
+            let start = m.get("start").and_then(|v| v.clone().into_string().ok()).ok_or("a break needs `start`")?;
+            let len = m.get("length").ok_or("a break needs `length`")?;
+            bs.push(Break { start_s: clock(&start)?, length_s: duration(len, "break length")? });
+        }
+        bs.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        let shift = Shift { start_s: clock(start)?, end_s: clock(end)?, count: count(&n, "agents")?.max(0) as u32, breaks: bs };
+        s.shifts_of(g, "add_shift")?.push(shift);
+        Ok(())
+    });
+    e.register_fn("overtime", |s: &mut Api, g: &str, extra: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        let d = duration(&extra, "overtime")?;
+        let close = s.0.horizon.end_s;
+        for sh in s.shifts_of(g, "overtime")? {
+            sh.end_s = (sh.end_s + d).min(close);
+        }
+        Ok(())
+    });
+    e.register_fn("remove_break", |s: &mut Api, g: &str, at: &str| -> R<()> {
+        let g = s.group(g)?;
+        let t = clock(at)?;
+        let mut found = false;
+        for sh in s.shifts_of(g, "remove_break")? {
+            let before = sh.breaks.len();
+            sh.breaks.retain(|b| b.start_s != t);
+            found |= sh.breaks.len() != before;
+        }
+        if found { Ok(()) } else { fail(format!("no break starts at {at} in this group")) }
+    });
+    e.register_fn("move_break", |s: &mut Api, g: &str, at: &str, to: &str| -> R<()> {
+        let g = s.group(g)?;
+        let (t, new) = (clock(at)?, clock(to)?);
+        let mut found = false;
+        for sh in s.shifts_of(g, "move_break")? {
+            for b in sh.breaks.iter_mut().filter(|b| b.start_s == t) {
+                b.start_s = new;
+                found = true;
+            }
+            sh.breaks.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+        }
+        if found { Ok(()) } else { fail(format!("no break starts at {at} in this group")) }
+    });
+    e.register_fn("add_skill", |s: &mut Api, g: &str, q: &str, preference: Dynamic| -> R<()> {
+        let (g, q) = (s.group(g)?, s.queue(q)?);
+        let p = count(&preference, "preference")?.max(1) as u32;
+        let skills = &mut s.0.groups[g].skills;
+        skills.retain(|k| k.queue != q);
+        skills.push(Skill { queue: q, preference: p });
+        Ok(())
+    });
+    e.register_fn("remove_skill", |s: &mut Api, g: &str, q: &str| -> R<()> {
+        let (g, q) = (s.group(g)?, s.queue(q)?);
+        s.0.groups[g].skills.retain(|k| k.queue != q);
+        Ok(())
+    });
+
+    // ---- contract ----
+    e.register_fn("set_service_level", |s: &mut Api, q: &str, within: Dynamic, target: Dynamic| -> R<()> {
+        let (t, x) = (duration(&within, "answered_within")?, num(&target, "target")?);
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].service_level.threshold_s = t;
+            s.0.queues[qi].service_level.target = x;
+        }
+        Ok(())
+    });
+    e.register_fn("set_sl_definition", |s: &mut Api, q: &str, def: &str| -> R<()> {
+        let d = match def {
+            "offered" => SlDefinition::Offered,
+            "offered_minus_short_abandons" => SlDefinition::OfferedMinusShortAbandons,
+            "answered" => SlDefinition::Answered,
+            o => return fail(format!("unknown SL definition {o:?}: expected offered, offered_minus_short_abandons or answered")),
+        };
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].service_level.definition = d;
+        }
+        Ok(())
+    });
+    e.register_fn("set_max_asa", |s: &mut Api, q: &str, asa: Dynamic| -> R<()> {
+        let a = duration(&asa, "max ASA")?;
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].max_asa_s = Some(a);
+        }
+        Ok(())
+    });
+    e.register_fn("set_max_abandon_rate", |s: &mut Api, q: &str, rate: Dynamic| -> R<()> {
+        let r = num(&rate, "max abandon rate")?;
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].max_abandon_rate = Some(r);
+        }
+        Ok(())
+    });
+    e.register_fn("set_cost", |s: &mut Api, g: &str, per_hour: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        s.0.groups[g].cost_per_hour = num(&per_hour, "cost per hour")?;
+        Ok(())
+    });
+    e.register_fn("set_priority", |s: &mut Api, q: &str, p: Dynamic| -> R<()> {
+        let p = count(&p, "priority")?;
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].priority = p as i32;
+        }
+        Ok(())
+    });
+
+    // ---- reading ----
+    e.register_fn("queues", |s: &mut Api| -> Array { s.0.queues.iter().map(|q| Dynamic::from(q.id.clone())).collect() });
+    e.register_fn("groups", |s: &mut Api| -> Array { s.0.groups.iter().map(|g| Dynamic::from(g.id.clone())).collect() });
+    e.register_fn("intervals", |s: &mut Api| -> Array {
+        (0..s.0.horizon.total_intervals()).map(|i| Dynamic::from(s.0.horizon.interval_start(i).1)).map(|d| {
+            Dynamic::from(format_clock(d.as_float().unwrap_or(0.0)))
+        }).collect()
+    });
+    e.register_fn("volumes", |s: &mut Api, q: &str| -> R<Array> {
+        let q = s.queue(q)?;
+        Ok(s.0.queues[q].volumes.iter().map(|v| Dynamic::from(*v)).collect())
+    });
+    e.register_fn("total_calls", |s: &mut Api, q: &str| -> R<f64> {
+        Ok(s.queues_named(q)?.iter().map(|&q| s.0.queues[q].volumes.iter().sum::<f64>()).sum())
+    });
+    e.register_fn("peak_interval", |s: &mut Api, q: &str| -> R<String> {
+        let q = s.queue(q)?;
+        let v = &s.0.queues[q].volumes;
+        let i = (0..v.len()).fold(0, |b, i| if v[i] > v[b] { i } else { b });
+        Ok(format_clock(s.0.horizon.interval_start(i).1))
+    });
+    e.register_fn("staffing", |s: &mut Api, g: &str| -> R<Array> {
+        let g = s.group(g)?;
+        Ok(s.staffing_curve(g).into_iter().map(Dynamic::from).collect())
+    });
+    e.register_fn("aht", |s: &mut Api, q: &str| -> R<f64> {
+        let q = s.queue(q)?;
+        let qq = &s.0.queues[q];
+        Ok(qq.handle_time.mean() + qq.wrap_up.as_ref().map_or(0.0, |w| w.mean()))
+    });
+    e.register_fn("sl_target", |s: &mut Api, q: &str| -> R<f64> { Ok(s.0.queues[s.queue(q)?].service_level.target) });
+    e.register_fn("sl_threshold", |s: &mut Api, q: &str| -> R<f64> {
+        Ok(s.0.queues[s.queue(q)?].service_level.threshold_s)
+    });
+    e.register_fn("interval_length", |s: &mut Api| -> f64 { s.0.horizon.interval_s });
+    e.register_fn("opening", |s: &mut Api| -> String { format_clock(s.0.horizon.start_s) });
+    e.register_fn("closing", |s: &mut Api| -> String { format_clock(s.0.horizon.end_s) });
+    e.register_fn("time_after", |_: &mut Api, t: &str, d: Dynamic| -> R<String> {
+        let end = clock(t)? + duration(&d, "duration")?;
+        if end > crate::time::DAY_S {
+            return fail(format!("{t} + {} is past midnight", crate::time::format_duration(duration(&d, "duration")?)));
+        }
+        Ok(format_clock(end))
+    });
+    e.register_fn("interval_end", |s: &mut Api, start: &str| -> R<String> {
+        Ok(format_clock(clock(start)? + s.0.horizon.interval_s))
+    });
+}
