@@ -92,7 +92,9 @@ pub fn compare(baseline: &Scenario, variants: &[(String, Scenario)], progress: &
             Diffs {
                 total: Default::default(),
                 queues: pairs.iter().map(|&(a, b)| (a, b, Default::default())).collect(),
-                cells: (0..n_int).flat_map(|i| pairs.iter().map(move |&(a, b)| (i, a, b, Default::default()))).collect(),
+                cells: (0..n_int)
+                    .flat_map(|i| pairs.iter().map(move |&(a, b)| (i, a, b, Default::default())))
+                    .collect(),
             }
         })
         .collect();

@@ -19,11 +19,7 @@ pub const CHUNK: u32 = 64;
 
 /// Runs every replication of `model` in parallel and hands each one's facts to `sink` in
 /// replication order. `progress` is called once per finished replication (from any thread).
-pub fn for_each_replication(
-    model: &Model,
-    progress: &(dyn Fn() + Sync),
-    mut sink: impl FnMut(u32, &ReplicationFacts),
-) {
+pub fn for_each_replication(model: &Model, progress: &(dyn Fn() + Sync), mut sink: impl FnMut(u32, &ReplicationFacts)) {
     for_each_replication_of(std::slice::from_ref(model), progress, |rep, facts| sink(rep, &facts[0]));
 }
 
@@ -252,11 +248,8 @@ impl Reducer {
         self.reps += 1;
         let (nq, ng) = (f.n_queues, f.n_groups);
         let ni = self.days * self.n_day;
-        let mut out = RepValues {
-            total: [f64::NAN; 16],
-            queues: vec![[f64::NAN; 16]; nq],
-            cells: vec![[f64::NAN; 16]; ni * nq],
-        };
+        let mut out =
+            RepValues { total: [f64::NAN; 16], queues: vec![[f64::NAN; 16]; nq], cells: vec![[f64::NAN; 16]; ni * nq] };
         let mut meets_q = vec![Welford::default(); nq];
         let mut meets_t = Welford::default();
         let mut group_total = vec![GroupFacts::default(); ng];

@@ -61,7 +61,7 @@ pub mod model;
 pub mod plan;
 pub mod report;
 pub mod scenario;
+pub mod script;
 pub mod sim;
 pub mod stats;
 pub mod time;
-pub mod script;

@@ -79,5 +79,7 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
     pb.finish_and_clear();
     let meets: Vec<bool> = vars.iter().zip(&c.variants).map(|((_, s), v)| meets_all(&v.result, s)).collect();
     let base_meets = meets_all(&c.baseline, &base);
-    write_output(a.out.output.as_deref(), |w| write_comparison(&c, base_meets, &meets, a.intervals, a.out.format.into(), w))
+    write_output(a.out.output.as_deref(), |w| {
+        write_comparison(&c, base_meets, &meets, a.intervals, a.out.format.into(), w)
+    })
 }

@@ -91,7 +91,9 @@ pub fn run() -> Result<()> {
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     match cli.command {
         Command::Compare(a) => {
-            let sub = matches.subcommand_matches("compare").ok_or_else(|| anyhow::anyhow!("internal: no compare arguments"))?;
+            let sub = matches
+                .subcommand_matches("compare")
+                .ok_or_else(|| anyhow::anyhow!("internal: no compare arguments"))?;
             compare::exec(a, sub)
         }
         Command::Run(a) => run::exec(a),
@@ -107,8 +109,11 @@ pub fn write_output(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> st
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            body(&mut lock).context("writing to standard output")?;
-            lock.flush()?;
+            match body(&mut lock).and_then(|()| lock.flush()) {
+                // a closed pipe (`ccsim ... | head`) is the reader's choice, not an error
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                r => r.context("writing to standard output")?,
+            }
         }
         Some(p) => {
             let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));

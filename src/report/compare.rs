@@ -3,6 +3,7 @@
 //! variants meet every target and the cheapest that does; per interval on request.
 
 use super::Format;
+use super::csv::rows;
 use super::json::{kpi_object, run_json};
 use super::table::{pm, render};
 use crate::compare::{Comparison, significant};
@@ -50,7 +51,8 @@ fn diff_object(values: &[Estimate]) -> Map<String, Value> {
 /// Names of the variants meeting every target, and the cheapest of them (by mean total cost).
 pub fn verdict(c: &Comparison, meets: &[bool]) -> (Vec<String>, Option<String>) {
     let cost = idx("cost");
-    let ok: Vec<&crate::compare::VariantResult> = c.variants.iter().zip(meets).filter(|(_, m)| **m).map(|(v, _)| v).collect();
+    let ok: Vec<&crate::compare::VariantResult> =
+        c.variants.iter().zip(meets).filter(|(_, m)| **m).map(|(v, _)| v).collect();
     let cheapest = ok
         .iter()
         .min_by(|a, b| a.result.total[cost].mean.total_cmp(&b.result.total[cost].mean))
@@ -112,33 +114,36 @@ pub fn write_comparison(
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
             w.write_record(["variant", "value", "level", "id", "start", "kpi", "mean", "ci_low", "ci_high"])?;
-            let cell = |x: f64| if x.is_finite() { format!("{x}") } else { String::new() };
-            let mut rows = |variant: &str, value: &str, level: &str, id: &str, start: &str, kpis: &[Estimate]| {
-                for (name, e) in QUEUE_KPIS.iter().zip(kpis) {
-                    w.write_record([variant, value, level, id, start, name, &cell(e.mean), &cell(e.ci_low), &cell(e.ci_high)])?;
-                }
-                Ok::<(), csv::Error>(())
-            };
-            let all = std::iter::once(("baseline", &c.baseline)).chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)));
+            let all = std::iter::once(("baseline", &c.baseline))
+                .chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)));
             for (name, r) in all {
-                rows(name, "result", "total", "", "", &r.total)?;
+                rows(&mut w, &[name, "result", "total", "", ""], &QUEUE_KPIS, &r.total)?;
                 for q in &r.queues {
-                    rows(name, "result", "queue", &q.id, "", &q.kpis)?;
+                    rows(&mut w, &[name, "result", "queue", &q.id, ""], &QUEUE_KPIS, &q.kpis)?;
                 }
                 for row in &r.intervals {
-                    rows(name, "result", "interval", &r.queues[row.index].id, &row.start, &row.kpis)?;
+                    rows(
+                        &mut w,
+                        &[name, "result", "interval", &r.queues[row.index].id, &row.start],
+                        &QUEUE_KPIS,
+                        &row.kpis,
+                    )?;
                 }
             }
             for v in &c.variants {
-                rows(&v.name, "diff", "total", "", "", &v.diff_total)?;
+                rows(&mut w, &[&v.name, "diff", "total", "", ""], &QUEUE_KPIS, &v.diff_total)?;
                 for (qv, d) in &v.diff_queues {
-                    rows(&v.name, "diff", "queue", &v.result.queues[*qv].id, "", d)?;
+                    rows(&mut w, &[&v.name, "diff", "queue", &v.result.queues[*qv].id, ""], &QUEUE_KPIS, d)?;
                 }
                 for r in &v.diff_intervals {
-                    rows(&v.name, "diff", "interval", &v.result.queues[r.index].id, &r.start, &r.kpis)?;
+                    rows(
+                        &mut w,
+                        &[&v.name, "diff", "interval", &v.result.queues[r.index].id, &r.start],
+                        &QUEUE_KPIS,
+                        &r.kpis,
+                    )?;
                 }
             }
-            drop(rows);
             w.flush()
         }
         Format::Table => {
@@ -150,7 +155,10 @@ pub fn write_comparison(
                 c.baseline.replications,
                 c.baseline.seed
             )?;
-            writeln!(out, "mean ±half-width of the 95% CI; Δ = variant − baseline paired by replication, * = significant")?;
+            writeln!(
+                out,
+                "mean ±half-width of the 95% CI; Δ = variant − baseline paired by replication, * = significant"
+            )?;
             let mut queue_ids: Vec<String> = c.baseline.queues.iter().map(|q| q.id.clone()).collect();
             for v in &c.variants {
                 for q in &v.result.queues {
@@ -177,7 +185,11 @@ pub fn write_comparison(
                         let e = &k[idx(n)];
                         if *n == "p_meet_target" { format!("{:.1}", e.mean * 100.0) } else { pm(e, *s, *dec) }
                     }));
-                    row.extend(SHOWN[..5].iter().map(|(n, _, s, dec)| d.map_or(String::new(), |d| diff_cell(&d[idx(n)], *s, *dec))));
+                    row.extend(
+                        SHOWN[..5]
+                            .iter()
+                            .map(|(n, _, s, dec)| d.map_or(String::new(), |d| diff_cell(&d[idx(n)], *s, *dec))),
+                    );
                     row
                 };
                 if let Some(k) = pick(&c.baseline) {
@@ -187,7 +199,11 @@ pub fn write_comparison(
                     let Some(k) = pick(&v.result) else { continue };
                     let d = match qid {
                         None => Some(v.diff_total.as_slice()),
-                        Some(q) => v.diff_queues.iter().find(|(qv, _)| &v.result.queues[*qv].id == q).map(|(_, d)| d.as_slice()),
+                        Some(q) => v
+                            .diff_queues
+                            .iter()
+                            .find(|(qv, _)| &v.result.queues[*qv].id == q)
+                            .map(|(_, d)| d.as_slice()),
                     };
                     rows.push(line(&v.name, &k, d));
                 }
@@ -214,7 +230,11 @@ pub fn write_comparison(
                         .iter()
                         .map(|d| {
                             let qid = &v.result.queues[d.index].id;
-                            let b = c.baseline.intervals.iter().find(|r| r.interval == d.interval && &c.baseline.queues[r.index].id == qid);
+                            let b = c
+                                .baseline
+                                .intervals
+                                .iter()
+                                .find(|r| r.interval == d.interval && &c.baseline.queues[r.index].id == qid);
                             let x = v.result.intervals.iter().find(|r| r.interval == d.interval && r.index == d.index);
                             vec![
                                 d.start.clone(),
@@ -227,7 +247,11 @@ pub fn write_comparison(
                             ]
                         })
                         .collect();
-                    render(out, &["start", "queue", "baseline SL %", "variant SL %", "Δ SL %", "Δ ASA s", "Δ abandon %"], &rows)?;
+                    render(
+                        out,
+                        &["start", "queue", "baseline SL %", "variant SL %", "Δ SL %", "Δ ASA s", "Δ abandon %"],
+                        &rows,
+                    )?;
                 }
             }
             Ok(())

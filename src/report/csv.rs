@@ -11,20 +11,21 @@ use std::io::{self, Write};
 /// The CSV report.
 pub struct CsvReport;
 
-fn cell(x: f64) -> String {
+pub(super) fn cell(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
-fn rows<W: Write>(
+/// Writes one row per KPI: the `prefix` columns, then `kpi,mean,ci_low,ci_high`.
+pub(super) fn rows<W: Write>(
     w: &mut csv::Writer<W>,
-    level: &str,
-    id: &str,
-    start: &str,
+    prefix: &[&str],
     names: &[&str],
     kpis: &[Estimate],
 ) -> io::Result<()> {
     for (name, e) in names.iter().zip(kpis) {
-        w.write_record([level, id, start, name, &cell(e.mean), &cell(e.ci_low), &cell(e.ci_high)])?;
+        let mut rec: Vec<String> = prefix.iter().map(|p| p.to_string()).collect();
+        rec.extend([name.to_string(), cell(e.mean), cell(e.ci_low), cell(e.ci_high)]);
+        w.write_record(&rec)?;
     }
     Ok(())
 }
@@ -33,18 +34,18 @@ impl Report for CsvReport {
     fn write(&self, r: &RunResult, _intervals: bool, out: &mut dyn Write) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"])?;
-        rows(&mut w, "total", "", "", &QUEUE_KPIS, &r.total)?;
+        rows(&mut w, &["total", "", ""], &QUEUE_KPIS, &r.total)?;
         for q in &r.queues {
-            rows(&mut w, "queue", &q.id, "", &QUEUE_KPIS, &q.kpis)?;
+            rows(&mut w, &["queue", &q.id, ""], &QUEUE_KPIS, &q.kpis)?;
         }
         for g in &r.groups {
-            rows(&mut w, "group", &g.id, "", &GROUP_KPIS, &g.kpis)?;
+            rows(&mut w, &["group", &g.id, ""], &GROUP_KPIS, &g.kpis)?;
         }
         for row in &r.intervals {
-            rows(&mut w, "interval", &r.queues[row.index].id, &row.start, &QUEUE_KPIS, &row.kpis)?;
+            rows(&mut w, &["interval", &r.queues[row.index].id, &row.start], &QUEUE_KPIS, &row.kpis)?;
         }
         for row in &r.group_intervals {
-            rows(&mut w, "group_interval", &r.groups[row.index].id, &row.start, &GROUP_KPIS, &row.kpis)?;
+            rows(&mut w, &["group_interval", &r.groups[row.index].id, &row.start], &GROUP_KPIS, &row.kpis)?;
         }
         w.flush()
     }

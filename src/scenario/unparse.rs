@@ -69,16 +69,16 @@ impl Scenario {
                     handle_time: dist(&q.handle_time),
                     wrap_up: q.wrap_up.as_ref().map(dist),
                     patience: q.patience.as_ref().map(dist),
-                    retrial: q.retrial.as_ref().map(|r| RawRetrial { probability: r.probability, delay: dist(&r.delay) }),
+                    retrial: q
+                        .retrial
+                        .as_ref()
+                        .map(|r| RawRetrial { probability: r.probability, delay: dist(&r.delay) }),
                     service_level: Some(RawServiceLevel {
                         answered_within: dur(q.service_level.threshold_s),
                         target: q.service_level.target,
                         definition: Some(q.service_level.definition.name().into()),
                     }),
-                    targets: Some(RawTargets {
-                        max_asa: q.max_asa_s.map(dur),
-                        max_abandon_rate: q.max_abandon_rate,
-                    }),
+                    targets: Some(RawTargets { max_asa: q.max_asa_s.map(dur), max_abandon_rate: q.max_abandon_rate }),
                     priority: Some(q.priority),
                     overflow: q.overflow.as_ref().map(|o| RawOverflow {
                         after: dur(o.after_s),
@@ -104,7 +104,10 @@ impl Scenario {
                                         breaks: s
                                             .breaks
                                             .iter()
-                                            .map(|b| RawBreak { start: format_clock(b.start_s), length: dur(b.length_s) })
+                                            .map(|b| RawBreak {
+                                                start: format_clock(b.start_s),
+                                                length: dur(b.length_s),
+                                            })
                                             .collect(),
                                     })
                                     .collect(),

@@ -104,10 +104,10 @@ impl WhatIf {
             position: None,
             message: "the script replaced the `scenario` variable".into(),
         })?;
-        let mut s = changed.0.revalidate(&self.path).map_err(|source| WhatIfError::Invalid {
-            script: self.path.display().to_string(),
-            source,
-        })?;
+        let mut s = changed
+            .0
+            .revalidate(&self.path)
+            .map_err(|source| WhatIfError::Invalid { script: self.path.display().to_string(), source })?;
         if s.horizon != base.horizon {
             return Err(ScriptError {
                 script: self.path.clone(),
@@ -242,7 +242,10 @@ impl Api {
             Staffing::Count(c) if all => *c = (i64::from(*c) + delta).max(0) as u32,
             Staffing::Shifts(shifts) if all => {
                 if delta >= 0 {
-                    return fail(format!("`{}` works shifts: add agents with add_shift(group, start, end, count)", group.id));
+                    return fail(format!(
+                        "`{}` works shifts: add agents with add_shift(group, start, end, count)",
+                        group.id
+                    ));
                 }
                 let mut left = -delta;
                 for s in shifts.iter_mut().rev() {
@@ -376,7 +379,10 @@ fn register(e: &mut Engine) {
         let h = s.0.horizon;
         let k = secs / h.interval_s;
         if (k - k.round()).abs() > 1e-9 {
-            return fail(format!("shift by whole intervals ({}), got {secs} s", crate::time::format_duration(h.interval_s)));
+            return fail(format!(
+                "shift by whole intervals ({}), got {secs} s",
+                crate::time::format_duration(h.interval_s)
+            ));
         }
         let k = k.round() as i64;
         let n = h.intervals_per_day();
@@ -536,7 +542,12 @@ fn register(e: &mut Engine) {
     });
     e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic| -> R<()> {
         let g = s.group(g)?;
-        let shift = Shift { start_s: clock(start)?, end_s: clock(end)?, count: count(&n, "agents")?.max(0) as u32, breaks: vec![] };
+        let shift = Shift {
+            start_s: clock(start)?,
+            end_s: clock(end)?,
+            count: count(&n, "agents")?.max(0) as u32,
+            breaks: vec![],
+        };
         s.shifts_of(g, "add_shift")?.push(shift);
         Ok(())
     });
@@ -550,7 +561,8 @@ fn register(e: &mut Engine) {
             bs.push(Break { start_s: clock(&start)?, length_s: duration(len, "break length")? });
         }
         bs.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-        let shift = Shift { start_s: clock(start)?, end_s: clock(end)?, count: count(&n, "agents")?.max(0) as u32, breaks: bs };
+        let shift =
+            Shift { start_s: clock(start)?, end_s: clock(end)?, count: count(&n, "agents")?.max(0) as u32, breaks: bs };
         s.shifts_of(g, "add_shift")?.push(shift);
         Ok(())
     });
@@ -615,7 +627,11 @@ fn register(e: &mut Engine) {
             "offered" => SlDefinition::Offered,
             "offered_minus_short_abandons" => SlDefinition::OfferedMinusShortAbandons,
             "answered" => SlDefinition::Answered,
-            o => return fail(format!("unknown SL definition {o:?}: expected offered, offered_minus_short_abandons or answered")),
+            o => {
+                return fail(format!(
+                    "unknown SL definition {o:?}: expected offered, offered_minus_short_abandons or answered"
+                ));
+            }
         };
         for qi in s.queues_named(q)? {
             s.0.queues[qi].service_level.definition = d;
@@ -650,12 +666,17 @@ fn register(e: &mut Engine) {
     });
 
     // ---- reading ----
-    e.register_fn("queues", |s: &mut Api| -> Array { s.0.queues.iter().map(|q| Dynamic::from(q.id.clone())).collect() });
-    e.register_fn("groups", |s: &mut Api| -> Array { s.0.groups.iter().map(|g| Dynamic::from(g.id.clone())).collect() });
+    e.register_fn("queues", |s: &mut Api| -> Array {
+        s.0.queues.iter().map(|q| Dynamic::from(q.id.clone())).collect()
+    });
+    e.register_fn("groups", |s: &mut Api| -> Array {
+        s.0.groups.iter().map(|g| Dynamic::from(g.id.clone())).collect()
+    });
     e.register_fn("intervals", |s: &mut Api| -> Array {
-        (0..s.0.horizon.total_intervals()).map(|i| Dynamic::from(s.0.horizon.interval_start(i).1)).map(|d| {
-            Dynamic::from(format_clock(d.as_float().unwrap_or(0.0)))
-        }).collect()
+        (0..s.0.horizon.total_intervals())
+            .map(|i| Dynamic::from(s.0.horizon.interval_start(i).1))
+            .map(|d| Dynamic::from(format_clock(d.as_float().unwrap_or(0.0))))
+            .collect()
     });
     e.register_fn("volumes", |s: &mut Api, q: &str| -> R<Array> {
         let q = s.queue(q)?;

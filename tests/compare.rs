@@ -1,0 +1,199 @@
+//! `ccsim compare`: paired differences under common random numbers, determinism, the baseline
+//! equal to `run`, the command line (`--whatif`, `--set` binding, `--whatif-dir`), and every
+//! bundled script running as its own header says.
+
+use assert_cmd::Command;
+use ccsim::compare::{compare, significant};
+use ccsim::experiment;
+use ccsim::facts::SL;
+use ccsim::scenario::Scenario;
+use ccsim::script::Param;
+use ccsim::script::whatif::WhatIf;
+use serde_json::Value;
+use std::path::Path;
+
+fn bundled(name: &str) -> Scenario {
+    Scenario::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name)).expect("bundled scenario")
+}
+
+fn variant(base: &Scenario, src: &str) -> (String, Scenario) {
+    let w = WhatIf::compile(src, Path::new("v.rhai"), vec![]).expect("compiles");
+    (w.name.clone(), w.apply(base).expect("applies"))
+}
+
+fn ccsim() -> Command {
+    Command::cargo_bin("ccsim").expect("binary built")
+}
+
+#[test]
+fn the_baseline_equals_a_plain_run_and_threads_do_not_matter() {
+    let mut base = bundled("multi_skill.yaml");
+    base.simulation.replications = 20;
+    let v = variant(&base, r#"scenario.scale_arrivals("*", 1.1);"#);
+    let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
+    let c1 = one.install(|| compare(&base, std::slice::from_ref(&v), &|| {}));
+    let c2 = compare(&base, std::slice::from_ref(&v), &|| {});
+    assert_eq!(c1, c2);
+    assert_eq!(c1.baseline, experiment::run(&base, &|| {}));
+    // the variant's own statistics equal a plain run of the variant with the same seed
+    assert_eq!(c1.variants[0].result, experiment::run(&v.1, &|| {}));
+}
+
+#[test]
+fn a_variant_that_changes_nothing_differs_by_exactly_zero() {
+    let mut base = bundled("realistic_day.yaml");
+    base.simulation.replications = 10;
+    let v = variant(&base, "let unused = 1;");
+    let c = compare(&base, &[v], &|| {});
+    for e in &c.variants[0].diff_total {
+        assert!(e.mean == 0.0 || e.mean.is_nan(), "{e:?}");
+        assert!(!significant(e));
+    }
+}
+
+/// Common random numbers: one extra agent, paired by replication, gives a confidence interval
+/// of the difference several times narrower than two independent runs would.
+#[test]
+fn common_random_numbers_sharpen_the_difference() {
+    let mut base = bundled("realistic_day.yaml");
+    base.simulation.replications = 100;
+    let (name, more) = variant(&base, r#"scenario.add_shift("agents", "08:00", "16:00", 2);"#);
+    let c = compare(&base, &[(name, more.clone())], &|| {});
+    let paired = c.variants[0].diff_total[SL];
+    // independent: the variant with other random numbers
+    let mut other = more;
+    other.simulation.seed = base.simulation.seed + 1;
+    let independent = experiment::run(&other, &|| {});
+    let hw_b = c.baseline.total[SL].half_width();
+    let hw_v = independent.total[SL].half_width();
+    let independent_hw = (hw_b * hw_b + hw_v * hw_v).sqrt();
+    println!("paired ±{:.5}, independent ±{independent_hw:.5}", paired.half_width());
+    assert!(paired.mean > 0.0 && significant(&paired), "two more agents raise SL: {paired:?}");
+    assert!(paired.half_width() * 3.0 < independent_hw, "paired {paired:?} vs independent ±{independent_hw}");
+}
+
+#[test]
+fn a_variant_with_a_new_queue_is_compared_on_the_queues_both_have() {
+    let mut base = bundled("realistic_day.yaml");
+    base.simulation.replications = 5;
+    let w = WhatIf::load(Path::new("scripts/new_client.rhai"), vec![]).unwrap();
+    let v = w.apply(&base).unwrap();
+    let c = compare(&base, &[(w.name, v)], &|| {});
+    let d = &c.variants[0];
+    assert_eq!(d.result.queues.len(), 2);
+    assert_eq!(d.diff_queues.len(), 1);
+    assert_eq!(d.result.queues[d.diff_queues[0].0].id, "support");
+    assert!(d.diff_total[0].mean > 1000.0, "offered calls up by the new client's");
+}
+
+#[test]
+fn set_parameters_bind_to_the_whatif_before_them() {
+    let out = ccsim()
+        .args(["compare", "scenarios/morning_peak.yaml", "-n", "5", "-q", "--format", "json"])
+        .args(["--whatif", "scripts/absent.rhai", "--set", "share=0.1", "--whatif", "scripts/absent.rhai"])
+        .args(["--set", "share=0.3", "--whatif", "scripts/spike.rhai"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["absent[share=0.1]", "absent[share=0.3]", "spike"]);
+    // more absence, lower service level
+    let sl = |i: usize| v["variants"][i]["result"]["queues"]["sales"]["service_level"]["mean"].as_f64().unwrap();
+    assert!(sl(0) > sl(1));
+    // the JSON carries the paired differences
+    let d = &v["variants"][1]["diff"]["total"]["service_level"];
+    assert!(d["mean"].as_f64().unwrap() < 0.0 && d["ci_high"].as_f64().unwrap() < 0.0 && d["significant"] == true);
+    assert!(v["variants"][1]["diff"]["queues"]["sales"]["abandon_rate"]["mean"].as_f64().unwrap() > 0.0);
+    assert!(v["baseline"]["queues"]["sales"]["p_meet_target"].is_number());
+    // a --set before any --whatif applies to all of them
+    let out = ccsim()
+        .args(["compare", "scenarios/morning_peak.yaml", "-n", "3", "-q", "--format", "json", "--set", "share=0.2"])
+        .args(["--whatif", "scripts/absent.rhai"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["variants"][0]["name"], "absent[share=0.2]");
+}
+
+#[test]
+fn whatif_dir_runs_every_script_in_name_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("b_more.rhai"), "scenario.add_agents(\"sales_team\", 5);").unwrap();
+    std::fs::write(dir.path().join("a_less.rhai"), "scenario.remove_agents(\"sales_team\", 2);").unwrap();
+    std::fs::write(dir.path().join("notes.txt"), "not a script").unwrap();
+    let out = ccsim()
+        .args(["compare", "scenarios/morning_peak.yaml", "-n", "3", "-q", "--format", "json", "--whatif-dir"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["a_less", "b_more"]);
+}
+
+#[test]
+fn a_broken_script_fails_before_simulating_and_names_script_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("typo.rhai");
+    std::fs::write(&f, "// a comment\nscenario.scale_arrivals(\"salse\", 1.2);\n").unwrap();
+    let out = ccsim().args(["compare", "scenarios/morning_peak.yaml", "--whatif"]).arg(&f).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("typo.rhai:2:") && err.contains("unknown queue `salse`") && err.contains("sales"), "{err}");
+    assert!(out.stdout.is_empty());
+    // a script leaving an invalid scenario names the YAML path
+    std::fs::write(&f, "scenario.set_service_level(\"*\", \"20s\", 1.5);").unwrap();
+    let out = ccsim().args(["compare", "scenarios/morning_peak.yaml", "--whatif"]).arg(&f).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("queues[0].service_level.target"), "{err}");
+}
+
+#[test]
+fn the_table_names_variants_meeting_targets_and_the_cheapest() {
+    let out = ccsim()
+        .args(["compare", "scenarios/realistic_day.yaml", "-n", "20", "-q", "--intervals"])
+        .args(["--whatif", "scripts/overtime.rhai", "--set", "group=agents", "--set", "minutes=30"])
+        .args(["--whatif", "scripts/spike_late_morning.rhai"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("Variants meeting every target: overtime[group=agents,minutes=30]"), "{text}");
+    assert!(text.contains("Cheapest of them: overtime[group=agents,minutes=30]"));
+    assert!(text.contains("Per interval: spike_late_morning vs baseline"));
+    assert!(text.lines().any(|l| l.starts_with("10:00") && l.contains('*')), "the spike hurts at 10:00");
+}
+
+/// Every script in `scripts/` opens with a comment and a `// Run: ccsim ...` line, and that
+/// command runs.
+#[test]
+fn every_bundled_script_runs_as_its_header_says() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("scripts").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rhai") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("//"), "{} must open with a comment saying what it does", path.display());
+        let run = text
+            .lines()
+            .find_map(|l| l.strip_prefix("// Run: ccsim "))
+            .unwrap_or_else(|| panic!("{} has no `// Run: ccsim ...` line", path.display()));
+        let args: Vec<&str> = run.split_whitespace().collect();
+        let out = ccsim().args(&args).args(["-n", "3", "-q", "--format", "json"]).output().unwrap();
+        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v["variants"].as_array().unwrap().len(), 1);
+        n += 1;
+    }
+    assert!(n >= 8, "only {n} scripts");
+}
+
+#[test]
+fn params_are_typed() {
+    let p = Param::parse("minutes=30").unwrap();
+    assert_eq!(p.value().as_int(), Ok(30));
+}
