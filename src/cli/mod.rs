@@ -111,7 +111,7 @@ pub fn write_output(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> st
             let mut lock = stdout.lock();
             match body(&mut lock).and_then(|()| lock.flush()) {
                 // a closed pipe (`ccsim ... | head`) is the reader's choice, not an error
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) if broken_pipe(&e) => {}
                 r => r.context("writing to standard output")?,
             }
         }
@@ -128,6 +128,14 @@ pub fn write_output(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> st
         }
     }
     Ok(())
+}
+
+/// True for a closed pipe, also when wrapped by the CSV writer.
+fn broken_pipe(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::BrokenPipe
+        || e.get_ref().and_then(|inner| inner.downcast_ref::<csv::Error>()).is_some_and(
+            |c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
+        )
 }
 
 /// A progress bar on stderr when it is a terminal and not `quiet`; hidden otherwise.
