@@ -16,6 +16,8 @@
 //!               ─▶ experiment::RunResult (means, Student-t CIs, quantiles, P(meet target))
 //!               ─▶ report (table | json | csv) ─▶ cli writes atomically
 //! Scenario ─▶ plan (analytic::required_agents per queue and interval) ─▶ report::write_plan
+//! what-if.rhai ─script::whatif─▶ Scenario' (validated again) ; baseline + variants
+//!               ─compare (same seeds: common random numbers)─▶ paired differences ─▶ report
 //! ```
 //!
 //! Module by module: [`time`] parses clock times and durations; [`dist`] holds distributions
@@ -23,8 +25,9 @@
 //! [`sim`] the event loop; [`facts`] what the engine records and the one place KPIs are
 //! derived; [`stats`] Welford means, t intervals, quantiles; [`experiment`] parallel
 //! replications and their reduction; [`analytic`] Erlang B/C/A/X and requirement search;
-//! [`plan`] analytic staffing of a scenario; [`report`] output formats; [`cli`] the command
-//! line (the only module that prints).
+//! [`plan`] analytic staffing of a scenario; [`script`] Rhai (sandbox, what-if API);
+//! [`compare`] baseline and variants under common random numbers; [`report`] output formats;
+//! [`cli`] the command line (the only module that prints).
 //!
 //! # Example
 //!

@@ -133,9 +133,9 @@ pub fn write_output(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> st
 /// True for a closed pipe, also when wrapped by the CSV writer.
 fn broken_pipe(e: &std::io::Error) -> bool {
     e.kind() == std::io::ErrorKind::BrokenPipe
-        || e.get_ref().and_then(|inner| inner.downcast_ref::<csv::Error>()).is_some_and(
-            |c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe),
-        )
+        || e.get_ref()
+            .and_then(|inner| inner.downcast_ref::<csv::Error>())
+            .is_some_and(|c| matches!(c.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
 }
 
 /// A progress bar on stderr when it is a terminal and not `quiet`; hidden otherwise.

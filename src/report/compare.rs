@@ -48,15 +48,18 @@ fn diff_object(values: &[Estimate]) -> Map<String, Value> {
     m
 }
 
-/// Names of the variants meeting every target, and the cheapest of them (by mean total cost).
-pub fn verdict(c: &Comparison, meets: &[bool]) -> (Vec<String>, Option<String>) {
+/// Names of the variants meeting every target, and the cheapest scenario that does (by mean
+/// total cost) among the baseline (when it meets them, named `baseline`) and those variants.
+pub fn verdict(c: &Comparison, baseline_meets: bool, meets: &[bool]) -> (Vec<String>, Option<String>) {
     let cost = idx("cost");
     let ok: Vec<&crate::compare::VariantResult> =
         c.variants.iter().zip(meets).filter(|(_, m)| **m).map(|(v, _)| v).collect();
-    let cheapest = ok
-        .iter()
-        .min_by(|a, b| a.result.total[cost].mean.total_cmp(&b.result.total[cost].mean))
-        .map(|v| v.name.clone());
+    let base = baseline_meets.then_some(("baseline".to_string(), c.baseline.total[cost].mean));
+    let cheapest = base
+        .into_iter()
+        .chain(ok.iter().map(|v| (v.name.clone(), v.result.total[cost].mean)))
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(n, _)| n);
     (ok.iter().map(|v| v.name.clone()).collect(), cheapest)
 }
 
@@ -70,7 +73,7 @@ pub fn write_comparison(
     format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (ok, cheapest) = verdict(c, meets);
+    let (ok, cheapest) = verdict(c, baseline_meets, meets);
     match format {
         Format::Json => {
             let variants: Vec<Value> = c
@@ -220,7 +223,9 @@ pub fn write_comparison(
                 writeln!(out, "No variant meets every target.")?;
             } else {
                 writeln!(out, "Variants meeting every target: {}", ok.join(", "))?;
-                writeln!(out, "Cheapest of them: {}", cheapest.unwrap_or_default())?;
+            }
+            if let Some(c) = cheapest {
+                writeln!(out, "Cheapest scenario meeting every target: {c}")?;
             }
             if intervals {
                 for v in &c.variants {
