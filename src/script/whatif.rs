@@ -665,6 +665,64 @@ fn register(e: &mut Engine) {
         Ok(())
     });
 
+    e.register_fn("set_retrial", |s: &mut Api, q: &str, probability: Dynamic, delay: Dynamic| -> R<()> {
+        let p = num(&probability, "retrial probability")?;
+        let d = duration(&delay, "mean retrial delay")?;
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].retrial = if p == 0.0 {
+                None
+            } else {
+                Some(crate::scenario::Retrial { probability: p, delay: Dist::Exponential { mean: d } })
+            };
+        }
+        Ok(())
+    });
+    e.register_fn("set_overflow", |s: &mut Api, q: &str, after: Dynamic, groups: Array| -> R<()> {
+        let a = duration(&after, "overflow delay")?;
+        let mut gs = Vec::new();
+        for g in groups {
+            let id = g.into_string().map_err(|t| format!("overflow groups must be group ids, got {t}"))?;
+            gs.push(s.group(&id)?);
+        }
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].overflow = Some(crate::scenario::Overflow { after_s: a, groups: gs.clone() });
+        }
+        Ok(())
+    });
+    e.register_fn("remove_overflow", |s: &mut Api, q: &str| -> R<()> {
+        for qi in s.queues_named(q)? {
+            s.0.queues[qi].overflow = None;
+        }
+        Ok(())
+    });
+    e.register_fn("set_routing", |s: &mut Api, rule: &str| -> R<()> {
+        s.0.routing.agent_selection = match rule {
+            "longest_idle" => crate::scenario::AgentSelection::LongestIdle,
+            "least_skilled" => crate::scenario::AgentSelection::LeastSkilled,
+            o => return fail(format!("unknown routing rule {o:?}: expected longest_idle or least_skilled")),
+        };
+        Ok(())
+    });
+    e.register_fn("set_count", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
+        let g = s.group(g)?;
+        s.0.groups[g].staffing = Staffing::Count(count(&n, "agents")?.max(0) as u32);
+        Ok(())
+    });
+    e.register_fn("set_staffing", |s: &mut Api, g: &str, levels: Array| -> R<()> {
+        let g = s.group(g)?;
+        let v: Vec<u32> = levels.iter().map(|x| count(x, "agents").map(|n| n.max(0) as u32)).collect::<R<_>>()?;
+        let (n, total) = (s.0.horizon.intervals_per_day(), s.0.horizon.total_intervals());
+        let full = if v.len() == total {
+            v
+        } else if v.len() == n {
+            v.iter().copied().cycle().take(total).collect()
+        } else {
+            return fail(format!("set_staffing: {} levels, expected {n} (one per interval) or {total}", v.len()));
+        };
+        s.0.groups[g].staffing = Staffing::Curve(full);
+        Ok(())
+    });
+
     // ---- reading ----
     e.register_fn("queues", |s: &mut Api| -> Array {
         s.0.queues.iter().map(|q| Dynamic::from(q.id.clone())).collect()
