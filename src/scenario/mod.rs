@@ -5,6 +5,7 @@
 //! every per-interval list expanded to the full horizon. It holds times as seconds since
 //! midnight of each day, volumes as expected calls per interval. It knows nothing of the engine.
 
+pub mod path;
 pub mod raw;
 mod unparse;
 mod validate;

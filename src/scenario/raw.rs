@@ -5,7 +5,7 @@
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::borrow::Cow;
 use std::fmt;
 
@@ -43,6 +43,15 @@ impl<'de> Deserialize<'de> for RawDuration {
     }
 }
 
+impl Serialize for RawDuration {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            RawDuration::Seconds(v) => s.serialize_f64(*v),
+            RawDuration::Text(t) => s.serialize_str(t),
+        }
+    }
+}
+
 impl JsonSchema for RawDuration {
     fn schema_name() -> Cow<'static, str> {
         "Duration".into()
@@ -59,7 +68,7 @@ impl JsonSchema for RawDuration {
 }
 
 /// One number or a list of numbers (e.g. one daily total for every day, or one per day).
-#[derive(Debug, Clone, PartialEq, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum OneOrMany {
     /// The same value for every day.
@@ -69,7 +78,7 @@ pub enum OneOrMany {
 }
 
 /// The top level of a scenario file.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// A short name shown in reports.
@@ -95,7 +104,7 @@ pub struct RawScenario {
 }
 
 /// Planning settings.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPlanning {
     /// Share of paid time not available for calls (breaks, meetings, absence), in [0, 1).
@@ -104,7 +113,7 @@ pub struct RawPlanning {
 }
 
 /// A staffing file, as `ccsim staff --emit-staffing` writes it and `ccsim run --staffing` reads it.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawStaffingFile {
     /// Agents on duty per interval, by group id.
@@ -112,7 +121,7 @@ pub struct RawStaffingFile {
 }
 
 /// The opening hours of each simulated day and the reporting interval.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawHorizon {
     /// Opening time, "HH:MM".
@@ -127,7 +136,7 @@ pub struct RawHorizon {
 }
 
 /// Routing rules.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRouting {
     /// `longest_idle` (default) or `least_skilled` (specialists first).
@@ -136,7 +145,7 @@ pub struct RawRouting {
 }
 
 /// One queue (call type).
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawQueue {
     /// Identifier used by agent skills and in reports.
@@ -170,7 +179,7 @@ pub struct RawQueue {
 
 /// Arrival volumes: exactly one of `rate_per_hour`, `per_interval`, `daily_total` (+ `profile`),
 /// or `csv`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawArrivals {
     /// Constant arrival rate, calls per hour.
@@ -197,7 +206,7 @@ pub struct RawArrivals {
 }
 
 /// Gamma "busyness" multipliers with mean 1 applied to the arrival rate.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBusyness {
     /// Coefficient of variation of the day-level factor (0 = none).
@@ -209,7 +218,7 @@ pub struct RawBusyness {
 }
 
 /// A distribution as written.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDist {
     /// exponential | lognormal | gamma | erlang | uniform | constant | empirical
@@ -235,7 +244,7 @@ pub struct RawDist {
 }
 
 /// Retrials of abandoned calls.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawRetrial {
     /// Probability in [0, 1] that an abandoning caller calls again.
@@ -245,7 +254,7 @@ pub struct RawRetrial {
 }
 
 /// The service-level target.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawServiceLevel {
     /// Threshold T: a call is on time if answered within it.
@@ -258,7 +267,7 @@ pub struct RawServiceLevel {
 }
 
 /// Further targets of a queue.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTargets {
     /// Maximum average speed of answer.
@@ -270,7 +279,7 @@ pub struct RawTargets {
 }
 
 /// Overflow of a queue to more groups.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOverflow {
     /// Wait after which the call becomes visible to `groups`.
@@ -280,7 +289,7 @@ pub struct RawOverflow {
 }
 
 /// A skill: a queue id, or a queue with a preference level (1 = most preferred).
-#[derive(Debug, Clone, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawSkill {
     /// Just the queue id (preference 1).
@@ -295,7 +304,7 @@ pub enum RawSkill {
 }
 
 /// An agent group: exactly one of `count`, `shifts` or `staffing`.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawGroup {
     /// Group identifier.
@@ -323,7 +332,7 @@ pub struct RawGroup {
 }
 
 /// A shift worked by `count` agents every day.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawShift {
     /// Shift start, "HH:MM".
@@ -338,7 +347,7 @@ pub struct RawShift {
 }
 
 /// A break.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawBreak {
     /// Planned start, "HH:MM".
@@ -348,7 +357,7 @@ pub struct RawBreak {
 }
 
 /// Monte Carlo settings.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSimulation {
     /// Number of replications (default 100).
