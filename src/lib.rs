@@ -67,4 +67,5 @@ pub mod scenario;
 pub mod script;
 pub mod sim;
 pub mod stats;
+pub mod sweep;
 pub mod time;

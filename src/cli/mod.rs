@@ -6,6 +6,7 @@ mod compare;
 mod run;
 mod schema;
 mod staff;
+mod sweep;
 mod validate;
 
 use anyhow::{Context, Result};
@@ -32,6 +33,8 @@ enum Command {
     Validate(validate::Args),
     /// Analytic staffing (Erlang C/A/X) per queue and interval, optionally verified by simulation.
     Staff(staff::Args),
+    /// Sweep a grid of scenario values and script parameters under common random numbers.
+    Sweep(sweep::Args),
     /// Print the JSON Schema of the scenario format.
     Schema(schema::Args),
 }
@@ -99,6 +102,7 @@ pub fn run() -> Result<()> {
         Command::Run(a) => run::exec(a),
         Command::Validate(a) => validate::exec(a),
         Command::Staff(a) => staff::exec(a),
+        Command::Sweep(a) => sweep::exec(a),
         Command::Schema(a) => schema::exec(a),
     }
 }

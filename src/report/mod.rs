@@ -5,6 +5,7 @@ mod compare;
 mod csv;
 mod json;
 mod staff;
+pub mod sweep;
 pub mod table;
 
 pub use self::compare::{verdict, write_comparison};

@@ -81,14 +81,19 @@ impl WhatIf {
     /// Compiles script text; `path` names it in errors.
     pub fn compile(text: &str, path: &Path, params: Vec<Param>) -> Result<WhatIf, ScriptError> {
         let ast = engine().compile(text).map_err(|e| ScriptError::from_rhai(path, &e.into()))?;
-        let stem = path.file_stem().map_or("whatif".into(), |s| s.to_string_lossy().to_string());
+        Ok(WhatIf { name: String::new(), path: path.to_path_buf(), params: vec![], ast }.with_params(params))
+    }
+
+    /// The same compiled script with other parameters (no recompilation).
+    pub fn with_params(&self, params: Vec<Param>) -> WhatIf {
+        let stem = self.path.file_stem().map_or("whatif".into(), |s| s.to_string_lossy().to_string());
         let name = if params.is_empty() {
             stem
         } else {
             let p: Vec<String> = params.iter().map(|p| format!("{}={}", p.name, p.text)).collect();
             format!("{stem}[{}]", p.join(","))
         };
-        Ok(WhatIf { name, path: path.to_path_buf(), params, ast })
+        WhatIf { name, path: self.path.clone(), params, ast: self.ast.clone() }
     }
 
     /// Runs the script on a copy of `base` and validates the result.
@@ -138,9 +143,15 @@ fn num(v: &Dynamic, what: &str) -> R<f64> {
 fn count(v: &Dynamic, what: &str) -> R<i64> {
     let x = num(v, what)?;
     if x.fract() != 0.0 {
-        return fail(format!("{what} must be a whole number of agents, got {x}"));
+        return fail(format!("{what} must be a whole number, got {x}"));
     }
     Ok(x as i64)
+}
+
+/// A non-negative number of agents.
+fn agents(v: &Dynamic) -> R<u32> {
+    let n = count(v, "agents")?;
+    u32::try_from(n).or_else(|_| fail(format!("agents must be 0 or more, got {n}")))
 }
 
 fn duration(v: &Dynamic, what: &str) -> R<f64> {
@@ -266,6 +277,31 @@ impl Api {
         Ok(())
     }
 
+    /// Moves up to `n` agents from group `a` to group `b` in the marked intervals: never more
+    /// than `a` has there, so the total is conserved.
+    fn move_agents_in(&mut self, a: usize, b: usize, n: u32, mask: &[bool]) -> R<()> {
+        if a == b {
+            return Ok(());
+        }
+        let have = self.staffing_curve(a);
+        let moved: Vec<i64> = have.iter().zip(mask).map(|(h, m)| if *m { (*h).min(i64::from(n)) } else { 0 }).collect();
+        let all_same = moved.iter().zip(mask).filter(|(_, m)| **m).all(|(x, _)| *x == moved[0]);
+        if mask.iter().all(|m| *m) && all_same && !matches!(self.0.groups[a].staffing, Staffing::Curve(_)) {
+            let all = mask.to_vec();
+            self.add_agents_in(a, -moved[0], &all, "move_agents")?;
+            return self.add_agents_in(b, moved[0], &all, "move_agents");
+        }
+        for (i, m) in moved.iter().enumerate() {
+            if *m > 0 {
+                let mut one = vec![false; mask.len()];
+                one[i] = true;
+                self.add_agents_in(a, -m, &one, "move_agents")?;
+                self.add_agents_in(b, *m, &one, "move_agents")?;
+            }
+        }
+        Ok(())
+    }
+
     /// Removes a share of the group's agents (rounded to the nearest agent) in the marked intervals.
     fn absence_in(&mut self, g: usize, share: f64, mask: &[bool]) -> R<()> {
         if !(0.0..=1.0).contains(&share) {
@@ -276,7 +312,30 @@ impl Api {
         let group = &mut self.0.groups[g];
         match &mut group.staffing {
             Staffing::Count(c) if all => *c = keep(*c),
-            Staffing::Shifts(shifts) if all => shifts.iter_mut().for_each(|s| s.count = keep(s.count)),
+            Staffing::Shifts(shifts) if all => {
+                // round the group's total, then share it by largest remainders
+                let total: u32 = shifts.iter().map(|s| s.count).sum();
+                let target = keep(total);
+                let exact: Vec<f64> = shifts.iter().map(|s| f64::from(s.count) * (1.0 - share)).collect();
+                let mut kept: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
+                let mut order: Vec<usize> = (0..shifts.len()).collect();
+                order.sort_by(|&a, &b| {
+                    (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b))
+                });
+                let mut left = target.saturating_sub(kept.iter().sum());
+                for i in order {
+                    if left == 0 {
+                        break;
+                    }
+                    if kept[i] < shifts[i].count {
+                        kept[i] += 1;
+                        left -= 1;
+                    }
+                }
+                for (s, k) in shifts.iter_mut().zip(kept) {
+                    s.count = k;
+                }
+            }
             _ => {
                 let c = self.curve_of(g, "absence")?;
                 for (v, m) in c.iter_mut().zip(mask) {
@@ -528,17 +587,13 @@ fn register(e: &mut Engine) {
     });
     e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic| -> R<()> {
         let (a, b) = (s.group(from_g)?, s.group(to_g)?);
-        let n = count(&n, "agents")?;
         let all = s.all_day();
-        s.add_agents_in(a, -n, &all, "move_agents")?;
-        s.add_agents_in(b, n, &all, "move_agents")
+        s.move_agents_in(a, b, agents(&n)?, &all)
     });
     e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
         let (a, b) = (s.group(from_g)?, s.group(to_g)?);
-        let n = count(&n, "agents")?;
         let mask = s.starts_in(from, to)?;
-        s.add_agents_in(a, -n, &mask, "move_agents")?;
-        s.add_agents_in(b, n, &mask, "move_agents")
+        s.move_agents_in(a, b, agents(&n)?, &mask)
     });
     e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic| -> R<()> {
         let g = s.group(g)?;
@@ -601,7 +656,11 @@ fn register(e: &mut Engine) {
     });
     e.register_fn("add_skill", |s: &mut Api, g: &str, q: &str, preference: Dynamic| -> R<()> {
         let (g, q) = (s.group(g)?, s.queue(q)?);
-        let p = count(&preference, "preference")?.max(1) as u32;
+        let p = count(&preference, "preference")?;
+        if p < 1 {
+            return fail(format!("preference levels start at 1 (most preferred), got {p}"));
+        }
+        let p = p as u32;
         let skills = &mut s.0.groups[g].skills;
         skills.retain(|k| k.queue != q);
         skills.push(Skill { queue: q, preference: p });
@@ -659,8 +718,9 @@ fn register(e: &mut Engine) {
     });
     e.register_fn("set_priority", |s: &mut Api, q: &str, p: Dynamic| -> R<()> {
         let p = count(&p, "priority")?;
+        let p = i32::try_from(p).or_else(|_| fail(format!("priority must fit in ±{}, got {p}", i32::MAX)))?;
         for qi in s.queues_named(q)? {
-            s.0.queues[qi].priority = p as i32;
+            s.0.queues[qi].priority = p;
         }
         Ok(())
     });

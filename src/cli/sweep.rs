@@ -1,0 +1,129 @@
+//! `ccsim sweep`: a grid over scenario values and script parameters, under common random numbers.
+
+use super::{FormatArg, OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
+use crate::experiment::RunResult;
+use crate::report::sweep::{point_json, point_json_params, text_chart, write_csv, write_json, write_table};
+use crate::script::Param;
+use crate::script::whatif::WhatIf;
+use crate::sweep::{Axis, Point, describe, grid, grid_from_csv, run, scenario_at};
+use anyhow::{Context, Result, anyhow, bail};
+use serde_json::Value;
+
+/// Arguments of `ccsim sweep`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    /// Scenario file (YAML).
+    pub scenario: PathArg,
+    /// `path=from..to:step` or `path=v1,v2,...`: a scenario value (`agents.team`,
+    /// `queues.support.handle_time.mean`) or a what-if parameter; several form the product grid.
+    #[arg(long, value_name = "NAME=VALUES")]
+    pub vary: Vec<String>,
+    /// A CSV file listing the points instead: a header of names, one point per row.
+    #[arg(long, value_name = "FILE", conflicts_with = "vary")]
+    pub grid: Option<PathArg>,
+    /// What-if scripts applied at every point (their parameters come from the grid).
+    #[arg(long, value_name = "SCRIPT")]
+    pub whatif: Vec<PathArg>,
+    /// Fixed script parameters, `name=value`.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
+    /// Skip the points already in `--output` (a JSON file from an interrupted sweep).
+    #[arg(long, requires = "output")]
+    pub resume: bool,
+    /// Points simulated together before the output file is rewritten.
+    #[arg(long, default_value_t = 8)]
+    pub batch: usize,
+    #[command(flatten)]
+    pub sim: SimArgs,
+    #[command(flatten)]
+    pub out: OutArgs,
+}
+
+/// Runs `ccsim sweep`.
+pub fn exec(a: Args) -> Result<()> {
+    let base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
+    let points: Vec<Point> = match &a.grid {
+        Some(f) => {
+            let text = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
+            grid_from_csv(&text, f).map_err(|e| anyhow!(e))?
+        }
+        None => {
+            if a.vary.is_empty() {
+                bail!("give at least one --vary NAME=VALUES, or --grid FILE");
+            }
+            let axes: Vec<Axis> =
+                a.vary.iter().map(|v| Axis::parse(v).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
+            grid(&axes)
+        }
+    };
+    let sets: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
+    let scripts: Vec<WhatIf> = a.whatif.iter().map(|p| WhatIf::load(p, vec![])).collect::<Result<_, _>>()?;
+    // Build (and so validate) every point before simulating anything.
+    let scenarios =
+        points.iter().map(|p| scenario_at(&base, &a.scenario, &scripts, &sets, p)).collect::<Result<Vec<_>, _>>()?;
+
+    let fmt = a.out.format;
+    let mut finished_json: Vec<Value> = Vec::new();
+    let mut skip = vec![false; points.len()];
+    if a.resume {
+        if fmt != FormatArg::Json {
+            bail!("--resume reads the earlier output, which must be --format json");
+        }
+        let path = a.out.output.as_deref().expect("clap requires --output");
+        if let Ok(text) = std::fs::read_to_string(path) {
+            let doc: Value =
+                serde_json::from_str(&text).with_context(|| format!("{} is not a sweep's JSON", path.display()))?;
+            for pj in doc["points"].as_array().cloned().unwrap_or_default() {
+                if let Some(i) = points.iter().position(|p| point_json_params(p) == pj["params"]) {
+                    skip[i] = true;
+                    finished_json.push(pj);
+                }
+            }
+        }
+    }
+    let todo: Vec<usize> = (0..points.len()).filter(|i| !skip[*i]).collect();
+    let total = todo.len() as u64 * u64::from(base.simulation.replications);
+    let pb = progress_bar(total, a.sim.quiet, &format!("{} points", todo.len()));
+    let mut rows: Vec<(usize, RunResult)> = Vec::new();
+    let mut write_err: Option<anyhow::Error> = None;
+    with_threads(a.sim.threads, || {
+        run(&scenarios, &todo, a.batch, &|| pb.inc(1), |batch| {
+            rows.extend(batch.iter().cloned());
+            if let (Some(path), FormatArg::Json) = (a.out.output.as_deref(), fmt) {
+                finished_json.extend(batch.iter().map(|(i, r)| point_json(&points[*i], r)));
+                // keep the file in point order, and whole after every batch
+                finished_json.sort_by_key(|pj| points.iter().position(|p| point_json_params(p) == pj["params"]));
+                if let Err(e) = write_output(Some(path), |w| write_json(&finished_json, w)) {
+                    write_err.get_or_insert(e);
+                }
+            }
+        })
+    })?;
+    pb.finish_and_clear();
+    if let Some(e) = write_err {
+        return Err(e);
+    }
+    rows.sort_by_key(|(i, _)| *i);
+    let rows: Vec<(Point, RunResult)> = rows.into_iter().map(|(i, r)| (points[i].clone(), r)).collect();
+    match (fmt, a.out.output.as_deref()) {
+        (FormatArg::Json, Some(_)) => {} // written after every batch
+        (FormatArg::Json, None) => {
+            let v: Vec<Value> = rows.iter().map(|(p, r)| point_json(p, r)).collect();
+            write_output(None, |w| write_json(&v, w))?;
+        }
+        (FormatArg::Csv, out) => write_output(out, |w| write_csv(&rows, w))?,
+        (FormatArg::Table, out) => write_output(out, |w| {
+            write_table(&base.name, &rows, w)?;
+            let target = base.queues.iter().map(|q| q.service_level.target).fold(0.0, f64::max);
+            if let Some(chart) = text_chart(&rows, target) {
+                writeln!(w)?;
+                write!(w, "{chart}")?;
+            }
+            Ok(())
+        })?,
+    }
+    if rows.is_empty() && !points.is_empty() {
+        eprintln!("all {} points were already in the output ({})", points.len(), describe(&points[0]));
+    }
+    Ok(())
+}

@@ -1,0 +1,201 @@
+//! Batch sweeps: a grid of points, each a set of values for scenario paths
+//! (`agents.team`, `queues.support.handle_time.mean`) and what-if script parameters, all run
+//! with the same seeds per replication (common random numbers) and reported one row per point.
+//!
+//! Points run in batches scheduled together on the rayon pool; after each batch the caller
+//! gets the finished points (to write them out), so an interrupted sweep keeps its work.
+
+use crate::experiment::{Reducer, RunResult, for_each_replication_of};
+use crate::model::Model;
+use crate::scenario::Scenario;
+use crate::scenario::path::with_value;
+use crate::script::Param;
+use crate::script::whatif::{WhatIf, WhatIfError};
+use std::path::Path;
+
+/// One varied parameter and its values (as text: numbers, or durations such as `240s`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Axis {
+    /// A scenario path (contains a dot) or a script parameter name.
+    pub name: String,
+    /// The values, in order.
+    pub values: Vec<String>,
+}
+
+/// Formats a grid value without floating-point noise (`1.1`, not `1.1000000000000001`).
+fn fmt_value(x: f64) -> String {
+    let r = (x * 1e9).round() / 1e9;
+    if r.fract() == 0.0 { format!("{}", r as i64) } else { format!("{r}") }
+}
+
+impl Axis {
+    /// Parses `name=a..b:step` (inclusive range), `name=a..b` (step 1) or `name=v1,v2,...`.
+    pub fn parse(spec: &str) -> Result<Axis, String> {
+        let (name, values) = spec.split_once('=').ok_or_else(|| format!("--vary {spec:?}: expected name=values"))?;
+        let name = name.trim().to_string();
+        if name.is_empty() {
+            return Err(format!("--vary {spec:?}: the name is empty"));
+        }
+        let values = values.trim();
+        let out: Vec<String> = if let Some((range, step)) = values.split_once("..").map(|(a, rest)| {
+            let (b, step) = rest.split_once(':').unwrap_or((rest, "1"));
+            ((a, b), step)
+        }) {
+            let num = |t: &str| -> Result<f64, String> {
+                t.trim().parse::<f64>().map_err(|_| format!("--vary {spec:?}: {t:?} is not a number"))
+            };
+            let (a, b, st) = (num(range.0)?, num(range.1)?, num(step)?);
+            if st.is_nan() || st <= 0.0 || b < a {
+                return Err(format!("--vary {spec:?}: expected from..to:step with from ≤ to and step > 0"));
+            }
+            let n = ((b - a) / st + 1e-9).floor() as usize + 1;
+            if n > 10_000 {
+                return Err(format!("--vary {spec:?}: {n} values is too many"));
+            }
+            (0..n).map(|i| fmt_value(a + i as f64 * st)).collect()
+        } else {
+            values.split(',').map(|v| v.trim().to_string()).filter(|v| !v.is_empty()).collect()
+        };
+        if out.is_empty() {
+            return Err(format!("--vary {spec:?}: no values"));
+        }
+        Ok(Axis { name, values: out })
+    }
+}
+
+/// A grid point: (name, value) pairs in axis order.
+pub type Point = Vec<(String, String)>;
+
+/// The product grid of the axes, the last axis varying fastest.
+pub fn grid(axes: &[Axis]) -> Vec<Point> {
+    let mut points: Vec<Point> = vec![vec![]];
+    for a in axes {
+        points = points
+            .into_iter()
+            .flat_map(|p| {
+                a.values.iter().map(move |v| {
+                    let mut q = p.clone();
+                    q.push((a.name.clone(), v.clone()));
+                    q
+                })
+            })
+            .collect();
+    }
+    points
+}
+
+/// Reads a grid from CSV text: a header of names, one point per row.
+pub fn grid_from_csv(text: &str, file: &Path) -> Result<Vec<Point>, String> {
+    let mut rdr = csv::Reader::from_reader(text.as_bytes());
+    let headers: Vec<String> =
+        rdr.headers().map_err(|e| format!("{}: {e}", file.display()))?.iter().map(|h| h.trim().to_string()).collect();
+    let mut out = Vec::new();
+    for rec in rdr.records() {
+        let rec = rec.map_err(|e| format!("{}: {e}", file.display()))?;
+        out.push(headers.iter().cloned().zip(rec.iter().map(|v| v.trim().to_string())).collect());
+    }
+    if out.is_empty() {
+        return Err(format!("{}: no points", file.display()));
+    }
+    Ok(out)
+}
+
+/// Why a point could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// A scenario path or value is wrong.
+    #[error("point {point}: {source}")]
+    Scenario {
+        /// The point, as `name=value, ...`.
+        point: String,
+        /// The problem.
+        source: Box<crate::scenario::ScenarioError>,
+    },
+    /// A what-if script failed.
+    #[error("point {point}: {source}")]
+    Script {
+        /// The point.
+        point: String,
+        /// The problem.
+        source: Box<WhatIfError>,
+    },
+}
+
+/// Describes a point as `name=value, ...`.
+pub fn describe(p: &Point) -> String {
+    p.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The scenario of one point: scenario paths set first, then each what-if script applied with
+/// the point's other names as `--set` parameters (plus `sets`).
+pub fn scenario_at(
+    base: &Scenario,
+    file: &Path,
+    scripts: &[WhatIf],
+    sets: &[Param],
+    p: &Point,
+) -> Result<Scenario, SweepError> {
+    let point = describe(p);
+    let mut s = base.clone();
+    let mut params: Vec<Param> = sets.to_vec();
+    for (name, value) in p {
+        if name.contains('.') {
+            s = with_value(&s, name, value, file)
+                .map_err(|e| SweepError::Scenario { point: point.clone(), source: Box::new(e) })?;
+        } else {
+            params.push(Param { name: name.clone(), text: value.clone() });
+        }
+    }
+    for w in scripts {
+        s = w
+            .with_params(params.clone())
+            .apply(&s)
+            .map_err(|e| SweepError::Script { point: point.clone(), source: Box::new(e) })?;
+    }
+    s.name = base.name.clone();
+    s.simulation = base.simulation;
+    Ok(s)
+}
+
+/// Runs the points with the base seed and replications, `batch` points at a time scheduled
+/// together; `done` receives each batch's (point index, result) in point order.
+pub fn run(
+    scenarios: &[Scenario],
+    indices: &[usize],
+    batch: usize,
+    progress: &(dyn Fn() + Sync),
+    mut done: impl FnMut(&[(usize, RunResult)]),
+) {
+    for chunk in indices.chunks(batch.max(1)) {
+        let models: Vec<Model> = chunk.iter().map(|&i| Model::compile(&scenarios[i])).collect();
+        let mut reducers: Vec<Reducer> =
+            chunk.iter().zip(&models).map(|(&i, m)| Reducer::new(&scenarios[i], m)).collect();
+        for_each_replication_of(&models, progress, |_, facts| {
+            for (r, f) in reducers.iter_mut().zip(facts) {
+                r.push(f);
+            }
+        });
+        let results: Vec<(usize, RunResult)> =
+            chunk.iter().copied().zip(reducers.into_iter().map(Reducer::finish)).collect();
+        done(&results);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn axes_and_grids() {
+        assert_eq!(Axis::parse("agents.team=30..36:2").unwrap().values, ["30", "32", "34", "36"]);
+        assert_eq!(Axis::parse("spike=1.0..1.5:0.1").unwrap().values, ["1", "1.1", "1.2", "1.3", "1.4", "1.5"]);
+        assert_eq!(Axis::parse("q.h.mean=240s, 270s,300s").unwrap().values, ["240s", "270s", "300s"]);
+        assert_eq!(Axis::parse("n=3..5").unwrap().values, ["3", "4", "5"]);
+        assert!(Axis::parse("x=5..1:1").is_err() && Axis::parse("x").is_err() && Axis::parse("x=1..2:0").is_err());
+        let g = grid(&[Axis::parse("a=1,2").unwrap(), Axis::parse("b=x,y,z").unwrap()]);
+        assert_eq!(g.len(), 6);
+        assert_eq!(describe(&g[1]), "a=1, b=y");
+        let g = grid_from_csv("a,b\n1,x\n2,y\n", Path::new("g.csv")).unwrap();
+        assert_eq!(g[1], vec![("a".to_string(), "2".to_string()), ("b".to_string(), "y".to_string())]);
+    }
+}

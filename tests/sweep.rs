@@ -1,0 +1,106 @@
+//! `ccsim sweep`: points equal individual runs, resuming gives the same file, CSV grids.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::fs;
+
+fn ccsim() -> Command {
+    Command::cargo_bin("ccsim").expect("binary built")
+}
+
+fn json(args: &[&str]) -> Value {
+    let out = ccsim().args(args).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn each_point_equals_an_individual_run_with_the_same_seed() {
+    let sweep = json(&[
+        "sweep",
+        "scenarios/erlang_c_check.yaml",
+        "--vary",
+        "agents.team=11..13",
+        "-n",
+        "8",
+        "-q",
+        "--format",
+        "json",
+    ]);
+    let points = sweep["points"].as_array().unwrap();
+    assert_eq!(points.len(), 3);
+    let dir = tempfile::tempdir().unwrap();
+    for (k, agents) in [11, 12, 13].iter().enumerate() {
+        assert_eq!(points[k]["params"]["agents.team"], *agents);
+        let text = fs::read_to_string("scenarios/erlang_c_check.yaml")
+            .unwrap()
+            .replace("count: 12", &format!("count: {agents}"));
+        let f = dir.path().join("s.yaml");
+        fs::write(&f, text).unwrap();
+        let run = json(&["run", f.to_str().unwrap(), "-n", "8", "-q", "--format", "json"]);
+        assert!(points[k]["result"] == run, "point {agents} differs from its run");
+    }
+}
+
+#[test]
+fn a_resumed_sweep_writes_the_same_file_as_a_full_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full.json");
+    let part = dir.path().join("part.json");
+    let args = ["sweep", "scenarios/morning_peak.yaml", "-n", "5", "-q", "--format", "json", "--batch", "2"];
+    let run = |extra: &[&str], out: &std::path::Path| {
+        let o = ccsim().args(args).args(extra).arg("--output").arg(out).output().unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        assert!(o.stdout.is_empty());
+    };
+    run(&["--vary", "agents.sales_team.staffing[3]=10..15"], &full);
+    // an interrupted sweep: only the first points are done
+    run(&["--vary", "agents.sales_team.staffing[3]=10..12"], &part);
+    run(&["--vary", "agents.sales_team.staffing[3]=10..15", "--resume"], &part);
+    let (a, b) = (fs::read_to_string(&full).unwrap(), fs::read_to_string(&part).unwrap());
+    assert!(a == b, "resumed file differs: {} vs {} bytes", a.len(), b.len());
+    let v: Value = serde_json::from_str(&fs::read_to_string(&full).unwrap()).unwrap();
+    assert_eq!(v["points"].as_array().unwrap().len(), 6);
+}
+
+#[test]
+fn grids_from_csv_vary_script_parameters_and_scenario_values_together() {
+    let dir = tempfile::tempdir().unwrap();
+    let g = dir.path().join("grid.csv");
+    fs::write(&g, "share,queues.sales.handle_time.mean\n0,240s\n0.2,240s\n0.2,200s\n").unwrap();
+    let v = json(&[
+        "sweep",
+        "scenarios/morning_peak.yaml",
+        "--whatif",
+        "scripts/absent.rhai",
+        "--grid",
+        g.to_str().unwrap(),
+        "-n",
+        "10",
+        "-q",
+        "--format",
+        "json",
+    ]);
+    let p = v["points"].as_array().unwrap();
+    let sl = |i: usize| p[i]["result"]["total"]["service_level"]["mean"].as_f64().unwrap();
+    assert_eq!(p[2]["params"]["queues.sales.handle_time.mean"], "200s");
+    assert!(sl(0) > sl(1), "absence lowers SL");
+    assert!(sl(2) > sl(1), "shorter calls raise it");
+}
+
+#[test]
+fn the_table_has_a_chart_for_one_dimensional_sweeps_and_bad_paths_fail_early() {
+    let out = ccsim()
+        .args(["sweep", "scenarios/erlang_c_check.yaml", "--vary", "agents.team=11..15", "-n", "5", "-q"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("SL % (all queues) against agents.team") && text.contains("80.0 |---"), "{text}");
+    let out = ccsim()
+        .args(["sweep", "scenarios/erlang_c_check.yaml", "--vary", "agents.nobody=1..2", "-q"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("agents.nobody") && err.contains("team"), "{err}");
+}
