@@ -47,5 +47,27 @@ fn thousand_replications(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, single_replication, thousand_replications);
+/// A 21-point staffing sweep of the realistic day (the 08:00 shift's first crew from 0 to 40
+/// agents), 200 replications each, all points scheduled together.
+fn staffing_sweep(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
+    let base = load("realistic_day.yaml");
+    let axis = ccsim::sweep::Axis::parse("agents.agents.shifts[0].count=0..40:2").expect("axis");
+    let points = ccsim::sweep::grid(&[axis]);
+    let scenarios: Vec<Scenario> =
+        points.iter().map(|p| ccsim::sweep::scenario_at(&base, &path, &[], &[], p).expect("point")).collect();
+    let all: Vec<usize> = (0..scenarios.len()).collect();
+    let mut g = c.benchmark_group("sweep");
+    g.sample_size(10);
+    g.bench_function("realistic_day_21_points_200_replications", |b| {
+        b.iter(|| {
+            ccsim::sweep::run(&scenarios, &all, 8, &|| {}, |r| {
+                black_box(r);
+            })
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, single_replication, thousand_replications, staffing_sweep);
 criterion_main!(benches);

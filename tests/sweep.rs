@@ -104,3 +104,25 @@ fn the_table_has_a_chart_for_one_dimensional_sweeps_and_bad_paths_fail_early() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("agents.nobody") && err.contains("team"), "{err}");
 }
+
+#[test]
+fn an_svg_chart_is_drawn_for_a_one_dimensional_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    let svg = dir.path().join("sweep.svg");
+    let out = ccsim()
+        .args(["sweep", "scenarios/erlang_c_check.yaml", "--vary", "agents.team=11..14", "-n", "4", "-q", "--chart"])
+        .arg(&svg)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = fs::read_to_string(&svg).unwrap();
+    assert!(text.starts_with("<svg") && text.contains("agents.team") && text.contains("target 80%"));
+    // two-dimensional sweeps have no chart
+    let out = ccsim()
+        .args(["sweep", "scenarios/erlang_c_check.yaml", "--vary", "agents.team=11..12", "--vary"])
+        .args(["queues.support.handle_time.mean=170,180", "-n", "2", "-q", "--chart"])
+        .arg(dir.path().join("x.svg"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("one-dimensional"));
+}

@@ -30,6 +30,9 @@ pub struct Args {
     /// Skip the points already in `--output` (a JSON file from an interrupted sweep).
     #[arg(long, requires = "output")]
     pub resume: bool,
+    /// Also draw an SVG chart of SL against a one-dimensional sweep.
+    #[arg(long, value_name = "FILE")]
+    pub chart: Option<PathArg>,
     /// Points simulated together before the output file is rewritten.
     #[arg(long, default_value_t = 8)]
     pub batch: usize,
@@ -121,6 +124,15 @@ pub fn exec(a: Args) -> Result<()> {
             }
             Ok(())
         })?,
+    }
+    if let Some(path) = &a.chart {
+        let target = base.queues.iter().map(|q| q.service_level.target).fold(0.0, f64::max);
+        let mut svg = Vec::new();
+        match crate::report::chart::sweep_svg(&rows, target, &mut svg) {
+            None => bail!("--chart needs a one-dimensional sweep over numeric values"),
+            Some(r) => r.context("drawing the chart")?,
+        }
+        write_output(Some(path), |w| w.write_all(&svg))?;
     }
     if rows.is_empty() && !points.is_empty() {
         eprintln!("all {} points were already in the output ({})", points.len(), describe(&points[0]));

@@ -1,6 +1,7 @@
 //! Output formats for simulation results: one file per format behind one trait. Reports write
 //! to a `Write` they are given; they never print, never touch clap or the file system.
 
+pub mod chart;
 mod compare;
 mod csv;
 mod json;
