@@ -337,7 +337,7 @@ impl Reducer {
     }
 
     /// Share of group `g`'s cost in interval `i` allocated to queue `q`: its share of the
-    /// group's busy time on answered calls, or an equal split over the group's queues when idle.
+    /// group's busy time in the interval, or an equal split over the group's queues when idle.
     fn cost_share(&self, f: &ReplicationFacts, i: usize, g: usize, q: usize) -> f64 {
         let nq = f.n_queues;
         let row = &f.busy_by_queue[(i * f.n_groups + g) * nq..(i * f.n_groups + g + 1) * nq];

@@ -101,7 +101,7 @@ pub struct ReplicationFacts {
     pub queues: Vec<QueueFacts>,
     /// `[interval × n_groups + group]`.
     pub groups: Vec<GroupFacts>,
-    /// Busy seconds a group spent on a queue's calls, by the interval the call was answered in:
+    /// Busy seconds a group spent on each queue's calls in each interval:
     /// `[(interval × n_groups + group) × n_queues + queue]`. Used to allocate cost to queues.
     pub busy_by_queue: Vec<f64>,
 }
@@ -279,8 +279,9 @@ pub fn meets_targets(f: &QueueFacts, t: &Targets) -> f64 {
     if f.offered == 0.0 {
         return f64::NAN;
     }
-    let sl_ok = sl.is_nan() || sl >= t.sl_target - 1e-12;
-    let asa_ok = t.max_asa_s.is_none_or(|m| asa_s(f).is_nan() || asa_s(f) <= m);
+    // A period with calls but no defined SL or ASA (nobody answered) misses the target.
+    let sl_ok = !sl.is_nan() && sl >= t.sl_target - 1e-12;
+    let asa_ok = t.max_asa_s.is_none_or(|m| !asa_s(f).is_nan() && asa_s(f) <= m);
     let ab_ok = t.max_abandon_rate.is_none_or(|m| abandon_rate(f) <= m + 1e-12);
     if sl_ok && asa_ok && ab_ok { 1.0 } else { 0.0 }
 }

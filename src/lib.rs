@@ -61,6 +61,7 @@ pub mod dist;
 pub mod experiment;
 pub mod facts;
 pub mod model;
+pub mod optimize;
 pub mod plan;
 pub mod report;
 pub mod scenario;

@@ -211,7 +211,7 @@ impl Model {
         let mut agent_shift = Vec::new();
         for (gi, g) in s.groups.iter().enumerate() {
             // Tier: preference ascending, then priority descending. Overflow queues come last.
-            let tier = |pref: u32, prio: i32| (u64::from(pref) << 32) | u64::from((i32::MAX - prio) as u32);
+            let tier = |pref: u32, prio: i32| (u64::from(pref) << 32) | (i64::from(i32::MAX) - i64::from(prio)) as u64;
             let mut scan: Vec<ScanEntry> = g
                 .skills
                 .iter()

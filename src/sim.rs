@@ -75,10 +75,15 @@ struct Agent {
     present: bool,
     idle_since: f64,
     token: u32,
-    pending_break: bool,
+    /// Breaks that fell due while the agent was busy or on a break, taken back to back later.
+    pending_breaks: u32,
     pending_leave: bool,
+    /// Sum of the pending breaks' due times, s (their lateness is count × start − this).
     break_due: f64,
+    /// Sum of the pending breaks' lengths, s.
     break_len: f64,
+    /// Queue of the call in hand.
+    queue: u16,
     leave_due: f64,
 }
 
@@ -87,10 +92,11 @@ const NEW_AGENT: Agent = Agent {
     present: true,
     idle_since: 0.0,
     token: 0,
-    pending_break: false,
+    pending_breaks: 0,
     pending_leave: false,
     break_due: 0.0,
     break_len: 0.0,
+    queue: 0,
     leave_due: 0.0,
 };
 
@@ -166,6 +172,8 @@ struct GroupState {
     busy: u32,
     /// Curve groups: the effective level (present agents scheduled now).
     level: u32,
+    /// Busy agents per queue (the call in hand).
+    busy_q: Vec<u32>,
     last_t: f64,
     idle: VecDeque<(u32, u32)>,
 }
@@ -202,6 +210,8 @@ pub struct Workspace {
     /// Global interval index currently open for statistics, or `None` after closing.
     cur: Option<usize>,
     day: usize,
+    /// Last time an agent finished a call or went off duty: the end of unserved calls' waits.
+    last_agent_t: f64,
 }
 
 impl Workspace {
@@ -211,7 +221,7 @@ impl Workspace {
         let seed_dummy = || Rng::seed_from_u64(0);
         Workspace {
             agents: vec![NEW_AGENT; model.agents()],
-            groups: vec![GroupState::default(); model.groups.len()],
+            groups: vec![GroupState { busy_q: vec![0; nq], ..Default::default() }; model.groups.len()],
             queues: (0..nq)
                 .map(|_| QueueState { rate: vec![0.0; model.intervals_per_day], ..Default::default() })
                 .collect(),
@@ -228,6 +238,7 @@ impl Workspace {
             rng_absence: (0..model.groups.len()).map(|_| seed_dummy()).collect(),
             cur: None,
             day: 0,
+            last_agent_t: 0.0,
         }
     }
 }
@@ -349,8 +360,9 @@ impl Sim<'_> {
             }
         }
 
-        // Calls nobody was left to serve.
-        let end = now.max(m.day_s);
+        // Calls nobody was left to serve: they waited until the last agent left or the close.
+        let _ = now;
+        let end = self.ws.last_agent_t.max(m.day_s);
         let nq = m.queues.len();
         for q in 0..nq {
             while let Some(c) = self.ws.queues[q].waiting.pop_front() {
@@ -374,6 +386,7 @@ impl Sim<'_> {
         ws.calls.clear();
         ws.free_calls.clear();
         ws.day = day;
+        ws.last_agent_t = 0.0;
         ws.cur = Some(day * self.m.intervals_per_day);
         for a in &mut ws.agents {
             let present = a.present;
@@ -386,6 +399,7 @@ impl Sim<'_> {
             g.busy = 0;
             g.level = 0;
             g.last_t = 0.0;
+            g.busy_q.fill(0);
             g.idle.clear();
         }
         for q in &mut ws.queues {
@@ -441,6 +455,13 @@ impl Sim<'_> {
             cell.paid_s += f64::from(gs.on_duty) * dt;
             cell.available_s += f64::from(gs.available) * dt;
             cell.busy_s += f64::from(gs.busy) * dt;
+            if gs.busy > 0 {
+                let nq = self.f.n_queues;
+                let row = &mut self.f.busy_by_queue[(cur * self.f.n_groups + g) * nq..][..nq];
+                for (b, n) in row.iter_mut().zip(&gs.busy_q) {
+                    *b += f64::from(*n) * dt;
+                }
+            }
         }
         gs.last_t = t;
     }
@@ -517,8 +538,11 @@ impl Sim<'_> {
         }
         gs.on_duty -= 1;
         agent.state = AgentState::Off;
-        agent.pending_break = false;
+        agent.pending_breaks = 0;
+        agent.break_due = 0.0;
+        agent.break_len = 0.0;
         agent.pending_leave = false;
+        self.ws.last_agent_t = t;
     }
 
     /// Staffing-curve level change: start agents at once, or send idle agents home at once.
@@ -652,11 +676,11 @@ impl Sim<'_> {
             cell.max_wait_s = wait;
         }
         let work = call.work_s * m.groups[g].time_factor;
-        let cell_t = self.time_cell();
-        self.f.busy_by_queue[(cell_t * self.f.n_groups + g) * nq + q] += work;
         self.touch_group(g, t);
         self.ws.groups[g].busy += 1;
+        self.ws.groups[g].busy_q[q] += 1;
         self.ws.agents[a as usize].state = AgentState::Busy;
+        self.ws.agents[a as usize].queue = q as u16;
         self.push(t + work, Kind::AgentFree, a, 0);
     }
 
@@ -748,18 +772,21 @@ impl Sim<'_> {
         let g = self.m.agent_group[a as usize] as usize;
         self.touch_group(g, t);
         self.ws.groups[g].busy -= 1;
+        let q = self.ws.agents[a as usize].queue as usize;
+        self.ws.groups[g].busy_q[q] -= 1;
+        self.ws.last_agent_t = t;
         let agent = self.ws.agents[a as usize];
         if agent.pending_leave {
             let cell = self.time_cell();
             self.f.groups[cell * self.f.n_groups + g].late_exit_s += t - agent.leave_due;
+            self.take_pending_breaks(a, g, t); // breaks missed for the call are reported as late
             self.ws.agents[a as usize].state = AgentState::Idle; // not in the idle list: token unchanged
             self.go_off(a, g, t);
             return;
         }
-        if agent.pending_break {
-            let cell = self.time_cell();
-            self.f.groups[cell * self.f.n_groups + g].late_break_s += t - agent.break_due;
-            self.start_break(a, g, agent.break_len, t);
+        if agent.pending_breaks > 0 {
+            let len = self.take_pending_breaks(a, g, t);
+            self.start_break(a, g, len, t);
             return;
         }
         if matches!(self.m.groups[g].staffing, StaffingModel::Curve(_))
@@ -777,8 +804,22 @@ impl Sim<'_> {
         self.ws.groups[g].available -= 1;
         let agent = &mut self.ws.agents[a as usize];
         agent.state = AgentState::Break;
-        agent.pending_break = false;
         self.push(t + len, Kind::BreakEnd, a, 0);
+    }
+
+    /// Records the lateness of agent `a`'s pending breaks at `t`, clears them and returns their
+    /// total length (they are taken back to back).
+    fn take_pending_breaks(&mut self, a: u32, g: usize, t: f64) -> f64 {
+        let agent = &mut self.ws.agents[a as usize];
+        let (n, due, len) = (agent.pending_breaks, agent.break_due, agent.break_len);
+        agent.pending_breaks = 0;
+        agent.break_due = 0.0;
+        agent.break_len = 0.0;
+        if n > 0 {
+            let cell = self.time_cell();
+            self.f.groups[cell * self.f.n_groups + g].late_break_s += f64::from(n) * t - due;
+        }
+        len
     }
 
     fn on_break_due(&mut self, a: u32, b: u32, t: f64) {
@@ -789,9 +830,9 @@ impl Sim<'_> {
             AgentState::Off => {}
             AgentState::Idle => self.start_break(a, g, len, t),
             AgentState::Busy | AgentState::Break => {
-                agent.pending_break = true;
-                agent.break_due = t;
-                agent.break_len = len;
+                agent.pending_breaks += 1;
+                agent.break_due += t;
+                agent.break_len += len;
             }
         }
     }
@@ -802,12 +843,10 @@ impl Sim<'_> {
         if agent.state != AgentState::Break {
             return;
         }
-        if agent.pending_break {
-            // a later break fell due during this one: it starts now, late
-            let cell = self.time_cell();
-            self.f.groups[cell * self.f.n_groups + g].late_break_s += t - agent.break_due;
-            self.ws.agents[a as usize].pending_break = false;
-            self.push(t + agent.break_len, Kind::BreakEnd, a, 0);
+        if agent.pending_breaks > 0 {
+            // later breaks fell due during this one: they follow now, late
+            let len = self.take_pending_breaks(a, g, t);
+            self.push(t + len, Kind::BreakEnd, a, 0);
             return;
         }
         self.touch_group(g, t);
@@ -821,10 +860,12 @@ impl Sim<'_> {
         let agent = &mut self.ws.agents[a as usize];
         match agent.state {
             AgentState::Off => {}
-            AgentState::Idle | AgentState::Break => self.go_off(a, g, t),
+            AgentState::Idle | AgentState::Break => {
+                self.take_pending_breaks(a, g, t);
+                self.go_off(a, g, t);
+            }
             AgentState::Busy => {
                 agent.pending_leave = true;
-                agent.pending_break = false;
                 agent.leave_due = t;
             }
         }

@@ -3,6 +3,7 @@
 //! anyhow.
 
 mod compare;
+mod optimize;
 mod run;
 mod schema;
 mod staff;
@@ -35,6 +36,8 @@ enum Command {
     Staff(staff::Args),
     /// Sweep a grid of scenario values and script parameters under common random numbers.
     Sweep(sweep::Args),
+    /// Least staffing per interval meeting every target, found by simulation.
+    Optimize(optimize::Args),
     /// Print the JSON Schema of the scenario format.
     Schema(schema::Args),
 }
@@ -103,6 +106,7 @@ pub fn run() -> Result<()> {
         Command::Validate(a) => validate::exec(a),
         Command::Staff(a) => staff::exec(a),
         Command::Sweep(a) => sweep::exec(a),
+        Command::Optimize(a) => optimize::exec(a),
         Command::Schema(a) => schema::exec(a),
     }
 }

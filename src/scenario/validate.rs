@@ -500,6 +500,10 @@ impl Check {
                 .enumerate()
                 .filter_map(|(i, g)| {
                     let idx = groups.iter().position(|x| x == g);
+                    if o.groups[..i].contains(g) {
+                        self.err(&format!("{path}.overflow.groups[{i}]"), format!("group `{g}` listed twice"));
+                        return None;
+                    }
                     if idx.is_none() {
                         self.err(
                             &format!("{path}.overflow.groups[{i}]"),
