@@ -195,6 +195,66 @@ pub fn per_interval(base: &Scenario, c: Criterion, max_agents: u32, progress: &(
     Optimized { scenario: s, rows, simulations: sims, result: r, met }
 }
 
+/// Optimises per group over the day: each group's Erlang curve shifted by one offset (agents
+/// added or removed in every interval), the least offsets such that every queue meets the
+/// criterion over the day.
+pub fn per_group(base: &Scenario, c: Criterion, max_offset: u32, progress: &(dyn Fn() + Sync)) -> Optimized {
+    let plan = plan::plan(base, ModelChoice::Auto, 0.0);
+    let erlang = plan::curves(base, &plan);
+    let ng = base.groups.len();
+    let mut offsets = vec![0i64; ng];
+    let build = |offsets: &[i64]| {
+        let mut s = as_curves(base);
+        for (g, group) in s.groups.iter_mut().enumerate() {
+            let e = &erlang[&base.groups[g].id];
+            group.staffing = Staffing::Curve(e.iter().map(|&x| (i64::from(x) + offsets[g]).max(0) as u32).collect());
+        }
+        s
+    };
+    let mut sims = 0u32;
+    let mut eval = |s: &Scenario| {
+        sims += 1;
+        experiment::run(s, progress)
+    };
+    let mut s = build(&offsets);
+    let mut r = eval(&s);
+    let mut met = true;
+    let missing_day = |s: &Scenario, r: &RunResult| -> Option<usize> {
+        r.queues.iter().zip(&s.queues).position(|(qr, q)| {
+            let one = Scenario { queues: vec![q.clone()], ..s.clone() };
+            let rr = RunResult { queues: vec![qr.clone()], ..r.clone() };
+            !day_meets(&one, &rr, c)
+        })
+    };
+    while let Some(q) = missing_day(&s, &r) {
+        let Some(g) = group_for(&s, q) else { break };
+        if offsets[g] >= i64::from(max_offset) {
+            met = false;
+            break;
+        }
+        offsets[g] += 1;
+        s = build(&offsets);
+        r = eval(&s);
+    }
+    for g in 0..ng {
+        loop {
+            let mut trial = offsets.clone();
+            trial[g] -= 1;
+            if erlang[&base.groups[g].id].iter().all(|&x| i64::from(x) + trial[g] <= 0) {
+                break;
+            }
+            let ts = build(&trial);
+            let tr = eval(&ts);
+            if missing_day(&ts, &tr).is_some() {
+                break;
+            }
+            (offsets, s, r) = (trial, ts, tr);
+        }
+    }
+    let rows = rows(base, &s, &r, &erlang);
+    Optimized { scenario: s, rows, simulations: sims, result: r, met }
+}
+
 fn rows(base: &Scenario, s: &Scenario, r: &RunResult, erlang: &BTreeMap<String, Vec<u32>>) -> Vec<Row> {
     let mut out = Vec::new();
     for i in 0..s.horizon.total_intervals() {
