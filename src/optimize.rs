@@ -280,14 +280,30 @@ fn rows(base: &Scenario, s: &Scenario, r: &RunResult, erlang: &BTreeMap<String, 
 
 /// True when the day (each queue over the horizon) meets the criterion in `r`.
 pub fn day_meets(s: &Scenario, r: &RunResult, c: Criterion) -> bool {
+    judge_day(s, r, c, false)
+}
+
+/// Like [`day_meets`], but a target counts as met when it lies within the estimate's 95 %
+/// confidence interval: the check for a re-run with fresh random numbers.
+pub fn day_meets_within_ci(s: &Scenario, r: &RunResult, c: Criterion) -> bool {
+    judge_day(s, r, c, true)
+}
+
+fn judge_day(s: &Scenario, r: &RunResult, c: Criterion, lenient: bool) -> bool {
+    let pick = |e: &Estimate, up: bool| match (lenient, up) {
+        (false, _) => e.mean,
+        (true, true) => e.ci_high,
+        (true, false) => e.ci_low,
+    };
     r.queues.iter().zip(&s.queues).all(|(qr, q)| match c {
         Criterion::Mean => {
             let k = &qr.kpis;
-            let (sl, asa, ab) = (k[SL].mean, k[kpi("asa_seconds")].mean, k[kpi("abandon_rate")].mean);
+            let (sl, asa, ab) =
+                (pick(&k[SL], true), pick(&k[kpi("asa_seconds")], false), pick(&k[kpi("abandon_rate")], false));
             (sl.is_nan() || sl >= q.service_level.target)
                 && q.max_asa_s.is_none_or(|m| asa.is_nan() || asa <= m)
                 && q.max_abandon_rate.is_none_or(|m| ab.is_nan() || ab <= m)
         }
-        Criterion::Probability(p) => qr.risk.p_meet_target.mean >= p,
+        Criterion::Probability(p) => pick(&qr.risk.p_meet_target, true) >= p,
     })
 }
