@@ -92,6 +92,7 @@ pub fn exec(a: Args) -> Result<()> {
     with_threads(a.sim.threads, || {
         run(&scenarios, &todo, a.batch, &|| pb.inc(1), |batch| {
             rows.extend(batch.iter().cloned());
+            pb.set_message(format!("{}/{} points", rows.len(), todo.len()));
             if let (Some(path), FormatArg::Json) = (a.out.output.as_deref(), fmt) {
                 finished_json.extend(batch.iter().map(|(i, r)| point_json(&points[*i], r)));
                 // keep the file in point order, and whole after every batch

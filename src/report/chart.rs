@@ -31,7 +31,7 @@ pub fn sweep_svg(rows: &[(Point, RunResult)], target: f64, out: &mut dyn Write) 
             .x_label_area_size(45)
             .y_label_area_size(55)
             .build_cartesian_2d(x0..x1, 0.0..100.0)?;
-        chart.configure_mesh().x_desc(name.as_str()).y_desc("SL %").draw()?;
+        chart.configure_mesh().x_desc(name.as_str()).y_desc("SL %").x_label_formatter(&|x| format!("{x}")).draw()?;
         chart
             .draw_series(LineSeries::new([(x0, target * 100.0), (x1, target * 100.0)], RED.stroke_width(2)))?
             .label(format!("target {:.0}%", target * 100.0))
