@@ -18,6 +18,8 @@
 //! Scenario ─▶ plan (analytic::required_agents per queue and interval) ─▶ report::write_plan
 //! what-if.rhai ─script::whatif─▶ Scenario' (validated again) ; baseline + variants
 //!               ─compare (same seeds: common random numbers)─▶ paired differences ─▶ report
+//! grid of (scenario path | script parameter) values ─sweep─▶ one RunResult per point
+//! Scenario ─optimize (Erlang start, simulation corrections)─▶ least staffing curves
 //! ```
 //!
 //! Module by module: [`time`] parses clock times and durations; [`dist`] holds distributions
@@ -26,7 +28,8 @@
 //! derived; [`stats`] Welford means, t intervals, quantiles; [`experiment`] parallel
 //! replications and their reduction; [`analytic`] Erlang B/C/A/X and requirement search;
 //! [`plan`] analytic staffing of a scenario; [`script`] Rhai (sandbox, what-if API);
-//! [`compare`] baseline and variants under common random numbers; [`report`] output formats;
+//! [`compare`] baseline and variants under common random numbers; [`sweep`] grids of points;
+//! [`optimize`] simulation-based staffing; [`report`] output formats;
 //! [`cli`] the command line (the only module that prints).
 //!
 //! # Example

@@ -103,25 +103,8 @@ fn missing(s: &Scenario, r: &RunResult, i: usize, c: Criterion) -> Vec<usize> {
 /// breaks included as absences).
 fn as_curves(s: &Scenario) -> Scenario {
     let mut out = s.clone();
-    let h = s.horizon;
     for g in &mut out.groups {
-        let n = h.total_intervals();
-        let curve: Vec<u32> = match &g.staffing {
-            Staffing::Count(c) => vec![*c; n],
-            Staffing::Curve(c) => c.clone(),
-            Staffing::Shifts(shifts) => (0..n)
-                .map(|i| {
-                    let t = h.interval_start(i).1;
-                    shifts
-                        .iter()
-                        .filter(|sh| sh.start_s <= t && t < sh.end_s)
-                        .filter(|sh| !sh.breaks.iter().any(|b| b.start_s <= t && t < b.start_s + b.length_s))
-                        .map(|sh| sh.count)
-                        .sum()
-                })
-                .collect(),
-        };
-        g.staffing = Staffing::Curve(curve);
+        g.staffing = Staffing::Curve(g.planned_curve(&s.horizon));
     }
     out
 }

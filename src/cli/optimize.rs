@@ -57,21 +57,15 @@ pub fn exec(a: Args) -> Result<()> {
     pb.finish_and_clear();
     let verified = day_meets_within_ci(&check, &verify, c);
     if let Some(path) = &a.emit_staffing {
-        write_output(Some(path), |w| {
-            writeln!(
-                w,
-                "# Staffing curves from `ccsim optimize --criterion {}`: agents on duty per interval.",
-                a.criterion
-            )?;
-            writeln!(w, "staffing:")?;
-            for g in &o.scenario.groups {
-                if let crate::scenario::Staffing::Curve(c) = &g.staffing {
-                    let v: Vec<String> = c.iter().map(u32::to_string).collect();
-                    writeln!(w, "  {}: [{}]", g.id, v.join(", "))?;
-                }
-            }
-            Ok(())
-        })?;
+        let comments = [format!(
+            "Staffing curves from `ccsim optimize --criterion {}`: agents on duty per interval.",
+            a.criterion
+        )];
+        let list = o.scenario.groups.iter().filter_map(|g| match &g.staffing {
+            crate::scenario::Staffing::Curve(c) => Some((g.id.as_str(), c.as_slice())),
+            _ => None,
+        });
+        write_output(Some(path), |w| crate::report::write_staffing(&comments, list, w))?;
     }
     let erlang: u32 = o.rows.iter().map(|r| r.erlang_agents).sum();
     let agents: u32 = o.rows.iter().map(|r| r.agents).sum();

@@ -62,16 +62,12 @@ pub fn exec(a: Args) -> Result<()> {
     let plan = plan::plan(&scenario, model, shrinkage);
     let curves = plan::curves(&scenario, &plan);
     if let Some(path) = &a.emit_staffing {
-        write_output(Some(path), |w| {
-            writeln!(w, "# Staffing curves from `ccsim staff` ({}): agents on duty per interval.", plan.model.name())?;
-            writeln!(w, "# Simulate them with: ccsim run {} --staffing {}", a.scenario.display(), path.display())?;
-            writeln!(w, "staffing:")?;
-            for (group, curve) in &curves {
-                let v: Vec<String> = curve.iter().map(u32::to_string).collect();
-                writeln!(w, "  {group}: [{}]", v.join(", "))?;
-            }
-            Ok(())
-        })?;
+        let comments = [
+            format!("Staffing curves from `ccsim staff` ({}): agents on duty per interval.", plan.model.name()),
+            format!("Simulate them with: ccsim run {} --staffing {}", a.scenario.display(), path.display()),
+        ];
+        let list = curves.iter().map(|(g, c)| (g.as_str(), c.as_slice()));
+        write_output(Some(path), |w| crate::report::write_staffing(&comments, list, w))?;
     }
     let mut verify = Vec::new();
     if a.verify {

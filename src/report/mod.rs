@@ -24,6 +24,24 @@ pub trait Report {
     fn write(&self, r: &RunResult, intervals: bool, out: &mut dyn Write) -> io::Result<()>;
 }
 
+/// Writes a staffing file (`staffing: { <group>: [agents per interval] }`) that
+/// `ccsim run --staffing` reads, after `# ` comment lines.
+pub fn write_staffing<'a>(
+    comments: &[String],
+    curves: impl IntoIterator<Item = (&'a str, &'a [u32])>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    for c in comments {
+        writeln!(out, "# {c}")?;
+    }
+    writeln!(out, "staffing:")?;
+    for (group, curve) in curves {
+        let v: Vec<String> = curve.iter().map(u32::to_string).collect();
+        writeln!(out, "  {group}: [{}]", v.join(", "))?;
+    }
+    Ok(())
+}
+
 /// The formats `--format` accepts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {

@@ -253,6 +253,27 @@ pub struct Group {
 }
 
 impl Group {
+    /// Planned agents on duty per global interval: the count, the curve, or the shift agents
+    /// on shift and not on a planned break at the interval's start.
+    pub fn planned_curve(&self, h: &Horizon) -> Vec<u32> {
+        let n = h.total_intervals();
+        match &self.staffing {
+            Staffing::Count(c) => vec![*c; n],
+            Staffing::Curve(c) => c.clone(),
+            Staffing::Shifts(shifts) => (0..n)
+                .map(|i| {
+                    let t = h.interval_start(i).1;
+                    shifts
+                        .iter()
+                        .filter(|s| s.start_s <= t && t < s.end_s)
+                        .filter(|s| !s.breaks.iter().any(|b| b.start_s <= t && t < b.start_s + b.length_s))
+                        .map(|s| s.count)
+                        .sum()
+                })
+                .collect(),
+        }
+    }
+
     /// The largest number of agents the group can have on duty at once.
     pub fn max_agents(&self) -> u32 {
         match &self.staffing {

@@ -359,23 +359,7 @@ impl Api {
 
     /// Planned agents on duty per interval (shift agents not on a planned break).
     fn staffing_curve(&self, g: usize) -> Vec<i64> {
-        let h = &self.0.horizon;
-        let n = h.total_intervals();
-        match &self.0.groups[g].staffing {
-            Staffing::Count(c) => vec![i64::from(*c); n],
-            Staffing::Curve(c) => c.iter().map(|v| i64::from(*v)).collect(),
-            Staffing::Shifts(shifts) => (0..n)
-                .map(|i| {
-                    let t = h.interval_start(i).1;
-                    shifts
-                        .iter()
-                        .filter(|s| s.start_s <= t && t < s.end_s)
-                        .filter(|s| !s.breaks.iter().any(|b| b.start_s <= t && t < b.start_s + b.length_s))
-                        .map(|s| i64::from(s.count))
-                        .sum()
-                })
-                .collect(),
-        }
+        self.0.groups[g].planned_curve(&self.0.horizon).into_iter().map(i64::from).collect()
     }
 }
 
