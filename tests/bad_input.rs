@@ -327,10 +327,9 @@ fn duplicate_queue_id() {
 }
 
 #[test]
-
 fn duplicate_queue_id_is_the_only_problem() {
     let stderr = rejects_text(DUPLICATE_QUEUE, &["queues[1].id", "duplicate id `q`"]);
-    assert_eq!(problem_lines(&stderr), ["  - queues[1].id: duplicate id `q`"]);
+    assert_eq!(problem_lines(&stderr), ["  - queues[1].id (line 7, column 9): duplicate id `q`"]);
 }
 
 #[test]
@@ -400,9 +399,9 @@ agents:
         text,
         &[
             "3 problem(s)",
-            "queues[0].arrivals.per_interval: has 3 values: expected 4",
-            "queues[0].handle_time.mean: `mean` must be a positive number of seconds",
-            "agents[0].skills[1]: unknown queue `nope`",
+            "queues[0].arrivals.per_interval (line 5, column 17): has 3 values: expected 4",
+            "queues[0].handle_time.mean (line 6, column 45): `mean` must be a positive number of seconds",
+            "agents[0].skills[1] (line 9, column 17): unknown queue `nope`",
         ],
     );
     assert_eq!(problem_lines(&stderr).len(), 3, "{stderr}");
@@ -421,4 +420,19 @@ fn parse_error_shows_the_path_once() {
     let text = base_with("count: 5", "count: five");
     let stderr = rejects_text(&text, &["agents[0].count"]);
     assert_eq!(stderr.matches("agents[0].count").count(), 1, "{stderr}");
+}
+
+#[test]
+fn validation_problems_point_at_their_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("lines.yaml");
+    std::fs::write(
+        &f,
+        "name: x\nhorizon: { start: \"08:00\", end: \"10:00\", interval: 30m }\nqueues:\n  - id: a\n    arrivals: { rate_per_hour: 10 }\n    handle_time: { dist: exponential, mean: 0 }\nagents:\n  - group: g\n    skills: [a, b]\n    count: 2\n",
+    )
+    .unwrap();
+    let out = assert_cmd::Command::cargo_bin("ccsim").unwrap().arg("validate").arg(&f).output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("queues[0].handle_time.mean (line 6, column"), "{err}");
+    assert!(err.contains("agents[0].skills[1] (line 9, column"), "{err}");
 }

@@ -5,6 +5,7 @@
 //! every per-interval list expanded to the full horizon. It holds times as seconds since
 //! midnight of each day, volumes as expected calls per interval. It knows nothing of the engine.
 
+pub mod locate;
 pub mod path;
 pub mod raw;
 mod unparse;
@@ -327,7 +328,11 @@ impl Scenario {
             let path = format!("staffing.{id}");
             let Some(g) = self.group_index(id) else {
                 let ids: Vec<&str> = self.groups.iter().map(|g| g.id.as_str()).collect();
-                problems.push(Problem { path, message: format!("unknown group `{id}` (groups: {})", ids.join(", ")) });
+                problems.push(Problem {
+                    path,
+                    message: format!("unknown group `{id}` (groups: {})", ids.join(", ")),
+                    location: None,
+                });
                 continue;
             };
             let full = if curve.len() == total {
@@ -338,6 +343,7 @@ impl Scenario {
                 problems.push(Problem {
                     path,
                     message: format!("has {} values: expected {n} (one per interval) or {total}", curve.len()),
+                    location: None,
                 });
                 continue;
             };
@@ -415,6 +421,8 @@ pub struct Problem {
     pub path: String,
     /// What is wrong and what was expected.
     pub message: String,
+    /// Line and column (1-based) in the file, when known.
+    pub location: Option<(usize, usize)>,
 }
 
 /// Why a scenario could not be loaded.
@@ -455,7 +463,10 @@ struct ProblemList<'a>(&'a [Problem]);
 impl fmt::Display for ProblemList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for p in self.0 {
-            write!(f, "\n  - {}: {}", p.path, p.message)?;
+            match p.location {
+                Some((l, c)) => write!(f, "\n  - {} (line {l}, column {c}): {}", p.path, p.message)?,
+                None => write!(f, "\n  - {}: {}", p.path, p.message)?,
+            }
         }
         Ok(())
     }

@@ -14,7 +14,7 @@ use std::path::Path;
 pub fn with_value(s: &Scenario, path: &str, value: &str, file: &Path) -> Result<Scenario, ScenarioError> {
     let invalid = |message: String| ScenarioError::Invalid {
         file: file.to_path_buf(),
-        problems: vec![super::Problem { path: path.to_string(), message }],
+        problems: vec![super::Problem { path: path.to_string(), message, location: None }],
     };
     let mut doc = serde_json::to_value(s.to_raw()).map_err(|e| invalid(e.to_string()))?;
     let mut segs: Vec<&str> = path.split('.').collect();

@@ -9,7 +9,16 @@ use crate::time::{parse_clock, parse_duration};
 pub fn parse_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
     let de = serde_yaml::Deserializer::from_str(text);
     let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| parse_error(e, file))?;
-    from_raw(&raw, file)
+    from_raw(&raw, file).map_err(|e| match e {
+        ScenarioError::Invalid { file, mut problems } => {
+            let places = super::locate::locate(text);
+            for p in &mut problems {
+                p.location = super::locate::position(&places, &p.path);
+            }
+            ScenarioError::Invalid { file, problems }
+        }
+        other => other,
+    })
 }
 
 /// A parse error with its YAML path, line and column, in planners' words.
@@ -170,7 +179,7 @@ struct Check {
 
 impl Check {
     fn err(&mut self, path: &str, message: String) {
-        self.problems.push(Problem { path: path.to_string(), message });
+        self.problems.push(Problem { path: path.to_string(), message, location: None });
     }
 
     fn duration(&mut self, path: &str, d: &RawDuration) -> Option<f64> {
