@@ -84,6 +84,8 @@ struct Agent {
     break_len: f64,
     /// Queue of the call in hand.
     queue: u16,
+    /// When the call in hand was answered, s.
+    busy_since: f64,
     leave_due: f64,
 }
 
@@ -97,6 +99,7 @@ const NEW_AGENT: Agent = Agent {
     break_due: 0.0,
     break_len: 0.0,
     queue: 0,
+    busy_since: 0.0,
     leave_due: 0.0,
 };
 
@@ -172,8 +175,6 @@ struct GroupState {
     busy: u32,
     /// Curve groups: the effective level (present agents scheduled now).
     level: u32,
-    /// Busy agents per queue (the call in hand).
-    busy_q: Vec<u32>,
     last_t: f64,
     idle: VecDeque<(u32, u32)>,
 }
@@ -221,7 +222,7 @@ impl Workspace {
         let seed_dummy = || Rng::seed_from_u64(0);
         Workspace {
             agents: vec![NEW_AGENT; model.agents()],
-            groups: vec![GroupState { busy_q: vec![0; nq], ..Default::default() }; model.groups.len()],
+            groups: vec![GroupState::default(); model.groups.len()],
             queues: (0..nq)
                 .map(|_| QueueState { rate: vec![0.0; model.intervals_per_day], ..Default::default() })
                 .collect(),
@@ -399,7 +400,6 @@ impl Sim<'_> {
             g.busy = 0;
             g.level = 0;
             g.last_t = 0.0;
-            g.busy_q.fill(0);
             g.idle.clear();
         }
         for q in &mut ws.queues {
@@ -455,13 +455,6 @@ impl Sim<'_> {
             cell.paid_s += f64::from(gs.on_duty) * dt;
             cell.available_s += f64::from(gs.available) * dt;
             cell.busy_s += f64::from(gs.busy) * dt;
-            if gs.busy > 0 {
-                let nq = self.f.n_queues;
-                let row = &mut self.f.busy_by_queue[(cur * self.f.n_groups + g) * nq..][..nq];
-                for (b, n) in row.iter_mut().zip(&gs.busy_q) {
-                    *b += f64::from(*n) * dt;
-                }
-            }
         }
         gs.last_t = t;
     }
@@ -678,9 +671,10 @@ impl Sim<'_> {
         let work = call.work_s * m.groups[g].time_factor;
         self.touch_group(g, t);
         self.ws.groups[g].busy += 1;
-        self.ws.groups[g].busy_q[q] += 1;
-        self.ws.agents[a as usize].state = AgentState::Busy;
-        self.ws.agents[a as usize].queue = q as u16;
+        let agent = &mut self.ws.agents[a as usize];
+        agent.state = AgentState::Busy;
+        agent.queue = q as u16;
+        agent.busy_since = t;
         self.push(t + work, Kind::AgentFree, a, 0);
     }
 
@@ -772,8 +766,7 @@ impl Sim<'_> {
         let g = self.m.agent_group[a as usize] as usize;
         self.touch_group(g, t);
         self.ws.groups[g].busy -= 1;
-        let q = self.ws.agents[a as usize].queue as usize;
-        self.ws.groups[g].busy_q[q] -= 1;
+        self.book_busy(a, g, t);
         self.ws.last_agent_t = t;
         let agent = self.ws.agents[a as usize];
         if agent.pending_leave {
@@ -797,6 +790,26 @@ impl Sim<'_> {
             return;
         }
         self.seek_work(a, g, t);
+    }
+
+    /// Books the busy time of agent `a`'s finished call on its queue, split over the intervals
+    /// it spans (up to the close), for sharing the group's cost among queues.
+    fn book_busy(&mut self, a: u32, g: usize, t: f64) {
+        let m = self.m;
+        let agent = &self.ws.agents[a as usize];
+        let (q, mut s) = (agent.queue as usize, agent.busy_since);
+        let end = t.min(m.day_s);
+        let base = self.ws.day * m.intervals_per_day;
+        let (ng, nq) = (self.f.n_groups, self.f.n_queues);
+        while s < end {
+            let i = ((s / m.interval_s) as usize).min(m.intervals_per_day - 1);
+            let cell_end = ((i + 1) as f64 * m.interval_s).min(end);
+            self.f.busy_by_queue[((base + i) * ng + g) * nq + q] += cell_end - s;
+            if cell_end <= s {
+                break;
+            }
+            s = cell_end;
+        }
     }
 
     fn start_break(&mut self, a: u32, g: usize, len: f64, t: f64) {

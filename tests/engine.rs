@@ -73,6 +73,11 @@ fn every_call_is_handled_abandoned_or_unserved() {
             for c in &f.groups {
                 assert!(c.busy_s <= c.available_s + 1e-6 && c.available_s <= c.paid_s + 1e-6, "{name}: {c:?}");
             }
+            // busy time booked per queue adds up to each group's busy time, interval by interval
+            for (k, c) in f.groups.iter().enumerate() {
+                let per_queue: f64 = f.busy_by_queue[k * f.n_queues..(k + 1) * f.n_queues].iter().sum();
+                assert!((per_queue - c.busy_s).abs() < 1e-6, "{name} cell {k}: {per_queue} vs {}", c.busy_s);
+            }
         }
     }
 }
