@@ -362,7 +362,6 @@ impl Sim<'_> {
         }
 
         // Calls nobody was left to serve: they waited until the last agent left or the close.
-        let _ = now;
         let end = self.ws.last_agent_t.max(m.day_s);
         let nq = m.queues.len();
         for q in 0..nq {
