@@ -321,7 +321,6 @@ impl Sim<'_> {
         }
 
         let mut ti = 0;
-        let mut now = 0.0;
         loop {
             let t_static = m.timeline.get(ti).map_or(f64::INFINITY, |e| e.t);
             let t_heap = self.ws.heap.peek().map_or(f64::INFINITY, Ev::t);
@@ -338,11 +337,10 @@ impl Sim<'_> {
                 }
                 let e = m.timeline[ti];
                 ti += 1;
-                now = e.t;
-                self.on_static(e.kind, e.a, e.b, now);
+                self.on_static(e.kind, e.a, e.b, e.t);
             } else if t_heap <= t_arr {
                 let e = self.ws.heap.pop().expect("peeked");
-                now = e.t();
+                let now = e.t();
                 match e.kind {
                     Kind::AgentFree => self.on_agent_free(e.a, now),
                     Kind::Abandon => self.on_abandon(e.a, e.b, now),
@@ -355,9 +353,8 @@ impl Sim<'_> {
                     }
                 }
             } else {
-                now = t_arr;
-                self.arrive(q_arr, now, false);
-                self.advance_arrival(q_arr, now);
+                self.arrive(q_arr, t_arr, false);
+                self.advance_arrival(q_arr, t_arr);
             }
         }
 
