@@ -257,11 +257,11 @@ impl Reducer {
         let mut horizon_t = Scope::default();
 
         // Per-interval cells.
+        let mut cost_g = vec![0.0; ng];
         for i in 0..ni {
             if !self.counted(i) {
                 continue;
             }
-            let mut cost_g = vec![0.0; ng];
             for g in 0..ng {
                 let gf = f.group(i, g);
                 group_total[g].add(gf);
