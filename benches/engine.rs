@@ -22,7 +22,7 @@ fn single_replication(c: &mut Criterion) {
         let model = Model::compile(&scenario);
         let mut ws = Workspace::new(&model);
         let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
-        run_replication(&model, 0, &mut ws, &mut facts);
+        run_replication(&model, 0, &mut ws, &mut facts).unwrap();
         let calls: f64 = facts.queues.iter().map(|q| q.offered).sum();
         let mut g = c.benchmark_group("replication");
         g.throughput(Throughput::Elements(calls as u64));
@@ -30,7 +30,7 @@ fn single_replication(c: &mut Criterion) {
         g.bench_function(name.trim_end_matches(".yaml"), |b| {
             b.iter(|| {
                 rep = rep.wrapping_add(1);
-                run_replication(&model, rep, &mut ws, &mut facts);
+                run_replication(&model, rep, &mut ws, &mut facts).unwrap();
                 black_box(&facts);
             })
         });
@@ -43,7 +43,9 @@ fn thousand_replications(c: &mut Criterion) {
     scenario.simulation.replications = 1000;
     let mut g = c.benchmark_group("experiment");
     g.sample_size(10);
-    g.bench_function("realistic_day_1000_replications", |b| b.iter(|| black_box(experiment::run(&scenario, &|| {}))));
+    g.bench_function("realistic_day_1000_replications", |b| {
+        b.iter(|| black_box(experiment::run(&scenario, &|| {}).unwrap()))
+    });
     g.finish();
 }
 
@@ -64,6 +66,7 @@ fn staffing_sweep(c: &mut Criterion) {
             ccsim::sweep::run(&scenarios, &all, 8, &|| {}, |r| {
                 black_box(r);
             })
+            .unwrap()
         })
     });
     g.finish();

@@ -4,7 +4,7 @@
 //! confidence intervals. A difference is significant when its CI excludes zero.
 
 use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_of};
-use crate::facts::{QUEUE_KPIS, SL};
+use crate::facts::{N_QUEUE_KPIS, QUEUE_KPIS, SL};
 use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, Welford};
@@ -54,12 +54,12 @@ pub struct Comparison {
 }
 
 struct Diffs {
-    total: [Welford; 16],
-    queues: Vec<(usize, usize, [Welford; 16])>,
-    cells: Vec<(usize, usize, usize, [Welford; 16])>,
+    total: [Welford; N_QUEUE_KPIS],
+    queues: Vec<(usize, usize, [Welford; N_QUEUE_KPIS])>,
+    cells: Vec<(usize, usize, usize, [Welford; N_QUEUE_KPIS])>,
 }
 
-fn diff_into(acc: &mut [Welford; 16], v: &[f64; 16], b: &[f64; 16]) {
+fn diff_into(acc: &mut [Welford; N_QUEUE_KPIS], v: &[f64; N_QUEUE_KPIS], b: &[f64; N_QUEUE_KPIS]) {
     for k in 0..16 {
         acc[k].push(v[k] - b[k]);
     }
@@ -67,7 +67,12 @@ fn diff_into(acc: &mut [Welford; 16], v: &[f64; 16], b: &[f64; 16]) {
 
 /// Runs `baseline` and every `(name, variant)` with the baseline's replications and seed.
 /// Variants may add queues (matched to the baseline by id) but keep the baseline's horizon.
-pub fn compare(baseline: &Scenario, variants: &[(String, Scenario)], progress: &(dyn Fn() + Sync)) -> Comparison {
+/// Fails only when a scenario's policy fails.
+pub fn compare(
+    baseline: &Scenario,
+    variants: &[(String, Scenario)],
+    progress: &(dyn Fn() + Sync),
+) -> Result<Comparison, crate::policy::PolicyError> {
     let mut scenarios = vec![baseline.clone()];
     for (_, v) in variants {
         let mut v = v.clone();
@@ -111,8 +116,8 @@ pub fn compare(baseline: &Scenario, variants: &[(String, Scenario)], progress: &
                 diff_into(acc, &v.cells[*i * nqv + *qv], &base.cells[*i * nqb + *qb]);
             }
         }
-    });
-    let est = |w: &[Welford; 16]| w.iter().map(Welford::estimate).collect::<Vec<_>>();
+    })?;
+    let est = |w: &[Welford; N_QUEUE_KPIS]| w.iter().map(Welford::estimate).collect::<Vec<_>>();
     let mut results = reducers.into_iter().map(Reducer::finish);
     let base = results.next().expect("baseline");
     let variants = results
@@ -136,7 +141,7 @@ pub fn compare(baseline: &Scenario, variants: &[(String, Scenario)], progress: &
             result,
         })
         .collect();
-    Comparison { baseline: base, variants }
+    Ok(Comparison { baseline: base, variants })
 }
 
 /// True when a paired difference is significant: its confidence interval excludes zero.

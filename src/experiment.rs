@@ -5,10 +5,11 @@
 //! chunk is done, so memory follows the chunk size, not the number of replications or calls.
 
 use crate::facts::{
-    self, GROUP_KPI_MAX, GroupFacts, MEETS, QUEUE_KPI_MAX, QueueFacts, ReplicationFacts, SL, Scope, Targets,
-    group_kpis, queue_kpis,
+    self, GROUP_KPI_MAX, GroupFacts, MEETS, N_QUEUE_KPIS, QUEUE_KPI_MAX, QueueFacts, ReplicationFacts, SL, Scope,
+    Targets, group_kpis, queue_kpis,
 };
 use crate::model::Model;
+use crate::policy::{ACTION_KINDS, ACTION_NAMES, PolicyError};
 use crate::scenario::{Scenario, SlDefinition};
 use crate::sim::{Workspace, run_replication};
 use crate::stats::{Estimate, Welford, quantile};
@@ -19,28 +20,35 @@ pub const CHUNK: u32 = 64;
 
 /// Runs every replication of `model` in parallel and hands each one's facts to `sink` in
 /// replication order. `progress` is called once per finished replication (from any thread).
-pub fn for_each_replication(model: &Model, progress: &(dyn Fn() + Sync), mut sink: impl FnMut(u32, &ReplicationFacts)) {
-    for_each_replication_of(std::slice::from_ref(model), progress, |rep, facts| sink(rep, &facts[0]));
+/// Stops at the first policy failure (the lowest replication's, so the error is the same for
+/// any thread count).
+pub fn for_each_replication(
+    model: &Model,
+    progress: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(u32, &ReplicationFacts),
+) -> Result<(), PolicyError> {
+    for_each_replication_of(std::slice::from_ref(model), progress, |rep, facts| sink(rep, &facts[0]))
 }
 
 /// Runs replication r of every model (r = 0 .. the first model's replications) in parallel,
 /// all models and replications scheduled together, and hands the facts of replication r of
 /// every model to `sink`, in replication order. Models run with the same seed share their
 /// random numbers where they agree (common random numbers). `progress` is called once per
-/// finished (model, replication).
+/// finished (model, replication). Stops at the first policy failure, in (replication, model)
+/// order.
 pub fn for_each_replication_of(
     models: &[Model],
     progress: &(dyn Fn() + Sync),
     mut sink: impl FnMut(u32, &[ReplicationFacts]),
-) {
-    let Some(first) = models.first() else { return };
+) -> Result<(), PolicyError> {
+    let Some(first) = models.first() else { return Ok(()) };
     let reps = first.replications;
     let k = models.len() as u32;
     let chunk = (CHUNK / k).max(1);
     let mut start = 0;
     while start < reps {
         let end = (start + chunk).min(reps);
-        let facts: Vec<ReplicationFacts> = (start * k..end * k)
+        let facts: Vec<Result<ReplicationFacts, PolicyError>> = (start * k..end * k)
             .into_par_iter()
             .map_init(
                 || -> Vec<Option<Workspace>> { (0..models.len()).map(|_| None).collect() },
@@ -49,27 +57,38 @@ pub fn for_each_replication_of(
                     let model = &models[m];
                     let ws = spaces[m].get_or_insert_with(|| Workspace::new(model));
                     let mut f = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
-                    run_replication(model, rep, ws, &mut f);
+                    let r = run_replication(model, rep, ws, &mut f);
                     progress();
-                    f
+                    r.map(|()| f)
                 },
             )
             .collect();
+        let facts: Vec<ReplicationFacts> = facts.into_iter().collect::<Result<_, _>>()?;
         for (r, per_model) in facts.chunks(k as usize).enumerate() {
             sink(start + r as u32, per_model);
         }
         start = end;
     }
+    Ok(())
 }
 
-/// Simulates a scenario and returns its statistics.
-pub fn run(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> RunResult {
+/// Simulates a scenario and returns its statistics; fails only when its policy fails.
+pub fn run(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Result<RunResult, PolicyError> {
     let model = Model::compile(scenario);
     let mut reducer = Reducer::new(scenario, &model);
     for_each_replication(&model, progress, |_, f| {
         reducer.push(f);
-    });
-    reducer.finish()
+    })?;
+    Ok(reducer.finish())
+}
+
+/// What the policy did, per replication (the whole horizon): means with CIs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyResult {
+    /// Counter names: [`crate::facts::POLICY_KPIS`], then `actions.<kind>` per action kind.
+    pub names: Vec<String>,
+    /// Estimates, in `names` order.
+    pub values: Vec<Estimate>,
 }
 
 /// The risk side of a queue (or of all queues): how often a day meets its targets, and the
@@ -148,6 +167,8 @@ pub struct RunResult {
     pub intervals: Vec<IntervalResult>,
     /// Per group and interval (warm-up intervals left out), interval-major.
     pub group_intervals: Vec<IntervalResult>,
+    /// What the policy did; `None` without a policy.
+    pub policy: Option<PolicyResult>,
 }
 
 /// One replication's KPI values (in [`crate::facts::QUEUE_KPIS`] order), as folded into the
@@ -156,11 +177,11 @@ pub struct RunResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepValues {
     /// All queues together.
-    pub total: [f64; 16],
+    pub total: [f64; N_QUEUE_KPIS],
     /// Per queue.
-    pub queues: Vec<[f64; 16]>,
+    pub queues: Vec<[f64; N_QUEUE_KPIS]>,
     /// Per interval and queue, `[interval × n_queues + queue]`.
-    pub cells: Vec<[f64; 16]>,
+    pub cells: Vec<[f64; N_QUEUE_KPIS]>,
 }
 
 /// Folds replications' facts into running statistics.
@@ -180,15 +201,16 @@ pub struct Reducer {
     group_ids: Vec<String>,
     labels: Vec<String>,
     reps: u32,
-    total: [Welford; 16],
+    total: [Welford; N_QUEUE_KPIS],
     total_meets: Welford,
     total_day_sl: Vec<f64>,
-    queues: Vec<[Welford; 16]>,
+    queues: Vec<[Welford; N_QUEUE_KPIS]>,
     queue_meets: Vec<Welford>,
     queue_day_sl: Vec<Vec<f64>>,
     groups: Vec<[Welford; 8]>,
-    cells: Vec<[Welford; 16]>,
+    cells: Vec<[Welford; N_QUEUE_KPIS]>,
     group_cells: Vec<[Welford; 8]>,
+    policy: Option<Vec<Welford>>,
     // scratch, reused per replication
     scopes: Vec<Scope>,
 }
@@ -236,6 +258,7 @@ impl Reducer {
             cells: vec![Default::default(); ni * nq],
             group_cells: vec![Default::default(); ni * ng],
             scopes: vec![Scope::default(); ni * nq],
+            policy: model.policy.as_ref().map(|_| vec![Welford::default(); facts::POLICY_KPIS.len() + ACTION_KINDS]),
         }
     }
 
@@ -248,8 +271,11 @@ impl Reducer {
         self.reps += 1;
         let (nq, ng) = (f.n_queues, f.n_groups);
         let ni = self.days * self.n_day;
-        let mut out =
-            RepValues { total: [f64::NAN; 16], queues: vec![[f64::NAN; 16]; nq], cells: vec![[f64::NAN; 16]; ni * nq] };
+        let mut out = RepValues {
+            total: [f64::NAN; N_QUEUE_KPIS],
+            queues: vec![[f64::NAN; N_QUEUE_KPIS]; nq],
+            cells: vec![[f64::NAN; N_QUEUE_KPIS]; ni * nq],
+        };
         let mut meets_q = vec![Welford::default(); nq];
         let mut meets_t = Welford::default();
         let mut group_total = vec![GroupFacts::default(); ng];
@@ -328,6 +354,11 @@ impl Reducer {
             horizon_t.available_s += gf.available_s;
             horizon_t.cost += gf.paid_s * self.cost_per_s[g];
         }
+        if let Some(acc) = &mut self.policy {
+            for (w, v) in acc.iter_mut().zip(facts::policy_values(&f.policy)) {
+                w.push(v);
+            }
+        }
         let mut k = queue_kpis(&horizon_t);
         k[MEETS] = f64::NAN;
         push_all(&mut self.total, &k);
@@ -389,6 +420,14 @@ impl Reducer {
                 .collect(),
             intervals: self.interval_rows(nq, &self.cells, &est),
             group_intervals: self.interval_rows(ng, &self.group_cells, &est),
+            policy: self.policy.as_ref().map(|acc| PolicyResult {
+                names: facts::POLICY_KPIS
+                    .iter()
+                    .map(|n| n.to_string())
+                    .chain(ACTION_NAMES.iter().map(|n| format!("actions.{n}")))
+                    .collect(),
+                values: acc.iter().map(|w| w.estimate().clipped(0.0, f64::INFINITY)).collect(),
+            }),
         }
     }
 }

@@ -34,6 +34,14 @@ pub struct QueueFacts {
     pub max_wait_s: f64,
     /// Time integral of the number of waiting calls, call-seconds.
     pub queue_area_s: f64,
+    /// Of `offered`, calls turned away because a policy had closed the queue.
+    pub blocked: f64,
+    /// Of `offered`, callers who accepted a callback offer and left the queue.
+    pub callbacks: f64,
+    /// Callbacks made (an agent called back; counted in `handled`).
+    pub callbacks_made: f64,
+    /// Sum of the delays from accepting a callback until an agent called back, seconds.
+    pub callback_delay_s: f64,
 }
 
 impl QueueFacts {
@@ -51,6 +59,10 @@ impl QueueFacts {
         self.wait_all_s += o.wait_all_s;
         self.max_wait_s = self.max_wait_s.max(o.max_wait_s);
         self.queue_area_s += o.queue_area_s;
+        self.blocked += o.blocked;
+        self.callbacks += o.callbacks;
+        self.callbacks_made += o.callbacks_made;
+        self.callback_delay_s += o.callback_delay_s;
     }
 
     /// The SL numerator and denominator under `def` (see [`service_level`]).
@@ -90,6 +102,68 @@ impl GroupFacts {
     }
 }
 
+/// What a policy did over one replication (all days).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct PolicyFacts {
+    /// Actions taken, by kind ([`crate::policy::ACTION_NAMES`] order).
+    pub actions: [f64; crate::policy::ACTION_KINDS],
+    /// Hook calls made.
+    pub hook_calls: f64,
+    /// Agents moved between groups.
+    pub agents_moved: f64,
+    /// Breaks postponed (a break postponed twice counts twice).
+    pub breaks_postponed: f64,
+    /// Total postponement of breaks, seconds.
+    pub postponed_s: f64,
+    /// Breaks cancelled.
+    pub breaks_cancelled: f64,
+    /// Length of the cancelled breaks, seconds.
+    pub cancelled_break_s: f64,
+    /// Overtime granted by extending shifts, agent-seconds.
+    pub overtime_s: f64,
+    /// Cost of that overtime, currency units.
+    pub overtime_cost: f64,
+    /// Agents sent home early.
+    pub sent_home: f64,
+    /// Scheduled time the agents sent home did not work, agent-seconds.
+    pub sent_home_s: f64,
+}
+
+/// Names of the policy counters, in the order [`policy_values`] returns them.
+pub const POLICY_KPIS: [&str; 11] = [
+    "hook_calls",
+    "actions",
+    "agents_moved",
+    "breaks_postponed",
+    "break_postponement_minutes",
+    "breaks_cancelled",
+    "cancelled_break_minutes",
+    "overtime_hours",
+    "overtime_cost",
+    "sent_home",
+    "sent_home_hours",
+];
+
+/// The policy counters of one replication in [`POLICY_KPIS`] order, then one count per action
+/// kind ([`crate::policy::ACTION_NAMES`] order).
+pub fn policy_values(p: &PolicyFacts) -> Vec<f64> {
+    let mut v = vec![
+        p.hook_calls,
+        p.actions.iter().sum(),
+        p.agents_moved,
+        p.breaks_postponed,
+        p.postponed_s / 60.0,
+        p.breaks_cancelled,
+        p.cancelled_break_s / 60.0,
+        p.overtime_s / 3600.0,
+        p.overtime_cost,
+        p.sent_home,
+        p.sent_home_s / 3600.0,
+    ];
+    v.extend(p.actions);
+    v
+}
+
 /// Everything one replication recorded, indexed by global interval.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationFacts {
@@ -104,6 +178,8 @@ pub struct ReplicationFacts {
     /// Busy seconds a group spent on each queue's calls in each interval:
     /// `[(interval × n_groups + group) × n_queues + queue]`. Used to allocate cost to queues.
     pub busy_by_queue: Vec<f64>,
+    /// What the policy did (all zero without one).
+    pub policy: PolicyFacts,
 }
 
 impl ReplicationFacts {
@@ -115,6 +191,7 @@ impl ReplicationFacts {
             queues: vec![QueueFacts::default(); intervals * n_queues],
             groups: vec![GroupFacts::default(); intervals * n_groups],
             busy_by_queue: vec![0.0; intervals * n_groups * n_queues],
+            policy: PolicyFacts::default(),
         }
     }
 
@@ -123,6 +200,7 @@ impl ReplicationFacts {
         self.queues.fill(QueueFacts::default());
         self.groups.fill(GroupFacts::default());
         self.busy_by_queue.fill(0.0);
+        self.policy = PolicyFacts::default();
     }
 
     /// A queue cell.
@@ -142,6 +220,18 @@ impl ReplicationFacts {
 pub fn service_level(f: &QueueFacts, def: SlDefinition) -> f64 {
     let (num, den) = f.sl_parts(def);
     ratio(num, den)
+}
+
+/// Service level so far, as a real-time wallboard shows it: over the calls that finished
+/// waiting (answered, abandoned or blocked — under `answered`, answered only), so that calls
+/// still waiting do not count as failures yet. `NaN` when none finished.
+pub fn live_service_level(f: &QueueFacts, def: SlDefinition) -> f64 {
+    let den = match def {
+        SlDefinition::Offered => f.handled + f.abandoned + f.blocked,
+        SlDefinition::OfferedMinusShortAbandons => f.handled + f.abandoned - f.abandoned_within + f.blocked,
+        SlDefinition::Answered => f.handled,
+    };
+    ratio(f.answered_within, den)
 }
 
 /// ASA: mean wait of answered calls, seconds. `NaN` when none was answered.
@@ -170,7 +260,7 @@ pub fn ratio(num: f64, den: f64) -> f64 {
 }
 
 /// Names of the queue KPIs, in the order [`queue_kpis`] returns them.
-pub const QUEUE_KPIS: [&str; 16] = [
+pub const QUEUE_KPIS: [&str; N_QUEUE_KPIS] = [
     "offered",
     "handled",
     "abandoned",
@@ -187,11 +277,17 @@ pub const QUEUE_KPIS: [&str; 16] = [
     "cost_per_handled",
     "p_meet_target",
     "p_wait",
+    "blocked",
+    "callbacks",
+    "callback_delay_seconds",
 ];
+
+/// Number of queue KPIs.
+pub const N_QUEUE_KPIS: usize = 19;
 
 /// Upper bounds of the queue KPIs (1 for shares), used to clip confidence intervals; every
 /// KPI is non-negative.
-pub const QUEUE_KPI_MAX: [f64; 16] = [
+pub const QUEUE_KPI_MAX: [f64; N_QUEUE_KPIS] = [
     f64::INFINITY,
     f64::INFINITY,
     f64::INFINITY,
@@ -208,6 +304,9 @@ pub const QUEUE_KPI_MAX: [f64; 16] = [
     f64::INFINITY,
     1.0,
     1.0,
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::INFINITY,
 ];
 
 /// Index of `service_level` in [`QUEUE_KPIS`].
@@ -289,7 +388,7 @@ pub fn meets_targets(f: &QueueFacts, t: &Targets) -> f64 {
 /// The KPIs of a scope, in [`QUEUE_KPIS`] order. Undefined ratios are `NaN`.
 /// `p_meet_target` is 1 when every judged queue met its targets (see [`meets_targets`]).
 /// `p_wait` is the share of offered calls that waited at all (Erlang C's P(wait)).
-pub fn queue_kpis(s: &Scope) -> [f64; 16] {
+pub fn queue_kpis(s: &Scope) -> [f64; N_QUEUE_KPIS] {
     let f = &s.calls;
     [
         f.offered,
@@ -314,6 +413,9 @@ pub fn queue_kpis(s: &Scope) -> [f64; 16] {
             0.0
         },
         ratio(f.waited, f.offered),
+        f.blocked,
+        f.callbacks,
+        ratio(f.callback_delay_s, f.callbacks_made),
     ]
 }
 

@@ -52,7 +52,7 @@
 //! simulation: { replications: 20, seed: 1 }
 //! "#;
 //! let scenario = parse_str(yaml, std::path::Path::new("example.yaml")).unwrap();
-//! let result = experiment::run(&scenario, &|| {});
+//! let result = experiment::run(&scenario, &|| {}).unwrap();
 //! let sl = &result.queues[0].kpis[ccsim::facts::SL];
 //! assert!(sl.ci_low <= sl.mean && sl.mean <= sl.ci_high);
 //! ```
@@ -66,6 +66,7 @@ pub mod facts;
 pub mod model;
 pub mod optimize;
 pub mod plan;
+pub mod policy;
 pub mod report;
 pub mod scenario;
 pub mod script;

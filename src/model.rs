@@ -4,7 +4,9 @@
 //! by the engine; ids stay in the scenario for reporting.
 
 use crate::dist::Sampler;
+use crate::policy::{Combined, PolicyFactory, QueueTarget};
 use crate::scenario::{AgentSelection, Scenario, SlDefinition, Staffing};
+use std::sync::Arc;
 
 /// A queue, compiled.
 #[derive(Debug, Clone)]
@@ -33,14 +35,11 @@ pub struct QueueModel {
     pub max_asa_s: Option<f64>,
     /// Maximum abandon-rate target.
     pub max_abandon_rate: Option<f64>,
-    /// Wait after which overflow groups see the call, seconds (`INFINITY` = no overflow).
-    pub overflow_after_s: f64,
-    /// Groups that may take calls of this queue (skill or overflow), for occupancy and cost.
+    /// Groups that may take calls of this queue (skill or overflow) as the scenario routes
+    /// them, for occupancy and cost.
     pub serving_groups: Vec<u16>,
-    /// Groups with an idle agent eligible for a new call, in selection order.
-    pub selection_groups: Vec<u16>,
-    /// Overflow groups (without the skill).
-    pub overflow_groups: Vec<u16>,
+    /// Mean work per call (handle + wrap-up) at speed 1, seconds: for estimated waits.
+    pub mean_work_s: f64,
 }
 
 /// One entry of a group's scan list: the queues a free agent looks at, best first.
@@ -52,6 +51,71 @@ pub struct ScanEntry {
     pub tier: u64,
     /// True when this is an overflow queue: only calls waiting ≥ overflow delay are visible.
     pub overflow: bool,
+}
+
+/// Routing tables: the primitives a scenario (or a policy, during a day) sets, and the lookup
+/// lists the engine scans, derived from them by [`Routing::rebuild`].
+#[derive(Debug, Clone, Default)]
+pub struct Routing {
+    /// Queues.
+    pub nq: usize,
+    /// Skill preference of group g for queue q at `[g × nq + q]`; `None` = no skill.
+    pub skill_pref: Vec<Option<u32>>,
+    /// Priority per queue (higher first among equally preferred queues).
+    pub priority: Vec<i32>,
+    /// Overflow groups per queue, as configured.
+    pub overflow_cfg: Vec<Vec<u16>>,
+    /// Wait after which overflow groups see a call, seconds, per queue (`INFINITY` = none).
+    pub overflow_after_s: Vec<f64>,
+    /// Least-skilled-first agent selection (else longest idle).
+    pub least_skilled: bool,
+    /// Derived: per group, the queues a free agent scans, best tier first.
+    pub scan: Vec<Vec<ScanEntry>>,
+    /// Derived: per queue, groups with the skill, in selection order.
+    pub selection: Vec<Vec<u16>>,
+    /// Derived: per queue, overflow groups without the skill.
+    pub overflow: Vec<Vec<u16>>,
+}
+
+impl Routing {
+    /// Groups.
+    pub fn ng(&self) -> usize {
+        self.skill_pref.len() / self.nq.max(1)
+    }
+
+    /// Derives the scan, selection and overflow lists from the primitives. Tier: preference
+    /// ascending, then priority descending; overflow entries come after every skill.
+    pub fn rebuild(&mut self) {
+        let (nq, ng) = (self.nq, self.ng());
+        let tier = |pref: u32, prio: i32| (u64::from(pref) << 32) | (i64::from(i32::MAX) - i64::from(prio)) as u64;
+        self.scan.resize(ng, Vec::new());
+        self.selection.resize(nq, Vec::new());
+        self.overflow.resize(nq, Vec::new());
+        for q in 0..nq {
+            let sel = &mut self.selection[q];
+            sel.clear();
+            sel.extend((0..ng).filter(|g| self.skill_pref[g * nq + q].is_some()).map(|g| g as u16));
+            if self.least_skilled {
+                let skills = |g: u16| (0..nq).filter(|&k| self.skill_pref[g as usize * nq + k].is_some()).count();
+                sel.sort_by_key(|&g| skills(g)); // stable: ties keep file order
+            }
+            let ov = &mut self.overflow[q];
+            ov.clear();
+            ov.extend(self.overflow_cfg[q].iter().copied().filter(|&g| self.skill_pref[g as usize * nq + q].is_none()));
+        }
+        for g in 0..ng {
+            let scan = &mut self.scan[g];
+            scan.clear();
+            for q in 0..nq {
+                if let Some(pref) = self.skill_pref[g * nq + q] {
+                    scan.push(ScanEntry { queue: q as u16, tier: tier(pref, self.priority[q]), overflow: false });
+                } else if self.overflow[q].contains(&(g as u16)) {
+                    scan.push(ScanEntry { queue: q as u16, tier: tier(u32::MAX, self.priority[q]), overflow: true });
+                }
+            }
+            scan.sort_by_key(|e| e.tier);
+        }
+    }
 }
 
 /// How a group's agents come on duty.
@@ -78,8 +142,6 @@ pub struct GroupModel {
     pub pool: u32,
     /// First index of this group's agents in the global agent array.
     pub first_agent: u32,
-    /// Queues a free agent scans, best tier first.
-    pub scan: Vec<ScanEntry>,
     /// Staffing mode.
     pub staffing: StaffingModel,
 }
@@ -146,8 +208,12 @@ pub struct Model {
     pub warmup_intervals: usize,
     /// One day's static timeline, sorted by (t, kind, a).
     pub timeline: Vec<StaticEvent>,
-    /// Agent selection is least-skilled-first (else longest idle).
-    pub least_skilled: bool,
+    /// Routing at the start of each day.
+    pub routing: Routing,
+    /// Horizon start, seconds since midnight (for messages).
+    pub start_s: f64,
+    /// The intraday policy, if any.
+    pub policy: Option<Arc<dyn PolicyFactory>>,
     /// Replications.
     pub replications: u32,
     /// Base seed.
@@ -175,62 +241,46 @@ impl Model {
                 sl_definition: q.service_level.definition,
                 max_asa_s: q.max_asa_s,
                 max_abandon_rate: q.max_abandon_rate,
-                overflow_after_s: q.overflow.as_ref().map_or(f64::INFINITY, |o| o.after_s),
                 serving_groups: Vec::new(),
-                selection_groups: Vec::new(),
-                overflow_groups: Vec::new(),
+                mean_work_s: q.handle_time.mean() + q.wrap_up.as_ref().map_or(0.0, |d| d.mean()),
             })
             .collect();
 
         // Routing tables.
+        let nq = s.queues.len();
+        let mut routing = Routing {
+            nq,
+            skill_pref: vec![None; s.groups.len() * nq],
+            priority: s.queues.iter().map(|q| q.priority).collect(),
+            overflow_cfg: s
+                .queues
+                .iter()
+                .map(|q| q.overflow.as_ref().map_or(Vec::new(), |o| o.groups.iter().map(|&g| g as u16).collect()))
+                .collect(),
+            overflow_after_s: s
+                .queues
+                .iter()
+                .map(|q| q.overflow.as_ref().map_or(f64::INFINITY, |o| o.after_s))
+                .collect(),
+            least_skilled: s.routing.agent_selection == AgentSelection::LeastSkilled,
+            ..Routing::default()
+        };
         for (gi, g) in s.groups.iter().enumerate() {
             for sk in &g.skills {
-                queues[sk.queue].serving_groups.push(gi as u16);
-                queues[sk.queue].selection_groups.push(gi as u16);
+                routing.skill_pref[gi * nq + sk.queue] = Some(sk.preference);
             }
         }
-        for (qi, q) in s.queues.iter().enumerate() {
-            if let Some(o) = &q.overflow {
-                for &g in &o.groups {
-                    if !s.groups[g].skills.iter().any(|k| k.queue == qi) {
-                        queues[qi].overflow_groups.push(g as u16);
-                        queues[qi].serving_groups.push(g as u16);
-                    }
-                }
-            }
-        }
-        if s.routing.agent_selection == AgentSelection::LeastSkilled {
-            for q in &mut queues {
-                // stable sort: ties keep file order
-                q.selection_groups.sort_by_key(|&g| s.groups[g as usize].skills.len());
-            }
+        routing.rebuild();
+        for (qi, q) in queues.iter_mut().enumerate() {
+            q.serving_groups = routing.selection[qi].clone();
+            q.serving_groups.sort_unstable();
+            q.serving_groups.extend(&routing.overflow[qi]);
         }
 
         let mut groups = Vec::with_capacity(s.groups.len());
         let mut agent_group = Vec::new();
         let mut agent_shift = Vec::new();
         for (gi, g) in s.groups.iter().enumerate() {
-            // Tier: preference ascending, then priority descending. Overflow queues come last.
-            let tier = |pref: u32, prio: i32| (u64::from(pref) << 32) | (i64::from(i32::MAX) - i64::from(prio)) as u64;
-            let mut scan: Vec<ScanEntry> = g
-                .skills
-                .iter()
-                .map(|k| ScanEntry {
-                    queue: k.queue as u16,
-                    tier: tier(k.preference, s.queues[k.queue].priority),
-                    overflow: false,
-                })
-                .collect();
-            for (qi, q) in queues.iter().enumerate() {
-                if q.overflow_groups.contains(&(gi as u16)) {
-                    scan.push(ScanEntry {
-                        queue: qi as u16,
-                        tier: tier(u32::MAX, s.queues[qi].priority),
-                        overflow: true,
-                    });
-                }
-            }
-            scan.sort_by_key(|e| e.tier);
             let first_agent = agent_group.len() as u32;
             let pool = g.max_agents();
             let staffing = match &g.staffing {
@@ -262,7 +312,6 @@ impl Model {
                 absenteeism: g.absenteeism,
                 pool,
                 first_agent,
-                scan,
                 staffing,
             });
         }
@@ -294,10 +343,17 @@ impl Model {
             day_s,
             warmup_intervals: (s.simulation.warmup_s / h.interval_s).round() as usize,
             timeline,
-            least_skilled: s.routing.agent_selection == AgentSelection::LeastSkilled,
+            routing,
+            start_s: h.start_s,
+            policy: compile_policy(s),
             replications: s.simulation.replications,
             seed: s.simulation.seed,
         }
+    }
+
+    /// The same model without its policy.
+    pub fn without_policy(&self) -> Model {
+        Model { policy: None, ..self.clone() }
     }
 
     /// Total number of agents in all pools.
@@ -309,4 +365,20 @@ impl Model {
     pub fn total_intervals(&self) -> usize {
         self.intervals_per_day * self.days
     }
+}
+
+/// The model's policy: the scenario's built-ins and its loaded script, combined.
+fn compile_policy(s: &Scenario) -> Option<Arc<dyn PolicyFactory>> {
+    let p = s.policy.as_ref()?;
+    let c = Combined {
+        builtins: p.builtins.clone(),
+        targets: s
+            .queues
+            .iter()
+            .map(|q| QueueTarget { definition: q.service_level.definition, sl_target: q.service_level.target })
+            .collect(),
+        script: p.program.clone(),
+        tick_s: p.tick_s,
+    };
+    Some(Arc::new(c))
 }

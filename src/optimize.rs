@@ -12,6 +12,7 @@
 use crate::experiment::{self, RunResult};
 use crate::facts::{MEETS, QUEUE_KPIS, SL};
 use crate::plan::{self, ModelChoice};
+use crate::policy::PolicyError;
 use crate::scenario::{Scenario, Staffing};
 use crate::stats::Estimate;
 use std::collections::BTreeMap;
@@ -124,7 +125,13 @@ fn group_for(s: &Scenario, q: usize) -> Option<usize> {
 }
 
 /// Optimises per interval. `max_agents` caps any group's level.
-pub fn per_interval(base: &Scenario, c: Criterion, max_agents: u32, progress: &(dyn Fn() + Sync)) -> Optimized {
+/// Fails only when the scenario's policy fails.
+pub fn per_interval(
+    base: &Scenario,
+    c: Criterion,
+    max_agents: u32,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Optimized, PolicyError> {
     let plan = plan::plan(base, ModelChoice::Auto, 0.0);
     let erlang = plan::curves(base, &plan);
     let mut s = as_curves(base);
@@ -137,7 +144,7 @@ pub fn per_interval(base: &Scenario, c: Criterion, max_agents: u32, progress: &(
         sims += 1;
         experiment::run(s, progress)
     };
-    let mut r = eval(&s);
+    let mut r = eval(&s)?;
     let n = s.horizon.total_intervals();
     let mut met = true;
     for i in 0..n {
@@ -154,7 +161,7 @@ pub fn per_interval(base: &Scenario, c: Criterion, max_agents: u32, progress: &(
                 break;
             }
             curve_mut(&mut s, g)[i] += 1;
-            r = eval(&s);
+            r = eval(&s)?;
         }
         // down while still meeting
         for g in 0..s.groups.len() {
@@ -164,7 +171,7 @@ pub fn per_interval(base: &Scenario, c: Criterion, max_agents: u32, progress: &(
                 }
                 let mut trial = s.clone();
                 curve_mut(&mut trial, g)[i] -= 1;
-                let tr = eval(&trial);
+                let tr = eval(&trial)?;
                 if missing(&trial, &tr, i, c).is_empty() {
                     s = trial;
                     r = tr;
@@ -175,13 +182,19 @@ pub fn per_interval(base: &Scenario, c: Criterion, max_agents: u32, progress: &(
         }
     }
     let rows = rows(base, &s, &r, &erlang);
-    Optimized { scenario: s, rows, simulations: sims, result: r, met }
+    Ok(Optimized { scenario: s, rows, simulations: sims, result: r, met })
 }
 
 /// Optimises per group over the day: each group's Erlang curve shifted by one offset (agents
 /// added or removed in every interval), the least offsets such that every queue meets the
 /// criterion over the day.
-pub fn per_group(base: &Scenario, c: Criterion, max_offset: u32, progress: &(dyn Fn() + Sync)) -> Optimized {
+/// Fails only when the scenario's policy fails.
+pub fn per_group(
+    base: &Scenario,
+    c: Criterion,
+    max_offset: u32,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Optimized, PolicyError> {
     let plan = plan::plan(base, ModelChoice::Auto, 0.0);
     let erlang = plan::curves(base, &plan);
     let ng = base.groups.len();
@@ -200,7 +213,7 @@ pub fn per_group(base: &Scenario, c: Criterion, max_offset: u32, progress: &(dyn
         experiment::run(s, progress)
     };
     let mut s = build(&offsets);
-    let mut r = eval(&s);
+    let mut r = eval(&s)?;
     let mut met = true;
     let missing_day = |s: &Scenario, r: &RunResult| -> Option<usize> {
         r.queues.iter().zip(&s.queues).position(|(qr, q)| {
@@ -217,7 +230,7 @@ pub fn per_group(base: &Scenario, c: Criterion, max_offset: u32, progress: &(dyn
         }
         offsets[g] += 1;
         s = build(&offsets);
-        r = eval(&s);
+        r = eval(&s)?;
     }
     for g in 0..ng {
         loop {
@@ -227,7 +240,7 @@ pub fn per_group(base: &Scenario, c: Criterion, max_offset: u32, progress: &(dyn
                 break;
             }
             let ts = build(&trial);
-            let tr = eval(&ts);
+            let tr = eval(&ts)?;
             if missing_day(&ts, &tr).is_some() {
                 break;
             }
@@ -235,7 +248,7 @@ pub fn per_group(base: &Scenario, c: Criterion, max_offset: u32, progress: &(dyn
         }
     }
     let rows = rows(base, &s, &r, &erlang);
-    Optimized { scenario: s, rows, simulations: sims, result: r, met }
+    Ok(Optimized { scenario: s, rows, simulations: sims, result: r, met })
 }
 
 fn rows(base: &Scenario, s: &Scenario, r: &RunResult, erlang: &BTreeMap<String, Vec<u32>>) -> Vec<Row> {

@@ -14,9 +14,16 @@
 //! Memory follows the system's state: a call exists only while it waits (answered calls leave
 //! their slot at once), agents are a fixed pool, and all buffers are reused across
 //! replications through [`Workspace`]. No strings, hash maps or allocations per event.
+//!
+//! The engine is generic over [`Policy`]: without one ([`NoPolicy`]) no hook is ever called.
+//! With one, hooks run at interval boundaries, ticks, watched queue thresholds and (opt-in) for
+//! every routing decision; the actions they return are applied at once, in order, and counted.
+//! Routing tables, agents' groups, shift ends, break holds, queue states and callbacks are
+//! runtime state that starts each day from the model.
 
-use crate::facts::ReplicationFacts;
-use crate::model::{Model, StaffingModel, StaticKind};
+use crate::facts::{QueueFacts, ReplicationFacts};
+use crate::model::{Model, Routing, StaffingModel, StaticKind};
+use crate::policy::{Action, Hooks, NoPolicy, Policy, PolicyError, Snapshot};
 use rand::{RngExt, SeedableRng};
 use rand_distr::{Distribution, Exp1, Gamma};
 use rand_xoshiro::Xoshiro256PlusPlus;
@@ -45,6 +52,8 @@ pub enum Purpose {
     Absence = 6,
     /// Wrap-up times of a queue's calls.
     Wrap = 7,
+    /// Random decisions of policies (callback acceptance) of a queue.
+    Policy = 8,
 }
 
 /// SplitMix64 finaliser (Steele, Lea & Flood 2014): a bijective 64-bit mixer.
@@ -87,6 +96,10 @@ struct Agent {
     /// When the call in hand was answered, s.
     busy_since: f64,
     leave_due: f64,
+    /// When the shift ends (after overtime), s; infinite without a shift.
+    shift_end: f64,
+    /// Sent home by a policy: does not come back today.
+    sent_home: bool,
 }
 
 const NEW_AGENT: Agent = Agent {
@@ -101,6 +114,8 @@ const NEW_AGENT: Agent = Agent {
     queue: 0,
     busy_since: 0.0,
     leave_due: 0.0,
+    shift_end: f64::INFINITY,
+    sent_home: false,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +143,14 @@ enum Kind {
     Overflow,
     BreakEnd,
     Retrial,
+    /// A policy tick.
+    Tick,
+    /// A break postponed by a policy falls due again (agent, break index).
+    BreakDue,
+    /// A shift extended by a policy ends (agent).
+    ShiftEnd,
+    /// A call reaches the watched oldest-wait threshold (call, generation).
+    WatchWait,
 }
 
 /// A dynamic event. `key` packs (time, sequence) into one integer: simulation times are
@@ -177,6 +200,21 @@ struct GroupState {
     level: u32,
     last_t: f64,
     idle: VecDeque<(u32, u32)>,
+    /// Breaks falling due before this time wait until then (policy), s.
+    hold_until: f64,
+    /// Breaks falling due before this time are cancelled (policy), s.
+    cancel_until: f64,
+}
+
+/// A callback a caller accepted: made by the next free agent with the skill.
+#[derive(Debug, Clone, Copy)]
+struct Callback {
+    /// Wait in the queue before accepting, s.
+    wait_s: f64,
+    /// When accepted, s.
+    accepted_t: f64,
+    work_s: f64,
+    interval: u32,
 }
 
 /// Per-queue live state.
@@ -189,6 +227,19 @@ struct QueueState {
     arrival_interval: usize,
     /// Effective arrival rate per interval of the current day (calls/s, busyness applied).
     rate: Vec<f64>,
+    /// False while a policy keeps the queue closed.
+    open: bool,
+    /// Offer callbacks when the estimated wait exceeds this, s (infinite: no offers).
+    cb_wait_s: f64,
+    /// Callback acceptance probability.
+    cb_accept: f64,
+    callbacks: VecDeque<Callback>,
+    /// Call `on_queue` when the waiting count reaches this (0: off).
+    watch_n: u32,
+    /// Call `on_queue` when the oldest wait reaches this, s (infinite: off).
+    watch_wait_s: f64,
+    /// The oldest wait is at or above `watch_wait_s` (fired, not yet fallen back).
+    wait_above: bool,
 }
 
 /// Reusable buffers and random streams of one worker; create once per thread.
@@ -208,11 +259,25 @@ pub struct Workspace {
     rng_retrial: Vec<Rng>,
     rng_busyness: Vec<Rng>,
     rng_absence: Vec<Rng>,
+    rng_policy: Vec<Rng>,
     /// Global interval index currently open for statistics, or `None` after closing.
     cur: Option<usize>,
     day: usize,
     /// Last time an agent finished a call or went off duty: the end of unserved calls' waits.
     last_agent_t: f64,
+    /// Group of each agent now (policies move agents).
+    agent_group: Vec<u16>,
+    /// Routing now (policies change skills, priorities and overflow).
+    rt: Routing,
+    /// Callbacks waiting in all queues.
+    n_callbacks: u32,
+    /// Policy view, rebuilt before each hook.
+    snap: Snapshot,
+    /// Actions returned by the current hook.
+    actions: Vec<Action>,
+    /// Per queue: today's facts of the intervals already closed.
+    day_base: Vec<QueueFacts>,
+    scratch: Vec<(f64, u32)>,
 }
 
 impl Workspace {
@@ -237,17 +302,50 @@ impl Workspace {
             rng_retrial: (0..nq).map(|_| seed_dummy()).collect(),
             rng_busyness: (0..nq).map(|_| seed_dummy()).collect(),
             rng_absence: (0..model.groups.len()).map(|_| seed_dummy()).collect(),
+            rng_policy: (0..nq).map(|_| seed_dummy()).collect(),
             cur: None,
             day: 0,
             last_agent_t: 0.0,
+            agent_group: model.agent_group.clone(),
+            rt: model.routing.clone(),
+            n_callbacks: 0,
+            snap: Snapshot::default(),
+            actions: Vec::new(),
+            day_base: vec![QueueFacts::default(); nq],
+            scratch: Vec::new(),
         }
     }
 }
 
-/// Simulates replication `rep` of `model` (all its days), writing into `facts` (cleared first).
+/// Simulates replication `rep` of `model` (all its days) under the model's policy, writing into
+/// `facts` (cleared first).
 ///
-/// Deterministic: the result depends only on the model, the model's seed and `rep`.
-pub fn run_replication(model: &Model, rep: u32, ws: &mut Workspace, facts: &mut ReplicationFacts) {
+/// Deterministic: the result depends only on the model, the model's seed and `rep`. Fails only
+/// when the policy fails.
+pub fn run_replication(
+    model: &Model,
+    rep: u32,
+    ws: &mut Workspace,
+    facts: &mut ReplicationFacts,
+) -> Result<(), PolicyError> {
+    match &model.policy {
+        None => run_with(model, rep, ws, facts, &mut NoPolicy, None),
+        Some(factory) => {
+            let mut p = factory.start(rep);
+            run_with(model, rep, ws, facts, &mut *p, factory.tick_s())
+        }
+    }
+}
+
+/// [`run_replication`] with an explicit policy instance and tick (seconds between `on_tick`s).
+pub fn run_with<P: Policy + ?Sized>(
+    model: &Model,
+    rep: u32,
+    ws: &mut Workspace,
+    facts: &mut ReplicationFacts,
+    policy: &mut P,
+    tick_s: Option<f64>,
+) -> Result<(), PolicyError> {
     facts.clear();
     let seed = model.seed;
     for q in 0..model.queues.len() {
@@ -257,20 +355,53 @@ pub fn run_replication(model: &Model, rep: u32, ws: &mut Workspace, facts: &mut 
         ws.rng_patience[q] = stream(seed, rep, Purpose::Patience, q);
         ws.rng_retrial[q] = stream(seed, rep, Purpose::Retrial, q);
         ws.rng_busyness[q] = stream(seed, rep, Purpose::Busyness, q);
+        ws.rng_policy[q] = stream(seed, rep, Purpose::Policy, q);
     }
     for g in 0..model.groups.len() {
         ws.rng_absence[g] = stream(seed, rep, Purpose::Absence, g);
     }
+    let hooks = policy.hooks();
     for day in 0..model.days {
-        let mut sim = Sim { m: model, ws: &mut *ws, f: &mut *facts };
+        let mut sim = Sim { m: model, ws: &mut *ws, f: &mut *facts, p: &mut *policy, hooks, tick_s, err: None };
         sim.run_day(day);
+        if let Some(e) = sim.err {
+            return Err(e);
+        }
     }
+    Ok(())
 }
 
-struct Sim<'a> {
+struct Sim<'a, P: Policy + ?Sized> {
     m: &'a Model,
     ws: &'a mut Workspace,
     f: &'a mut ReplicationFacts,
+    p: &'a mut P,
+    hooks: Hooks,
+    tick_s: Option<f64>,
+    /// The first policy failure: the day stops at the next event.
+    err: Option<PolicyError>,
+}
+
+/// Which hook to call.
+#[derive(Debug, Clone, Copy)]
+enum Hook {
+    Interval,
+    Tick,
+    Queue(usize),
+    SelectAgent(usize),
+    SelectCall(usize, u32),
+}
+
+impl Hook {
+    fn name(self) -> &'static str {
+        match self {
+            Hook::Interval => "on_interval",
+            Hook::Tick => "on_tick",
+            Hook::Queue(_) => "on_queue",
+            Hook::SelectAgent(_) => "select_agent",
+            Hook::SelectCall(..) => "select_call",
+        }
+    }
 }
 
 /// Draws a Gamma factor with mean 1 and coefficient of variation `cv` (1 when cv = 0).
@@ -282,7 +413,7 @@ fn busyness_factor(cv: f64, rng: &mut Rng) -> f64 {
     Gamma::new(shape, 1.0 / shape).map_or(1.0, |g| g.sample(rng))
 }
 
-impl Sim<'_> {
+impl<P: Policy + ?Sized> Sim<'_, P> {
     fn run_day(&mut self, day: usize) {
         let m = self.m;
         let n = m.intervals_per_day;
@@ -320,8 +451,15 @@ impl Sim<'_> {
             }
         }
 
+        if let Some(tick) = self.tick_s
+            && self.hooks.tick
+            && tick < m.day_s
+        {
+            self.push(tick, Kind::Tick, 0, 0);
+        }
+
         let mut ti = 0;
-        loop {
+        while self.err.is_none() {
             let t_static = m.timeline.get(ti).map_or(f64::INFINITY, |e| e.t);
             let t_heap = self.ws.heap.peek().map_or(f64::INFINITY, Ev::t);
             let (mut t_arr, mut q_arr) = (f64::INFINITY, usize::MAX);
@@ -351,6 +489,14 @@ impl Sim<'_> {
                             self.arrive(e.a as usize, now, true);
                         }
                     }
+                    Kind::Tick => self.on_tick(now),
+                    Kind::BreakDue => self.on_break_due(e.a, e.b, now),
+                    Kind::ShiftEnd => {
+                        if self.ws.agents[e.a as usize].shift_end == now {
+                            self.on_shift_end(e.a, now);
+                        }
+                    }
+                    Kind::WatchWait => self.on_watch_wait(e.a, e.b, now),
                 }
             } else {
                 self.arrive(q_arr, t_arr, false);
@@ -373,6 +519,10 @@ impl Sim<'_> {
                     cell.max_wait_s = cell.max_wait_s.max(wait);
                 }
             }
+            // Callbacks promised but never made.
+            while let Some(cb) = self.ws.queues[q].callbacks.pop_front() {
+                self.f.queues[cb.interval as usize * nq + q].unserved += 1.0;
+            }
         }
     }
 
@@ -385,10 +535,15 @@ impl Sim<'_> {
         ws.day = day;
         ws.last_agent_t = 0.0;
         ws.cur = Some(day * self.m.intervals_per_day);
-        for a in &mut ws.agents {
+        ws.agent_group.copy_from_slice(&self.m.agent_group);
+        ws.rt.clone_from(&self.m.routing);
+        ws.n_callbacks = 0;
+        ws.day_base.fill(QueueFacts::default());
+        for (a, sh) in ws.agents.iter_mut().zip(&self.m.agent_shift) {
             let present = a.present;
             *a = NEW_AGENT;
             a.present = present;
+            a.shift_end = sh.as_ref().map_or(f64::INFINITY, |s| s.end_s);
         }
         for g in &mut ws.groups {
             g.on_duty = 0;
@@ -397,11 +552,20 @@ impl Sim<'_> {
             g.level = 0;
             g.last_t = 0.0;
             g.idle.clear();
+            g.hold_until = 0.0;
+            g.cancel_until = 0.0;
         }
         for q in &mut ws.queues {
             q.waiting.clear();
             q.n_waiting = 0;
             q.last_t = 0.0;
+            q.open = true;
+            q.cb_wait_s = f64::INFINITY;
+            q.cb_accept = 0.0;
+            q.callbacks.clear();
+            q.watch_n = 0;
+            q.watch_wait_s = f64::INFINITY;
+            q.wait_above = false;
         }
     }
 
@@ -486,6 +650,10 @@ impl Sim<'_> {
                         self.set_level(g, levels[global], t);
                     }
                 }
+                if self.hooks.interval {
+                    self.sum_closed_intervals(global);
+                    self.call_hook(Hook::Interval, t);
+                }
             }
             StaticKind::Close => {
                 for g in 0..self.m.groups.len() {
@@ -497,18 +665,25 @@ impl Sim<'_> {
                 self.ws.cur = None;
             }
             StaticKind::ShiftStart => {
-                let g = self.m.agent_group[a as usize] as usize;
-                if self.ws.agents[a as usize].present {
+                let g = self.ws.agent_group[a as usize] as usize;
+                let agent = &self.ws.agents[a as usize];
+                if agent.present && !agent.sent_home {
                     self.come_on_duty(a, g, t);
                 }
             }
-            StaticKind::ShiftEnd => self.on_shift_end(a, t),
+            StaticKind::ShiftEnd => {
+                // a shift extended by a policy ends at its own dynamic event
+                if self.ws.agents[a as usize].shift_end <= t {
+                    self.on_shift_end(a, t);
+                }
+            }
             StaticKind::BreakStart => self.on_break_due(a, b, t),
         }
     }
 
     /// Puts agent `a` of group `g` on duty and lets it look for work.
     fn come_on_duty(&mut self, a: u32, g: usize, t: f64) {
+        self.ws.agent_group[a as usize] = g as u16;
         self.touch_group(g, t);
         let gs = &mut self.ws.groups[g];
         gs.on_duty += 1;
@@ -545,7 +720,7 @@ impl Sim<'_> {
         while self.ws.groups[g].on_duty < effective && k < gm.pool as usize {
             let a = first + k;
             let agent = &self.ws.agents[a];
-            if agent.present && agent.state == AgentState::Off {
+            if agent.present && !agent.sent_home && agent.state == AgentState::Off {
                 self.come_on_duty(a as u32, g, t);
             }
             k += 1;
@@ -593,11 +768,12 @@ impl Sim<'_> {
         None
     }
 
-    /// A free agent (after a call, a break, or coming on duty) looks for a call, else waits idle.
-    fn seek_work(&mut self, a: u32, g: usize, t: f64) {
-        let m = self.m;
+    /// The call a free agent of group `g` would take by the built-in rules: the best tier, then
+    /// the longest wait; overflow queues show only calls waiting at least the overflow delay.
+    fn find_call(&mut self, g: usize, t: f64) -> Option<u32> {
         let mut best: Option<(u32, u64, f64)> = None; // (call, tier, arrival)
-        for e in &m.groups[g].scan {
+        for k in 0..self.ws.rt.scan[g].len() {
+            let e = self.ws.rt.scan[g][k];
             if let Some((_, tier, _)) = best
                 && e.tier > tier
             {
@@ -611,24 +787,77 @@ impl Sim<'_> {
                 continue;
             };
             let arr = self.ws.calls[c as usize].arrival_t;
-            if e.overflow && t - arr < m.queues[q].overflow_after_s {
+            if e.overflow && t - arr < self.ws.rt.overflow_after_s[q] {
                 continue;
             }
             if best.is_none_or(|(_, _, b)| arr < b) {
                 best = Some((c, e.tier, arr));
             }
         }
-        if let Some((c, _, _)) = best {
+        best.map(|(c, _, _)| c)
+    }
+
+    /// The call free agent `a` of group `g` takes: the policy's `select_call` when defined (asked
+    /// only when some call is visible to the group), else the built-in rules.
+    fn choose_call(&mut self, a: u32, g: usize, t: f64) -> Option<u32> {
+        let c = self.find_call(g, t)?;
+        if !self.hooks.select_call {
+            return Some(c);
+        }
+        let q = self.call_hook(Hook::SelectCall(g, a), t)?;
+        let Some(e) = self.ws.rt.scan[g].iter().find(|e| e.queue as usize == q).copied() else {
+            self.fail(
+                Hook::SelectCall(g, a),
+                t,
+                format!("select_call chose queue #{q}, which group #{g} does not serve"),
+            );
+            return None;
+        };
+        let c = self.front_call(q)?;
+        let visible = !e.overflow || t - self.ws.calls[c as usize].arrival_t >= self.ws.rt.overflow_after_s[q];
+        visible.then_some(c)
+    }
+
+    /// A free agent (after a call, a break, or coming on duty) looks for a call, then for a
+    /// callback, else waits idle.
+    fn seek_work(&mut self, a: u32, g: usize, t: f64) {
+        if let Some(c) = self.choose_call(a, g, t) {
             self.take_waiting(c, t);
             self.serve(c, a, g, t);
-        } else {
-            let agent = &mut self.ws.agents[a as usize];
-            agent.state = AgentState::Idle;
-            agent.idle_since = t;
-            agent.token = agent.token.wrapping_add(1);
-            let tok = agent.token;
-            self.ws.groups[g].idle.push_back((a, tok));
+            return;
         }
+        if self.ws.n_callbacks > 0 && self.make_callback(a, g, t) {
+            return;
+        }
+        let agent = &mut self.ws.agents[a as usize];
+        agent.state = AgentState::Idle;
+        agent.idle_since = t;
+        agent.token = agent.token.wrapping_add(1);
+        let tok = agent.token;
+        self.ws.groups[g].idle.push_back((a, tok));
+    }
+
+    /// Agent `a` of group `g` makes the oldest pending callback of the first queue it has the
+    /// skill for (in scan order), if any.
+    fn make_callback(&mut self, a: u32, g: usize, t: f64) -> bool {
+        for k in 0..self.ws.rt.scan[g].len() {
+            let e = self.ws.rt.scan[g][k];
+            if e.overflow {
+                continue;
+            }
+            let q = e.queue as usize;
+            if let Some(cb) = self.ws.queues[q].callbacks.pop_front() {
+                self.ws.n_callbacks -= 1;
+                let nq = self.m.queues.len();
+                let cell = &mut self.f.queues[cb.interval as usize * nq + q];
+                cell.callbacks_made += 1.0;
+                cell.callback_delay_s += t - cb.accepted_t;
+                self.book_answer(q, cb.interval as usize, cb.wait_s);
+                self.start_work(a, g, q, cb.work_s, t);
+                return true;
+            }
+        }
+        false
     }
 
     /// Removes waiting call `c` from its queue's count (its slot is freed when the deque drops it).
@@ -637,6 +866,14 @@ impl Sim<'_> {
         self.touch_queue(q, t);
         self.ws.queues[q].n_waiting -= 1;
         self.ws.calls[c as usize].state = CallState::Gone;
+        if self.ws.queues[q].wait_above {
+            // the oldest wait falls back below the watched threshold when the new front is younger
+            let thr = self.ws.queues[q].watch_wait_s;
+            let below = self.front_call(q).is_none_or(|f| t - self.ws.calls[f as usize].arrival_t < thr);
+            if below {
+                self.ws.queues[q].wait_above = false;
+            }
+        }
     }
 
     /// Agent `a` of group `g` answers waiting call `c` at `t`.
@@ -647,11 +884,16 @@ impl Sim<'_> {
 
     /// Agent `a` of group `g` answers `call` at `t`: the call's facts are complete here.
     fn answer(&mut self, call: &Call, a: u32, g: usize, t: f64) {
-        let m = self.m;
         let q = call.queue as usize;
-        let wait = t - call.arrival_t;
-        let nq = m.queues.len();
-        let cell = &mut self.f.queues[call.interval as usize * nq + q];
+        self.book_answer(q, call.interval as usize, t - call.arrival_t);
+        self.start_work(a, g, q, call.work_s, t);
+    }
+
+    /// Counts a call of queue `q` that arrived in global interval `interval` as answered after
+    /// waiting `wait` seconds.
+    fn book_answer(&mut self, q: usize, interval: usize, wait: f64) {
+        let m = self.m;
+        let cell = &mut self.f.queues[interval * m.queues.len() + q];
         cell.handled += 1.0;
         cell.wait_answered_s += wait;
         cell.wait_all_s += wait;
@@ -664,7 +906,11 @@ impl Sim<'_> {
         if wait > cell.max_wait_s {
             cell.max_wait_s = wait;
         }
-        let work = call.work_s * m.groups[g].time_factor;
+    }
+
+    /// Agent `a` of group `g` starts `work_s` seconds (at speed 1) of work on a call of queue `q`.
+    fn start_work(&mut self, a: u32, g: usize, q: usize, work_s: f64, t: f64) {
+        let work = work_s * self.m.groups[g].time_factor;
         self.touch_group(g, t);
         self.ws.groups[g].busy += 1;
         let agent = &mut self.ws.agents[a as usize];
@@ -685,6 +931,10 @@ impl Sim<'_> {
             cell.offered += 1.0;
             if retrial {
                 cell.retrials += 1.0;
+            }
+            if !self.ws.queues[q].open {
+                cell.blocked += 1.0;
+                return;
             }
         }
         // Call attributes: each purpose has its own stream; retried calls draw from the retrial
@@ -707,8 +957,16 @@ impl Sim<'_> {
             generation: 0,
             state: CallState::Waiting,
         };
-        if let Some((a, g)) = self.select_agent(q) {
+        let chosen = if self.hooks.select_agent { self.hook_select_agent(q, t) } else { self.select_agent(q) };
+        if let Some((a, g)) = chosen {
             self.answer(&call, a, g, t);
+            return;
+        }
+        if self.ws.queues[q].cb_wait_s.is_finite() && self.accepts_callback(q) {
+            self.f.queues[cur * nq + q].callbacks += 1.0;
+            let cb = Callback { wait_s: 0.0, accepted_t: t, work_s, interval: cur as u32 };
+            self.ws.queues[q].callbacks.push_back(cb);
+            self.ws.n_callbacks += 1;
             return;
         }
         // Wait.
@@ -731,9 +989,47 @@ impl Sim<'_> {
         if patience_s.is_finite() {
             self.push(t + patience_s, Kind::Abandon, c, gen_);
         }
-        if qm.overflow_after_s < patience_s {
-            self.push(t + qm.overflow_after_s, Kind::Overflow, c, gen_);
+        let overflow_after_s = self.ws.rt.overflow_after_s[q];
+        if overflow_after_s < patience_s {
+            self.push(t + overflow_after_s, Kind::Overflow, c, gen_);
         }
+        let qs = &self.ws.queues[q];
+        let (watch_wait_s, fire) = (qs.watch_wait_s, qs.watch_n != 0 && qs.n_waiting == qs.watch_n);
+        if watch_wait_s < patience_s {
+            self.push(t + watch_wait_s, Kind::WatchWait, c, gen_);
+        }
+        if fire && self.hooks.queue {
+            self.call_hook(Hook::Queue(q), t);
+        }
+    }
+
+    /// Whether a new call of queue `q` that must wait is offered a callback (its estimated wait
+    /// exceeds the threshold) and accepts it. The estimate is (calls ahead + 1) × mean work ÷
+    /// available agents with the skill.
+    fn accepts_callback(&mut self, q: usize) -> bool {
+        let qs = &self.ws.queues[q];
+        let agents: u32 = self.ws.rt.selection[q].iter().map(|&g| self.ws.groups[g as usize].available).sum();
+        let ewt = f64::from(qs.n_waiting + 1) * self.m.queues[q].mean_work_s / f64::from(agents.max(1));
+        if ewt <= qs.cb_wait_s {
+            return false;
+        }
+        let p = qs.cb_accept;
+        self.ws.rng_policy[q].random::<f64>() < p
+    }
+
+    /// `select_agent`: asked only when some agent with the skill is idle.
+    fn hook_select_agent(&mut self, q: usize, t: f64) -> Option<(u32, usize)> {
+        let n = self.ws.rt.selection[q].len();
+        if !(0..n).any(|k| self.peek_idle(self.ws.rt.selection[q][k] as usize).is_some()) {
+            return None;
+        }
+        let g = self.call_hook(Hook::SelectAgent(q), t)?;
+        if !self.ws.rt.selection[q].contains(&(g as u16)) {
+            self.fail(Hook::SelectAgent(q), t, format!("select_agent chose group #{g}, which lacks the skill"));
+            return None;
+        }
+        let a = self.pop_idle(g)?;
+        Some((a, g))
     }
 
     /// Chooses an idle agent for a new call of queue `q`, removing it from its idle list:
@@ -741,14 +1037,14 @@ impl Sim<'_> {
     fn select_agent(&mut self, q: usize) -> Option<(u32, usize)> {
         let m = self.m;
         let mut best: Option<(u32, usize, f64)> = None;
-        for &g in &m.queues[q].selection_groups {
-            let g = g as usize;
+        for k in 0..self.ws.rt.selection[q].len() {
+            let g = self.ws.rt.selection[q][k] as usize;
             if let Some(a) = self.peek_idle(g) {
                 let since = self.ws.agents[a as usize].idle_since;
                 if best.is_none_or(|(_, _, b)| since < b) {
                     best = Some((a, g, since));
                 }
-                if m.least_skilled {
+                if m.routing.least_skilled {
                     break;
                 }
             }
@@ -759,7 +1055,7 @@ impl Sim<'_> {
     }
 
     fn on_agent_free(&mut self, a: u32, t: f64) {
-        let g = self.m.agent_group[a as usize] as usize;
+        let g = self.ws.agent_group[a as usize] as usize;
         self.touch_group(g, t);
         self.ws.groups[g].busy -= 1;
         self.book_busy(a, g, t);
@@ -832,8 +1128,23 @@ impl Sim<'_> {
     }
 
     fn on_break_due(&mut self, a: u32, b: u32, t: f64) {
-        let g = self.m.agent_group[a as usize] as usize;
+        let g = self.ws.agent_group[a as usize] as usize;
         let len = self.m.agent_shift[a as usize].as_ref().map_or(0.0, |s| s.breaks[b as usize].1);
+        if self.ws.agents[a as usize].state != AgentState::Off {
+            let gs = &self.ws.groups[g];
+            if t < gs.cancel_until {
+                self.f.policy.breaks_cancelled += 1.0;
+                self.f.policy.cancelled_break_s += len;
+                return;
+            }
+            if t < gs.hold_until {
+                let until = gs.hold_until;
+                self.f.policy.breaks_postponed += 1.0;
+                self.f.policy.postponed_s += until - t;
+                self.push(until, Kind::BreakDue, a, b);
+                return;
+            }
+        }
         let agent = &mut self.ws.agents[a as usize];
         match agent.state {
             AgentState::Off => {}
@@ -847,7 +1158,7 @@ impl Sim<'_> {
     }
 
     fn on_break_end(&mut self, a: u32, t: f64) {
-        let g = self.m.agent_group[a as usize] as usize;
+        let g = self.ws.agent_group[a as usize] as usize;
         let agent = self.ws.agents[a as usize];
         if agent.state != AgentState::Break {
             return;
@@ -865,7 +1176,7 @@ impl Sim<'_> {
     }
 
     fn on_shift_end(&mut self, a: u32, t: f64) {
-        let g = self.m.agent_group[a as usize] as usize;
+        let g = self.ws.agent_group[a as usize] as usize;
         let agent = &mut self.ws.agents[a as usize];
         match agent.state {
             AgentState::Off => {}
@@ -914,11 +1225,14 @@ impl Sim<'_> {
             return;
         }
         let q = call.queue as usize;
+        if t < call.arrival_t + self.ws.rt.overflow_after_s[q] {
+            return; // a policy lengthened the delay since this event was scheduled
+        }
         // An idle overflow agent can exist only if no older overflowed call waits (it would
         // have taken it), so this call is the right one to serve.
         let mut best: Option<(u32, usize, f64)> = None;
-        for &g in &self.m.queues[q].overflow_groups {
-            let g = g as usize;
+        for k in 0..self.ws.rt.overflow[q].len() {
+            let g = self.ws.rt.overflow[q][k] as usize;
             if let Some(a) = self.peek_idle(g) {
                 let since = self.ws.agents[a as usize].idle_since;
                 if best.is_none_or(|(_, _, b)| since < b) {
@@ -930,6 +1244,262 @@ impl Sim<'_> {
             self.ws.groups[g].idle.pop_front();
             self.take_waiting(c, t);
             self.serve(c, a, g, t);
+        }
+    }
+
+    // ---- policies ------------------------------------------------------------------------
+
+    fn on_tick(&mut self, t: f64) {
+        if self.ws.cur.is_none() {
+            return;
+        }
+        self.call_hook(Hook::Tick, t);
+        if let Some(tick) = self.tick_s
+            && t + tick < self.m.day_s
+        {
+            self.push(t + tick, Kind::Tick, 0, 0);
+        }
+    }
+
+    /// Call `c` reaches the watched oldest-wait threshold: `on_queue`, once per upward crossing.
+    fn on_watch_wait(&mut self, c: u32, generation: u32, t: f64) {
+        let call = self.ws.calls[c as usize];
+        if call.generation != generation || call.state != CallState::Waiting {
+            return;
+        }
+        let q = call.queue as usize;
+        let qs = &mut self.ws.queues[q];
+        if qs.wait_above || t < call.arrival_t + qs.watch_wait_s {
+            return;
+        }
+        qs.wait_above = true;
+        if self.hooks.queue {
+            self.call_hook(Hook::Queue(q), t);
+        }
+    }
+
+    /// Records the first policy failure; the day stops at the next event.
+    fn fail(&mut self, hook: Hook, t: f64, message: String) {
+        if self.err.is_none() {
+            let clock_s = self.m.start_s + t;
+            self.err = Some(PolicyError { hook: hook.name(), day: self.ws.day, clock_s, message });
+        }
+    }
+
+    /// Today's facts of the intervals before `global`, per queue (for the day-so-far view).
+    fn sum_closed_intervals(&mut self, global: usize) {
+        let nq = self.m.queues.len();
+        let first = self.ws.day * self.m.intervals_per_day;
+        for q in 0..nq {
+            let mut sum = QueueFacts::default();
+            for i in first..global {
+                sum.add(&self.f.queues[i * nq + q]);
+            }
+            self.ws.day_base[q] = sum;
+        }
+    }
+
+    /// Rebuilds the policy's view of the live state at `t`.
+    fn snapshot(&mut self, t: f64) {
+        let m = self.m;
+        let nq = m.queues.len();
+        let n = m.intervals_per_day;
+        let cur = self.ws.cur.unwrap_or((self.ws.day + 1) * n - 1);
+        self.ws.snap.t = t;
+        self.ws.snap.day = self.ws.day;
+        self.ws.snap.interval = cur - self.ws.day * n;
+        self.ws.snap.queues.resize(nq, Default::default());
+        self.ws.snap.groups.resize(m.groups.len(), Default::default());
+        for q in 0..nq {
+            let oldest = self.front_call(q).map_or(0.0, |c| t - self.ws.calls[c as usize].arrival_t);
+            let cell = self.f.queues[cur * nq + q];
+            let mut day = self.ws.day_base[q];
+            day.add(&cell);
+            let qs = &self.ws.queues[q];
+            let live = &mut self.ws.snap.queues[q];
+            live.waiting = qs.n_waiting;
+            live.oldest_wait_s = oldest;
+            live.open = qs.open;
+            live.callbacks_pending = qs.callbacks.len() as u32;
+            live.interval = cell;
+            live.day = day;
+        }
+        for (g, gs) in self.ws.groups.iter().enumerate() {
+            let live = &mut self.ws.snap.groups[g];
+            live.staffed = gs.on_duty;
+            live.available = gs.available;
+            live.busy = gs.busy;
+            live.idle = gs.available - gs.busy;
+            live.on_break = gs.on_duty - gs.available;
+        }
+    }
+
+    /// Calls a hook with a fresh snapshot, then applies its actions in order. Returns the index
+    /// a routing hook chose (a group or a queue), `None` otherwise or on failure.
+    fn call_hook(&mut self, hook: Hook, t: f64) -> Option<usize> {
+        if self.err.is_some() {
+            return None;
+        }
+        self.snapshot(t);
+        self.f.policy.hook_calls += 1.0;
+        let mut out = std::mem::take(&mut self.ws.actions);
+        out.clear();
+        let snap = &self.ws.snap;
+        let r = match hook {
+            Hook::Interval => self.p.on_interval(snap, &mut out).map(|()| None),
+            Hook::Tick => self.p.on_tick(snap, &mut out).map(|()| None),
+            Hook::Queue(q) => self.p.on_queue(snap, q, &mut out).map(|()| None),
+            Hook::SelectAgent(q) => self.p.select_agent(snap, q, &mut out),
+            Hook::SelectCall(g, a) => self.p.select_call(snap, g, a, &mut out),
+        };
+        let chosen = match r {
+            Ok(c) => c,
+            Err(message) => {
+                self.fail(hook, t, message);
+                None
+            }
+        };
+        for action in out.drain(..) {
+            if self.err.is_some() {
+                break;
+            }
+            if let Err(message) = self.apply(action, t) {
+                self.fail(hook, t, message);
+            }
+        }
+        self.ws.actions = out;
+        chosen
+    }
+
+    /// Applies one policy action at `t` and counts it.
+    fn apply(&mut self, action: Action, t: f64) -> Result<(), String> {
+        let (m, nq) = (self.m, self.m.queues.len());
+        self.f.policy.actions[action.kind()] += 1.0;
+        match action {
+            Action::MoveAgents { from, to, n } => {
+                if from == to {
+                    return Ok(());
+                }
+                for _ in 0..n {
+                    let Some(a) = self.pop_idle(from) else { break };
+                    self.touch_group(from, t);
+                    self.touch_group(to, t);
+                    let gf = &mut self.ws.groups[from];
+                    gf.on_duty -= 1;
+                    gf.available -= 1;
+                    let gt = &mut self.ws.groups[to];
+                    gt.on_duty += 1;
+                    gt.available += 1;
+                    self.ws.agent_group[a as usize] = to as u16;
+                    self.f.policy.agents_moved += 1.0;
+                    self.seek_work(a, to, t);
+                }
+            }
+            Action::SetSkill { group, queue, on } => {
+                let pref = m.routing.skill_pref[group * nq + queue].unwrap_or(1);
+                self.ws.rt.skill_pref[group * nq + queue] = on.then_some(pref);
+                self.ws.rt.rebuild();
+                self.redispatch(t);
+            }
+            Action::PostponeBreaks { group, for_s } => {
+                let gs = &mut self.ws.groups[group];
+                gs.hold_until = gs.hold_until.max(t + for_s);
+            }
+            Action::CancelBreaks { group, for_s } => {
+                let gs = &mut self.ws.groups[group];
+                gs.cancel_until = gs.cancel_until.max(t + for_s);
+            }
+            Action::ExtendShifts { group, n, by_s } => {
+                if !matches!(m.groups[group].staffing, StaffingModel::Shifts) {
+                    return Err(format!("extend_shifts: group #{group} is not staffed by shifts (nothing to extend)"));
+                }
+                let mut cand = std::mem::take(&mut self.ws.scratch);
+                cand.clear();
+                for (a, agent) in self.ws.agents.iter().enumerate() {
+                    if self.ws.agent_group[a] as usize == group
+                        && agent.state != AgentState::Off
+                        && agent.shift_end.is_finite()
+                        && agent.shift_end > t
+                    {
+                        cand.push((agent.shift_end, a as u32));
+                    }
+                }
+                cand.sort_by(|x, y| x.0.total_cmp(&y.0).then(x.1.cmp(&y.1)));
+                for &(end, a) in cand.iter().take(n as usize) {
+                    let new_end = end + by_s;
+                    self.ws.agents[a as usize].shift_end = new_end;
+                    self.push(new_end, Kind::ShiftEnd, a, 0);
+                    self.f.policy.overtime_s += by_s;
+                    self.f.policy.overtime_cost += by_s * m.groups[group].cost_per_s;
+                }
+                self.ws.scratch = cand;
+            }
+            Action::SendHome { group, n } => {
+                for _ in 0..n {
+                    let Some(a) = self.pop_idle(group) else { break };
+                    let agent = &mut self.ws.agents[a as usize];
+                    agent.sent_home = true;
+                    let end = if agent.shift_end.is_finite() { agent.shift_end } else { m.day_s };
+                    self.f.policy.sent_home += 1.0;
+                    self.f.policy.sent_home_s += (end - t).max(0.0);
+                    self.go_off(a, group, t);
+                }
+            }
+            Action::SetOpen { queue, open } => self.ws.queues[queue].open = open,
+            Action::OfferCallbacks { queue, max_wait_s, acceptance } => {
+                let qs = &mut self.ws.queues[queue];
+                qs.cb_wait_s = max_wait_s;
+                qs.cb_accept = acceptance;
+            }
+            Action::SetPriority { queue, priority } => {
+                self.ws.rt.priority[queue] = priority;
+                self.ws.rt.rebuild();
+            }
+            Action::SetOverflow { queue, groups, after_s } => {
+                let rt = &mut self.ws.rt;
+                rt.overflow_cfg[queue].clear();
+                rt.overflow_cfg[queue].extend(groups.iter().map(|&g| g as u16));
+                rt.overflow_after_s[queue] = if groups.is_empty() { f64::INFINITY } else { after_s };
+                rt.rebuild();
+                // calls already waiting overflow when their own delay is up (now, if it is)
+                if !groups.is_empty() {
+                    for k in 0..self.ws.queues[queue].waiting.len() {
+                        let c = self.ws.queues[queue].waiting[k];
+                        let call = self.ws.calls[c as usize];
+                        if call.state == CallState::Waiting {
+                            self.push(t.max(call.arrival_t + after_s), Kind::Overflow, c, call.generation);
+                        }
+                    }
+                }
+            }
+            Action::WatchWaiting { queue, n } => self.ws.queues[queue].watch_n = n,
+            Action::WatchOldestWait { queue, wait_s } => {
+                self.ws.queues[queue].watch_wait_s = wait_s;
+                self.ws.queues[queue].wait_above = false;
+                if wait_s.is_finite() {
+                    for k in 0..self.ws.queues[queue].waiting.len() {
+                        let c = self.ws.queues[queue].waiting[k];
+                        let call = self.ws.calls[c as usize];
+                        if call.state == CallState::Waiting {
+                            self.push(t.max(call.arrival_t + wait_s), Kind::WatchWait, c, call.generation);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// After a routing change: idle agents take calls that have become visible to them.
+    fn redispatch(&mut self, t: f64) {
+        for g in 0..self.m.groups.len() {
+            while self.err.is_none() {
+                let Some(a) = self.peek_idle(g) else { break };
+                let Some(c) = self.choose_call(a, g, t) else { break };
+                self.ws.groups[g].idle.pop_front();
+                self.take_waiting(c, t);
+                self.serve(c, a, g, t);
+            }
         }
     }
 }

@@ -56,8 +56,9 @@ impl Welford {
 }
 
 /// A mean with its confidence interval. Undefined values (no observation; one observation for
-/// the interval) are `NaN` and serialise as JSON `null`.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+/// the interval) are `NaN` and serialise as JSON `null`. Equality is bitwise, so that two
+/// identical runs compare equal even where a KPI is undefined.
+#[derive(Debug, Clone, Copy, Serialize)]
 pub struct Estimate {
     /// Sample mean.
     pub mean: f64,
@@ -68,6 +69,13 @@ pub struct Estimate {
     /// Number of replications (or replication-days) the estimate is over.
     #[serde(skip)]
     pub n: u64,
+}
+
+impl PartialEq for Estimate {
+    fn eq(&self, o: &Self) -> bool {
+        let same = |a: f64, b: f64| a.to_bits() == b.to_bits();
+        same(self.mean, o.mean) && same(self.ci_low, o.ci_low) && same(self.ci_high, o.ci_high) && self.n == o.n
+    }
 }
 
 impl Estimate {

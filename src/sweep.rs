@@ -165,7 +165,7 @@ pub fn run(
     batch: usize,
     progress: &(dyn Fn() + Sync),
     mut done: impl FnMut(&[(usize, RunResult)]),
-) {
+) -> Result<(), crate::policy::PolicyError> {
     for chunk in indices.chunks(batch.max(1)) {
         let models: Vec<Model> = chunk.iter().map(|&i| Model::compile(&scenarios[i])).collect();
         let mut reducers: Vec<Reducer> =
@@ -174,11 +174,12 @@ pub fn run(
             for (r, f) in reducers.iter_mut().zip(facts) {
                 r.push(f);
             }
-        });
+        })?;
         let results: Vec<(usize, RunResult)> =
             chunk.iter().copied().zip(reducers.into_iter().map(Reducer::finish)).collect();
         done(&results);
     }
+    Ok(())
 }
 
 #[cfg(test)]

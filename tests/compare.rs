@@ -31,12 +31,12 @@ fn the_baseline_equals_a_plain_run_and_threads_do_not_matter() {
     base.simulation.replications = 20;
     let v = variant(&base, r#"scenario.scale_arrivals("*", 1.1);"#);
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let c1 = one.install(|| compare(&base, std::slice::from_ref(&v), &|| {}));
-    let c2 = compare(&base, std::slice::from_ref(&v), &|| {});
+    let c1 = one.install(|| compare(&base, std::slice::from_ref(&v), &|| {}).unwrap());
+    let c2 = compare(&base, std::slice::from_ref(&v), &|| {}).unwrap();
     assert_eq!(c1, c2);
-    assert_eq!(c1.baseline, experiment::run(&base, &|| {}));
+    assert_eq!(c1.baseline, experiment::run(&base, &|| {}).unwrap());
     // the variant's own statistics equal a plain run of the variant with the same seed
-    assert_eq!(c1.variants[0].result, experiment::run(&v.1, &|| {}));
+    assert_eq!(c1.variants[0].result, experiment::run(&v.1, &|| {}).unwrap());
 }
 
 #[test]
@@ -44,7 +44,7 @@ fn a_variant_that_changes_nothing_differs_by_exactly_zero() {
     let mut base = bundled("realistic_day.yaml");
     base.simulation.replications = 10;
     let v = variant(&base, "let unused = 1;");
-    let c = compare(&base, &[v], &|| {});
+    let c = compare(&base, &[v], &|| {}).unwrap();
     for e in &c.variants[0].diff_total {
         assert!(e.mean == 0.0 || e.mean.is_nan(), "{e:?}");
         assert!(!significant(e));
@@ -58,12 +58,12 @@ fn common_random_numbers_sharpen_the_difference() {
     let mut base = bundled("realistic_day.yaml");
     base.simulation.replications = 100;
     let (name, more) = variant(&base, r#"scenario.add_shift("agents", "08:00", "16:00", 2);"#);
-    let c = compare(&base, &[(name, more.clone())], &|| {});
+    let c = compare(&base, &[(name, more.clone())], &|| {}).unwrap();
     let paired = c.variants[0].diff_total[SL];
     // independent: the variant with other random numbers
     let mut other = more;
     other.simulation.seed = base.simulation.seed + 1;
-    let independent = experiment::run(&other, &|| {});
+    let independent = experiment::run(&other, &|| {}).unwrap();
     let hw_b = c.baseline.total[SL].half_width();
     let hw_v = independent.total[SL].half_width();
     let independent_hw = (hw_b * hw_b + hw_v * hw_v).sqrt();
@@ -78,7 +78,7 @@ fn a_variant_with_a_new_queue_is_compared_on_the_queues_both_have() {
     base.simulation.replications = 5;
     let w = WhatIf::load(Path::new("scripts/new_client.rhai"), vec![]).unwrap();
     let v = w.apply(&base).unwrap();
-    let c = compare(&base, &[(w.name, v)], &|| {});
+    let c = compare(&base, &[(w.name, v)], &|| {}).unwrap();
     let d = &c.variants[0];
     assert_eq!(d.result.queues.len(), 2);
     assert_eq!(d.diff_queues.len(), 1);

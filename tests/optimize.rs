@@ -27,7 +27,7 @@ simulation: { replications: 100, seed: 3 }
 #[test]
 fn agrees_with_erlang_c_within_one_agent_and_holds_with_fresh_random_numbers() {
     let s = parse_str(SLICE, Path::new("slice.yaml")).unwrap();
-    let o = per_interval(&s, Criterion::Mean, 500, &|| {});
+    let o = per_interval(&s, Criterion::Mean, 500, &|| {}).unwrap();
     assert!(o.met);
     assert_eq!(o.rows.len(), 4);
     for r in &o.rows {
@@ -38,7 +38,7 @@ fn agrees_with_erlang_c_within_one_agent_and_holds_with_fresh_random_numbers() {
     let mut check = o.scenario.clone();
     check.simulation.seed = 999;
     check.simulation.replications = 400;
-    let r = experiment::run(&check, &|| {});
+    let r = experiment::run(&check, &|| {}).unwrap();
     for row in &r.intervals {
         let e = &row.kpis[SL];
         assert!(e.mean >= 0.80 - 2.0 * e.half_width(), "{} SL {e:?}", row.start);
@@ -48,8 +48,9 @@ fn agrees_with_erlang_c_within_one_agent_and_holds_with_fresh_random_numbers() {
 #[test]
 fn a_probability_criterion_asks_for_at_least_as_many_agents() {
     let s = parse_str(SLICE, Path::new("slice.yaml")).unwrap();
-    let mean: u32 = per_interval(&s, Criterion::Mean, 500, &|| {}).rows.iter().map(|r| r.agents).sum();
-    let p90: u32 = per_interval(&s, Criterion::Probability(0.9), 500, &|| {}).rows.iter().map(|r| r.agents).sum();
+    let mean: u32 = per_interval(&s, Criterion::Mean, 500, &|| {}).unwrap().rows.iter().map(|r| r.agents).sum();
+    let p90: u32 =
+        per_interval(&s, Criterion::Probability(0.9), 500, &|| {}).unwrap().rows.iter().map(|r| r.agents).sum();
     assert!(p90 > mean, "p90 {p90} vs mean {mean}");
     assert_eq!(Criterion::parse("p90"), Ok(Criterion::Probability(0.9)));
     assert!(Criterion::parse("p100").is_err() && Criterion::parse("median").is_err());
@@ -88,7 +89,7 @@ fn the_command_line_reports_curves_simulations_and_a_staffing_file() {
 #[test]
 fn by_group_shifts_each_curve_until_the_day_meets_its_targets() {
     let s = parse_str(SLICE, Path::new("slice.yaml")).unwrap();
-    let o = ccsim::optimize::per_group(&s, Criterion::Mean, 100, &|| {});
+    let o = ccsim::optimize::per_group(&s, Criterion::Mean, 100, &|| {}).unwrap();
     assert!(o.met && ccsim::optimize::day_meets(&o.scenario, &o.result, Criterion::Mean));
     // one offset for the whole day: the difference to Erlang is the same in every interval
     let d: Vec<i64> = o.rows.iter().map(|r| i64::from(r.agents) - i64::from(r.erlang_agents)).collect();

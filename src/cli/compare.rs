@@ -75,7 +75,7 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
     }
     let total = u64::from(base.simulation.replications) * (vars.len() as u64 + 1);
     let pb = progress_bar(total, a.sim.quiet, "comparing");
-    let c = with_threads(a.sim.threads, || compare(&base, &vars, &|| pb.inc(1)))?;
+    let c = with_threads(a.sim.threads, || compare(&base, &vars, &|| pb.inc(1)))??;
     pb.finish_and_clear();
     let meets: Vec<bool> = vars.iter().zip(&c.variants).map(|((_, s), v)| meets_all(&v.result, s)).collect();
     let base_meets = meets_all(&c.baseline, &base);

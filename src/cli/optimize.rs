@@ -49,11 +49,11 @@ pub fn exec(a: Args) -> Result<()> {
     let o = with_threads(a.sim.threads, || match a.by {
         By::Interval => per_interval(&base, c, a.max_agents, &|| pb.inc(1)),
         By::Group => per_group(&base, c, a.max_agents, &|| pb.inc(1)),
-    })?;
+    })??;
     // verification with fresh random numbers
     let mut check = o.scenario.clone();
     check.simulation.seed = base.simulation.seed.wrapping_add(1_000_003);
-    let verify = with_threads(a.sim.threads, || experiment::run(&check, &|| pb.inc(1)))?;
+    let verify = with_threads(a.sim.threads, || experiment::run(&check, &|| pb.inc(1)))??;
     pb.finish_and_clear();
     let verified = day_meets_within_ci(&check, &verify, c);
     if let Some(path) = &a.emit_staffing {

@@ -46,7 +46,7 @@ pub fn exec(a: Args) -> Result<()> {
         scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
     }
     let pb = progress_bar(u64::from(scenario.simulation.replications), a.sim.quiet, "simulating");
-    let result = with_threads(a.sim.threads, || experiment::run(&scenario, &|| pb.inc(1)))?;
+    let result = with_threads(a.sim.threads, || experiment::run(&scenario, &|| pb.inc(1)))??;
     pb.finish_and_clear();
     let rep = report(a.out.format.into());
     write_output(a.out.output.as_deref(), |w| rep.write(&result, a.intervals, w))

@@ -80,7 +80,7 @@ pub fn exec(a: Args) -> Result<()> {
             q.service_level.definition = SlDefinition::Offered;
         }
         let pb = progress_bar(u64::from(sim.simulation.replications), a.sim.quiet, "verifying");
-        let result = with_threads(a.sim.threads, || experiment::run(&sim, &|| pb.inc(1)))?;
+        let result = with_threads(a.sim.threads, || experiment::run(&sim, &|| pb.inc(1)))??;
         pb.finish_and_clear();
         for row in &result.intervals {
             let Some(p) = plan.rows.iter().find(|r| r.interval == row.interval && r.queue == row.index) else {

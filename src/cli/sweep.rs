@@ -102,7 +102,7 @@ pub fn exec(a: Args) -> Result<()> {
                 }
             }
         })
-    })?;
+    })??;
     pb.finish_and_clear();
     if let Some(e) = write_err {
         return Err(e);

@@ -35,6 +35,33 @@ pub struct Scenario {
     pub simulation: Simulation,
     /// Planning settings.
     pub planning: Planning,
+    /// The intraday policy, if any.
+    pub policy: Option<PolicyConfig>,
+}
+
+/// The intraday policy of a scenario: built-ins, a script and a tick.
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyConfig {
+    /// The policy script, as a path usable from the working directory.
+    pub script: Option<PathBuf>,
+    /// Seconds between `on_tick` calls.
+    pub tick_s: Option<f64>,
+    /// Built-in policies, in file order.
+    pub builtins: Vec<crate::policy::Builtin>,
+    /// The compiled script, once loaded (`script::policy::attach`).
+    #[serde(skip)]
+    pub program: Option<std::sync::Arc<dyn crate::policy::PolicyFactory>>,
+}
+
+impl PartialEq for PolicyConfig {
+    fn eq(&self, o: &Self) -> bool {
+        let same_program = match (&self.program, &o.program) {
+            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
+            (None, None) => true,
+            _ => false,
+        };
+        self.script == o.script && self.tick_s == o.tick_s && self.builtins == o.builtins && same_program
+    }
 }
 
 /// Planning settings.

@@ -101,6 +101,68 @@ pub struct RawScenario {
     /// Planning settings (used by `ccsim staff`).
     #[serde(default)]
     pub planning: Option<RawPlanning>,
+    /// The intraday policy: a Rhai script path, or built-ins, a script and a tick.
+    #[serde(default)]
+    pub policy: Option<RawPolicy>,
+}
+
+/// The intraday policy: just a script path, or the full form.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawPolicy {
+    /// A policy script (Rhai), relative to the scenario file.
+    Script(String),
+    /// Built-ins, a script and a tick.
+    Full(RawPolicyFull),
+}
+
+/// The full form of `policy`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPolicyFull {
+    /// A policy script (Rhai), relative to the scenario file.
+    #[serde(default)]
+    pub script: Option<String>,
+    /// Time between `on_tick` calls (and built-in checks), e.g. "5m".
+    #[serde(default)]
+    pub tick: Option<RawDuration>,
+    /// Built-in policies, applied before the script at each hook.
+    #[serde(default)]
+    pub builtin: Vec<RawBuiltin>,
+}
+
+/// A built-in policy.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawBuiltin {
+    /// Calls of `queue` waiting `after` overflow to `groups` (set at the start of each day).
+    Overflow {
+        /// Queue id.
+        queue: String,
+        /// Group ids.
+        groups: Vec<String>,
+        /// Wait before overflowing.
+        after: RawDuration,
+    },
+    /// At every tick, while `queue`'s SL so far in the interval is below target, breaks of
+    /// `group` falling due within `hold` wait until the hold ends.
+    BreakPostponement {
+        /// Queue id whose SL is watched.
+        queue: String,
+        /// Group id whose breaks are held.
+        group: String,
+        /// Length of each hold.
+        hold: RawDuration,
+    },
+    /// Offer callbacks to calls of `queue` whose estimated wait exceeds `max_wait`.
+    Callback {
+        /// Queue id.
+        queue: String,
+        /// Estimated-wait threshold.
+        max_wait: RawDuration,
+        /// Probability a caller accepts, in [0, 1].
+        acceptance: f64,
+    },
 }
 
 /// Planning settings.

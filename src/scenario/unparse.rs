@@ -137,11 +137,54 @@ impl Scenario {
                 warmup: Some(dur(self.simulation.warmup_s)),
             }),
             planning: Some(RawPlanning { shrinkage: self.planning.shrinkage }),
+            policy: self.policy.as_ref().map(|p| {
+                use crate::policy::Builtin;
+                RawPolicy::Full(RawPolicyFull {
+                    script: p.script.as_ref().map(|s| s.to_string_lossy().into_owned()),
+                    tick: p.tick_s.map(dur),
+                    builtin: p
+                        .builtins
+                        .iter()
+                        .map(|b| match b {
+                            Builtin::Overflow { queue, groups, after_s } => RawBuiltin::Overflow {
+                                queue: qid(*queue),
+                                groups: groups.iter().map(|&g| gid(g)).collect(),
+                                after: dur(*after_s),
+                            },
+                            Builtin::BreakPostponement { queue, group, hold_s } => RawBuiltin::BreakPostponement {
+                                queue: qid(*queue),
+                                group: gid(*group),
+                                hold: dur(*hold_s),
+                            },
+                            Builtin::Callback { queue, max_wait_s, acceptance } => RawBuiltin::Callback {
+                                queue: qid(*queue),
+                                max_wait: dur(*max_wait_s),
+                                acceptance: *acceptance,
+                            },
+                        })
+                        .collect(),
+                })
+            }),
         }
     }
 
     /// Validates this scenario again by the file rules (after a script changed it).
+    /// The policy script path is kept as is (it was anchored when first read), and a loaded
+    /// policy program carries over.
     pub fn revalidate(&self, file: &Path) -> Result<Scenario, ScenarioError> {
-        from_raw(&self.to_raw(), file)
+        let mut raw = self.to_raw();
+        if let Some(RawPolicy::Full(p)) = &mut raw.policy
+            && let Some(s) = &mut p.script
+        {
+            // anchored already: make it absolute so that `file`'s folder does not apply twice
+            let abs = std::path::absolute(Path::new(s.as_str())).unwrap_or_else(|_| PathBuf::from(s.as_str()));
+            *s = abs.to_string_lossy().into_owned();
+        }
+        let mut s = from_raw(&raw, file)?;
+        if let (Some(old), Some(new)) = (&self.policy, &mut s.policy) {
+            new.script.clone_from(&old.script);
+            new.program.clone_from(&old.program);
+        }
+        Ok(s)
     }
 }

@@ -158,6 +158,7 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
     {
         c.err("planning.shrinkage", format!("must be a share in [0, 1), got {v}"));
     }
+    let policy = raw.policy.as_ref().map(|p| c.policy(p, &queue_ids, &group_ids, base));
     if !c.problems.is_empty() {
         return Err(ScenarioError::Invalid { file: file.to_path_buf(), problems: c.problems });
     }
@@ -169,6 +170,7 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         groups,
         simulation: Simulation { replications, seed: sim.seed.unwrap_or(1), warmup_s },
         planning: Planning { shrinkage },
+        policy,
     })
 }
 
@@ -178,6 +180,64 @@ struct Check {
 }
 
 impl Check {
+    /// The `policy` section: built-ins with resolved ids, the script path anchored at `base`.
+    fn policy(&mut self, p: &RawPolicy, queue_ids: &[&str], group_ids: &[&str], base: &Path) -> PolicyConfig {
+        use crate::policy::Builtin;
+        let full = match p {
+            RawPolicy::Script(s) => RawPolicyFull { script: Some(s.clone()), ..Default::default() },
+            RawPolicy::Full(f) => f.clone(),
+        };
+        let find = |c: &mut Check, path: String, ids: &[&str], id: &str, what: &str| {
+            let i = ids.iter().position(|x| *x == id);
+            if i.is_none() {
+                c.err(&path, format!("unknown {what} `{id}`: expected one of {}", ids.join(", ")));
+            }
+            i.unwrap_or(0)
+        };
+        let mut builtins = Vec::new();
+        let mut needs_tick = None;
+        for (i, b) in full.builtin.iter().enumerate() {
+            let path = format!("policy.builtin[{i}]");
+            builtins.push(match b {
+                RawBuiltin::Overflow { queue, groups, after } => Builtin::Overflow {
+                    queue: find(self, format!("{path}.overflow.queue"), queue_ids, queue, "queue"),
+                    groups: groups
+                        .iter()
+                        .enumerate()
+                        .map(|(k, g)| find(self, format!("{path}.overflow.groups[{k}]"), group_ids, g, "group"))
+                        .collect(),
+                    after_s: self.duration(&format!("{path}.overflow.after"), after).unwrap_or(0.0),
+                },
+                RawBuiltin::BreakPostponement { queue, group, hold } => {
+                    needs_tick.get_or_insert(path.clone());
+                    Builtin::BreakPostponement {
+                        queue: find(self, format!("{path}.break_postponement.queue"), queue_ids, queue, "queue"),
+                        group: find(self, format!("{path}.break_postponement.group"), group_ids, group, "group"),
+                        hold_s: self.duration(&format!("{path}.break_postponement.hold"), hold).unwrap_or(0.0),
+                    }
+                }
+                RawBuiltin::Callback { queue, max_wait, acceptance } => Builtin::Callback {
+                    queue: find(self, format!("{path}.callback.queue"), queue_ids, queue, "queue"),
+                    max_wait_s: self.duration(&format!("{path}.callback.max_wait"), max_wait).unwrap_or(0.0),
+                    acceptance: self.unit(&format!("{path}.callback.acceptance"), *acceptance, "acceptance"),
+                },
+            });
+        }
+        let tick_s = full.tick.as_ref().and_then(|t| self.duration("policy.tick", t));
+        if let Some(t) = tick_s
+            && t <= 0.0
+        {
+            self.err("policy.tick", "must be longer than 0 s".into());
+        }
+        if let (Some(path), None) = (needs_tick, full.tick.as_ref()) {
+            self.err("policy.tick", format!("{path} checks at every tick: set `tick` (e.g. 5m)"));
+        }
+        if full.script.is_none() && builtins.is_empty() {
+            self.err("policy", "expected a `script`, a `builtin` list, or both".into());
+        }
+        PolicyConfig { script: full.script.map(|s| base.join(s)), tick_s, builtins, program: None }
+    }
+
     fn err(&mut self, path: &str, message: String) {
         self.problems.push(Problem { path: path.to_string(), message, location: None });
     }
