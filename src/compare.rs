@@ -144,7 +144,8 @@ pub fn compare(
     Ok(Comparison { baseline: base, variants })
 }
 
-/// True when a paired difference is significant: its confidence interval excludes zero.
+/// True when a paired difference is significant: its confidence interval excludes zero (by more
+/// than rounding noise, 1e-9, so that equal sums added in another order do not count).
 pub fn significant(e: &Estimate) -> bool {
-    e.ci_low > 0.0 || e.ci_high < 0.0
+    e.ci_low > 1e-9 || e.ci_high < -1e-9
 }

@@ -379,6 +379,7 @@ fn compile_policy(s: &Scenario) -> Option<Arc<dyn PolicyFactory>> {
             .collect(),
         script: p.program.clone(),
         tick_s: p.tick_s,
+        missing: if p.program.is_none() { p.script.clone() } else { None },
     };
     Some(Arc::new(c))
 }

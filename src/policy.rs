@@ -418,6 +418,9 @@ pub struct Combined {
     pub script: Option<Arc<dyn PolicyFactory>>,
     /// Seconds between ticks.
     pub tick_s: Option<f64>,
+    /// A script the scenario names but nobody loaded: every run fails rather than silently
+    /// running without it.
+    pub missing: Option<std::path::PathBuf>,
 }
 
 struct CombinedRun<'a> {
@@ -428,7 +431,8 @@ struct CombinedRun<'a> {
 
 impl PolicyFactory for Combined {
     fn hooks(&self) -> Hooks {
-        let b = self.builtins.iter().fold(Hooks::default(), |h, b| h.or(b.hooks()));
+        let mut b = self.builtins.iter().fold(Hooks::default(), |h, b| h.or(b.hooks()));
+        b.interval |= self.missing.is_some();
         self.script.as_ref().map_or(b, |s| b.or(s.hooks()))
     }
 
@@ -447,6 +451,9 @@ impl Policy for CombinedRun<'_> {
     }
 
     fn on_interval(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
+        if let Some(path) = &self.c.missing {
+            return Err(format!("{}: the policy script was not loaded (script::policy::attach)", path.display()));
+        }
         for b in &self.c.builtins {
             b.on_interval(s, out);
         }

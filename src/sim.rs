@@ -837,6 +837,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.ws.groups[g].idle.push_back((a, tok));
     }
 
+    #[cold]
+    #[inline(never)]
     /// Agent `a` of group `g` makes the oldest pending callback of the first queue it has the
     /// skill for (in scan order), if any.
     fn make_callback(&mut self, a: u32, g: usize, t: f64) -> bool {
@@ -1003,6 +1005,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     /// Whether a new call of queue `q` that must wait is offered a callback (its estimated wait
     /// exceeds the threshold) and accepts it. The estimate is (calls ahead + 1) × mean work ÷
     /// available agents with the skill.
@@ -1017,6 +1021,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.ws.rng_policy[q].random::<f64>() < p
     }
 
+    #[cold]
+    #[inline(never)]
     /// `select_agent`: asked only when some agent with the skill is idle.
     fn hook_select_agent(&mut self, q: usize, t: f64) -> Option<(u32, usize)> {
         let n = self.ws.rt.selection[q].len();
@@ -1249,6 +1255,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
     // ---- policies ------------------------------------------------------------------------
 
+    #[cold]
+    #[inline(never)]
     fn on_tick(&mut self, t: f64) {
         if self.ws.cur.is_none() {
             return;
@@ -1261,6 +1269,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     /// Call `c` reaches the watched oldest-wait threshold: `on_queue`, once per upward crossing.
     fn on_watch_wait(&mut self, c: u32, generation: u32, t: f64) {
         let call = self.ws.calls[c as usize];
@@ -1286,6 +1296,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     /// Today's facts of the intervals before `global`, per queue (for the day-so-far view).
     fn sum_closed_intervals(&mut self, global: usize) {
         let nq = self.m.queues.len();
@@ -1299,6 +1311,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     /// Rebuilds the policy's view of the live state at `t`.
     fn snapshot(&mut self, t: f64) {
         let m = self.m;
@@ -1334,6 +1348,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
     }
 
+    #[cold]
+    #[inline(never)]
     /// Calls a hook with a fresh snapshot, then applies its actions in order. Returns the index
     /// a routing hook chose (a group or a queue), `None` otherwise or on failure.
     fn call_hook(&mut self, hook: Hook, t: f64) -> Option<usize> {
@@ -1371,6 +1387,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         chosen
     }
 
+    #[cold]
+    #[inline(never)]
     /// Applies one policy action at `t` and counts it.
     fn apply(&mut self, action: Action, t: f64) -> Result<(), String> {
         let (m, nq) = (self.m, self.m.queues.len());
@@ -1490,6 +1508,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         Ok(())
     }
 
+    #[cold]
+    #[inline(never)]
     /// After a routing change: idle agents take calls that have become visible to them.
     fn redispatch(&mut self, t: f64) {
         for g in 0..self.m.groups.len() {

@@ -154,6 +154,9 @@ pub fn scenario_at(
     }
     s.name = base.name.clone();
     s.simulation = base.simulation;
+    // the policy script reads this point's ids and forecast
+    crate::script::policy::attach(&mut s, &params)
+        .map_err(|e| SweepError::Script { point: point.clone(), source: Box::new(WhatIfError::Script(e)) })?;
     Ok(s)
 }
 

@@ -24,6 +24,14 @@ pub struct Args {
     /// `name=value` visible to scripts as a variable; before any `--whatif` it applies to all.
     #[arg(long, value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// A policy script (Rhai) run inside the simulation. Before any `--whatif` it is a variant of
+    /// its own (the baseline under this policy); after a `--whatif` it applies to that variant.
+    /// `none` removes the scenario's policy.
+    #[arg(long, value_name = "SCRIPT")]
+    pub policy: Vec<PathArg>,
+    /// Time between `on_tick` calls of `--policy` scripts, e.g. "5m".
+    #[arg(long, value_name = "DURATION")]
+    pub tick: Option<String>,
     /// Add the per-interval comparison.
     #[arg(long)]
     pub intervals: bool,
@@ -33,8 +41,35 @@ pub struct Args {
     pub out: OutArgs,
 }
 
+/// A variant as the command line describes it: a what-if with its parameters, a policy, or both.
+struct Variant {
+    whatif: Option<(PathBuf, Vec<Param>)>,
+    policy: Option<PathBuf>,
+}
+
+/// The variants: each `--whatif` with the `--set`s and the `--policy` after it (before the next
+/// `--whatif`), then each `--policy` given before any `--whatif` as a variant of its own.
+fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<Variant>> {
+    let policy_at: Vec<usize> = m.indices_of("policy").map(|i| i.collect()).unwrap_or_default();
+    let whatif_at: Vec<usize> = m.indices_of("whatif").map(|i| i.collect()).unwrap_or_default();
+    let first = whatif_at.first().copied().unwrap_or(usize::MAX);
+    let mut out: Vec<Variant> = whatifs(a, m)?.into_iter().map(|w| Variant { whatif: Some(w), policy: None }).collect();
+    for (p, at) in a.policy.iter().zip(&policy_at) {
+        if *at < first {
+            out.push(Variant { whatif: None, policy: Some(p.clone()) });
+            continue;
+        }
+        let k = whatif_at.iter().rposition(|w| w < at).expect("after the first --whatif");
+        if out[k].policy.is_some() {
+            bail!("--policy {}: the --whatif before it has a --policy already", p.display());
+        }
+        out[k].policy = Some(p.clone());
+    }
+    Ok(out)
+}
+
 /// The (script, parameters) list, binding each `--set` to the `--whatif` before it.
-fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<(PathBuf, Vec<Param>)>> {
+fn whatifs(a: &Args, m: &ArgMatches) -> Result<Vec<(PathBuf, Vec<Param>)>> {
     let sets: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
     let set_at: Vec<usize> = m.indices_of("set").map(|i| i.collect()).unwrap_or_default();
     let whatif_at: Vec<usize> = m.indices_of("whatif").map(|i| i.collect()).unwrap_or_default();
@@ -66,12 +101,30 @@ fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<(PathBuf, Vec<Param>)>> {
 pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
     let base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
     let list = variants(&a, m)?;
+    if list.is_empty() {
+        bail!("nothing to compare: give a --whatif, a --whatif-dir or a --policy");
+    }
     // Compile and apply every script first: a broken script fails before any simulation.
     let mut vars = Vec::new();
-    for (path, params) in list {
-        let w = WhatIf::load(&path, params)?;
-        let s = w.apply(&base)?;
-        vars.push((w.name, s));
+    for v in list {
+        let (mut name, mut s) = match v.whatif {
+            Some((path, params)) => {
+                let w = WhatIf::load(&path, params)?;
+                let s = w.apply(&base)?;
+                (w.name, s)
+            }
+            None => (String::new(), base.clone()),
+        };
+        if let Some(p) = &v.policy {
+            super::run::apply_policy(&mut s, Some(p), a.tick.as_deref())?;
+            let stem = p.file_stem().map_or("policy".into(), |x| x.to_string_lossy().to_string());
+            let label = format!("policy:{stem}");
+            s.name = format!("{} + {label}", s.name);
+            name = if name.is_empty() { label } else { format!("{name} + {label}") };
+        } else {
+            crate::script::policy::attach(&mut s, &[])?;
+        }
+        vars.push((name, s));
     }
     let total = u64::from(base.simulation.replications) * (vars.len() as u64 + 1);
     let pb = progress_bar(total, a.sim.quiet, "comparing");

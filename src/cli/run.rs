@@ -22,6 +22,34 @@ pub struct Args {
     /// Add the per-interval table (table format; JSON and CSV always include intervals).
     #[arg(long)]
     pub intervals: bool,
+    /// A policy script (Rhai) run inside the simulation, replacing the scenario's
+    /// `policy.script` (its built-ins stay); `none` removes the scenario's whole policy.
+    #[arg(long, value_name = "SCRIPT")]
+    pub policy: Option<PathArg>,
+    /// Time between `on_tick` calls of the policy, e.g. "5m" (overrides `policy.tick`).
+    #[arg(long, value_name = "DURATION")]
+    pub tick: Option<String>,
+}
+
+/// `--policy` / `--tick` applied to `s`: `none` removes the policy.
+pub fn apply_policy(s: &mut Scenario, policy: Option<&std::path::Path>, tick: Option<&str>) -> Result<()> {
+    let tick_s = tick.map(crate::time::parse_duration).transpose().map_err(|e| anyhow::anyhow!("--tick: {e}"))?;
+    if tick_s.is_some_and(|t| t <= 0.0) {
+        bail!("--tick must be longer than 0 s");
+    }
+    match policy {
+        Some(p) if p == std::path::Path::new("none") => crate::script::policy::set_script(s, None, None, &[])?,
+        Some(p) => crate::script::policy::set_script(s, Some(p), tick_s, &[])?,
+        None => {
+            if let (Some(t), Some(cfg)) = (tick_s, &mut s.policy) {
+                cfg.tick_s = Some(t);
+            } else if tick_s.is_some() {
+                bail!("--tick needs a policy (--policy or the scenario's `policy`)");
+            }
+            crate::script::policy::attach(s, &[])?;
+        }
+    }
+    Ok(())
 }
 
 /// Loads the scenario with command-line overrides applied.
@@ -36,6 +64,7 @@ pub fn load(path: &std::path::Path, replications: Option<u32>, seed: Option<u64>
     if let Some(seed) = seed {
         s.simulation.seed = seed;
     }
+    crate::script::policy::attach(&mut s, &[])?;
     Ok(s)
 }
 
@@ -45,6 +74,7 @@ pub fn exec(a: Args) -> Result<()> {
     if let Some(path) = &a.staffing {
         scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
     }
+    apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref())?;
     let pb = progress_bar(u64::from(scenario.simulation.replications), a.sim.quiet, "simulating");
     let result = with_threads(a.sim.threads, || experiment::run(&scenario, &|| pb.inc(1)))??;
     pb.finish_and_clear();

@@ -2,8 +2,10 @@
 //! Rhai errors into messages with script, line and column, and `--set name=value` parameters.
 //! What-if scripts ([`whatif`]) change a scenario before it runs. Rhai is used nowhere else.
 
+pub mod policy;
 pub mod whatif;
 
+use crate::time::parse_duration;
 use rhai::{Dynamic, Engine, EvalAltResult, Position};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -72,6 +74,49 @@ pub fn sandboxed_engine() -> Engine {
     e.on_print(|_| {});
     e.on_debug(|_, _, _| {});
     e
+}
+
+/// The result of a registered function: a Rhai error carries the message to the script's line.
+pub(crate) type R<T> = Result<T, Box<EvalAltResult>>;
+
+pub(crate) fn fail<T>(msg: String) -> R<T> {
+    Err(msg.into())
+}
+
+/// A number, integer or float.
+pub(crate) fn num(v: &Dynamic, what: &str) -> R<f64> {
+    if let Ok(f) = v.as_float() {
+        Ok(f)
+    } else if let Ok(i) = v.as_int() {
+        Ok(i as f64)
+    } else {
+        fail(format!("{what} must be a number, got {}", v.type_name()))
+    }
+}
+
+/// A whole number.
+pub(crate) fn count(v: &Dynamic, what: &str) -> R<i64> {
+    let x = num(v, what)?;
+    if x.fract() != 0.0 {
+        return fail(format!("{what} must be a whole number, got {x}"));
+    }
+    Ok(x as i64)
+}
+
+/// A non-negative number of agents.
+pub(crate) fn agents(v: &Dynamic) -> R<u32> {
+    let n = count(v, "agents")?;
+    u32::try_from(n).or_else(|_| fail(format!("agents must be 0 or more, got {n}")))
+}
+
+/// A duration: seconds, or text like "15m".
+pub(crate) fn duration(v: &Dynamic, what: &str) -> R<f64> {
+    if v.is_string() {
+        parse_duration(&v.clone().into_string().unwrap_or_default()).or_else(|m| fail(format!("{what}: {m}")))
+    } else {
+        let s = num(v, what)?;
+        if s < 0.0 { fail(format!("{what} must not be negative")) } else { Ok(s) }
+    }
 }
 
 /// A `--set name=value` parameter: the value is an integer, a float, `true`/`false`, or text.

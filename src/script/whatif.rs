@@ -8,19 +8,13 @@
 //! are prorated by the share of each interval inside the window; staffing changes apply to the
 //! intervals whose start lies inside it.
 
-use super::{Param, ScriptError, sandboxed_engine};
+use super::{Param, R, ScriptError, agents, count, duration, fail, num, sandboxed_engine};
 use crate::dist::Dist;
 use crate::scenario::raw::{RawDist, RawQueue};
 use crate::scenario::{Break, Scenario, ScenarioError, Shift, Skill, SlDefinition, Staffing};
 use crate::time::{format_clock, parse_clock, parse_duration};
-use rhai::{AST, Array, Dynamic, Engine, EvalAltResult, Map, Scope};
+use rhai::{AST, Array, Dynamic, Engine, Map, Scope};
 use std::path::{Path, PathBuf};
-
-type R<T> = Result<T, Box<EvalAltResult>>;
-
-fn fail<T>(msg: String) -> R<T> {
-    Err(msg.into())
-}
 
 /// A compiled what-if script with its parameters.
 #[derive(Debug, Clone)]
@@ -129,39 +123,6 @@ impl WhatIf {
 /// The scenario as scripts see it.
 #[derive(Debug, Clone)]
 pub struct Api(pub Scenario);
-
-fn num(v: &Dynamic, what: &str) -> R<f64> {
-    if let Ok(f) = v.as_float() {
-        Ok(f)
-    } else if let Ok(i) = v.as_int() {
-        Ok(i as f64)
-    } else {
-        fail(format!("{what} must be a number, got {}", v.type_name()))
-    }
-}
-
-fn count(v: &Dynamic, what: &str) -> R<i64> {
-    let x = num(v, what)?;
-    if x.fract() != 0.0 {
-        return fail(format!("{what} must be a whole number, got {x}"));
-    }
-    Ok(x as i64)
-}
-
-/// A non-negative number of agents.
-fn agents(v: &Dynamic) -> R<u32> {
-    let n = count(v, "agents")?;
-    u32::try_from(n).or_else(|_| fail(format!("agents must be 0 or more, got {n}")))
-}
-
-fn duration(v: &Dynamic, what: &str) -> R<f64> {
-    if v.is_string() {
-        parse_duration(&v.clone().into_string().unwrap_or_default()).or_else(|m| fail(format!("{what}: {m}")))
-    } else {
-        let s = num(v, what)?;
-        if s < 0.0 { fail(format!("{what} must not be negative")) } else { Ok(s) }
-    }
-}
 
 fn clock(t: &str) -> R<f64> {
     parse_clock(t).or_else(fail)

@@ -1,0 +1,151 @@
+//! Cost of policies: one replication of the realistic single-queue day without a policy, with an
+//! interval-level script (`on_interval`, 48 calls a day), with a supervisor on 5-minute ticks,
+//! and with scripted routing (`select_agent` + `select_call` on every call).
+//! Throughput is simulated calls per second; the per-call cost of a routing hook is the time
+//! difference to `none` divided by the calls.
+
+use ccsim::facts::ReplicationFacts;
+use ccsim::model::Model;
+use ccsim::scenario::Scenario;
+use ccsim::script::policy::ScriptPolicy;
+use ccsim::sim::{Workspace, run_replication};
+use criterion::{Criterion, Throughput, criterion_group};
+use std::hint::black_box;
+use std::path::Path;
+use std::sync::Arc;
+
+// The hooks read the live state like a supervisor would; their conditions never hold here, so
+// the simulated day is the same as without a policy and only the cost of the hooks shows.
+const INTERVAL: &str = r#"
+fn on_interval(ctx) {
+    let q = ctx.queue("support");
+    if q.sl_interval < 0.2 && ctx.group("agents").idle > 1000 { ctx.postpone_breaks("agents", "5m"); }
+}"#;
+
+const TICK: &str = r#"
+fn on_tick(ctx) {
+    let q = ctx.queue("support");
+    if q.sl_interval < 0.2 && q.waiting > 1000 { ctx.postpone_breaks("agents", "10m"); }
+}"#;
+
+const ROUTING: &str = r#"
+fn select_agent(ctx, c) { "agents" }
+fn select_call(ctx, agent) { "support" }
+"#;
+
+fn with_script(base: &Scenario, text: &str, tick_s: Option<f64>) -> Scenario {
+    let mut s = base.clone();
+    let p = ScriptPolicy::compile(text, Path::new("bench.rhai"), &s, tick_s, vec![]).expect("compiles");
+    s.policy = Some(ccsim::scenario::PolicyConfig {
+        script: Some("bench.rhai".into()),
+        tick_s,
+        builtins: vec![],
+        program: Some(Arc::new(p)),
+    });
+    s
+}
+
+fn policies(c: &mut Criterion) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
+    let base = Scenario::load(&path).expect("bundled scenario loads");
+    let cases = [
+        ("none", base.clone()),
+        ("on_interval_script", with_script(&base, INTERVAL, None)),
+        ("on_tick_5m_script", with_script(&base, TICK, Some(300.0))),
+        ("select_agent_and_call_script", with_script(&base, ROUTING, None)),
+    ];
+    let mut g = c.benchmark_group("policy_realistic_day");
+    for (name, s) in cases {
+        let model = Model::compile(&s);
+        let mut ws = Workspace::new(&model);
+        let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
+        run_replication(&model, 0, &mut ws, &mut facts).expect("runs");
+        let calls: f64 = facts.queues.iter().map(|q| q.offered).sum();
+        g.throughput(Throughput::Elements(calls as u64));
+        let mut rep = 0u32;
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                rep = rep.wrapping_add(1) % 64; // the same 64 days for every case
+                run_replication(&model, rep, &mut ws, &mut facts).expect("runs");
+                black_box(&facts);
+            })
+        });
+    }
+    g.finish();
+}
+
+/// One hook call on its own: the script's `on_interval` above with a day's snapshot, and a
+/// routing hook.
+fn hook_calls(c: &mut Criterion) {
+    use ccsim::policy::{PolicyFactory, Snapshot};
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
+    let base = Scenario::load(&path).expect("bundled scenario loads");
+    let snap = Snapshot {
+        t: 3600.0,
+        day: 0,
+        interval: 4,
+        queues: vec![Default::default(); base.queues.len()],
+        groups: vec![Default::default(); base.groups.len()],
+    };
+    let mut g = c.benchmark_group("policy_hook_call");
+    let iv = ScriptPolicy::compile(INTERVAL, Path::new("bench.rhai"), &base, None, vec![]).expect("compiles");
+    let mut p = iv.start(0);
+    let mut out = Vec::new();
+    g.bench_function("on_interval_script", |b| {
+        b.iter(|| {
+            p.on_interval(black_box(&snap), &mut out).expect("runs");
+            out.clear();
+        })
+    });
+    let empty = ScriptPolicy::compile("fn on_interval(ctx) { }", Path::new("bench.rhai"), &base, None, vec![])
+        .expect("compiles");
+    let mut pe = empty.start(0);
+    g.bench_function("on_interval_empty_script", |b| {
+        b.iter(|| {
+            pe.on_interval(black_box(&snap), &mut out).expect("runs");
+        })
+    });
+    g.bench_function("start_replication_script", |b| b.iter(|| black_box(iv.start(black_box(3)))));
+    let rt = ScriptPolicy::compile(ROUTING, Path::new("bench.rhai"), &base, None, vec![]).expect("compiles");
+    let mut p = rt.start(0);
+    g.bench_function("select_agent_script", |b| {
+        b.iter(|| black_box(p.select_agent(black_box(&snap), 0, &mut out).expect("runs")))
+    });
+    g.finish();
+}
+
+/// The overhead of interval-level hooks as a share of run time, measured A/B: a whole
+/// `experiment::run` (replications on all cores and statistics) of the realistic day without
+/// and with the `on_interval` script, alternated 11 times, median ratio. Alternating cancels
+/// most of the drift of a shared machine that separate criterion runs suffer from.
+fn interval_hook_overhead() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
+    let mut base = Scenario::load(&path).expect("bundled scenario loads");
+    base.simulation.replications = 256;
+    let scripted = with_script(&base, INTERVAL, None);
+    let time = |s: &Scenario| {
+        let t = std::time::Instant::now();
+        black_box(ccsim::experiment::run(s, &|| {}).expect("runs"));
+        t.elapsed().as_secs_f64()
+    };
+    time(&base);
+    let mut ratios: Vec<f64> = (0..11).map(|_| time(&scripted) / time(&base)).collect();
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "policy_overhead/realistic_day/on_interval_script: {:+.1}% run time (median of 11 A/B pairs; range {:+.1}%..{:+.1}%)",
+        (ratios[5] - 1.0) * 100.0,
+        (ratios[0] - 1.0) * 100.0,
+        (ratios[10] - 1.0) * 100.0
+    );
+}
+
+criterion_group!(benches, policies, hook_calls);
+
+fn main() {
+    let filter = std::env::args().skip(1).find(|a| !a.starts_with('-'));
+    if filter.as_deref().is_none_or(|f| "policy_overhead".contains(f)) && !std::env::args().any(|a| a == "--list") {
+        interval_hook_overhead();
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
