@@ -59,9 +59,12 @@ struct Diffs {
     cells: Vec<(usize, usize, usize, [Welford; N_QUEUE_KPIS])>,
 }
 
+/// Adds one replication's paired differences. A difference within 1e-12 of the values'
+/// magnitude is rounding (the same sums added in another order) and counts as 0.
 fn diff_into(acc: &mut [Welford; N_QUEUE_KPIS], v: &[f64; N_QUEUE_KPIS], b: &[f64; N_QUEUE_KPIS]) {
-    for k in 0..16 {
-        acc[k].push(v[k] - b[k]);
+    for k in 0..N_QUEUE_KPIS {
+        let d = v[k] - b[k];
+        acc[k].push(if d.abs() <= 1e-12 * v[k].abs().max(b[k].abs()) { 0.0 } else { d });
     }
 }
 
@@ -144,8 +147,7 @@ pub fn compare(
     Ok(Comparison { baseline: base, variants })
 }
 
-/// True when a paired difference is significant: its confidence interval excludes zero (by more
-/// than rounding noise, 1e-9, so that equal sums added in another order do not count).
+/// True when a paired difference is significant: its confidence interval excludes zero.
 pub fn significant(e: &Estimate) -> bool {
-    e.ci_low > 1e-9 || e.ci_high < -1e-9
+    e.ci_low > 0.0 || e.ci_high < 0.0
 }

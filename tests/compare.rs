@@ -193,6 +193,33 @@ fn every_bundled_script_runs_as_its_header_says() {
     assert!(n >= 8, "only {n} scripts");
 }
 
+/// Every policy script in `scripts/policies/` opens with a comment and a `// Run: ccsim ...` line,
+/// and that command runs and reports what the policy did.
+#[test]
+fn every_bundled_policy_runs_as_its_header_says() {
+    let mut n = 0;
+    for entry in std::fs::read_dir("scripts/policies").unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "rhai") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.starts_with("//"), "{} must open with a comment saying what it does", path.display());
+        let run = text
+            .lines()
+            .find_map(|l| l.strip_prefix("// Run: ccsim "))
+            .unwrap_or_else(|| panic!("{} has no `// Run: ccsim ...` line", path.display()));
+        let args: Vec<&str> = run.split_whitespace().collect();
+        let out = ccsim().args(&args).args(["-n", "3", "-q", "--format", "json"]).output().unwrap();
+        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let result = if args[0] == "compare" { &v["variants"][0]["result"] } else { &v };
+        assert!(result["policy"]["hook_calls"]["mean"].as_f64().unwrap() > 0.0, "{}: no hook ran", path.display());
+        n += 1;
+    }
+    assert!(n >= 4, "only {n} policy scripts");
+}
+
 #[test]
 fn params_are_typed() {
     let p = Param::parse("minutes=30").unwrap();

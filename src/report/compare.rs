@@ -217,6 +217,21 @@ pub fn write_comparison(
                 let h: Vec<&str> = header.iter().map(String::as_str).collect();
                 render(out, &h, &rows)?;
             }
+            for (name, r) in std::iter::once(("baseline", &c.baseline))
+                .chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)))
+            {
+                if let Some(p) = &r.policy {
+                    let acted: Vec<String> = p
+                        .names
+                        .iter()
+                        .zip(&p.values)
+                        .filter(|(n, e)| n.starts_with("actions.") && e.mean != 0.0)
+                        .map(|(n, e)| format!("{} {:.1}", n.trim_start_matches("actions."), e.mean))
+                        .collect();
+                    let list = if acted.is_empty() { "none".to_string() } else { acted.join(", ") };
+                    writeln!(out, "\nPolicy actions per replication in {name}: {list}")?;
+                }
+            }
             writeln!(out)?;
             writeln!(out, "Baseline meets every target (means): {}", if baseline_meets { "yes" } else { "no" })?;
             if ok.is_empty() {

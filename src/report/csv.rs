@@ -1,6 +1,7 @@
 //! CSV output in long format: `level,id,start,kpi,mean,ci_low,ci_high`, one row per scope,
 //! interval and KPI. `level` is `total`, `queue`, `group`, `interval` or `group_interval`;
-//! `start` is empty for whole-horizon rows. Undefined values are empty cells.
+//! `start` is empty for whole-horizon rows. Undefined values are empty cells. With a policy,
+//! `level` `policy` rows give its counters per replication.
 
 use super::Report;
 use crate::experiment::RunResult;
@@ -46,6 +47,10 @@ impl Report for CsvReport {
         }
         for row in &r.group_intervals {
             rows(&mut w, &["group_interval", &r.groups[row.index].id, &row.start], &GROUP_KPIS, &row.kpis)?;
+        }
+        if let Some(p) = &r.policy {
+            let names: Vec<&str> = p.names.iter().map(String::as_str).collect();
+            rows(&mut w, &["policy", "", ""], &names, &p.values)?;
         }
         w.flush()
     }

@@ -84,7 +84,7 @@ pub fn run_json(r: &RunResult) -> Value {
             Value::Object(m)
         })
         .collect();
-    json!({
+    let mut v = json!({
         "scenario": r.scenario,
         "replications": r.replications,
         "seed": r.seed,
@@ -95,5 +95,11 @@ pub fn run_json(r: &RunResult) -> Value {
         "groups": groups,
         "intervals": intervals,
         "group_intervals": group_intervals,
-    })
+    });
+    if let (Some(p), Value::Object(m)) = (&r.policy, &mut v) {
+        let counters: Map<String, Value> =
+            p.names.iter().zip(&p.values).map(|(n, e)| (n.clone(), estimate(e))).collect();
+        m.insert("policy".into(), Value::Object(counters));
+    }
+    v
 }

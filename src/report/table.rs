@@ -1,5 +1,6 @@
-//! Human-readable tables: the day summary per queue with 95 % CIs and the risk lines, agent
-//! groups, and (on request) the per-interval table. Numbers show `mean ±half-width`.
+//! Human-readable tables: the day summary per queue with 95 % CIs and the risk lines, callbacks
+//! and blocked calls when a policy made any, agent groups, what the policy did, and (on request)
+//! the per-interval table. Numbers show `mean ±half-width`.
 
 use super::Report;
 use crate::experiment::RunResult;
@@ -21,6 +22,9 @@ mod k {
     pub const OCCUPANCY: usize = 11;
     pub const COST: usize = 12;
     pub const MEETS: usize = 14;
+    pub const BLOCKED: usize = 16;
+    pub const CALLBACKS: usize = 17;
+    pub const CALLBACK_DELAY: usize = 18;
     pub const G_OCC: usize = 0;
     pub const G_AGENTS: usize = 1;
     pub const G_PAID: usize = 2;
@@ -88,6 +92,40 @@ fn queue_row(name: &str, v: &[Estimate]) -> Vec<String> {
         pm(&v[k::COST], 1.0, 0),
         pct(v[k::MEETS].mean),
     ]
+}
+
+/// Callbacks and blocked calls per queue (when any), and the policy's counters that are not zero.
+fn write_policy(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
+    let used = |q: &[Estimate]| q[k::BLOCKED].mean > 0.0 || q[k::CALLBACKS].mean > 0.0;
+    if r.queues.iter().any(|q| used(&q.kpis)) {
+        writeln!(out)?;
+        let rows: Vec<Vec<String>> = r
+            .queues
+            .iter()
+            .filter(|q| used(&q.kpis))
+            .map(|q| {
+                let v = &q.kpis;
+                vec![
+                    q.id.clone(),
+                    pm(&v[k::BLOCKED], 1.0, 1),
+                    pm(&v[k::CALLBACKS], 1.0, 1),
+                    pm(&v[k::CALLBACK_DELAY], 1.0, 1),
+                ]
+            })
+            .collect();
+        render(out, &["queue", "blocked", "callbacks", "callback delay s"], &rows)?;
+    }
+    let Some(p) = &r.policy else { return Ok(()) };
+    writeln!(out)?;
+    writeln!(out, "Policy, per replication (mean ±half-width); counters that stayed 0 are left out")?;
+    let rows: Vec<Vec<String>> = p
+        .names
+        .iter()
+        .zip(&p.values)
+        .filter(|(n, e)| e.mean != 0.0 || n.as_str() == "hook_calls")
+        .map(|(n, e)| vec![n.clone(), pm(e, 1.0, 2)])
+        .collect();
+    render(out, &["policy", "value"], &rows)
 }
 
 impl Report for TableReport {
@@ -161,6 +199,7 @@ impl Report for TableReport {
             })
             .collect();
         render(out, &gheader, &grows)?;
+        write_policy(r, out)?;
         if intervals {
             writeln!(out)?;
             let iheader =
