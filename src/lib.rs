@@ -10,8 +10,12 @@
 //! ```text
 //! scenario.yaml ─parse─▶ scenario::raw (serde, deny_unknown_fields, path + line/column)
 //!               ─validate─▶ scenario::Scenario (ids resolved, distributions checked)
-//! Scenario ─compile─▶ model::Model (dense indices, samplers; no strings in the hot loop)
-//! (replication) × N ─rayon─▶ sim::run_replication(&Model, rep) ─▶ facts::ReplicationFacts
+//! policy.rhai ─script::policy::attach─▶ Scenario.policy (compiled once, shared by threads)
+//! Scenario ─compile─▶ model::Model (dense indices, samplers; no strings in the hot loop;
+//!               the policy: built-ins + script, as a policy::PolicyFactory)
+//! (replication) × N ─rayon─▶ sim::run_replication(&Model, rep) with one Policy instance per
+//!               replication (hooks ─▶ Snapshot ─▶ Actions applied in order)
+//!               ─▶ facts::ReplicationFacts (incl. what the policy did)
 //!               ─▶ experiment::Reducer (in replication order: thread-count independent)
 //!               ─▶ experiment::RunResult (means, Student-t CIs, quantiles, P(meet target))
 //!               ─▶ report (table | json | csv) ─▶ cli writes atomically
@@ -27,7 +31,8 @@
 //! [`sim`] the event loop; [`facts`] what the engine records and the one place KPIs are
 //! derived; [`stats`] Welford means, t intervals, quantiles; [`experiment`] parallel
 //! replications and their reduction; [`analytic`] Erlang B/C/A/X and requirement search;
-//! [`plan`] analytic staffing of a scenario; [`script`] Rhai (sandbox, what-if API);
+//! [`plan`] analytic staffing of a scenario; [`policy`] the intraday policy trait, live
+//! snapshot, actions and built-ins; [`script`] Rhai (sandbox, what-if API, policy scripts);
 //! [`compare`] baseline and variants under common random numbers; [`sweep`] grids of points;
 //! [`optimize`] simulation-based staffing; [`report`] output formats;
 //! [`cli`] the command line (the only module that prints).
