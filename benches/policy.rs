@@ -114,29 +114,54 @@ fn hook_calls(c: &mut Criterion) {
     g.finish();
 }
 
-/// The overhead of interval-level hooks as a share of run time, measured A/B: a whole
-/// `experiment::run` (replications on all cores and statistics) of the realistic day without
-/// and with the `on_interval` script, alternated 11 times, median ratio. Alternating cancels
-/// most of the drift of a shared machine that separate criterion runs suffer from.
+/// The overhead of interval-level hooks as a share of engine time, measured A/B on one core:
+/// replication r of the realistic day without a policy, then the same replication with the
+/// `on_interval` script (48 calls a day) or the `on_tick` script every 5 minutes (144 calls a
+/// day), interleaved for 1,000 replications; the ratio of the summed times. Interleaving
+/// replication by replication cancels the drift of a shared machine that separate criterion
+/// runs suffer from. The denominator is engine time only (no statistics), so the share of a
+/// whole `ccsim run` is smaller.
 fn interval_hook_overhead() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
-    let mut base = Scenario::load(&path).expect("bundled scenario loads");
-    base.simulation.replications = 256;
-    let scripted = with_script(&base, INTERVAL, None);
-    let time = |s: &Scenario| {
-        let t = std::time::Instant::now();
-        black_box(ccsim::experiment::run(s, &|| {}).expect("runs"));
-        t.elapsed().as_secs_f64()
-    };
-    time(&base);
-    let mut ratios: Vec<f64> = (0..11).map(|_| time(&scripted) / time(&base)).collect();
-    ratios.sort_by(f64::total_cmp);
-    println!(
-        "policy_overhead/realistic_day/on_interval_script: {:+.1}% run time (median of 11 A/B pairs; range {:+.1}%..{:+.1}%)",
-        (ratios[5] - 1.0) * 100.0,
-        (ratios[0] - 1.0) * 100.0,
-        (ratios[10] - 1.0) * 100.0
-    );
+    let base = Scenario::load(&path).expect("bundled scenario loads");
+    let plain = Model::compile(&base);
+    for (name, scripted) in [
+        ("on_interval_script", with_script(&base, INTERVAL, None)),
+        ("on_interval_empty_script", with_script(&base, "fn on_interval(ctx) { }", None)),
+        ("on_tick_5m_script", with_script(&base, TICK, Some(300.0))),
+        ("builtin_on_interval", {
+            let mut b = base.clone();
+            b.policy = Some(ccsim::scenario::PolicyConfig {
+                script: None,
+                tick_s: None,
+                builtins: vec![ccsim::policy::Builtin::Callback {
+                    queue: 0,
+                    max_wait_s: f64::INFINITY,
+                    acceptance: 0.0,
+                }],
+                program: None,
+            });
+            b
+        }),
+    ] {
+        let model = Model::compile(&scripted);
+        let mut ws = Workspace::new(&plain);
+        let mut facts = ReplicationFacts::new(plain.total_intervals(), 1, 1);
+        let (mut t_plain, mut t_policy) = (0.0, 0.0);
+        for rep in 0..1000 {
+            for (m, acc) in [(&plain, &mut t_plain), (&model, &mut t_policy)] {
+                let t = std::time::Instant::now();
+                run_replication(m, rep, &mut ws, &mut facts).expect("runs");
+                *acc += t.elapsed().as_secs_f64();
+            }
+        }
+        println!(
+            "policy_overhead/realistic_day/{name}: {:+.1}% engine time ({:.3} ms vs {:.3} ms per replication, 1,000 interleaved)",
+            (t_policy / t_plain - 1.0) * 100.0,
+            t_policy,
+            t_plain
+        );
+    }
 }
 
 criterion_group!(benches, policies, hook_calls);

@@ -309,6 +309,33 @@ pub trait Policy {
     }
 }
 
+impl<T: Policy + ?Sized> Policy for Box<T> {
+    fn hooks(&self) -> Hooks {
+        (**self).hooks()
+    }
+    fn on_interval(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
+        (**self).on_interval(s, out)
+    }
+    fn on_tick(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
+        (**self).on_tick(s, out)
+    }
+    fn on_queue(&mut self, s: &Snapshot, queue: usize, out: &mut Vec<Action>) -> HookResult<()> {
+        (**self).on_queue(s, queue, out)
+    }
+    fn select_agent(&mut self, s: &Snapshot, queue: usize, out: &mut Vec<Action>) -> HookResult<Option<usize>> {
+        (**self).select_agent(s, queue, out)
+    }
+    fn select_call(
+        &mut self,
+        s: &Snapshot,
+        group: usize,
+        agent: u32,
+        out: &mut Vec<Action>,
+    ) -> HookResult<Option<usize>> {
+        (**self).select_call(s, group, agent, out)
+    }
+}
+
 /// The policy of a model: creates one [`Policy`] per replication. Shared by all threads.
 pub trait PolicyFactory: Send + Sync + fmt::Debug {
     /// The hooks the policies define.

@@ -74,14 +74,48 @@ impl Ctx {
     }
 }
 
-/// A queue as `ctx.queue(id)` returns it: a copy of its live state.
+/// A queue as `ctx.queue(id)` returns it: its live state, with the KPIs computed once.
 #[derive(Debug, Clone)]
 pub struct QueueView {
     id: ImmutableString,
-    live: crate::policy::QueueLive,
-    threshold_s: f64,
-    target: f64,
-    definition: SlDefinition,
+    waiting: i64,
+    callbacks_pending: i64,
+    open: bool,
+    /// oldest wait, SL target, SL threshold; then per interval and per day: offered, handled,
+    /// abandoned, SL, abandon rate, ASA.
+    v: [f64; 15],
+}
+
+impl QueueView {
+    fn new(id: ImmutableString, live: &crate::policy::QueueLive, sl: (f64, f64, SlDefinition)) -> QueueView {
+        let (threshold_s, target, def) = sl;
+        let (i, d) = (&live.interval, &live.day);
+        let (sli, abi, asai) = live_kpis(i, def);
+        let (sld, abd, asad) = live_kpis(d, def);
+        QueueView {
+            id,
+            waiting: i64::from(live.waiting),
+            callbacks_pending: i64::from(live.callbacks_pending),
+            open: live.open,
+            v: [
+                live.oldest_wait_s,
+                target,
+                threshold_s,
+                i.offered,
+                i.handled,
+                i.abandoned,
+                sli,
+                abi,
+                asai,
+                d.offered,
+                d.handled,
+                d.abandoned,
+                sld,
+                abd,
+                asad,
+            ],
+        }
+    }
 }
 
 /// A group as `ctx.group(id)` returns it.
@@ -374,7 +408,7 @@ pub fn set_script(
     attach(s, params)
 }
 
-fn live(q: &QueueFacts, def: SlDefinition) -> (f64, f64, f64) {
+fn live_kpis(q: &QueueFacts, def: SlDefinition) -> (f64, f64, f64) {
     (live_service_level(q, def), abandon_rate(q), asa_s(q))
 }
 
@@ -405,8 +439,7 @@ fn register(e: &mut Engine) {
     e.register_fn("queue", |c: &mut Ctx, id: &str| -> R<QueueView> {
         let sh = c.lock();
         let q = sh.stat.queue(id)?;
-        let (threshold_s, target, definition) = sh.stat.sl[q];
-        Ok(QueueView { id: sh.stat.queue_names[q].clone(), live: sh.snap.queues[q], threshold_s, target, definition })
+        Ok(QueueView::new(sh.stat.queue_names[q].clone(), &sh.snap.queues[q], sh.stat.sl[q]))
     });
     e.register_fn("group", |c: &mut Ctx, id: &str| -> R<GroupView> {
         let sh = c.lock();
@@ -428,24 +461,31 @@ fn register(e: &mut Engine) {
     });
 
     e.register_get("id", |q: &mut QueueView| q.id.clone());
-    e.register_get("waiting", |q: &mut QueueView| i64::from(q.live.waiting));
-    e.register_get("oldest_wait", |q: &mut QueueView| q.live.oldest_wait_s);
-    e.register_get("open", |q: &mut QueueView| q.live.open);
-    e.register_get("callbacks_pending", |q: &mut QueueView| i64::from(q.live.callbacks_pending));
-    e.register_get("sl_target", |q: &mut QueueView| q.target);
-    e.register_get("sl_threshold", |q: &mut QueueView| q.threshold_s);
-    e.register_get("offered_interval", |q: &mut QueueView| q.live.interval.offered);
-    e.register_get("offered_day", |q: &mut QueueView| q.live.day.offered);
-    e.register_get("handled_interval", |q: &mut QueueView| q.live.interval.handled);
-    e.register_get("handled_day", |q: &mut QueueView| q.live.day.handled);
-    e.register_get("abandoned_interval", |q: &mut QueueView| q.live.interval.abandoned);
-    e.register_get("abandoned_day", |q: &mut QueueView| q.live.day.abandoned);
-    e.register_get("sl_interval", |q: &mut QueueView| live(&q.live.interval, q.definition).0);
-    e.register_get("sl_day", |q: &mut QueueView| live(&q.live.day, q.definition).0);
-    e.register_get("abandon_rate_interval", |q: &mut QueueView| live(&q.live.interval, q.definition).1);
-    e.register_get("abandon_rate_day", |q: &mut QueueView| live(&q.live.day, q.definition).1);
-    e.register_get("asa_interval", |q: &mut QueueView| live(&q.live.interval, q.definition).2);
-    e.register_get("asa_day", |q: &mut QueueView| live(&q.live.day, q.definition).2);
+    e.register_get("waiting", |q: &mut QueueView| q.waiting);
+    e.register_get("callbacks_pending", |q: &mut QueueView| q.callbacks_pending);
+    e.register_get("open", |q: &mut QueueView| q.open);
+    for (k, name) in [
+        "oldest_wait",
+        "sl_target",
+        "sl_threshold",
+        "offered_interval",
+        "handled_interval",
+        "abandoned_interval",
+        "sl_interval",
+        "abandon_rate_interval",
+        "asa_interval",
+        "offered_day",
+        "handled_day",
+        "abandoned_day",
+        "sl_day",
+        "abandon_rate_day",
+        "asa_day",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        e.register_get(name, move |q: &mut QueueView| q.v[k]);
+    }
 
     e.register_get("id", |g: &mut GroupView| g.id.clone());
     e.register_get("staffed", |g: &mut GroupView| i64::from(g.live.staffed));
