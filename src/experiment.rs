@@ -194,8 +194,6 @@ pub struct Reducer {
     interval_s: f64,
     targets: Vec<Targets>,
     thresholds: Vec<f64>,
-    serving: Vec<Vec<usize>>,
-    skills: Vec<Vec<usize>>,
     cost_per_s: Vec<f64>,
     queue_ids: Vec<String>,
     group_ids: Vec<String>,
@@ -239,10 +237,6 @@ impl Reducer {
                 })
                 .collect(),
             thresholds: scenario.queues.iter().map(|q| q.service_level.threshold_s).collect(),
-            serving: model.queues.iter().map(|q| q.serving_groups.iter().map(|&g| g as usize).collect()).collect(),
-            skills: (0..ng)
-                .map(|g| (0..nq).filter(|&q| model.queues[q].serving_groups.contains(&(g as u16))).collect())
-                .collect(),
             cost_per_s: model.groups.iter().map(|g| g.cost_per_s).collect(),
             queue_ids: scenario.queues.iter().map(|q| q.id.clone()).collect(),
             group_ids: scenario.groups.iter().map(|g| g.id.clone()).collect(),
@@ -299,7 +293,10 @@ impl Reducer {
                 let mut s = Scope { length_s: self.interval_s, ..Default::default() };
                 s.add_calls(cf, &self.targets[q]);
                 s.judge(cf, &self.targets[q]);
-                for &g in &self.serving[q] {
+                for g in 0..ng {
+                    if !f.serves[(i * ng + g) * nq + q] {
+                        continue;
+                    }
                     let gf = f.group(i, g);
                     s.busy_s += gf.busy_s;
                     s.available_s += gf.available_s;
@@ -368,12 +365,18 @@ impl Reducer {
     }
 
     /// Share of group `g`'s cost in interval `i` allocated to queue `q`: its share of the
-    /// group's busy time in the interval, or an equal split over the group's queues when idle.
+    /// group's busy time in the interval, or an equal split over the queues it could serve in
+    /// the interval when idle.
     fn cost_share(&self, f: &ReplicationFacts, i: usize, g: usize, q: usize) -> f64 {
         let nq = f.n_queues;
         let row = &f.busy_by_queue[(i * f.n_groups + g) * nq..(i * f.n_groups + g + 1) * nq];
         let busy: f64 = row.iter().sum();
-        if busy > 0.0 { row[q] / busy } else { 1.0 / self.skills[g].len().max(1) as f64 }
+        if busy > 0.0 {
+            row[q] / busy
+        } else {
+            let serves = &f.serves[(i * f.n_groups + g) * nq..(i * f.n_groups + g + 1) * nq];
+            1.0 / serves.iter().filter(|&&s| s).count().max(1) as f64
+        }
     }
 
     /// The final statistics.

@@ -178,6 +178,11 @@ pub struct ReplicationFacts {
     /// Busy seconds a group spent on each queue's calls in each interval:
     /// `[(interval × n_groups + group) × n_queues + queue]`. Used to allocate cost to queues.
     pub busy_by_queue: Vec<f64>,
+    /// Whether group g could take calls of queue q (skill or overflow) at some moment of each
+    /// interval: `[(interval × n_groups + group) × n_queues + queue]`. Static routing marks the
+    /// same groups every interval; a policy that changes routing marks what it changed. Used for
+    /// a queue's occupancy and for sharing an idle group's cost.
+    pub serves: Vec<bool>,
     /// What the policy did (all zero without one).
     pub policy: PolicyFacts,
 }
@@ -191,6 +196,7 @@ impl ReplicationFacts {
             queues: vec![QueueFacts::default(); intervals * n_queues],
             groups: vec![GroupFacts::default(); intervals * n_groups],
             busy_by_queue: vec![0.0; intervals * n_groups * n_queues],
+            serves: vec![false; intervals * n_groups * n_queues],
             policy: PolicyFacts::default(),
         }
     }
@@ -200,6 +206,7 @@ impl ReplicationFacts {
         self.queues.fill(QueueFacts::default());
         self.groups.fill(GroupFacts::default());
         self.busy_by_queue.fill(0.0);
+        self.serves.fill(false);
         self.policy = PolicyFacts::default();
     }
 

@@ -647,6 +647,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 }
                 let global = self.ws.day * self.m.intervals_per_day + a as usize;
                 self.ws.cur = Some(global);
+                self.mark_serving(global);
                 for g in 0..self.m.groups.len() {
                     if let StaffingModel::Curve(levels) = &self.m.groups[g].staffing {
                         self.set_level(g, levels[global], t);
@@ -1290,6 +1291,19 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
     }
 
+    /// Marks in the facts which groups can take which queues' calls in interval `global` (skill
+    /// or overflow), as the routing stands now.
+    fn mark_serving(&mut self, global: usize) {
+        let (ng, nq) = (self.f.n_groups, self.f.n_queues);
+        let rt = &self.ws.rt;
+        let cells = &mut self.f.serves[global * ng * nq..(global + 1) * ng * nq];
+        for q in 0..nq {
+            for &g in rt.selection[q].iter().chain(&rt.overflow[q]) {
+                cells[g as usize * nq + q] = true;
+            }
+        }
+    }
+
     /// Records the first policy failure; the day stops at the next event.
     fn fail(&mut self, hook: Hook, t: f64, message: String) {
         if self.err.is_none() {
@@ -1419,6 +1433,9 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 let pref = m.routing.skill_pref[group * nq + queue].unwrap_or(1);
                 self.ws.rt.skill_pref[group * nq + queue] = on.then_some(pref);
                 self.ws.rt.rebuild();
+                if let Some(cur) = self.ws.cur {
+                    self.mark_serving(cur);
+                }
                 self.redispatch(t);
             }
             Action::PostponeBreaks { group, for_s } => {
@@ -1481,6 +1498,9 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 rt.overflow_cfg[queue].extend(groups.iter().map(|&g| g as u16));
                 rt.overflow_after_s[queue] = if groups.is_empty() { f64::INFINITY } else { after_s };
                 rt.rebuild();
+                if let Some(cur) = self.ws.cur {
+                    self.mark_serving(cur);
+                }
                 // calls already waiting overflow when their own delay is up (now, if it is)
                 if !groups.is_empty() {
                     for k in 0..self.ws.queues[queue].waiting.len() {
