@@ -45,25 +45,44 @@ pub fn for_each_replication_of(
     let reps = first.replications;
     let k = models.len() as u32;
     let chunk = (CHUNK / k).max(1);
+    // The lowest replication whose policy failed: later ones are skipped (a runaway script
+    // fails fast), earlier ones still run, so the error reported is always the lowest's.
+    let failed = std::sync::atomic::AtomicU32::new(u32::MAX);
     let mut start = 0;
     while start < reps {
         let end = (start + chunk).min(reps);
-        let facts: Vec<Result<ReplicationFacts, PolicyError>> = (start * k..end * k)
+        let facts: Vec<Option<Result<ReplicationFacts, PolicyError>>> = (start * k..end * k)
             .into_par_iter()
             .map_init(
                 || -> Vec<Option<Workspace>> { (0..models.len()).map(|_| None).collect() },
                 |spaces, job| {
                     let (rep, m) = (job / k, (job % k) as usize);
+                    if rep > failed.load(std::sync::atomic::Ordering::Relaxed) {
+                        return None;
+                    }
                     let model = &models[m];
                     let ws = spaces[m].get_or_insert_with(|| Workspace::new(model));
                     let mut f = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
                     let r = run_replication(model, rep, ws, &mut f);
                     progress();
-                    r.map(|()| f)
+                    if r.is_err() {
+                        failed.fetch_min(rep, std::sync::atomic::Ordering::Relaxed);
+                    }
+                    Some(r.map(|()| f))
                 },
             )
             .collect();
-        let facts: Vec<ReplicationFacts> = facts.into_iter().collect::<Result<_, _>>()?;
+        let mut ok = Vec::with_capacity(facts.len());
+        for r in facts {
+            // in order: the first error met is the lowest failed replication's; skipped jobs
+            // (`None`) only come after it
+            match r {
+                Some(Ok(f)) => ok.push(f),
+                Some(Err(e)) => return Err(e),
+                None => unreachable!("a replication is skipped only after a lower one failed"),
+            }
+        }
+        let facts = ok;
         for (r, per_model) in facts.chunks(k as usize).enumerate() {
             sink(start + r as u32, per_model);
         }

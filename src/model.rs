@@ -212,6 +212,10 @@ pub struct Model {
     pub routing: Routing,
     /// Horizon start, seconds since midnight (for messages).
     pub start_s: f64,
+    /// Queue ids, for messages only (the engine works on indices).
+    pub queue_ids: Vec<String>,
+    /// Group ids, for messages only.
+    pub group_ids: Vec<String>,
     /// The intraday policy, if any.
     pub policy: Option<Arc<dyn PolicyFactory>>,
     /// Replications.
@@ -345,6 +349,8 @@ impl Model {
             timeline,
             routing,
             start_s: h.start_s,
+            queue_ids: s.queues.iter().map(|q| q.id.clone()).collect(),
+            group_ids: s.groups.iter().map(|g| g.id.clone()).collect(),
             policy: compile_policy(s),
             replications: s.simulation.replications,
             seed: s.simulation.seed,

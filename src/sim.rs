@@ -812,7 +812,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             self.fail(
                 Hook::SelectCall(g, a),
                 t,
-                format!("select_call chose queue #{q}, which group #{g} does not serve"),
+                format!(
+                    "select_call chose queue `{}`, which group `{}` does not serve",
+                    self.m.queue_ids[q], self.m.group_ids[g]
+                ),
             );
             return None;
         };
@@ -1034,7 +1037,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
         let g = self.call_hook(Hook::SelectAgent(q), t)?;
         if !self.ws.rt.selection[q].contains(&(g as u16)) {
-            self.fail(Hook::SelectAgent(q), t, format!("select_agent chose group #{g}, which lacks the skill"));
+            let msg = format!(
+                "select_agent chose group `{}`, which lacks the skill for `{}`",
+                self.m.group_ids[g], self.m.queue_ids[q]
+            );
+            self.fail(Hook::SelectAgent(q), t, msg);
             return None;
         }
         let a = self.pop_idle(g)?;
@@ -1448,7 +1455,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             }
             Action::ExtendShifts { group, n, by_s } => {
                 if !matches!(m.groups[group].staffing, StaffingModel::Shifts) {
-                    return Err(format!("extend_shifts: group #{group} is not staffed by shifts (nothing to extend)"));
+                    return Err(format!(
+                        "extend_shifts: group `{}` is not staffed by shifts (nothing to extend)",
+                        m.group_ids[group]
+                    ));
                 }
                 let mut cand = std::mem::take(&mut self.ws.scratch);
                 cand.clear();

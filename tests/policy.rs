@@ -791,7 +791,7 @@ fn routing_to_an_unknown_id_or_a_group_without_the_skill_fails_clearly() {
 }
 
 #[test]
-#[ignore = "BUG: engine-side policy errors name groups and queues by index (`group #1`), not by their ids"]
+
 fn engine_side_policy_errors_name_groups_by_id() {
     let wrong = with_script(scenario(TWO_GROUPS), r#"fn select_agent(ctx, c) { "A" }"#, None);
     let e = experiment::run(&wrong, &|| {}).expect_err("A lacks q2").to_string();
@@ -872,7 +872,9 @@ fn a_runaway_policy_is_stopped_and_named() {
         let err = String::from_utf8_lossy(&out.stderr);
         println!("{name}: stopped after {took:?}: {err}");
         assert!(!out.status.success(), "{name}: {err}");
-        assert!(took < Duration::from_secs(10), "{name} took {took:?}");
+        // 200 replications, but those after the first failure are skipped: well under the
+        // ~0.1 s × 200 that running each into the operation limit would take
+        assert!(took < Duration::from_secs(5), "{name} took {took:?}");
         assert!(
             err.contains(name) && err.contains(hook) && err.contains(clock) && err.contains("ran too long"),
             "{err}"
@@ -966,7 +968,7 @@ fn a_bad_policy_section_reports_every_problem_at_once() {
 }
 
 #[test]
-#[ignore = "BUG: a typo in the full form of `policy` (unknown built-in or key) gives serde's `data did not match any variant of untagged enum RawPolicy` at the scenario's first line, naming neither the key nor where it is"]
+
 fn a_typo_in_the_policy_section_is_named_where_it_is() {
     let text = bundled_text("realistic_day.yaml");
     let line = text.lines().count() + 2;

@@ -106,8 +106,9 @@ pub struct RawScenario {
     pub policy: Option<RawPolicy>,
 }
 
-/// The intraday policy: just a script path, or the full form.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+/// The intraday policy: just a script path, or the full form. Deserialised by hand (a string or
+/// a mapping) so that a typo in the full form is reported at its key, not as "no variant matched".
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum RawPolicy {
     /// A policy script (Rhai), relative to the scenario file.
@@ -131,8 +132,8 @@ pub struct RawPolicyFull {
     pub builtin: Vec<RawBuiltin>,
 }
 
-/// A built-in policy.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+/// A built-in policy: a mapping with one key, the built-in's name.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawBuiltin {
     /// Calls of `queue` waiting `after` overflow to `groups` (set at the start of each day).
@@ -452,6 +453,88 @@ impl<'de> Deserialize<'de> for OneOrMany {
             }
             fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<OneOrMany, A::Error> {
                 Vec::<f64>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawBuiltin {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Overflow {
+            queue: String,
+            groups: Vec<String>,
+            after: RawDuration,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct BreakPostponement {
+            queue: String,
+            group: String,
+            hold: RawDuration,
+        }
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Callback {
+            queue: String,
+            max_wait: RawDuration,
+            acceptance: f64,
+        }
+        const NAMES: &[&str] = &["overflow", "break_postponement", "callback"];
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawBuiltin;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str(
+                    "a built-in policy: `{ overflow: {..} }`, `{ break_postponement: {..} }` or `{ callback: {..} }`",
+                )
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, mut map: A) -> Result<RawBuiltin, A::Error> {
+                let Some(name) = map.next_key::<String>()? else {
+                    return Err(de::Error::invalid_length(0, &self));
+                };
+                let b = match name.as_str() {
+                    "overflow" => {
+                        let v: Overflow = map.next_value()?;
+                        RawBuiltin::Overflow { queue: v.queue, groups: v.groups, after: v.after }
+                    }
+                    "break_postponement" => {
+                        let v: BreakPostponement = map.next_value()?;
+                        RawBuiltin::BreakPostponement { queue: v.queue, group: v.group, hold: v.hold }
+                    }
+                    "callback" => {
+                        let v: Callback = map.next_value()?;
+                        RawBuiltin::Callback { queue: v.queue, max_wait: v.max_wait, acceptance: v.acceptance }
+                    }
+                    other => return Err(de::Error::unknown_variant(other, NAMES)),
+                };
+                if let Some(extra) = map.next_key::<String>()? {
+                    return Err(de::Error::custom(format!(
+                        "one built-in per list entry: `{extra}` must be a separate `- {extra}: {{..}}`"
+                    )));
+                }
+                Ok(b)
+            }
+        }
+        d.deserialize_map(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawPolicy {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = RawPolicy;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a policy script path, or `{ script, tick, builtin: [..] }`")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawPolicy, E> {
+                Ok(RawPolicy::Script(v.to_string()))
+            }
+            fn visit_map<A: de::MapAccess<'de>>(self, map: A) -> Result<RawPolicy, A::Error> {
+                RawPolicyFull::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawPolicy::Full)
             }
         }
         d.deserialize_any(V)
