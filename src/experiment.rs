@@ -312,14 +312,14 @@ impl Reducer {
                 let mut s = Scope { length_s: self.interval_s, ..Default::default() };
                 s.add_calls(cf, &self.targets[q]);
                 s.judge(cf, &self.targets[q]);
-                for g in 0..ng {
+                for (g, &group_cost) in cost_g.iter().enumerate() {
                     if !f.serves[(i * ng + g) * nq + q] {
                         continue;
                     }
                     let gf = f.group(i, g);
                     s.busy_s += gf.busy_s;
                     s.available_s += gf.available_s;
-                    s.cost += cost_g[g] * self.cost_share(f, i, g, q);
+                    s.cost += group_cost * self.cost_share(f, i, g, q);
                 }
                 let k = queue_kpis(&s);
                 push_all(&mut self.cells[i * nq + q], &k);
