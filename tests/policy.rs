@@ -1033,3 +1033,35 @@ fn select_agent(ctx, c) {
     assert_eq!(r.replications, 200);
     assert!(r.total[kpi("handled")].mean > 100.0);
 }
+
+/// `sweep --policy` runs the policy at every point, and a grid name that is not a scenario path
+/// reaches the script as a constant: a lower help threshold makes the supervisor act more often
+/// and serve support better.
+#[test]
+fn a_sweep_varies_a_policy_parameter() {
+    let out = ccsim()
+        .args(["sweep", "scenarios/multi_skill.yaml", "--policy", "scripts/policies/supervisor.rhai", "--tick", "5m"])
+        .args(["--vary", "help_at=5,60", "-n", "40", "-q", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let points = v["points"].as_array().unwrap();
+    assert_eq!(points.len(), 2);
+    let at = |i: usize, path: &[&str]| {
+        let mut x = &points[i]["result"];
+        for p in path {
+            x = &x[*p];
+        }
+        (x["mean"].as_f64().unwrap(), x["ci_low"].as_f64().unwrap(), x["ci_high"].as_f64().unwrap())
+    };
+    assert_eq!(points[0]["params"]["help_at"], 5);
+    // the watch fires earlier and more often at 5 s: more skill switches, CIs apart
+    let (lo_mean, lo_low, _) = at(0, &["policy", "actions.set_skill"]);
+    let (hi_mean, _, hi_high) = at(1, &["policy", "actions.set_skill"]);
+    assert!(lo_low > hi_high, "set_skill at 5 s {lo_mean} vs at 60 s {hi_mean}");
+    // and support is served sooner
+    let (asa_lo, _, asa_lo_high) = at(0, &["queues", "support", "asa_seconds"]);
+    let (asa_hi, asa_hi_low, _) = at(1, &["queues", "support", "asa_seconds"]);
+    assert!(asa_lo_high < asa_hi_low, "support ASA {asa_lo} at 5 s vs {asa_hi} at 60 s");
+}

@@ -27,6 +27,13 @@ pub struct Args {
     /// Fixed script parameters, `name=value`.
     #[arg(long, value_name = "NAME=VALUE")]
     pub set: Vec<String>,
+    /// A policy script (Rhai) run during the day at every point; grid names that are not
+    /// scenario paths reach it as constants too. `none` removes the scenario's policy.
+    #[arg(long, value_name = "SCRIPT")]
+    pub policy: Option<PathArg>,
+    /// Time between the policy's `on_tick` calls, e.g. "5m".
+    #[arg(long, value_name = "DURATION")]
+    pub tick: Option<String>,
     /// Skip the points already in `--output` (a JSON file from an interrupted sweep).
     #[arg(long, requires = "output")]
     pub resume: bool,
@@ -44,7 +51,8 @@ pub struct Args {
 
 /// Runs `ccsim sweep`.
 pub fn exec(a: Args) -> Result<()> {
-    let base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
+    let mut base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
+    super::run::apply_policy(&mut base, a.policy.as_deref(), a.tick.as_deref())?;
     let points: Vec<Point> = match &a.grid {
         Some(f) => {
             let text = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
