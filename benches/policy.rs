@@ -128,6 +128,11 @@ fn interval_hook_overhead() {
     for (name, scripted) in [
         ("on_interval_script", with_script(&base, INTERVAL, None)),
         ("on_interval_empty_script", with_script(&base, "fn on_interval(ctx) { }", None)),
+        // no ctx call at all: what it costs to run any statement of a hook inside the simulation
+        (
+            "on_interval_arithmetic_script",
+            with_script(&base, "fn on_interval(ctx) { let x = 1.0; x = x * 2.0 + 1.0; if x > 3.0 { x = 0.0; } }", None),
+        ),
         ("on_tick_5m_script", with_script(&base, TICK, Some(300.0))),
         ("builtin_on_interval", {
             let mut b = base.clone();
