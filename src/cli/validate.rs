@@ -1,4 +1,4 @@
-//! `ccsim validate`: check a scenario and summarise it.
+//! `ccsim validate`: check a scenario (and compile its policy script) and summarise it.
 
 use super::PathArg;
 use crate::scenario::Scenario;
@@ -13,7 +13,8 @@ pub struct Args {
 
 /// Runs `ccsim validate`.
 pub fn exec(a: Args) -> Result<()> {
-    let s = Scenario::load(&a.scenario)?;
+    let mut s = Scenario::load(&a.scenario)?;
+    crate::script::policy::attach(&mut s, &[])?;
     println!("{}: valid.", a.scenario.display());
     println!("{}", s.summary());
     Ok(())

@@ -437,6 +437,24 @@ impl Scenario {
             .collect();
         s.push_str(&format!("{} group(s): {}. ", self.groups.len(), groups.join("; ")));
         s.push_str(&format!("{} replications, seed {}.", self.simulation.replications, self.simulation.seed));
+        if let Some(p) = &self.policy {
+            let mut parts: Vec<String> = p
+                .builtins
+                .iter()
+                .map(|b| match b {
+                    crate::policy::Builtin::Overflow { .. } => "built-in overflow".to_string(),
+                    crate::policy::Builtin::BreakPostponement { .. } => "built-in break postponement".to_string(),
+                    crate::policy::Builtin::Callback { .. } => "built-in callback".to_string(),
+                })
+                .collect();
+            if let Some(script) = &p.script {
+                parts.push(format!("script {}", script.display()));
+            }
+            if let Some(t) = p.tick_s {
+                parts.push(format!("tick {}", crate::time::format_duration(t)));
+            }
+            s.push_str(&format!(" Policy: {}.", parts.join(", ")));
+        }
         s
     }
 }
