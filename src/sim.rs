@@ -196,8 +196,16 @@ struct GroupState {
     on_duty: u32,
     available: u32,
     busy: u32,
-    /// Curve groups: the effective level (present agents scheduled now).
+    /// Curve groups: agents that should be on duty now (see `Sim::curve_target`).
     level: u32,
+    /// Curve groups: present agents the curve schedules now.
+    planned: u32,
+    /// Agents of this group's pool moved into other groups by a policy (and not back).
+    out: u32,
+    /// Agents of this group's pool sent home by a policy.
+    home: u32,
+    /// Agents of other groups moved into this one and on duty here.
+    guests: u32,
     last_t: f64,
     idle: VecDeque<(u32, u32)>,
     /// Breaks falling due before this time wait until then (policy), s.
@@ -552,6 +560,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             g.available = 0;
             g.busy = 0;
             g.level = 0;
+            g.planned = 0;
+            g.out = 0;
+            g.home = 0;
+            g.guests = 0;
             g.last_t = 0.0;
             g.idle.clear();
             g.hold_until = 0.0;
@@ -698,6 +710,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Takes agent `a` (idle or on break, not busy) off duty.
     fn go_off(&mut self, a: u32, g: usize, t: f64) {
         self.touch_group(g, t);
+        if self.m.agent_group[a as usize] as usize != g {
+            self.ws.groups[g].guests -= 1; // a moved-in agent leaves
+            self.refresh_level(g);
+        }
         let agent = &mut self.ws.agents[a as usize];
         let gs = &mut self.ws.groups[g];
         if agent.state != AgentState::Break {
@@ -717,13 +733,20 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let gm = &self.m.groups[g];
         // Level L schedules pool agents 0..L; absent ones among them do not come.
         let first = gm.first_agent as usize;
-        let effective = (0..level.min(gm.pool) as usize).filter(|&k| self.ws.agents[first + k].present).count() as u32;
+        let planned = (0..level.min(gm.pool) as usize).filter(|&k| self.ws.agents[first + k].present).count() as u32;
+        self.ws.groups[g].planned = planned;
+        let effective = self.curve_target(g);
         self.ws.groups[g].level = effective;
         let mut k = 0usize;
         while self.ws.groups[g].on_duty < effective && k < gm.pool as usize {
             let a = first + k;
             let agent = &self.ws.agents[a];
-            if agent.present && !agent.sent_home && agent.state == AgentState::Off {
+            // agents moved to another group or sent home by a policy stay away today
+            if agent.present
+                && !agent.sent_home
+                && agent.state == AgentState::Off
+                && self.ws.agent_group[a] as usize == g
+            {
                 self.come_on_duty(a as u32, g, t);
             }
             k += 1;
@@ -731,6 +754,21 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         while self.ws.groups[g].on_duty > effective {
             let Some(a) = self.pop_idle(g) else { break };
             self.go_off(a, g, t);
+        }
+    }
+
+    /// Agents a curve group should have on duty: the curve's present agents, less those a policy
+    /// moved away or sent home, plus those it moved in. A move or a send-home thus changes the
+    /// group's staffing relative to its plan for the rest of the day.
+    fn curve_target(&self, g: usize) -> u32 {
+        let gs = &self.ws.groups[g];
+        gs.planned.saturating_sub(gs.out + gs.home) + gs.guests
+    }
+
+    /// After a policy changed a curve group's members: its target follows at once.
+    fn refresh_level(&mut self, g: usize) {
+        if matches!(self.m.groups[g].staffing, StaffingModel::Curve(_)) {
+            self.ws.groups[g].level = self.curve_target(g);
         }
     }
 
@@ -1432,6 +1470,19 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     gt.on_duty += 1;
                     gt.available += 1;
                     self.ws.agent_group[a as usize] = to as u16;
+                    let home = m.agent_group[a as usize] as usize;
+                    if home == from {
+                        self.ws.groups[from].out += 1;
+                    } else {
+                        self.ws.groups[from].guests -= 1;
+                    }
+                    if home == to {
+                        self.ws.groups[to].out -= 1;
+                    } else {
+                        self.ws.groups[to].guests += 1;
+                    }
+                    self.refresh_level(from);
+                    self.refresh_level(to);
                     self.f.policy.agents_moved += 1.0;
                     self.seek_work(a, to, t);
                 }
@@ -1489,7 +1540,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     let end = if agent.shift_end.is_finite() { agent.shift_end } else { m.day_s };
                     self.f.policy.sent_home += 1.0;
                     self.f.policy.sent_home_s += (end - t).max(0.0);
+                    if m.agent_group[a as usize] as usize == group {
+                        self.ws.groups[group].home += 1; // (a guest is counted off by go_off)
+                    }
                     self.go_off(a, group, t);
+                    self.refresh_level(group);
                 }
             }
             Action::SetOpen { queue, open } => self.ws.queues[queue].open = open,

@@ -1065,3 +1065,83 @@ fn a_sweep_varies_a_policy_parameter() {
     let (asa_hi, asa_hi_low, _) = at(1, &["queues", "support", "asa_seconds"]);
     assert!(asa_lo_high < asa_hi_low, "support ASA {asa_lo} at 5 s vs {asa_hi} at 60 s");
 }
+
+/// Two idle groups, 08:00–09:00 in four 15-minute intervals: a curve group `C` and a count
+/// group `K`, both with the skill for a queue without calls.
+fn curve_and_count(curve: &str, count: u32) -> Scenario {
+    scenario(&format!(
+        r#"
+name: curve and count
+horizon: {{ start: "08:00", end: "09:00", interval: 15m }}
+queues:
+  - id: q
+    arrivals: {{ rate_per_hour: 0 }}
+    handle_time: {{ dist: constant, mean: 5m }}
+agents:
+  - group: C
+    skills: [q]
+    staffing: {curve}
+  - group: K
+    skills: [q]
+    count: {count}
+simulation: {{ replications: 1, seed: 3 }}
+"#
+    ))
+}
+
+/// Paid seconds of group `g` per interval.
+fn paid_by_interval(f: &ReplicationFacts, g: usize) -> Vec<f64> {
+    (0..intervals(f)).map(|i| f.group(i, g).paid_s).collect()
+}
+
+/// Agents moved into a curve group stay there (the curve does not send them home), and agents
+/// moved out of one leave it short of its plan for the rest of the day (no backfill).
+#[test]
+fn moves_change_a_curve_groups_staffing_relative_to_its_plan() {
+    let q = 900.0;
+    // into the curve group: C plans 2 all along, K's 3 agents give it 2 at 08:00
+    let into = with_script(
+        curve_and_count("[2, 2, 2, 2]", 3),
+        r#"fn on_interval(ctx) { if ctx.interval == 0 { ctx.move_agents("K", "C", 2); } }"#,
+        None,
+    );
+    let f = facts(&into, 0);
+    assert_eq!(paid_by_interval(&f, 0), vec![4.0 * q; 4], "C keeps its 2 guests");
+    assert_eq!(paid_by_interval(&f, 1), vec![1.0 * q; 4]);
+    // out of the curve group: C plans 2, 4, 4, 2 and lends 2 to K at 08:00
+    let out = with_script(
+        curve_and_count("[2, 4, 4, 2]", 1),
+        r#"fn on_interval(ctx) { if ctx.interval == 0 { ctx.move_agents("C", "K", 2); } }"#,
+        None,
+    );
+    let f = facts(&out, 0);
+    assert_eq!(paid_by_interval(&f, 0), vec![0.0, 2.0 * q, 2.0 * q, 0.0], "C is its plan less the 2 lent");
+    assert_eq!(paid_by_interval(&f, 1), vec![3.0 * q; 4]);
+    assert_eq!(f.policy.agents_moved, 2.0);
+    // moved back at 08:30: C is whole again
+    let back = with_script(
+        curve_and_count("[2, 4, 4, 2]", 1),
+        r#"fn on_interval(ctx) {
+            if ctx.interval == 0 { ctx.move_agents("C", "K", 2); }
+            if ctx.interval == 2 { ctx.move_agents("K", "C", 2); }
+        }"#,
+        None,
+    );
+    let f = facts(&back, 0);
+    assert_eq!(paid_by_interval(&f, 0), vec![0.0, 2.0 * q, 4.0 * q, 2.0 * q]);
+    assert_eq!(paid_by_interval(&f, 1), vec![3.0 * q, 3.0 * q, 1.0 * q, 1.0 * q]);
+}
+
+/// An agent sent home from a curve group is not replaced: the group stays one short of its plan.
+#[test]
+fn an_agent_sent_home_from_a_curve_group_is_not_replaced() {
+    let q = 900.0;
+    let s = with_script(
+        curve_and_count("[3, 3, 4, 4]", 1),
+        r#"fn on_interval(ctx) { if ctx.interval == 0 { ctx.send_home("C", 1); } }"#,
+        None,
+    );
+    let f = facts(&s, 0);
+    assert_eq!(paid_by_interval(&f, 0), vec![2.0 * q, 2.0 * q, 3.0 * q, 3.0 * q]);
+    assert_eq!(f.policy.sent_home, 1.0);
+}
