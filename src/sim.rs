@@ -665,8 +665,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                         self.set_level(g, levels[global], t);
                     }
                 }
-                if self.hooks.interval {
+                if self.hooks != Hooks::default() {
+                    // every hook's snapshot shows today so far
                     self.sum_closed_intervals(global);
+                }
+                if self.hooks.interval {
                     self.call_hook(Hook::Interval, t);
                 }
             }

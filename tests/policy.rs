@@ -1145,3 +1145,20 @@ fn an_agent_sent_home_from_a_curve_group_is_not_replaced() {
     assert_eq!(paid_by_interval(&f, 0), vec![2.0 * q, 2.0 * q, 3.0 * q, 3.0 * q]);
     assert_eq!(f.policy.sent_home, 1.0);
 }
+
+/// The day-so-far view is complete in every hook, not only in `on_interval`: an `on_tick`-only
+/// script sees today's offered calls grow beyond the current interval's.
+#[test]
+fn the_day_so_far_is_seen_by_tick_only_policies() {
+    let s = with_script(
+        bundled("realistic_day.yaml"),
+        r#"fn on_tick(ctx) {
+            let q = ctx.queue("support");
+            if ctx.interval > 0 && q.offered_day <= q.offered_interval { throw "day view missing"; }
+            if q.offered_day < q.offered_interval { throw "day below interval"; }
+        }"#,
+        Some(600.0),
+    );
+    let f = facts(&s, 0);
+    assert!(f.policy.hook_calls > 60.0, "{}", f.policy.hook_calls);
+}
