@@ -214,6 +214,8 @@ pub struct Reducer {
     targets: Vec<Targets>,
     thresholds: Vec<f64>,
     cost_per_s: Vec<f64>,
+    /// Per group, the queues it serves in the scenario (skill or overflow).
+    static_queues: Vec<Vec<usize>>,
     queue_ids: Vec<String>,
     group_ids: Vec<String>,
     labels: Vec<String>,
@@ -257,6 +259,9 @@ impl Reducer {
                 .collect(),
             thresholds: scenario.queues.iter().map(|q| q.service_level.threshold_s).collect(),
             cost_per_s: model.groups.iter().map(|g| g.cost_per_s).collect(),
+            static_queues: (0..ng)
+                .map(|g| (0..nq).filter(|&q| model.queues[q].serving_groups.contains(&(g as u16))).collect())
+                .collect(),
             queue_ids: scenario.queues.iter().map(|q| q.id.clone()).collect(),
             group_ids: scenario.groups.iter().map(|g| g.id.clone()).collect(),
             labels: (0..ni).map(|i| scenario.horizon.interval_label(i)).collect(),
@@ -313,7 +318,10 @@ impl Reducer {
                 s.add_calls(cf, &self.targets[q]);
                 s.judge(cf, &self.targets[q]);
                 for (g, &group_cost) in cost_g.iter().enumerate() {
-                    if !f.serves[(i * ng + g) * nq + q] {
+                    // a group counts for the queue when it could serve it in the interval, or
+                    // finished calls of it there (after losing the skill)
+                    let cell = (i * ng + g) * nq + q;
+                    if !f.serves[cell] && f.busy_by_queue[cell] == 0.0 && !self.fallback(f, i, g, q) {
                         continue;
                     }
                     let gf = f.group(i, g);
@@ -394,8 +402,21 @@ impl Reducer {
             row[q] / busy
         } else {
             let serves = &f.serves[(i * f.n_groups + g) * nq..(i * f.n_groups + g + 1) * nq];
-            1.0 / serves.iter().filter(|&&s| s).count().max(1) as f64
+            match serves.iter().filter(|&&s| s).count() {
+                0 => 1.0 / self.static_queues[g].len().max(1) as f64,
+                n => 1.0 / n as f64,
+            }
         }
+    }
+
+    /// An idle group that a policy left without any queue in interval `i` has its cost shared
+    /// among the queues it serves in the scenario, so that queue costs still add up.
+    fn fallback(&self, f: &ReplicationFacts, i: usize, g: usize, q: usize) -> bool {
+        let nq = f.n_queues;
+        let base = (i * f.n_groups + g) * nq;
+        self.static_queues[g].contains(&q)
+            && !f.serves[base..base + nq].iter().any(|&s| s)
+            && f.busy_by_queue[base..base + nq].iter().all(|&b| b == 0.0)
     }
 
     /// The final statistics.

@@ -372,7 +372,17 @@ pub fn run_with<P: Policy + ?Sized>(
     }
     let hooks = policy.hooks();
     for day in 0..model.days {
-        let mut sim = Sim { m: model, ws: &mut *ws, f: &mut *facts, p: &mut *policy, hooks, tick_s, err: None };
+        let mut sim = Sim {
+            m: model,
+            ws: &mut *ws,
+            f: &mut *facts,
+            p: &mut *policy,
+            hooks,
+            tick_s,
+            err: None,
+            depth: 0,
+            interval_hook_due: false,
+        };
         sim.run_day(day);
         if let Some(e) = sim.err {
             return Err(e);
@@ -390,7 +400,14 @@ struct Sim<'a, P: Policy + ?Sized> {
     tick_s: Option<f64>,
     /// The first policy failure: the day stops at the next event.
     err: Option<PolicyError>,
+    /// Hooks being applied now (an action may call a routing hook again).
+    depth: u32,
+    /// An interval started: `on_interval` runs after the other static events of the instant.
+    interval_hook_due: bool,
 }
+
+/// Most hooks nested inside each other's actions before the policy is stopped.
+const MAX_HOOK_DEPTH: u32 = 8;
 
 /// Which hook to call.
 #[derive(Debug, Clone, Copy)]
@@ -484,8 +501,18 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     break;
                 }
                 let e = m.timeline[ti];
+                if self.interval_hook_due && e.kind == StaticKind::BreakStart {
+                    // after the shift changes of the boundary, before its breaks (a hold set
+                    // now catches the breaks due now)
+                    self.interval_hook_due = false;
+                    self.call_hook(Hook::Interval, e.t);
+                }
                 ti += 1;
                 self.on_static(e.kind, e.a, e.b, e.t);
+                if self.interval_hook_due && m.timeline.get(ti).is_none_or(|n| n.t != e.t) {
+                    self.interval_hook_due = false;
+                    self.call_hook(Hook::Interval, e.t);
+                }
             } else if t_heap <= t_arr {
                 let e = self.ws.heap.pop().expect("peeked");
                 let now = e.t();
@@ -669,9 +696,9 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     // every hook's snapshot shows today so far
                     self.sum_closed_intervals(global);
                 }
-                if self.hooks.interval {
-                    self.call_hook(Hook::Interval, t);
-                }
+                // on_interval runs after the shift starts and ends of this instant (the agents
+                // starting at the boundary are on duty) and before its breaks: see `run_day`
+                self.interval_hook_due = self.hooks.interval;
             }
             StaticKind::Close => {
                 for g in 0..self.m.groups.len() {
@@ -754,10 +781,32 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             }
             k += 1;
         }
-        while self.ws.groups[g].on_duty > effective {
-            let Some(a) = self.pop_idle(g) else { break };
+        // the curve sends its own agents home, never agents a policy moved in
+        while self.ws.groups[g].on_duty > self.ws.groups[g].level {
+            let Some(a) = self.pop_idle_own(g) else { break };
             self.go_off(a, g, t);
         }
+    }
+
+    /// Removes and returns the longest-idle agent of group `g` whose home group is `g`.
+    fn pop_idle_own(&mut self, g: usize) -> Option<u32> {
+        let ws = &mut *self.ws;
+        let idle = &mut ws.groups[g].idle;
+        let mut k = 0;
+        while k < idle.len() {
+            let (a, tok) = idle[k];
+            let agent = &ws.agents[a as usize];
+            if agent.state != AgentState::Idle || agent.token != tok {
+                idle.remove(k); // stale
+                continue;
+            }
+            if self.m.agent_group[a as usize] as usize == g {
+                idle.remove(k);
+                return Some(a);
+            }
+            k += 1;
+        }
+        None
     }
 
     /// Agents a curve group should have on duty: the curve's present agents, less those a policy
@@ -981,10 +1030,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             if retrial {
                 cell.retrials += 1.0;
             }
-            if !self.ws.queues[q].open {
-                cell.blocked += 1.0;
-                return;
-            }
         }
         // Call attributes: each purpose has its own stream; retried calls draw from the retrial
         // stream so that first attempts stay in step across scenarios (common random numbers).
@@ -1006,6 +1051,12 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             generation: 0,
             state: CallState::Waiting,
         };
+        if !self.ws.queues[q].open {
+            // blocked after its attributes were drawn, so that the streams stay in step with a
+            // run where the queue is open (common random numbers)
+            self.f.queues[cur * nq + q].blocked += 1.0;
+            return;
+        }
         let chosen = if self.hooks.select_agent { self.hook_select_agent(q, t) } else { self.select_agent(q) };
         if let Some((a, g)) = chosen {
             self.answer(&call, a, g, t);
@@ -1133,6 +1184,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
         if matches!(self.m.groups[g].staffing, StaffingModel::Curve(_))
             && self.ws.groups[g].on_duty > self.ws.groups[g].level
+            && self.m.agent_group[a as usize] as usize == g
         {
             self.ws.agents[a as usize].state = AgentState::Idle;
             self.go_off(a, g, t);
@@ -1378,7 +1430,9 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     #[cold]
     #[inline(never)]
     /// Rebuilds the policy's view of the live state at `t`.
-    fn snapshot(&mut self, t: f64) {
+    /// `exact_day`: sum today's intervals now (every answer so far counts); otherwise use the
+    /// sum taken at the last boundary plus the current interval (cheap, for per-call hooks).
+    fn snapshot(&mut self, t: f64, exact_day: bool) {
         let m = self.m;
         let nq = m.queues.len();
         let n = m.intervals_per_day;
@@ -1391,7 +1445,15 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         for q in 0..nq {
             let oldest = self.front_call(q).map_or(0.0, |c| t - self.ws.calls[c as usize].arrival_t);
             let cell = self.f.queues[cur * nq + q];
-            let mut day = self.ws.day_base[q];
+            let mut day = if exact_day {
+                let mut sum = QueueFacts::default();
+                for i in self.ws.day * n..cur {
+                    sum.add(&self.f.queues[i * nq + q]);
+                }
+                sum
+            } else {
+                self.ws.day_base[q]
+            };
             day.add(&cell);
             let qs = &self.ws.queues[q];
             let live = &mut self.ws.snap.queues[q];
@@ -1420,7 +1482,18 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         if self.err.is_some() {
             return None;
         }
-        self.snapshot(t);
+        if self.depth >= MAX_HOOK_DEPTH {
+            self.fail(
+                hook,
+                t,
+                format!(
+                    "hooks nested {MAX_HOOK_DEPTH} deep: an action taken in a hook (e.g. set_skill in \
+                     select_call) makes the engine call a hook again, which takes it again"
+                ),
+            );
+            return None;
+        }
+        self.snapshot(t, !matches!(hook, Hook::SelectAgent(_) | Hook::SelectCall(..)));
         self.f.policy.hook_calls += 1.0;
         let mut out = std::mem::take(&mut self.ws.actions);
         out.clear();
@@ -1439,6 +1512,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 None
             }
         };
+        self.depth += 1;
         for action in out.drain(..) {
             if self.err.is_some() {
                 break;
@@ -1447,6 +1521,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 self.fail(hook, t, message);
             }
         }
+        self.depth -= 1;
         self.ws.actions = out;
         chosen
     }
@@ -1492,6 +1567,9 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             }
             Action::SetSkill { group, queue, on } => {
                 let pref = m.routing.skill_pref[group * nq + queue].unwrap_or(1);
+                if self.ws.rt.skill_pref[group * nq + queue] == on.then_some(pref) {
+                    return Ok(()); // nothing changes: no redispatch (which could ask select_call again)
+                }
                 self.ws.rt.skill_pref[group * nq + queue] = on.then_some(pref);
                 self.ws.rt.rebuild();
                 if let Some(cur) = self.ws.cur {
@@ -1605,10 +1683,30 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         for g in 0..self.m.groups.len() {
             while self.err.is_none() {
                 let Some(a) = self.peek_idle(g) else { break };
-                let Some(c) = self.choose_call(a, g, t) else { break };
-                self.ws.groups[g].idle.pop_front();
-                self.take_waiting(c, t);
-                self.serve(c, a, g, t);
+                match self.choose_call(a, g, t) {
+                    Some(c) => {
+                        // select_call's actions may have moved or sent home this agent, or
+                        // served the call: check both again
+                        if self.peek_idle(g) != Some(a) || self.ws.calls[c as usize].state != CallState::Waiting {
+                            continue;
+                        }
+                        self.ws.groups[g].idle.pop_front();
+                        self.take_waiting(c, t);
+                        self.serve(c, a, g, t);
+                    }
+                    None => {
+                        if self.ws.n_callbacks == 0 || self.peek_idle(g) != Some(a) {
+                            break;
+                        }
+                        self.ws.groups[g].idle.pop_front();
+                        if !self.make_callback(a, g, t) {
+                            // nothing for this group: back to the front of the idle list
+                            let tok = self.ws.agents[a as usize].token;
+                            self.ws.groups[g].idle.push_front((a, tok));
+                            break;
+                        }
+                    }
+                }
             }
         }
     }

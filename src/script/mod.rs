@@ -115,7 +115,13 @@ pub(crate) fn duration(v: &Dynamic, what: &str) -> R<f64> {
         parse_duration(&v.clone().into_string().unwrap_or_default()).or_else(|m| fail(format!("{what}: {m}")))
     } else {
         let s = num(v, what)?;
-        if s < 0.0 { fail(format!("{what} must not be negative")) } else { Ok(s) }
+        if s < 0.0 {
+            fail(format!("{what} must not be negative"))
+        } else if !s.is_finite() {
+            fail(format!("{what} must be a finite number of seconds, got {s}"))
+        } else {
+            Ok(s)
+        }
     }
 }
 
