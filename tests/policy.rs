@@ -1162,3 +1162,28 @@ fn the_day_so_far_is_seen_by_tick_only_policies() {
     let f = facts(&s, 0);
     assert!(f.policy.hook_calls > 60.0, "{}", f.policy.hook_calls);
 }
+
+/// `run --set name=value` reaches the policy script as a constant, and so does a global `--set`
+/// for a `compare --policy` variant (whose name shows it).
+#[test]
+fn set_parameters_reach_policy_scripts() {
+    let set_skill = |help_at: &str| {
+        let out = ccsim()
+            .args(["run", "scenarios/multi_skill.yaml", "--policy", "scripts/policies/supervisor.rhai", "--tick", "5m"])
+            .args(["--set", &format!("help_at={help_at}"), "-n", "20", "-q", "--format", "json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["policy"]["actions.set_skill"]["mean"].as_f64().unwrap()
+    };
+    assert!(set_skill("5") > set_skill("60") + 20.0);
+    let out = ccsim()
+        .args(["compare", "scenarios/multi_skill.yaml", "--set", "help_at=5", "--policy"])
+        .args(["scripts/policies/supervisor.rhai", "--tick", "5m", "-n", "5", "-q", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["variants"][0]["name"], "policy:supervisor[help_at=5]");
+}

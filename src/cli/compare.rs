@@ -45,6 +45,8 @@ pub struct Args {
 struct Variant {
     whatif: Option<(PathBuf, Vec<Param>)>,
     policy: Option<PathBuf>,
+    /// `--set` parameters of a policy-only variant (those given before any `--whatif`).
+    params: Vec<Param>,
 }
 
 /// The variants: each `--whatif` with the `--set`s and the `--policy` after it (before the next
@@ -53,10 +55,14 @@ fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<Variant>> {
     let policy_at: Vec<usize> = m.indices_of("policy").map(|i| i.collect()).unwrap_or_default();
     let whatif_at: Vec<usize> = m.indices_of("whatif").map(|i| i.collect()).unwrap_or_default();
     let first = whatif_at.first().copied().unwrap_or(usize::MAX);
-    let mut out: Vec<Variant> = whatifs(a, m)?.into_iter().map(|w| Variant { whatif: Some(w), policy: None }).collect();
+    let mut out: Vec<Variant> =
+        whatifs(a, m)?.into_iter().map(|w| Variant { whatif: Some(w), policy: None, params: vec![] }).collect();
+    let sets: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
+    let set_at: Vec<usize> = m.indices_of("set").map(|i| i.collect()).unwrap_or_default();
+    let global: Vec<Param> = sets.iter().zip(&set_at).filter(|(_, i)| **i < first).map(|(p, _)| p.clone()).collect();
     for (p, at) in a.policy.iter().zip(&policy_at) {
         if *at < first {
-            out.push(Variant { whatif: None, policy: Some(p.clone()) });
+            out.push(Variant { whatif: None, policy: Some(p.clone()), params: global.clone() });
             continue;
         }
         let k = whatif_at.iter().rposition(|w| w < at).expect("after the first --whatif");
@@ -107,18 +113,25 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
     // Compile and apply every script first: a broken script fails before any simulation.
     let mut vars = Vec::new();
     for v in list {
-        let (mut name, mut s) = match v.whatif {
+        let (mut name, mut s, params) = match v.whatif {
             Some((path, params)) => {
-                let w = WhatIf::load(&path, params)?;
+                let w = WhatIf::load(&path, params.clone())?;
                 let s = w.apply(&base)?;
-                (w.name, s)
+                (w.name, s, params)
             }
-            None => (String::new(), base.clone()),
+            None => (String::new(), base.clone(), v.params),
         };
         if let Some(p) = &v.policy {
-            super::run::apply_policy(&mut s, Some(p), a.tick.as_deref())?;
+            // the variant's --set parameters reach its policy script too
+            super::run::apply_policy(&mut s, Some(p), a.tick.as_deref(), &params)?;
             let stem = p.file_stem().map_or("policy".into(), |x| x.to_string_lossy().to_string());
-            let label = format!("policy:{stem}");
+            // a what-if's name already shows the parameters
+            let label = if !name.is_empty() || params.is_empty() {
+                format!("policy:{stem}")
+            } else {
+                let list: Vec<String> = params.iter().map(|p| format!("{}={}", p.name, p.text)).collect();
+                format!("policy:{stem}[{}]", list.join(","))
+            };
             s.name = format!("{} + {label}", s.name);
             name = if name.is_empty() { label } else { format!("{name} + {label}") };
         } else {

@@ -29,24 +29,33 @@ pub struct Args {
     /// Time between `on_tick` calls of the policy, e.g. "5m" (overrides `policy.tick`).
     #[arg(long, value_name = "DURATION")]
     pub tick: Option<String>,
+    /// `name=value` visible to the policy script as a constant.
+    #[arg(long, value_name = "NAME=VALUE")]
+    pub set: Vec<String>,
 }
 
-/// `--policy` / `--tick` applied to `s`: `none` removes the policy.
-pub fn apply_policy(s: &mut Scenario, policy: Option<&std::path::Path>, tick: Option<&str>) -> Result<()> {
+/// `--policy` / `--tick` applied to `s` (`none` removes the policy); `params` are the script's
+/// `--set` constants.
+pub fn apply_policy(
+    s: &mut Scenario,
+    policy: Option<&std::path::Path>,
+    tick: Option<&str>,
+    params: &[crate::script::Param],
+) -> Result<()> {
     let tick_s = tick.map(crate::time::parse_duration).transpose().map_err(|e| anyhow::anyhow!("--tick: {e}"))?;
     if tick_s.is_some_and(|t| t <= 0.0) {
         bail!("--tick must be longer than 0 s");
     }
     match policy {
         Some(p) if p == std::path::Path::new("none") => crate::script::policy::set_script(s, None, None, &[])?,
-        Some(p) => crate::script::policy::set_script(s, Some(p), tick_s, &[])?,
+        Some(p) => crate::script::policy::set_script(s, Some(p), tick_s, params)?,
         None => {
             if let (Some(t), Some(cfg)) = (tick_s, &mut s.policy) {
                 cfg.tick_s = Some(t);
             } else if tick_s.is_some() {
                 bail!("--tick needs a policy (--policy or the scenario's `policy`)");
             }
-            crate::script::policy::attach(s, &[])?;
+            crate::script::policy::attach(s, params)?;
         }
     }
     Ok(())
@@ -74,7 +83,9 @@ pub fn exec(a: Args) -> Result<()> {
     if let Some(path) = &a.staffing {
         scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
     }
-    apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref())?;
+    let params: Vec<crate::script::Param> =
+        a.set.iter().map(|s| crate::script::Param::parse(s).map_err(|e| anyhow::anyhow!(e))).collect::<Result<_>>()?;
+    apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref(), &params)?;
     let pb = progress_bar(u64::from(scenario.simulation.replications), a.sim.quiet, "simulating");
     let result = with_threads(a.sim.threads, || experiment::run(&scenario, &|| pb.inc(1)))??;
     pb.finish_and_clear();

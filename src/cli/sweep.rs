@@ -52,7 +52,8 @@ pub struct Args {
 /// Runs `ccsim sweep`.
 pub fn exec(a: Args) -> Result<()> {
     let mut base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
-    super::run::apply_policy(&mut base, a.policy.as_deref(), a.tick.as_deref())?;
+    let fixed: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
+    super::run::apply_policy(&mut base, a.policy.as_deref(), a.tick.as_deref(), &fixed)?;
     let points: Vec<Point> = match &a.grid {
         Some(f) => {
             let text = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
