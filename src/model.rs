@@ -357,11 +357,6 @@ impl Model {
         }
     }
 
-    /// The same model without its policy.
-    pub fn without_policy(&self) -> Model {
-        Model { policy: None, ..self.clone() }
-    }
-
     /// Total number of agents in all pools.
     pub fn agents(&self) -> usize {
         self.agent_group.len()

@@ -220,11 +220,6 @@ pub struct Hooks {
 }
 
 impl Hooks {
-    /// Either of the two per-event routing hooks.
-    pub fn routing(&self) -> bool {
-        self.select_agent || self.select_call
-    }
-
     /// The union of two sets of hooks.
     pub fn or(self, o: Hooks) -> Hooks {
         Hooks {

@@ -167,12 +167,12 @@ fn the_table_names_variants_meeting_targets_and_the_cheapest() {
     assert!(text.lines().any(|l| l.starts_with("10:00") && l.contains('*')), "the spike hurts at 10:00");
 }
 
-/// Every script in `scripts/` opens with a comment and a `// Run: ccsim ...` line, and that
-/// command runs.
-#[test]
-fn every_bundled_script_runs_as_its_header_says() {
-    let mut n = 0;
-    for entry in std::fs::read_dir("scripts").unwrap() {
+/// Runs the `// Run: ccsim ...` line of every `*.rhai` in `dir` (each must open with a comment
+/// saying what it does) with a few replications and JSON output; returns each script's
+/// command-line words and output.
+fn run_headers(dir: &str) -> Vec<(std::path::PathBuf, Vec<String>, Value)> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.extension().is_none_or(|e| e != "rhai") {
             continue;
@@ -183,41 +183,36 @@ fn every_bundled_script_runs_as_its_header_says() {
             .lines()
             .find_map(|l| l.strip_prefix("// Run: ccsim "))
             .unwrap_or_else(|| panic!("{} has no `// Run: ccsim ...` line", path.display()));
-        let args: Vec<&str> = run.split_whitespace().collect();
-        let out = ccsim().args(&args).args(["-n", "3", "-q", "--format", "json"]).output().unwrap();
-        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        assert_eq!(v["variants"].as_array().unwrap().len(), 1);
-        n += 1;
+        let args: Vec<String> = run.split_whitespace().map(String::from).collect();
+        let res = ccsim().args(&args).args(["-n", "3", "-q", "--format", "json"]).output().unwrap();
+        assert!(res.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&res.stderr));
+        let v: Value = serde_json::from_slice(&res.stdout).unwrap();
+        out.push((path, args, v));
     }
-    assert!(n >= 8, "only {n} scripts");
+    out
+}
+
+/// Every script in `scripts/` opens with a comment and a `// Run: ccsim ...` line, and that
+/// command runs.
+#[test]
+fn every_bundled_script_runs_as_its_header_says() {
+    let runs = run_headers("scripts");
+    for (_, _, v) in &runs {
+        assert_eq!(v["variants"].as_array().unwrap().len(), 1);
+    }
+    assert!(runs.len() >= 8, "only {} scripts", runs.len());
 }
 
 /// Every policy script in `scripts/policies/` opens with a comment and a `// Run: ccsim ...` line,
 /// and that command runs and reports what the policy did.
 #[test]
 fn every_bundled_policy_runs_as_its_header_says() {
-    let mut n = 0;
-    for entry in std::fs::read_dir("scripts/policies").unwrap() {
-        let path = entry.unwrap().path();
-        if path.extension().is_none_or(|e| e != "rhai") {
-            continue;
-        }
-        let text = std::fs::read_to_string(&path).unwrap();
-        assert!(text.starts_with("//"), "{} must open with a comment saying what it does", path.display());
-        let run = text
-            .lines()
-            .find_map(|l| l.strip_prefix("// Run: ccsim "))
-            .unwrap_or_else(|| panic!("{} has no `// Run: ccsim ...` line", path.display()));
-        let args: Vec<&str> = run.split_whitespace().collect();
-        let out = ccsim().args(&args).args(["-n", "3", "-q", "--format", "json"]).output().unwrap();
-        assert!(out.status.success(), "{}: {}", path.display(), String::from_utf8_lossy(&out.stderr));
-        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-        let result = if args[0] == "compare" { &v["variants"][0]["result"] } else { &v };
+    let runs = run_headers("scripts/policies");
+    for (path, args, v) in &runs {
+        let result = if args[0] == "compare" { &v["variants"][0]["result"] } else { v };
         assert!(result["policy"]["hook_calls"]["mean"].as_f64().unwrap() > 0.0, "{}: no hook ran", path.display());
-        n += 1;
     }
-    assert!(n >= 4, "only {n} policy scripts");
+    assert!(runs.len() >= 4, "only {} policy scripts", runs.len());
 }
 
 #[test]

@@ -4,28 +4,23 @@
 //! stops runaway scripts, errors name script, line, hook and simulated time, and results do not
 //! depend on the thread count nor leak state between replications.
 
+mod common;
 use assert_cmd::Command;
 use ccsim::compare::{compare, significant};
 use ccsim::experiment::{self, RunResult};
-use ccsim::facts::{GroupFacts, QUEUE_KPIS, QueueFacts, ReplicationFacts, SL};
-use ccsim::model::Model;
-use ccsim::policy::{ACTION_NAMES, PolicyError};
-use ccsim::scenario::{PolicyConfig, Scenario, parse_str};
+use ccsim::facts::{ReplicationFacts, SL};
+use ccsim::policy::ACTION_NAMES;
+use ccsim::scenario::{Scenario, parse_str};
 use ccsim::script::policy::{ScriptPolicy, set_script};
-use ccsim::sim::{Workspace, run_replication};
+use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 // ---- helpers ------------------------------------------------------------------------------
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn scenario(yaml: &str) -> Scenario {
-    parse_str(yaml, Path::new("t.yaml")).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn bundled(name: &str) -> Scenario {
@@ -40,54 +35,12 @@ fn policy_script(name: &str) -> PathBuf {
     root().join("scripts/policies").join(name)
 }
 
-/// `s` with the policy script `text` attached (as if read from `x.rhai`), no built-ins.
-fn with_script(mut s: Scenario, text: &str, tick_s: Option<f64>) -> Scenario {
-    let p = ScriptPolicy::compile(text, Path::new("x.rhai"), &s, tick_s, vec![]).unwrap_or_else(|e| panic!("{e}"));
-    s.policy =
-        Some(PolicyConfig { script: Some("x.rhai".into()), tick_s, builtins: vec![], program: Some(Arc::new(p)) });
-    s
-}
-
 /// The compile error of a policy script, as text.
 fn compile_error(s: &Scenario, text: &str, tick_s: Option<f64>) -> String {
     match ScriptPolicy::compile(text, Path::new("x.rhai"), s, tick_s, vec![]) {
         Ok(_) => panic!("expected a compile error for:\n{text}"),
         Err(e) => e.to_string(),
     }
-}
-
-fn try_facts(s: &Scenario, rep: u32) -> Result<ReplicationFacts, PolicyError> {
-    let m = Model::compile(s);
-    let mut ws = Workspace::new(&m);
-    let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
-    run_replication(&m, rep, &mut ws, &mut f).map(|()| f)
-}
-
-/// Runs replication `rep` and returns its facts.
-fn facts(s: &Scenario, rep: u32) -> ReplicationFacts {
-    try_facts(s, rep).unwrap_or_else(|e| panic!("{e}"))
-}
-
-fn intervals(f: &ReplicationFacts) -> usize {
-    f.queues.len() / f.n_queues
-}
-
-/// Group `g`'s agent time summed over all intervals.
-fn group_total(f: &ReplicationFacts, g: usize) -> GroupFacts {
-    let mut t = GroupFacts::default();
-    for i in 0..intervals(f) {
-        t.add(f.group(i, g));
-    }
-    t
-}
-
-/// Queue `q`'s call counts summed over all intervals.
-fn queue_total(f: &ReplicationFacts, q: usize) -> QueueFacts {
-    let mut t = QueueFacts::default();
-    for i in 0..intervals(f) {
-        t.add(f.queue(i, q));
-    }
-    t
 }
 
 /// Busy seconds group `g` spent on queue `q`'s calls over all intervals.
@@ -97,10 +50,6 @@ fn busy_on(f: &ReplicationFacts, g: usize, q: usize) -> f64 {
 
 fn action_count(f: &ReplicationFacts, name: &str) -> f64 {
     f.policy.actions[ACTION_NAMES.iter().position(|n| *n == name).expect("known action")]
-}
-
-fn kpi(name: &str) -> usize {
-    QUEUE_KPIS.iter().position(|k| *k == name).expect("known KPI")
 }
 
 fn run(s: &Scenario) -> RunResult {
@@ -181,28 +130,6 @@ fn idle_with_breaks() -> Scenario {
         r#"shifts: [{ start: "08:00", end: "12:00", count: 3, breaks: [{ start: "09:10", length: 15m }, { start: "10:30", length: 30m }] }]"#,
     )
 }
-
-/// Two queues: `q1` without traffic served by A (3 agents), `q2` with 10 Erlangs of 5-minute
-/// calls served by B (1 agent). Callers never hang up.
-const TWO_GROUPS: &str = r#"
-name: two groups
-horizon: { start: "08:00", end: "12:00", interval: 15m }
-queues:
-  - id: q1
-    arrivals: { rate_per_hour: 0 }
-    handle_time: { dist: constant, mean: 5m }
-  - id: q2
-    arrivals: { rate_per_hour: 120 }
-    handle_time: { dist: constant, mean: 5m }
-agents:
-  - group: A
-    skills: [q1]
-    count: 3
-  - group: B
-    skills: [q2]
-    count: 1
-simulation: { replications: 3, seed: 9 }
-"#;
 
 // ---- 1. each action does what it says ------------------------------------------------------
 
@@ -1087,11 +1014,6 @@ agents:
 simulation: {{ replications: 1, seed: 3 }}
 "#
     ))
-}
-
-/// Paid seconds of group `g` per interval.
-fn paid_by_interval(f: &ReplicationFacts, g: usize) -> Vec<f64> {
-    (0..intervals(f)).map(|i| f.group(i, g).paid_s).collect()
 }
 
 /// Agents moved into a curve group stay there (the curve does not send them home), and agents

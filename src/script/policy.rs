@@ -251,11 +251,6 @@ impl ScriptPolicy {
         engine().run_ast_with_scope(&mut scope, &self.ast)?;
         Ok(scope)
     }
-
-    /// The script's file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }
 
 /// One replication of a script policy.
