@@ -29,7 +29,8 @@ pub struct QueueLive {
     pub callbacks_pending: u32,
     /// Counts of calls that arrived in the current interval, so far.
     pub interval: QueueFacts,
-    /// Counts of calls that arrived today, so far.
+    /// Counts of calls that arrived today, so far; zero when the policy does not read them
+    /// ([`Policy::reads_day`]).
     pub day: QueueFacts,
 }
 
@@ -270,6 +271,12 @@ pub trait Policy {
     /// The hooks this policy defines.
     fn hooks(&self) -> Hooks;
 
+    /// Whether the policy reads the day-so-far counts ([`QueueLive::day`]). When false the
+    /// engine leaves them at zero and saves summing the day's intervals at every hook.
+    fn reads_day(&self) -> bool {
+        true
+    }
+
     /// At every interval boundary (after curve staffing changed).
     fn on_interval(&mut self, _s: &Snapshot, _out: &mut Vec<Action>) -> HookResult<()> {
         Ok(())
@@ -307,6 +314,9 @@ pub trait Policy {
 impl<T: Policy + ?Sized> Policy for Box<T> {
     fn hooks(&self) -> Hooks {
         (**self).hooks()
+    }
+    fn reads_day(&self) -> bool {
+        (**self).reads_day()
     }
     fn on_interval(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
         (**self).on_interval(s, out)
@@ -470,6 +480,11 @@ impl PolicyFactory for Combined {
 impl Policy for CombinedRun<'_> {
     fn hooks(&self) -> Hooks {
         self.hooks
+    }
+
+    /// The built-ins read only the current interval.
+    fn reads_day(&self) -> bool {
+        self.script.as_ref().is_some_and(|p| p.reads_day())
     }
 
     fn on_interval(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {

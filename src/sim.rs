@@ -371,6 +371,7 @@ pub fn run_with<P: Policy + ?Sized>(
         ws.rng_absence[g] = stream(seed, rep, Purpose::Absence, g);
     }
     let hooks = policy.hooks();
+    let reads_day = policy.reads_day();
     for day in 0..model.days {
         let mut sim = Sim {
             m: model,
@@ -378,6 +379,7 @@ pub fn run_with<P: Policy + ?Sized>(
             f: &mut *facts,
             p: &mut *policy,
             hooks,
+            reads_day,
             tick_s,
             err: None,
             depth: 0,
@@ -397,6 +399,8 @@ struct Sim<'a, P: Policy + ?Sized> {
     f: &'a mut ReplicationFacts,
     p: &'a mut P,
     hooks: Hooks,
+    /// The policy reads the day-so-far counts: snapshots sum the day (see [`Policy::reads_day`]).
+    reads_day: bool,
     tick_s: Option<f64>,
     /// The first policy failure: the day stops at the next event.
     err: Option<PolicyError>,
@@ -692,7 +696,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                         self.set_level(g, levels[global], t);
                     }
                 }
-                if self.hooks != Hooks::default() {
+                if self.hooks != Hooks::default() && self.reads_day {
                     // every hook's snapshot shows today so far
                     self.sum_closed_intervals(global);
                 }
@@ -1445,16 +1449,21 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         for q in 0..nq {
             let oldest = self.front_call(q).map_or(0.0, |c| t - self.ws.calls[c as usize].arrival_t);
             let cell = self.f.queues[cur * nq + q];
-            let mut day = if exact_day {
-                let mut sum = QueueFacts::default();
-                for i in self.ws.day * n..cur {
-                    sum.add(&self.f.queues[i * nq + q]);
-                }
-                sum
+            let day = if !self.reads_day {
+                QueueFacts::default()
             } else {
-                self.ws.day_base[q]
+                let mut day = if exact_day {
+                    let mut sum = QueueFacts::default();
+                    for i in self.ws.day * n..cur {
+                        sum.add(&self.f.queues[i * nq + q]);
+                    }
+                    sum
+                } else {
+                    self.ws.day_base[q]
+                };
+                day.add(&cell);
+                day
             };
-            day.add(&cell);
             let qs = &self.ws.queues[q];
             let live = &mut self.ws.snap.queues[q];
             live.waiting = qs.n_waiting;

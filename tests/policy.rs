@@ -1109,3 +1109,77 @@ fn set_parameters_reach_policy_scripts() {
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(v["variants"][0]["name"], "policy:supervisor[help_at=5]");
 }
+
+/// A script that never names a day-so-far property does not make the engine sum the day; one
+/// that names one does, and sees it exactly (see `the_day_so_far_is_seen_by_tick_only_policies`).
+/// Only literal names reach a getter: a function pointer cannot call one.
+#[test]
+fn day_so_far_counts_are_summed_only_for_scripts_that_read_them() {
+    let base = bundled("realistic_day.yaml");
+    let reads = |text: &str| {
+        let s = with_script(base.clone(), text, None);
+        let p = s.policy.as_ref().and_then(|p| p.program.clone()).expect("attached");
+        p.start(0).reads_day()
+    };
+    assert!(!reads("fn on_interval(ctx) { let q = ctx.queue(\"support\"); q.sl_interval; }"));
+    assert!(reads("fn on_interval(ctx) { let q = ctx.queue(\"support\"); q.sl_day; }"));
+    let computed = with_script(
+        base,
+        r#"fn on_interval(ctx) {
+            if ctx.interval == 3 { let f = Fn("get$offered_" + "d" + "ay"); f.call(ctx.queue("support")); }
+        }"#,
+        None,
+    );
+    let e = try_facts(&computed, 0).expect_err("no getter by a computed name").to_string();
+    assert!(e.contains("Function not found"), "{e}");
+}
+
+/// The sandbox's operation budget is per hook call, not per day: routing hooks of a few hundred
+/// operations each on a day of 10,000 calls (millions of operations in all) run to the end.
+#[test]
+fn the_operation_budget_restarts_at_every_hook_call() {
+    let s = with_script(
+        bundled("realistic_day.yaml"),
+        r#"fn select_agent(ctx, c) { let x = 0; for i in 0..150 { x += i; } "agents" }"#,
+        None,
+    );
+    let f = facts(&s, 0);
+    assert!(f.policy.hook_calls > 5_000.0, "{}", f.policy.hook_calls);
+}
+
+/// The engine honours [`Policy::reads_day`]: a policy that reads the day sees today's offered
+/// calls so far; one that does not gets zeros, while its interval counts are the same.
+#[test]
+fn the_engine_sums_the_day_only_for_policies_that_read_it() {
+    use ccsim::policy::{Action, HookResult, Hooks, Policy, Snapshot};
+    struct Probe {
+        reads: bool,
+        seen: Vec<(f64, f64)>,
+    }
+    impl Policy for Probe {
+        fn hooks(&self) -> Hooks {
+            Hooks { interval: true, ..Hooks::default() }
+        }
+        fn reads_day(&self) -> bool {
+            self.reads
+        }
+        fn on_interval(&mut self, s: &Snapshot, _: &mut Vec<Action>) -> HookResult<()> {
+            self.seen.push((s.queues[0].day.offered, s.queues[0].interval.offered));
+            Ok(())
+        }
+    }
+    let s = bundled("realistic_day.yaml");
+    let m = ccsim::model::Model::compile(&s);
+    let run = |reads: bool| {
+        let mut ws = ccsim::sim::Workspace::new(&m);
+        let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
+        let mut p = Probe { reads, seen: Vec::new() };
+        ccsim::sim::run_with(&m, 0, &mut ws, &mut f, &mut p, None).expect("runs");
+        p.seen
+    };
+    let (with, without) = (run(true), run(false));
+    assert_eq!(with.len(), without.len());
+    assert!(with[10].0 > 1000.0, "{:?}", with[10]);
+    assert!(without.iter().all(|&(day, _)| day == 0.0));
+    assert!(with.iter().zip(&without).all(|(a, b)| a.1 == b.1));
+}

@@ -5,9 +5,11 @@
 //!
 //! The script is compiled once per scenario ([`ScriptPolicy`], shared by all threads). Each
 //! replication gets its own `Scope` (the script's top-level constants and `--set` parameters) and
-//! its own `ctx` state, so nothing leaks between replications. Hooks are called with
-//! `call_fn_with_options(eval_ast(false))`: the top level runs once per replication, not per
-//! call.
+//! its own `ctx` state, so nothing leaks between replications. The top level runs once per
+//! replication, not per call. Hooks are called through Rhai's `EvalContext::call_fn_raw` (the
+//! `internals` feature) with the replication's own `GlobalRuntimeState` and `Caches`: the
+//! function look-ups one hook resolves serve the next, where `Engine::call_fn` would start from
+//! empty caches at every call. The sandbox's operation budget restarts at every call.
 
 use super::{R, ScriptError, count, duration, fail, num, sandboxed_engine};
 use crate::facts::{QueueFacts, abandon_rate, asa_s, live_service_level};
@@ -16,7 +18,7 @@ use crate::scenario::{PolicyConfig, Scenario, SlDefinition};
 use crate::sim::{Purpose, Rng, stream};
 use crate::time::format_clock;
 use rand::RngExt;
-use rhai::{AST, CallFnOptions, Dynamic, Engine, FuncArgs, ImmutableString, Map, Scope};
+use rhai::{AST, Caches, Dynamic, Engine, EvalAltResult, EvalContext, GlobalRuntimeState, ImmutableString, Map, Scope};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -36,6 +38,10 @@ struct Static {
     interval_s: f64,
     start_s: f64,
     seed: u64,
+    /// The script names a day-so-far property (`sl_day`, `offered_day`, ...): only then does the
+    /// engine sum the day for its snapshots. Properties are reached only by their literal names
+    /// (a function pointer cannot call a getter), so the text tells.
+    reads_day: bool,
 }
 
 impl Static {
@@ -150,6 +156,9 @@ fn engine() -> &'static Engine {
     })
 }
 
+/// The ending of every `Queue` property that reads the day so far.
+const DAY_SUFFIX: &str = "_day";
+
 /// The hook names, their arities and what the engine reports them as.
 const HOOKS: [(&str, usize); 5] =
     [("on_interval", 1), ("on_tick", 1), ("on_queue", 2), ("select_agent", 2), ("select_call", 2)];
@@ -236,6 +245,7 @@ impl ScriptPolicy {
             interval_s: h.interval_s,
             start_s: h.start_s,
             seed: scenario.simulation.seed,
+            reads_day: text.contains(DAY_SUFFIX),
         });
         let p = ScriptPolicy { path: path.to_path_buf(), ast, hooks, tick_s, params, stat };
         p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
@@ -258,6 +268,10 @@ struct ScriptRun<'a> {
     p: &'a ScriptPolicy,
     scope: Scope<'static>,
     ctx: Ctx,
+    /// Rhai's runtime state for this replication: the script's functions and the function
+    /// look-ups resolved so far, kept from one hook call to the next.
+    global: GlobalRuntimeState,
+    caches: Caches,
 }
 
 impl PolicyFactory for ScriptPolicy {
@@ -279,22 +293,46 @@ impl PolicyFactory for ScriptPolicy {
             state: Map::new(),
             rng: stream(self.stat.seed, rep, Purpose::Policy, usize::MAX),
         };
-        Box::new(ScriptRun { p: self, scope, ctx: Ctx(Arc::new(Mutex::new(shared))) })
+        let mut global = engine().new_global_runtime_state();
+        global.lib.push(self.ast.shared_lib().clone());
+        let ctx = Ctx(Arc::new(Mutex::new(shared)));
+        Box::new(ScriptRun { p: self, scope, ctx, global, caches: Caches::new() })
     }
 }
 
 impl ScriptRun<'_> {
-    /// Calls hook `name` with the snapshot `s`; moves the actions it queued into `out`.
-    fn call(&mut self, name: &str, args: impl FuncArgs, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<Dynamic> {
+    /// Calls hook `name` with `ctx` and an optional second argument; moves the actions it queued
+    /// into `out`. The call runs in this replication's own Rhai runtime state, so the function
+    /// look-ups resolved by one hook are reused by the next; the operation budget restarts per call.
+    fn call(
+        &mut self,
+        name: &str,
+        args: &mut [&mut Dynamic],
+        s: &Snapshot,
+        out: &mut Vec<Action>,
+    ) -> HookResult<Dynamic> {
         {
             let mut sh = self.ctx.lock();
             sh.snap.clone_from(s);
             sh.actions.clear();
         }
-        let opts = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let r = engine().call_fn_with_options::<Dynamic>(opts, &mut self.scope, &self.p.ast, name, args);
+        self.global.num_operations = 0;
+        let len = self.scope.len();
+        let r = EvalContext::new(engine(), &mut self.global, &mut self.caches, &mut self.scope, None)
+            .call_fn_raw(name, false, false, args);
+        self.scope.rewind(len);
         out.append(&mut self.ctx.lock().actions);
-        r.map_err(|e| ScriptError::from_rhai(&self.p.path, &e).to_string())
+        r.or_else(|e| match *e {
+            EvalAltResult::ErrorInFunctionCall(f, _, inner, _) if f == name => Err(inner),
+            EvalAltResult::Exit(v, _) => Ok(v),
+            _ => Err(e),
+        })
+        .map_err(|e| ScriptError::from_rhai(&self.p.path, &e).to_string())
+    }
+
+    /// `ctx` as a script value (a reference count, not a copy of the state).
+    fn ctx_arg(&self) -> Dynamic {
+        Dynamic::from(self.ctx.clone())
     }
 
     /// A routing hook's answer: an id or index of `ids`, or `()` for none.
@@ -326,24 +364,30 @@ impl Policy for ScriptRun<'_> {
         self.p.hooks
     }
 
+    fn reads_day(&self) -> bool {
+        self.p.stat.reads_day
+    }
+
     fn on_interval(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
-        let ctx = self.ctx.clone();
-        self.call("on_interval", (ctx,), s, out).map(|_| ())
+        let mut ctx = self.ctx_arg();
+        self.call("on_interval", &mut [&mut ctx], s, out).map(|_| ())
     }
 
     fn on_tick(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
-        let ctx = self.ctx.clone();
-        self.call("on_tick", (ctx,), s, out).map(|_| ())
+        let mut ctx = self.ctx_arg();
+        self.call("on_tick", &mut [&mut ctx], s, out).map(|_| ())
     }
 
     fn on_queue(&mut self, s: &Snapshot, queue: usize, out: &mut Vec<Action>) -> HookResult<()> {
-        let (ctx, id) = (self.ctx.clone(), self.p.stat.queue_names[queue].clone());
-        self.call("on_queue", (ctx, id), s, out).map(|_| ())
+        let (mut ctx, mut id) = (self.ctx_arg(), Dynamic::from(self.p.stat.queue_names[queue].clone()));
+        self.call("on_queue", &mut [&mut ctx, &mut id], s, out).map(|_| ())
     }
 
     fn select_agent(&mut self, s: &Snapshot, queue: usize, out: &mut Vec<Action>) -> HookResult<Option<usize>> {
-        let call = CallView { queue: self.p.stat.queue_names[queue].clone(), queue_index: queue as i64 };
-        let v = self.call("select_agent", (self.ctx.clone(), call), s, out)?;
+        let mut call =
+            Dynamic::from(CallView { queue: self.p.stat.queue_names[queue].clone(), queue_index: queue as i64 });
+        let mut ctx = self.ctx_arg();
+        let v = self.call("select_agent", &mut [&mut ctx, &mut call], s, out)?;
         self.chosen(v, &self.p.stat.group_ids, "select_agent")
     }
 
@@ -354,12 +398,13 @@ impl Policy for ScriptRun<'_> {
         agent: u32,
         out: &mut Vec<Action>,
     ) -> HookResult<Option<usize>> {
-        let a = AgentView {
+        let mut a = Dynamic::from(AgentView {
             group: self.p.stat.group_names[group].clone(),
             group_index: group as i64,
             index: i64::from(agent),
-        };
-        let v = self.call("select_call", (self.ctx.clone(), a), s, out)?;
+        });
+        let mut ctx = self.ctx_arg();
+        let v = self.call("select_call", &mut [&mut ctx, &mut a], s, out)?;
         self.chosen(v, &self.p.stat.queue_ids, "select_call")
     }
 }
