@@ -196,8 +196,6 @@ struct GroupState {
     on_duty: u32,
     available: u32,
     busy: u32,
-    /// Curve groups: agents that should be on duty now (see `Sim::curve_target`).
-    level: u32,
     /// Curve groups: present agents the curve schedules now.
     planned: u32,
     /// Agents of this group's pool moved into other groups by a policy (and not back).
@@ -590,7 +588,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             g.on_duty = 0;
             g.available = 0;
             g.busy = 0;
-            g.level = 0;
             g.planned = 0;
             g.out = 0;
             g.home = 0;
@@ -746,7 +743,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.touch_group(g, t);
         if self.m.agent_group[a as usize] as usize != g {
             self.ws.groups[g].guests -= 1; // a moved-in agent leaves
-            self.refresh_level(g);
         }
         let agent = &mut self.ws.agents[a as usize];
         let gs = &mut self.ws.groups[g];
@@ -770,7 +766,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let planned = (0..level.min(gm.pool) as usize).filter(|&k| self.ws.agents[first + k].present).count() as u32;
         self.ws.groups[g].planned = planned;
         let effective = self.curve_target(g);
-        self.ws.groups[g].level = effective;
         let mut k = 0usize;
         while self.ws.groups[g].on_duty < effective && k < gm.pool as usize {
             let a = first + k;
@@ -786,7 +781,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             k += 1;
         }
         // the curve sends its own agents home, never agents a policy moved in
-        while self.ws.groups[g].on_duty > self.ws.groups[g].level {
+        while self.ws.groups[g].on_duty > self.curve_target(g) {
             let Some(a) = self.pop_idle_own(g) else { break };
             self.go_off(a, g, t);
         }
@@ -819,13 +814,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     fn curve_target(&self, g: usize) -> u32 {
         let gs = &self.ws.groups[g];
         gs.planned.saturating_sub(gs.out + gs.home) + gs.guests
-    }
-
-    /// After a policy changed a curve group's members: its target follows at once.
-    fn refresh_level(&mut self, g: usize) {
-        if matches!(self.m.groups[g].staffing, StaffingModel::Curve(_)) {
-            self.ws.groups[g].level = self.curve_target(g);
-        }
     }
 
     /// Front of group `g`'s idle FIFO (longest idle), skipping stale entries; does not remove it.
@@ -1187,7 +1175,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             return;
         }
         if matches!(self.m.groups[g].staffing, StaffingModel::Curve(_))
-            && self.ws.groups[g].on_duty > self.ws.groups[g].level
+            && self.ws.groups[g].on_duty > self.curve_target(g)
             && self.m.agent_group[a as usize] as usize == g
         {
             self.ws.agents[a as usize].state = AgentState::Idle;
@@ -1568,8 +1556,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     } else {
                         self.ws.groups[to].guests += 1;
                     }
-                    self.refresh_level(from);
-                    self.refresh_level(to);
                     self.f.policy.agents_moved += 1.0;
                     self.seek_work(a, to, t);
                 }
@@ -1634,7 +1620,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                         self.ws.groups[group].home += 1; // (a guest is counted off by go_off)
                     }
                     self.go_off(a, group, t);
-                    self.refresh_level(group);
                 }
             }
             Action::SetOpen { queue, open } => self.ws.queues[queue].open = open,
