@@ -1228,10 +1228,14 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         len
     }
 
+    /// Break `b` of agent `a` falls due at `t`: at its scheduled start, or at the end of a hold.
+    /// A held break is counted once, when it finally falls due: postponed by `t − start` when the
+    /// agent is still on duty, cancelled when the hold outlasted the agent's shift.
     fn on_break_due(&mut self, a: u32, b: u32, t: f64) {
         let g = self.ws.agent_group[a as usize] as usize;
-        let len = self.m.agent_shift[a as usize].as_ref().map_or(0.0, |s| s.breaks[b as usize].1);
-        if self.ws.agents[a as usize].state != AgentState::Off {
+        let (start, len) = self.m.agent_shift[a as usize].as_ref().map_or((t, 0.0), |s| s.breaks[b as usize]);
+        let off = self.ws.agents[a as usize].state == AgentState::Off;
+        if !off {
             let gs = &self.ws.groups[g];
             if t < gs.cancel_until {
                 self.f.policy.breaks_cancelled += 1.0;
@@ -1239,11 +1243,17 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 return;
             }
             if t < gs.hold_until {
-                let until = gs.hold_until;
-                self.f.policy.breaks_postponed += 1.0;
-                self.f.policy.postponed_s += until - t;
-                self.push(until, Kind::BreakDue, a, b);
+                self.push(gs.hold_until, Kind::BreakDue, a, b);
                 return;
+            }
+        }
+        if t > start {
+            if off {
+                self.f.policy.breaks_cancelled += 1.0;
+                self.f.policy.cancelled_break_s += len;
+            } else {
+                self.f.policy.breaks_postponed += 1.0;
+                self.f.policy.postponed_s += t - start;
             }
         }
         let agent = &mut self.ws.agents[a as usize];

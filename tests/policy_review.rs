@@ -905,3 +905,31 @@ fn queue_costs_add_up_when_a_group_loses_its_last_skill() {
     let total = r.total[cost].mean;
     assert!((queues - total).abs() < 1e-6 * total, "queue costs {queues} vs total {total}");
 }
+
+/// A held break counts once, when it is finally taken, with its whole delay: a hold extended
+/// by a second hold does not count the break twice. A break held past the end of the agent's
+/// shift is never taken, and counts as cancelled rather than postponed.
+#[test]
+fn a_held_break_counts_once_and_a_break_held_past_the_shift_is_cancelled() {
+    let extended = with_script(
+        idle_with_breaks(),
+        r#"fn on_interval(ctx) { if ctx.interval == 4 || ctx.interval == 5 { ctx.postpone_breaks("g", "30m"); } }"#,
+        None,
+    );
+    let f = facts(&extended, 0);
+    // the 09:10 breaks wait for the second hold's end, 09:45: 35 minutes each
+    assert_eq!((f.policy.breaks_postponed, f.policy.postponed_s), (3.0, 3.0 * 2100.0));
+    assert_eq!(f.policy.breaks_cancelled, 0.0);
+    assert_eq!(f.group(7, 0).available_s, 0.0, "09:45–10:00: all on their 15-minute break");
+
+    let past_end = with_script(
+        idle_with_breaks(),
+        r#"fn on_interval(ctx) { if ctx.interval == 9 { ctx.postpone_breaks("g", "2h"); } }"#,
+        None,
+    );
+    let f = facts(&past_end, 0);
+    // the 10:30 breaks (30 minutes) are held beyond the 12:00 shift end
+    assert_eq!((f.policy.breaks_postponed, f.policy.postponed_s), (0.0, 0.0));
+    assert_eq!((f.policy.breaks_cancelled, f.policy.cancelled_break_s), (3.0, 3.0 * 1800.0));
+    assert_eq!(group_total(&f, 0).available_s, 3.0 * (4.0 * 3600.0 - 900.0), "only the 09:10 breaks taken");
+}
