@@ -301,9 +301,10 @@ impl PolicyFactory for ScriptPolicy {
 }
 
 impl ScriptRun<'_> {
-    /// Calls hook `name` with `ctx` and an optional second argument; moves the actions it queued
-    /// into `out`. The call runs in this replication's own Rhai runtime state, so the function
-    /// look-ups resolved by one hook are reused by the next; the operation budget restarts per call.
+    /// Calls hook `name` with `args` (`ctx`, then the hook's second argument if it has one) and
+    /// the snapshot `s`; moves the actions it queued into `out`. The call runs in this
+    /// replication's own Rhai runtime state, so the function look-ups resolved by one hook are
+    /// reused by the next; the operation budget restarts per call.
     fn call(
         &mut self,
         name: &str,
