@@ -1229,8 +1229,9 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     }
 
     /// Break `b` of agent `a` falls due at `t`: at its scheduled start, or at the end of a hold.
-    /// A held break is counted once, when it finally falls due: postponed by `t − start` when the
-    /// agent is still on duty, cancelled when the hold outlasted the agent's shift.
+    /// A held break is counted once, when it finally falls due: cancelled when the hold outlasted
+    /// the agent's shift (the break is never taken), postponed by `t − start` when the agent is on
+    /// duty; not counted when the agent left for another reason (sent home), as without a hold.
     fn on_break_due(&mut self, a: u32, b: u32, t: f64) {
         let g = self.ws.agent_group[a as usize] as usize;
         let (start, len) = self.m.agent_shift[a as usize].as_ref().map_or((t, 0.0), |s| s.breaks[b as usize]);
@@ -1248,10 +1249,13 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             }
         }
         if t > start {
-            if off {
+            if t >= self.ws.agents[a as usize].shift_end {
+                // off, or busy on a last call before leaving: the break is not taken
                 self.f.policy.breaks_cancelled += 1.0;
                 self.f.policy.cancelled_break_s += len;
-            } else {
+                return;
+            }
+            if !off {
                 self.f.policy.breaks_postponed += 1.0;
                 self.f.policy.postponed_s += t - start;
             }

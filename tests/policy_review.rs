@@ -933,3 +933,89 @@ fn a_held_break_counts_once_and_a_break_held_past_the_shift_is_cancelled() {
     assert_eq!((f.policy.breaks_cancelled, f.policy.cancelled_break_s), (3.0, 3.0 * 1800.0));
     assert_eq!(group_total(&f, 0).available_s, 3.0 * (4.0 * 3600.0 - 900.0), "only the 09:10 breaks taken");
 }
+
+// ---- second review (session 3) -----------------------------------------------------------
+
+/// Regression test (failed at commit 6bac570, as described here).
+/// Hooks entered through `EvalContext::call_fn_raw` start two call levels deep, so a hook could
+/// recurse two levels less than through `Engine::call_fn` (30 instead of 31 calls deep). The
+/// depth a hook's own calls may reach is back where it was, and deeper recursion still stops.
+#[test]
+fn a_hook_may_recurse_as_deep_as_before() {
+    let depth = |n: usize| {
+        let text = format!(
+            "fn down(n) {{ if n <= 0 {{ 0 }} else {{ 1 + down(n - 1) }} }}\n\
+             fn on_interval(ctx) {{ if ctx.interval == 0 {{ down({n}); }} }}"
+        );
+        try_facts(&with_script(scenario(TWO_GROUPS), &text, None), 0)
+    };
+    depth(31).expect("31 calls deep, as with Engine::call_fn");
+    let e = depth(32).expect_err("one deeper stops").to_string();
+    assert!(e.contains("Stack overflow"), "{e}");
+}
+
+/// Regression test (failed at commit 6bac570, as described here).
+/// A hook written as a typed method (`fn Ctx.on_interval(x)`) passed the load check but was
+/// never found when called: every run failed at its first hook. It is refused at load.
+#[test]
+fn a_hook_written_as_a_method_is_refused_at_load() {
+    let e = ccsim::script::policy::ScriptPolicy::compile(
+        "fn Ctx.on_interval(x) { }",
+        std::path::Path::new("x.rhai"),
+        &scenario(TWO_GROUPS),
+        None,
+        vec![],
+    )
+    .expect_err("refused")
+    .to_string();
+    assert!(e.contains("on_interval") && e.contains("plain function"), "{e}");
+}
+
+/// Regression test (failed at commit 6bac570, as described here).
+/// An agent sent home while their break was held had that break counted as cancelled, though
+/// a send-home without a hold counts nothing (the time is in `sent_home_hours`).
+#[test]
+fn a_held_break_of_an_agent_sent_home_is_not_counted() {
+    let s = with_script(
+        idle_with_breaks(),
+        r#"fn on_interval(ctx) {
+            if ctx.interval == 4 { ctx.postpone_breaks("g", "30m"); }
+            if ctx.interval == 5 { ctx.send_home("g", 1); }
+        }"#,
+        None,
+    );
+    let f = facts(&s, 0);
+    assert_eq!(f.policy.sent_home, 1.0);
+    assert_eq!((f.policy.breaks_postponed, f.policy.postponed_s), (2.0, 2.0 * 1200.0));
+    assert_eq!(f.policy.breaks_cancelled, 0.0);
+}
+
+/// Regression test (failed at commit 6bac570, as described here).
+/// A break held past the shift end of an agent still busy on a last call was counted as
+/// postponed, though the agent leaves after the call without it. It counts as cancelled.
+#[test]
+fn a_break_held_past_the_shift_of_a_busy_agent_is_cancelled() {
+    let s = with_script(
+        scenario(
+            r#"
+name: busy
+horizon: { start: "08:00", end: "12:00", interval: 15m }
+queues:
+  - id: q
+    arrivals: { rate_per_hour: 600 }
+    handle_time: { dist: constant, mean: 35m }
+agents:
+  - group: g
+    skills: [q]
+    shifts: [{ start: "08:00", end: "10:00", count: 1, breaks: [{ start: "09:50", length: 10m }] }]
+simulation: { replications: 1, seed: 7 }
+"#,
+        ),
+        r#"fn on_interval(ctx) { if ctx.interval == 7 { ctx.postpone_breaks("g", "30m"); } }"#,
+        None,
+    );
+    let f = facts(&s, 0);
+    assert_eq!((f.policy.breaks_postponed, f.policy.postponed_s), (0.0, 0.0));
+    assert_eq!((f.policy.breaks_cancelled, f.policy.cancelled_break_s), (1.0, 600.0));
+    assert_eq!(group_total(&f, 0).late_break_s, 0.0, "no break left pending at the end of the shift");
+}

@@ -152,9 +152,15 @@ fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
         let mut e = sandboxed_engine();
         register(&mut e);
+        // `EvalContext::call_fn_raw` enters a hook two call levels deep (`Engine::call_fn` at 0):
+        // the two extra levels keep the depth a hook's own calls may reach what it was
+        e.set_max_call_levels(e.max_call_levels() + HOOK_ENTRY_LEVELS);
         e
     })
 }
+
+/// Call levels `EvalContext::call_fn_raw` adds before a hook's body runs.
+const HOOK_ENTRY_LEVELS: usize = 2;
 
 /// The ending of every `Queue` property that reads the day so far.
 const DAY_SUFFIX: &str = "_day";
@@ -204,6 +210,9 @@ impl ScriptPolicy {
         let mut defined = [false; 5];
         for f in ast.iter_functions() {
             if let Some(k) = HOOKS.iter().position(|(name, _)| *name == f.name) {
+                if let Some(t) = f.this_type {
+                    return Err(err(format!("`{}` must be a plain function, not a method of `{t}`", f.name)));
+                }
                 let arity = HOOKS[k].1;
                 if f.params.len() != arity {
                     let args = if arity == 1 { "(ctx)" } else { "(ctx, x)" };
