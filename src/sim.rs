@@ -273,6 +273,8 @@ pub struct Workspace {
     last_agent_t: f64,
     /// Group of each agent now (policies move agents).
     agent_group: Vec<u16>,
+    /// Overtime granted to each agent today: seconds and cost (refunded if sent home before).
+    agent_overtime: Vec<(f64, f64)>,
     /// Routing now (policies change skills, priorities and overflow).
     rt: Routing,
     /// Callbacks waiting in all queues.
@@ -313,6 +315,7 @@ impl Workspace {
             day: 0,
             last_agent_t: 0.0,
             agent_group: model.agent_group.clone(),
+            agent_overtime: vec![(0.0, 0.0); model.agent_group.len()],
             rt: model.routing.clone(),
             n_callbacks: 0,
             snap: Snapshot::default(),
@@ -575,6 +578,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         ws.last_agent_t = 0.0;
         ws.cur = Some(day * self.m.intervals_per_day);
         ws.agent_group.copy_from_slice(&self.m.agent_group);
+        ws.agent_overtime.fill((0.0, 0.0));
         ws.rt.clone_from(&self.m.routing);
         ws.n_callbacks = 0;
         ws.day_base.fill(QueueFacts::default());
@@ -1617,8 +1621,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     let new_end = end + by_s;
                     self.ws.agents[a as usize].shift_end = new_end;
                     self.push(new_end, Kind::ShiftEnd, a, 0);
+                    let cost = by_s * m.groups[group].cost_per_s;
                     self.f.policy.overtime_s += by_s;
-                    self.f.policy.overtime_cost += by_s * m.groups[group].cost_per_s;
+                    self.f.policy.overtime_cost += cost;
+                    let ot = &mut self.ws.agent_overtime[a as usize];
+                    *ot = (ot.0 + by_s, ot.1 + cost);
                 }
                 self.ws.scratch = cand;
             }
@@ -1628,8 +1635,18 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     let agent = &mut self.ws.agents[a as usize];
                     agent.sent_home = true;
                     let end = if agent.shift_end.is_finite() { agent.shift_end } else { m.day_s };
+                    // overtime granted and not yet worked is not worked at all: it leaves the
+                    // overtime counts, and the hours sent home are the scheduled ones
+                    let (ot_s, ot_cost) = self.ws.agent_overtime[a as usize];
+                    let unworked = (end - t).clamp(0.0, ot_s);
+                    if unworked > 0.0 {
+                        let refund = ot_cost * unworked / ot_s;
+                        self.f.policy.overtime_s -= unworked;
+                        self.f.policy.overtime_cost -= refund;
+                        self.ws.agent_overtime[a as usize] = (ot_s - unworked, ot_cost - refund);
+                    }
                     self.f.policy.sent_home += 1.0;
-                    self.f.policy.sent_home_s += (end - t).max(0.0);
+                    self.f.policy.sent_home_s += (end - t - unworked).max(0.0);
                     if m.agent_group[a as usize] as usize == group {
                         self.ws.groups[group].home += 1; // (a guest is counted off by go_off)
                     }

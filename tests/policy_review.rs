@@ -632,10 +632,11 @@ fn on_tick(ctx) {
     assert_invariants(&s, &f, "send home");
     assert_eq!(f.policy.sent_home, 2.0);
     // the extended agent (08:15: the first of the three, by index) ends at 13:00; whichever
-    // two go home, the scheduled time not worked runs to their own shift end
-    let sent = f.policy.sent_home_s;
-    assert!(sent == 2.0 * 10_800.0 || sent == 10_800.0 + 14_400.0, "sent home {sent} s");
-    assert_eq!(f.policy.overtime_s, 3600.0);
+    // two go home, the scheduled time not worked runs to 12:00, and overtime counts only if
+    // the extended agent stayed
+    assert_eq!(f.policy.sent_home_s, 2.0 * 10_800.0);
+    assert!(f.policy.overtime_s == 0.0 || f.policy.overtime_s == 3600.0, "{}", f.policy.overtime_s);
+    assert!((f.policy.overtime_cost - f.policy.overtime_s * 0.01).abs() < 1e-9);
     // one agent cancelled both breaks (the other two were sent home before their first one)
     assert_eq!((f.policy.breaks_cancelled, f.policy.cancelled_break_s), (2.0, 2700.0));
     // 3 agents 08:00–09:00, then 1 until 12:00 (plus 1 h after the close if it is the
@@ -1018,4 +1019,53 @@ simulation: { replications: 1, seed: 7 }
     assert_eq!((f.policy.breaks_postponed, f.policy.postponed_s), (0.0, 0.0));
     assert_eq!((f.policy.breaks_cancelled, f.policy.cancelled_break_s), (1.0, 600.0));
     assert_eq!(group_total(&f, 0).late_break_s, 0.0, "no break left pending at the end of the shift");
+}
+
+/// Overtime granted and then not worked, because the agent was sent home first, leaves the
+/// overtime counts and cost; the hours sent home are the scheduled ones only. Overtime worked
+/// before the send-home stays.
+#[test]
+fn overtime_not_worked_because_of_a_send_home_is_not_counted() {
+    let one_agent = |shift_end: &str| {
+        scenario(&format!(
+            r#"
+name: overtime
+horizon: {{ start: "08:00", end: "12:00", interval: 15m }}
+queues:
+  - id: q
+    arrivals: {{ rate_per_hour: 0 }}
+    handle_time: {{ dist: constant, mean: 5m }}
+agents:
+  - group: g
+    skills: [q]
+    cost_per_hour: 36
+    shifts: [{{ start: "08:00", end: "{shift_end}", count: 1 }}]
+simulation: {{ replications: 1, seed: 7 }}
+"#
+        ))
+    };
+    // 08:00–12:00, one hour of overtime at 09:00, sent home at 10:00: none of it worked
+    let before = with_script(
+        one_agent("12:00"),
+        r#"fn on_interval(ctx) {
+            if ctx.interval == 4 { ctx.extend_shifts("g", 1, "1h"); }
+            if ctx.interval == 8 { ctx.send_home("g", 1); }
+        }"#,
+        None,
+    );
+    let f = facts(&before, 0);
+    assert_eq!((f.policy.overtime_s, f.policy.overtime_cost), (0.0, 0.0));
+    assert_eq!((f.policy.sent_home, f.policy.sent_home_s), (1.0, 2.0 * 3600.0));
+    // 08:00–10:00, one hour of overtime at 09:00, sent home at 10:30: half of it worked
+    let during = with_script(
+        one_agent("10:00"),
+        r#"fn on_interval(ctx) {
+            if ctx.interval == 4 { ctx.extend_shifts("g", 1, "1h"); }
+            if ctx.interval == 10 { ctx.send_home("g", 1); }
+        }"#,
+        None,
+    );
+    let f = facts(&during, 0);
+    assert_eq!((f.policy.overtime_s, f.policy.overtime_cost), (1800.0, 18.0));
+    assert_eq!((f.policy.sent_home, f.policy.sent_home_s), (1.0, 0.0));
 }
