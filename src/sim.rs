@@ -1426,15 +1426,19 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     #[inline(never)]
     /// Today's facts of the intervals before `global`, per queue (for the day-so-far view).
     fn sum_closed_intervals(&mut self, global: usize) {
-        let nq = self.m.queues.len();
-        let first = self.ws.day * self.m.intervals_per_day;
-        for q in 0..nq {
-            let mut sum = QueueFacts::default();
-            for i in first..global {
-                sum.add(&self.f.queues[i * nq + q]);
-            }
-            self.ws.day_base[q] = sum;
+        for q in 0..self.m.queues.len() {
+            self.ws.day_base[q] = self.closed_intervals(q, global);
         }
+    }
+
+    /// Queue `q`'s facts summed over today's intervals before `global`.
+    fn closed_intervals(&self, q: usize, global: usize) -> QueueFacts {
+        let nq = self.m.queues.len();
+        let mut sum = QueueFacts::default();
+        for i in self.ws.day * self.m.intervals_per_day..global {
+            sum.add(&self.f.queues[i * nq + q]);
+        }
+        sum
     }
 
     #[cold]
@@ -1455,21 +1459,14 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         for q in 0..nq {
             let oldest = self.front_call(q).map_or(0.0, |c| t - self.ws.calls[c as usize].arrival_t);
             let cell = self.f.queues[cur * nq + q];
-            let day = if !self.reads_day {
-                QueueFacts::default()
-            } else {
-                let mut day = if exact_day {
-                    let mut sum = QueueFacts::default();
-                    for i in self.ws.day * n..cur {
-                        sum.add(&self.f.queues[i * nq + q]);
-                    }
-                    sum
-                } else {
-                    self.ws.day_base[q]
-                };
-                day.add(&cell);
-                day
+            let mut day = match (self.reads_day, exact_day) {
+                (false, _) => QueueFacts::default(),
+                (true, true) => self.closed_intervals(q, cur),
+                (true, false) => self.ws.day_base[q],
             };
+            if self.reads_day {
+                day.add(&cell);
+            }
             let qs = &self.ws.queues[q];
             let live = &mut self.ws.snap.queues[q];
             live.waiting = qs.n_waiting;

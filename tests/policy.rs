@@ -1148,7 +1148,8 @@ fn the_operation_budget_restarts_at_every_hook_call() {
 }
 
 /// The engine honours [`Policy::reads_day`]: a policy that reads the day sees today's offered
-/// calls so far; one that does not gets zeros, while its interval counts are the same.
+/// calls so far at every tick; one that does not gets zeros, while the current interval's counts
+/// it sees are the same.
 #[test]
 fn the_engine_sums_the_day_only_for_policies_that_read_it() {
     use ccsim::policy::{Action, HookResult, Hooks, Policy, Snapshot};
@@ -1158,12 +1159,12 @@ fn the_engine_sums_the_day_only_for_policies_that_read_it() {
     }
     impl Policy for Probe {
         fn hooks(&self) -> Hooks {
-            Hooks { interval: true, ..Hooks::default() }
+            Hooks { tick: true, ..Hooks::default() }
         }
         fn reads_day(&self) -> bool {
             self.reads
         }
-        fn on_interval(&mut self, s: &Snapshot, _: &mut Vec<Action>) -> HookResult<()> {
+        fn on_tick(&mut self, s: &Snapshot, _: &mut Vec<Action>) -> HookResult<()> {
             self.seen.push((s.queues[0].day.offered, s.queues[0].interval.offered));
             Ok(())
         }
@@ -1174,12 +1175,14 @@ fn the_engine_sums_the_day_only_for_policies_that_read_it() {
         let mut ws = ccsim::sim::Workspace::new(&m);
         let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
         let mut p = Probe { reads, seen: Vec::new() };
-        ccsim::sim::run_with(&m, 0, &mut ws, &mut f, &mut p, None).expect("runs");
+        ccsim::sim::run_with(&m, 0, &mut ws, &mut f, &mut p, Some(600.0)).expect("runs");
         p.seen
     };
     let (with, without) = (run(true), run(false));
     assert_eq!(with.len(), without.len());
-    assert!(with[10].0 > 1000.0, "{:?}", with[10]);
+    // at 10:00 (the 13th tick) the day has seen far more calls than the interval
+    assert!(with[12].0 > with[12].1 + 1000.0 && with[12].1 > 0.0, "{:?}", with[12]);
+    assert!(with.iter().all(|&(day, interval)| day >= interval));
     assert!(without.iter().all(|&(day, _)| day == 0.0));
-    assert!(with.iter().zip(&without).all(|(a, b)| a.1 == b.1));
+    assert_eq!(with.iter().map(|x| x.1).collect::<Vec<_>>(), without.iter().map(|x| x.1).collect::<Vec<_>>());
 }

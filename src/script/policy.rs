@@ -310,27 +310,26 @@ impl PolicyFactory for ScriptPolicy {
 }
 
 impl ScriptRun<'_> {
-    /// Calls hook `name` with `args` (`ctx`, then the hook's second argument if it has one) and
-    /// the snapshot `s`; moves the actions it queued into `out`. The call runs in this
-    /// replication's own Rhai runtime state, so the function look-ups resolved by one hook are
-    /// reused by the next; the operation budget restarts per call.
-    fn call(
-        &mut self,
-        name: &str,
-        args: &mut [&mut Dynamic],
-        s: &Snapshot,
-        out: &mut Vec<Action>,
-    ) -> HookResult<Dynamic> {
+    /// Calls hook `name` with `ctx` and, for the hooks that take one, its second argument `x`;
+    /// moves the actions it queued into `out`. The call runs in this replication's own Rhai
+    /// runtime state, so the function look-ups resolved by one hook are reused by the next; the
+    /// operation budget restarts per call.
+    fn call(&mut self, name: &str, x: Option<Dynamic>, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<Dynamic> {
         {
             let mut sh = self.ctx.lock();
             sh.snap.clone_from(s);
             sh.actions.clear();
         }
+        let n = if x.is_some() { 2 } else { 1 };
+        let (mut ctx, mut x) = (Dynamic::from(self.ctx.clone()), x.unwrap_or(Dynamic::UNIT));
+        let args: &mut [&mut Dynamic] = &mut [&mut ctx, &mut x];
         self.global.num_operations = 0;
-        let len = self.scope.len();
-        let r = EvalContext::new(engine(), &mut self.global, &mut self.caches, &mut self.scope, None)
-            .call_fn_raw(name, false, false, args);
-        self.scope.rewind(len);
+        let r = EvalContext::new(engine(), &mut self.global, &mut self.caches, &mut self.scope, None).call_fn_raw(
+            name,
+            false,
+            false,
+            &mut args[..n],
+        );
         out.append(&mut self.ctx.lock().actions);
         r.or_else(|e| match *e {
             EvalAltResult::ErrorInFunctionCall(f, _, inner, _) if f == name => Err(inner),
@@ -338,11 +337,6 @@ impl ScriptRun<'_> {
             _ => Err(e),
         })
         .map_err(|e| ScriptError::from_rhai(&self.p.path, &e).to_string())
-    }
-
-    /// `ctx` as a script value (a reference count, not a copy of the state).
-    fn ctx_arg(&self) -> Dynamic {
-        Dynamic::from(self.ctx.clone())
     }
 
     /// A routing hook's answer: an id or index of `ids`, or `()` for none.
@@ -379,25 +373,21 @@ impl Policy for ScriptRun<'_> {
     }
 
     fn on_interval(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
-        let mut ctx = self.ctx_arg();
-        self.call("on_interval", &mut [&mut ctx], s, out).map(|_| ())
+        self.call("on_interval", None, s, out).map(|_| ())
     }
 
     fn on_tick(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
-        let mut ctx = self.ctx_arg();
-        self.call("on_tick", &mut [&mut ctx], s, out).map(|_| ())
+        self.call("on_tick", None, s, out).map(|_| ())
     }
 
     fn on_queue(&mut self, s: &Snapshot, queue: usize, out: &mut Vec<Action>) -> HookResult<()> {
-        let (mut ctx, mut id) = (self.ctx_arg(), Dynamic::from(self.p.stat.queue_names[queue].clone()));
-        self.call("on_queue", &mut [&mut ctx, &mut id], s, out).map(|_| ())
+        let id = Dynamic::from(self.p.stat.queue_names[queue].clone());
+        self.call("on_queue", Some(id), s, out).map(|_| ())
     }
 
     fn select_agent(&mut self, s: &Snapshot, queue: usize, out: &mut Vec<Action>) -> HookResult<Option<usize>> {
-        let mut call =
-            Dynamic::from(CallView { queue: self.p.stat.queue_names[queue].clone(), queue_index: queue as i64 });
-        let mut ctx = self.ctx_arg();
-        let v = self.call("select_agent", &mut [&mut ctx, &mut call], s, out)?;
+        let call = CallView { queue: self.p.stat.queue_names[queue].clone(), queue_index: queue as i64 };
+        let v = self.call("select_agent", Some(Dynamic::from(call)), s, out)?;
         self.chosen(v, &self.p.stat.group_ids, "select_agent")
     }
 
@@ -408,13 +398,12 @@ impl Policy for ScriptRun<'_> {
         agent: u32,
         out: &mut Vec<Action>,
     ) -> HookResult<Option<usize>> {
-        let mut a = Dynamic::from(AgentView {
+        let a = Dynamic::from(AgentView {
             group: self.p.stat.group_names[group].clone(),
             group_index: group as i64,
             index: i64::from(agent),
         });
-        let mut ctx = self.ctx_arg();
-        let v = self.call("select_call", &mut [&mut ctx, &mut a], s, out)?;
+        let v = self.call("select_call", Some(a), s, out)?;
         self.chosen(v, &self.p.stat.queue_ids, "select_call")
     }
 }
