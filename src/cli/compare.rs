@@ -5,7 +5,7 @@ use crate::compare::{compare, meets_all};
 use crate::report::write_comparison;
 use crate::script::Param;
 use crate::script::whatif::WhatIf;
-use anyhow::{Context, Result, anyhow, bail};
+use anyhow::{Context, Result, bail};
 use clap::ArgMatches;
 use std::path::PathBuf;
 
@@ -57,9 +57,7 @@ fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<Variant>> {
     let first = whatif_at.first().copied().unwrap_or(usize::MAX);
     let mut out: Vec<Variant> =
         whatifs(a, m)?.into_iter().map(|w| Variant { whatif: Some(w), policy: None, params: vec![] }).collect();
-    let sets: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
-    let set_at: Vec<usize> = m.indices_of("set").map(|i| i.collect()).unwrap_or_default();
-    let global: Vec<Param> = sets.iter().zip(&set_at).filter(|(_, i)| **i < first).map(|(p, _)| p.clone()).collect();
+    let global = global_params(a, m)?;
     for (p, at) in a.policy.iter().zip(&policy_at) {
         if *at < first {
             out.push(Variant { whatif: None, policy: Some(p.clone()), params: global.clone() });
@@ -74,13 +72,21 @@ fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<Variant>> {
     Ok(out)
 }
 
+/// The `--set`s given before the first `--whatif`: they reach every what-if, and a policy-only
+/// variant.
+fn global_params(a: &Args, m: &ArgMatches) -> Result<Vec<Param>> {
+    let set_at: Vec<usize> = m.indices_of("set").map(|i| i.collect()).unwrap_or_default();
+    let first = m.indices_of("whatif").and_then(|mut i| i.next()).unwrap_or(usize::MAX);
+    let sets = super::run::params(&a.set)?;
+    Ok(sets.into_iter().zip(&set_at).filter(|(_, i)| **i < first).map(|(p, _)| p).collect())
+}
+
 /// The (script, parameters) list, binding each `--set` to the `--whatif` before it.
 fn whatifs(a: &Args, m: &ArgMatches) -> Result<Vec<(PathBuf, Vec<Param>)>> {
-    let sets: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
+    let sets = super::run::params(&a.set)?;
     let set_at: Vec<usize> = m.indices_of("set").map(|i| i.collect()).unwrap_or_default();
     let whatif_at: Vec<usize> = m.indices_of("whatif").map(|i| i.collect()).unwrap_or_default();
-    let first = whatif_at.first().copied().unwrap_or(usize::MAX);
-    let global: Vec<Param> = sets.iter().zip(&set_at).filter(|(_, i)| **i < first).map(|(p, _)| p.clone()).collect();
+    let global = global_params(a, m)?;
     let mut out: Vec<(PathBuf, Vec<Param>)> = Vec::new();
     for (k, (path, at)) in a.whatif.iter().zip(&whatif_at).enumerate() {
         let next = whatif_at.get(k + 1).copied().unwrap_or(usize::MAX);

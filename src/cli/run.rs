@@ -34,6 +34,11 @@ pub struct Args {
     pub set: Vec<String>,
 }
 
+/// `--set name=value` options parsed, in order.
+pub fn params(set: &[String]) -> Result<Vec<crate::script::Param>> {
+    set.iter().map(|s| crate::script::Param::parse(s).map_err(|e| anyhow::anyhow!(e))).collect()
+}
+
 /// `--policy` / `--tick` applied to `s` (`none` removes the policy); `params` are the script's
 /// `--set` constants.
 pub fn apply_policy(
@@ -83,9 +88,7 @@ pub fn exec(a: Args) -> Result<()> {
     if let Some(path) = &a.staffing {
         scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
     }
-    let params: Vec<crate::script::Param> =
-        a.set.iter().map(|s| crate::script::Param::parse(s).map_err(|e| anyhow::anyhow!(e))).collect::<Result<_>>()?;
-    apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref(), &params)?;
+    apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref(), &params(&a.set)?)?;
     let pb = progress_bar(u64::from(scenario.simulation.replications), a.sim.quiet, "simulating");
     let result = with_threads(a.sim.threads, || experiment::run(&scenario, &|| pb.inc(1)))??;
     pb.finish_and_clear();

@@ -3,7 +3,6 @@
 use super::{FormatArg, OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
 use crate::experiment::RunResult;
 use crate::report::sweep::{point_json, point_json_params, text_chart, write_csv, write_json, write_table};
-use crate::script::Param;
 use crate::script::whatif::WhatIf;
 use crate::sweep::{Axis, Point, describe, grid, grid_from_csv, run, scenario_at};
 use anyhow::{Context, Result, anyhow, bail};
@@ -52,8 +51,8 @@ pub struct Args {
 /// Runs `ccsim sweep`.
 pub fn exec(a: Args) -> Result<()> {
     let mut base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
-    let fixed: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
-    super::run::apply_policy(&mut base, a.policy.as_deref(), a.tick.as_deref(), &fixed)?;
+    let sets = super::run::params(&a.set)?;
+    super::run::apply_policy(&mut base, a.policy.as_deref(), a.tick.as_deref(), &sets)?;
     let points: Vec<Point> = match &a.grid {
         Some(f) => {
             let text = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
@@ -68,7 +67,6 @@ pub fn exec(a: Args) -> Result<()> {
             grid(&axes)
         }
     };
-    let sets: Vec<Param> = a.set.iter().map(|s| Param::parse(s).map_err(|e| anyhow!(e))).collect::<Result<_>>()?;
     let scripts: Vec<WhatIf> = a.whatif.iter().map(|p| WhatIf::load(p, vec![])).collect::<Result<_, _>>()?;
     // Build (and so validate) every point before simulating anything.
     let scenarios =
