@@ -22,6 +22,15 @@ fn on_interval(ctx) {
     if q.sl_interval < 0.2 && ctx.group("agents").idle > 1000 { ctx.postpone_breaks("agents", "5m"); }
 }"#;
 
+// The same reading over every queue, in a loop: outside the native subset.
+const INTERVAL_LOOP: &str = r#"
+fn on_interval(ctx) {
+    for id in ctx.queues {
+        let q = ctx.queue(id);
+        if q.sl_interval < 0.2 && ctx.group("agents").idle > 1000 { ctx.postpone_breaks("agents", "5m"); }
+    }
+}"#;
+
 const TICK: &str = r#"
 fn on_tick(ctx) {
     let q = ctx.queue("support");
@@ -34,8 +43,15 @@ fn select_call(ctx, agent) { "support" }
 "#;
 
 fn with_script(base: &Scenario, text: &str, tick_s: Option<f64>) -> Scenario {
+    with_script_in(base, text, tick_s, true)
+}
+
+/// `base` with the policy script `text`; `fast`: hooks inside the native subset run natively
+/// (as in `ccsim`), else every hook runs in Rhai.
+fn with_script_in(base: &Scenario, text: &str, tick_s: Option<f64>, fast: bool) -> Scenario {
     let mut s = base.clone();
-    let p = ScriptPolicy::compile(text, Path::new("bench.rhai"), &s, tick_s, vec![]).expect("compiles");
+    let mut p = ScriptPolicy::compile(text, Path::new("bench.rhai"), &s, tick_s, vec![]).expect("compiles");
+    p.set_fast_path(fast);
     s.policy = Some(ccsim::scenario::PolicyConfig {
         script: Some("bench.rhai".into()),
         tick_s,
@@ -132,13 +148,18 @@ fn interval_hook_overhead() {
     let plain = Model::compile(&base);
     for (name, scripted) in [
         ("on_interval_script", with_script(&base, INTERVAL, None)),
+        ("on_interval_script_in_rhai", with_script_in(&base, INTERVAL, None, false)),
         ("on_interval_empty_script", with_script(&base, "fn on_interval(ctx) { }", None)),
+        ("on_interval_empty_script_in_rhai", with_script_in(&base, "fn on_interval(ctx) { }", None, false)),
+        // outside the native subset (a loop): the whole hook runs in Rhai
+        ("on_interval_loop_script", with_script(&base, INTERVAL_LOOP, None)),
         // no ctx call at all: what it costs to run any statement of a hook inside the simulation
         (
             "on_interval_arithmetic_script",
             with_script(&base, "fn on_interval(ctx) { let x = 1.0; x = x * 2.0 + 1.0; if x > 3.0 { x = 0.0; } }", None),
         ),
         ("on_tick_5m_script", with_script(&base, TICK, Some(300.0))),
+        ("on_tick_5m_script_in_rhai", with_script_in(&base, TICK, Some(300.0), false)),
         ("builtin_on_interval", {
             let mut b = base.clone();
             b.policy = Some(ccsim::scenario::PolicyConfig {

@@ -7,7 +7,8 @@
 //!     'fn on_interval(ctx) { let q = ctx.queue("support"); if q.sl_interval < 0.2 { } }' 30
 //! ```
 //!
-//! With an empty script the day runs without a policy. The cost of one hook is the difference
+//! With an empty script the day runs without a policy. A third argument `rhai` turns the native
+//! fast path off, so that every hook runs in Rhai. The cost of one hook is the difference
 //! to that run divided by the hook calls (48 a day); run 10 and 30 replications and take the
 //! difference to leave out the set-up. Timings are in `benches/policy.rs`.
 
@@ -26,7 +27,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
     let mut s = Scenario::load(&path)?;
     if !text.is_empty() {
-        let p = ScriptPolicy::compile(&text, Path::new("profile.rhai"), &s, None, vec![])?;
+        let mut p = ScriptPolicy::compile(&text, Path::new("profile.rhai"), &s, None, vec![])?;
+        p.set_fast_path(args.next().as_deref() != Some("rhai"));
+        eprintln!("native hooks: {:?}", p.fast_hooks());
         s.policy = Some(PolicyConfig {
             script: Some("profile.rhai".into()),
             tick_s: None,

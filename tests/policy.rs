@@ -1186,3 +1186,70 @@ fn the_engine_sums_the_day_only_for_policies_that_read_it() {
     assert!(without.iter().all(|&(day, _)| day == 0.0));
     assert_eq!(with.iter().map(|x| x.1).collect::<Vec<_>>(), without.iter().map(|x| x.1).collect::<Vec<_>>());
 }
+
+// ---- the native fast path -------------------------------------------------------------------
+
+/// `s` with the bundled policy `script`; `fast: false` runs every hook in Rhai.
+fn with_bundled_policy(
+    mut s: Scenario,
+    script: &str,
+    tick_s: Option<f64>,
+    fast: bool,
+) -> (Scenario, Vec<&'static str>) {
+    let mut p = ScriptPolicy::load(&policy_script(script), &s, tick_s, vec![]).unwrap_or_else(|e| panic!("{e}"));
+    p.set_fast_path(fast);
+    let native = p.fast_hooks();
+    s.policy = Some(ccsim::scenario::PolicyConfig {
+        script: Some(policy_script(script)),
+        tick_s,
+        builtins: vec![],
+        program: Some(std::sync::Arc::new(p)),
+    });
+    (s, native)
+}
+
+#[test]
+fn bundled_policies_run_natively_where_they_can_and_give_the_same_days_as_in_rhai() {
+    let cases: [(&str, &str, Option<f64>, &[&str]); 4] = [
+        ("realistic_day.yaml", "break_postponement.rhai", Some(300.0), &["on_tick"]),
+        ("realistic_day.yaml", "callback.rhai", None, &["on_interval"]),
+        // on_tick loops over ctx.queues: it stays in Rhai, the other two hooks run natively
+        ("multi_skill.yaml", "supervisor.rhai", Some(300.0), &["on_interval", "on_queue"]),
+        // an array argument is outside the subset
+        ("multi_skill.yaml", "overflow.rhai", None, &[]),
+    ];
+    for (scenario, script, tick_s, expected) in cases {
+        let mut base = bundled(scenario);
+        base.simulation.replications = 12;
+        let (fast, native) = with_bundled_policy(base.clone(), script, tick_s, true);
+        assert_eq!(native, expected, "{script}");
+        let (slow, none) = with_bundled_policy(base.clone(), script, tick_s, false);
+        assert!(none.is_empty());
+        let (rf, rs) = (run(&fast), run(&slow));
+        assert_eq!(rf, rs, "{script}: the fast path changed the results");
+        let mut plain = base;
+        plain.policy = None;
+        if !expected.is_empty() {
+            assert_ne!(without_policy_counters(rf), run(&plain), "{script} acts on the day");
+        }
+    }
+}
+
+#[test]
+fn a_native_hook_that_fails_reports_the_rhai_error_with_its_line() {
+    // the bodies are inside the subset; the fast path meets the error (an unknown group, a
+    // division by zero) and hands the call to Rhai, which reports it as always
+    let mut s = bundled("realistic_day.yaml");
+    s.simulation.replications = 2;
+    for (body, message) in [
+        ("let n = ctx.interval;\n    ctx.postpone_breaks(\"nobody\", 60);", "unknown group `nobody`"),
+        ("let n = ctx.interval;\n    let x = 10 / (n - n);", "Division by zero"),
+    ] {
+        let text = format!("fn on_interval(ctx) {{\n    {body}\n}}");
+        let p = ScriptPolicy::compile(&text, Path::new("x.rhai"), &s, None, vec![]).unwrap();
+        assert_eq!(p.fast_hooks(), ["on_interval"]);
+        let err = experiment::run(&with_script(s.clone(), &text, None), &|| {}).expect_err("fails").to_string();
+        assert!(err.contains(message) && err.contains("x.rhai:3:") && err.contains("on_interval"), "{err}");
+        assert!(err.contains("08:00"), "{err}");
+    }
+}

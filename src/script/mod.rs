@@ -2,6 +2,7 @@
 //! Rhai errors into messages with script, line and column, and `--set name=value` parameters.
 //! What-if scripts ([`whatif`]) change a scenario before it runs. Rhai is used nowhere else.
 
+mod fast;
 pub mod policy;
 pub mod whatif;
 

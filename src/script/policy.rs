@@ -11,6 +11,7 @@
 //! function look-ups one hook resolves serve the next, where `Engine::call_fn` would start from
 //! empty caches at every call. The sandbox's operation budget restarts at every call.
 
+use super::fast::{self, Builder, Program};
 use super::{R, ScriptError, count, duration, fail, num, sandboxed_engine};
 use crate::facts::{QueueFacts, abandon_rate, asa_s, live_service_level};
 use crate::policy::{Action, HookResult, Hooks, Policy, PolicyFactory, Snapshot};
@@ -18,24 +19,29 @@ use crate::scenario::{PolicyConfig, Scenario, SlDefinition};
 use crate::sim::{Purpose, Rng, stream};
 use crate::time::format_clock;
 use rand::RngExt;
-use rhai::{AST, Caches, Dynamic, Engine, EvalAltResult, EvalContext, GlobalRuntimeState, ImmutableString, Map, Scope};
+use rhai::{
+    AST, ASTNode, Caches, Dynamic, Engine, EvalAltResult, EvalContext, GlobalRuntimeState, ImmutableString, Map,
+    Position, Scope,
+};
+use std::any::TypeId;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// What a script may read that does not change during a run.
 #[derive(Debug)]
-struct Static {
-    queue_ids: Vec<String>,
-    group_ids: Vec<String>,
+pub(super) struct Static {
+    pub(super) queue_ids: Vec<String>,
+    pub(super) group_ids: Vec<String>,
     /// The same ids as script strings (cloning one is a reference count, not an allocation).
-    queue_names: Vec<ImmutableString>,
-    group_names: Vec<ImmutableString>,
+    pub(super) queue_names: Vec<ImmutableString>,
+    pub(super) group_names: Vec<ImmutableString>,
     /// Planned calls per interval, per queue, over the horizon.
     volumes: Vec<Vec<f64>>,
     /// Per queue: SL threshold (s), target share, definition.
-    sl: Vec<(f64, f64, SlDefinition)>,
+    pub(super) sl: Vec<(f64, f64, SlDefinition)>,
     intervals_per_day: usize,
-    interval_s: f64,
+    /// Interval length, seconds.
+    pub(super) interval_s: f64,
     start_s: f64,
     seed: u64,
     /// The script names a day-so-far property (`sl_day`, `offered_day`, ...): only then does the
@@ -94,34 +100,80 @@ pub struct QueueView {
 
 impl QueueView {
     fn new(id: ImmutableString, live: &crate::policy::QueueLive, sl: (f64, f64, SlDefinition)) -> QueueView {
-        let (threshold_s, target, def) = sl;
-        let (i, d) = (&live.interval, &live.day);
-        let (sli, abi, asai) = live_kpis(i, def);
-        let (sld, abd, asad) = live_kpis(d, def);
         QueueView {
             id,
             waiting: i64::from(live.waiting),
             callbacks_pending: i64::from(live.callbacks_pending),
             open: live.open,
-            v: [
-                live.oldest_wait_s,
-                target,
-                threshold_s,
-                i.offered,
-                i.handled,
-                i.abandoned,
-                sli,
-                abi,
-                asai,
-                d.offered,
-                d.handled,
-                d.abandoned,
-                sld,
-                abd,
-                asad,
-            ],
+            v: queue_values(live, sl),
         }
     }
+}
+
+/// The `Queue` properties that are numbers, in the order of [`queue_values`].
+pub(super) const QUEUE_VALUES: [&str; 15] = [
+    "oldest_wait",
+    "sl_target",
+    "sl_threshold",
+    "offered_interval",
+    "handled_interval",
+    "abandoned_interval",
+    "sl_interval",
+    "abandon_rate_interval",
+    "asa_interval",
+    "offered_day",
+    "handled_day",
+    "abandoned_day",
+    "sl_day",
+    "abandon_rate_day",
+    "asa_day",
+];
+
+/// A queue's numeric properties (see [`QUEUE_VALUES`]) from its live state and its SL
+/// threshold (s), target and definition.
+pub(super) fn queue_values(live: &crate::policy::QueueLive, sl: (f64, f64, SlDefinition)) -> [f64; 15] {
+    let (threshold_s, target, def) = sl;
+    let (i, d) = (&live.interval, &live.day);
+    let (sli, abi, asai) = live_kpis(i, def);
+    let (sld, abd, asad) = live_kpis(d, def);
+    [
+        live.oldest_wait_s,
+        target,
+        threshold_s,
+        i.offered,
+        i.handled,
+        i.abandoned,
+        sli,
+        abi,
+        asai,
+        d.offered,
+        d.handled,
+        d.abandoned,
+        sld,
+        abd,
+        asad,
+    ]
+}
+
+/// Reads one agent count of a group's live state.
+pub(super) type GroupCount = fn(&crate::policy::GroupLive) -> u32;
+
+/// The `Group` properties: agent counts.
+pub(super) const GROUP_PROPS: [(&str, GroupCount); 5] = [
+    ("staffed", |g| g.staffed),
+    ("available", |g| g.available),
+    ("idle", |g| g.idle),
+    ("busy", |g| g.busy),
+    ("on_break", |g| g.on_break),
+];
+
+/// `ctx.forecast(queue, ahead)`: planned calls `ahead` intervals from the current one, 0 outside
+/// the current day.
+pub(super) fn forecast(stat: &Static, snap: &Snapshot, q: usize, ahead: i64) -> f64 {
+    let n = stat.intervals_per_day;
+    let i = (snap.day * n + snap.interval) as i64 + ahead;
+    let end = ((snap.day + 1) * n) as i64;
+    if i < 0 || i >= end { 0.0 } else { stat.volumes[q][i as usize] }
 }
 
 /// A group as `ctx.group(id)` returns it.
@@ -178,6 +230,9 @@ pub struct ScriptPolicy {
     tick_s: Option<f64>,
     params: Vec<super::Param>,
     stat: Arc<Static>,
+    /// `on_interval`, `on_tick`, `on_queue` translated for the native fast path, where their
+    /// bodies allow it (see `script::fast`).
+    fast: [Option<Program>; 3],
 }
 
 impl ScriptPolicy {
@@ -256,9 +311,65 @@ impl ScriptPolicy {
             seed: scenario.simulation.seed,
             reads_day: text.contains(DAY_SUFFIX),
         });
-        let p = ScriptPolicy { path: path.to_path_buf(), ast, hooks, tick_s, params, stat };
-        p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
+        let mut p =
+            ScriptPolicy { path: path.to_path_buf(), ast, hooks, tick_s, params, stat, fast: [None, None, None] };
+        let scope = p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
+        p.fast = p.translate(&scope);
         Ok(p)
+    }
+
+    /// The interval-level hooks whose bodies the fast path runs. A script that defines a
+    /// function named like a `ctx` method keeps every hook in Rhai (Rhai would call its own).
+    fn translate(&self, scope: &Scope<'static>) -> [Option<Program>; 3] {
+        let lib = self.ast.shared_lib();
+        if self.ast.iter_functions().any(|f| fast::method_names().any(|m| m == f.name)) {
+            return [None, None, None];
+        }
+        // each hook's body span, and a builder fed with the body's top-level statements
+        let mut hooks: Vec<(usize, Position, Position, Builder)> = (0..3)
+            .filter_map(|k| {
+                let (name, arity) = HOOKS[k];
+                let f = lib.get_script_fn(name, arity)?;
+                Some((k, f.body.start_position(), f.body.end_position(), Builder::new(&f.params, scope, &self.stat)))
+            })
+            .collect();
+        let mut lost = false;
+        self.ast.walk(&mut |path: &[ASTNode]| {
+            if let [ASTNode::Stmt(st)] = path {
+                let at = st.position();
+                // a statement without a position could not be placed in its function
+                lost |= at.is_none() && !st.is_noop();
+                for (_, start, end, b) in &mut hooks {
+                    if *start < at && at < *end {
+                        b.push(st);
+                    }
+                }
+            }
+            true
+        });
+        let mut out = [None, None, None];
+        if !lost {
+            for (k, _, _, b) in hooks {
+                out[k] = b.finish();
+            }
+        }
+        out
+    }
+
+    /// Turns the native fast path off (`false`) or back on: every hook then runs in Rhai. For
+    /// checking the two agree.
+    pub fn set_fast_path(&mut self, on: bool) {
+        self.fast = if on {
+            let scope = self.scope().unwrap_or_default();
+            self.translate(&scope)
+        } else {
+            [None, None, None]
+        };
+    }
+
+    /// The hooks the native fast path runs (the others run in Rhai).
+    pub fn fast_hooks(&self) -> Vec<&'static str> {
+        (0..3).filter(|&k| self.fast[k].is_some()).map(|k| HOOKS[k].0).collect()
     }
 
     /// A fresh scope: the parameters as constants, then the script's top level run once.
@@ -339,6 +450,19 @@ impl ScriptRun<'_> {
         .map_err(|e| ScriptError::from_rhai(&self.p.path, &e).to_string())
     }
 
+    /// Runs hook `k` (`HOOKS` order) on the fast path if it has one; `false` when the call must
+    /// run in Rhai (no fast path, or the fast path cannot decide it exactly), with `out` as
+    /// it was.
+    fn fast(&self, k: usize, s: &Snapshot, queue: Option<usize>, out: &mut Vec<Action>) -> bool {
+        let Some(p) = &self.p.fast[k] else { return false };
+        let n = out.len();
+        if p.run(&self.p.stat, s, queue, out).is_ok() {
+            return true;
+        }
+        out.truncate(n);
+        false
+    }
+
     /// A routing hook's answer: an id or index of `ids`, or `()` for none.
     fn chosen(&self, v: Dynamic, ids: &[String], hook: &str) -> HookResult<Option<usize>> {
         let at = |m: String| format!("{}: {hook} returned {m}", self.p.path.display());
@@ -373,14 +497,23 @@ impl Policy for ScriptRun<'_> {
     }
 
     fn on_interval(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
+        if self.fast(0, s, None, out) {
+            return Ok(());
+        }
         self.call("on_interval", None, s, out).map(|_| ())
     }
 
     fn on_tick(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
+        if self.fast(1, s, None, out) {
+            return Ok(());
+        }
         self.call("on_tick", None, s, out).map(|_| ())
     }
 
     fn on_queue(&mut self, s: &Snapshot, queue: usize, out: &mut Vec<Action>) -> HookResult<()> {
+        if self.fast(2, s, Some(queue), out) {
+            return Ok(());
+        }
         let id = Dynamic::from(self.p.stat.queue_names[queue].clone());
         self.call("on_queue", Some(id), s, out).map(|_| ())
     }
@@ -487,11 +620,7 @@ fn register(e: &mut Engine) {
     });
     e.register_fn("forecast", |c: &mut Ctx, id: &str, ahead: i64| -> R<f64> {
         let sh = c.lock();
-        let q = sh.stat.queue(id)?;
-        let n = sh.stat.intervals_per_day;
-        let i = (sh.snap.day * n + sh.snap.interval) as i64 + ahead;
-        let end = ((sh.snap.day + 1) * n) as i64;
-        Ok(if i < 0 || i >= end { 0.0 } else { sh.stat.volumes[q][i as usize] })
+        Ok(forecast(&sh.stat, &sh.snap, sh.stat.queue(id)?, ahead))
     });
     e.register_fn("random", |c: &mut Ctx| c.lock().rng.random::<f64>());
     e.register_fn("state", |c: &mut Ctx, key: &str| c.lock().state.get(key).cloned().unwrap_or(Dynamic::UNIT));
@@ -503,35 +632,14 @@ fn register(e: &mut Engine) {
     e.register_get("waiting", |q: &mut QueueView| q.waiting);
     e.register_get("callbacks_pending", |q: &mut QueueView| q.callbacks_pending);
     e.register_get("open", |q: &mut QueueView| q.open);
-    for (k, name) in [
-        "oldest_wait",
-        "sl_target",
-        "sl_threshold",
-        "offered_interval",
-        "handled_interval",
-        "abandoned_interval",
-        "sl_interval",
-        "abandon_rate_interval",
-        "asa_interval",
-        "offered_day",
-        "handled_day",
-        "abandoned_day",
-        "sl_day",
-        "abandon_rate_day",
-        "asa_day",
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (k, name) in QUEUE_VALUES.into_iter().enumerate() {
         e.register_get(name, move |q: &mut QueueView| q.v[k]);
     }
 
     e.register_get("id", |g: &mut GroupView| g.id.clone());
-    e.register_get("staffed", |g: &mut GroupView| i64::from(g.live.staffed));
-    e.register_get("available", |g: &mut GroupView| i64::from(g.live.available));
-    e.register_get("idle", |g: &mut GroupView| i64::from(g.live.idle));
-    e.register_get("busy", |g: &mut GroupView| i64::from(g.live.busy));
-    e.register_get("on_break", |g: &mut GroupView| i64::from(g.live.on_break));
+    for (name, f) in GROUP_PROPS {
+        e.register_get(name, move |g: &mut GroupView| i64::from(f(&g.live)));
+    }
 
     e.register_get("queue", |c: &mut CallView| c.queue.clone());
     e.register_get("queue_index", |c: &mut CallView| c.queue_index);
@@ -539,85 +647,119 @@ fn register(e: &mut Engine) {
     e.register_get("group_index", |a: &mut AgentView| a.group_index);
     e.register_get("index", |a: &mut AgentView| a.index);
 
-    // --- actions
-    fn n_of(v: &Dynamic, what: &str) -> R<u32> {
-        let n = count(v, what)?;
-        u32::try_from(n).or_else(|_| fail(format!("{what} must be 0 or more, got {n}")))
-    }
-    fn act(c: &mut Ctx, f: impl FnOnce(&Static) -> R<Action>) -> R<()> {
-        let mut sh = c.lock();
-        let a = f(&sh.stat)?;
-        sh.actions.push(a);
-        Ok(())
-    }
-    e.register_fn("move_agents", |c: &mut Ctx, from: &str, to: &str, n: Dynamic| {
-        act(c, |s| Ok(Action::MoveAgents { from: s.group(from)?, to: s.group(to)?, n: n_of(&n, "agents")? }))
-    });
-    e.register_fn("set_skill", |c: &mut Ctx, g: &str, q: &str, on: bool| {
-        act(c, |s| Ok(Action::SetSkill { group: s.group(g)?, queue: s.queue(q)?, on }))
-    });
-    e.register_fn("postpone_breaks", |c: &mut Ctx, g: &str, d: Dynamic| {
-        act(c, |s| Ok(Action::PostponeBreaks { group: s.group(g)?, for_s: duration(&d, "hold")? }))
-    });
-    e.register_fn("cancel_breaks", |c: &mut Ctx, g: &str, d: Dynamic| {
-        act(c, |s| Ok(Action::CancelBreaks { group: s.group(g)?, for_s: duration(&d, "window")? }))
-    });
-    e.register_fn("extend_shifts", |c: &mut Ctx, g: &str, n: Dynamic, d: Dynamic| {
-        act(c, |s| {
-            Ok(Action::ExtendShifts { group: s.group(g)?, n: n_of(&n, "agents")?, by_s: duration(&d, "overtime")? })
-        })
-    });
-    e.register_fn("send_home", |c: &mut Ctx, g: &str, n: Dynamic| {
-        act(c, |s| Ok(Action::SendHome { group: s.group(g)?, n: n_of(&n, "agents")? }))
-    });
-    e.register_fn("open_queue", |c: &mut Ctx, q: &str| {
-        act(c, |s| Ok(Action::SetOpen { queue: s.queue(q)?, open: true }))
-    });
-    e.register_fn("close_queue", |c: &mut Ctx, q: &str| {
-        act(c, |s| Ok(Action::SetOpen { queue: s.queue(q)?, open: false }))
-    });
-    e.register_fn("offer_callbacks", |c: &mut Ctx, q: &str, wait: Dynamic, acceptance: Dynamic| {
-        act(c, |s| {
-            let p = num(&acceptance, "acceptance")?;
-            if !(0.0..=1.0).contains(&p) {
-                return fail(format!("acceptance must be a share in [0, 1], got {p}"));
+    // --- actions: one registration per entry of ACTIONS, whose builders the fast path shares
+    for (name, kinds, build) in ACTIONS {
+        let mut types = vec![TypeId::of::<Ctx>()];
+        types.extend(kinds.iter().map(|k| match k {
+            Arg::Id => TypeId::of::<ImmutableString>(),
+            Arg::Bool => TypeId::of::<bool>(),
+            Arg::Any => TypeId::of::<Dynamic>(),
+        }));
+        e.register_raw_fn(name, types, move |_, args: &mut [&mut Dynamic]| -> R<()> {
+            let ctx = args[0].clone_cast::<Ctx>();
+            let mut rest = [Dynamic::UNIT, Dynamic::UNIT, Dynamic::UNIT];
+            for (d, a) in rest.iter_mut().zip(args[1..].iter()) {
+                *d = (**a).clone();
             }
-            Ok(Action::OfferCallbacks {
-                queue: s.queue(q)?,
-                max_wait_s: duration(&wait, "estimated wait")?,
-                acceptance: p,
-            })
-        })
-    });
-    e.register_fn("stop_callbacks", |c: &mut Ctx, q: &str| {
-        act(c, |s| Ok(Action::OfferCallbacks { queue: s.queue(q)?, max_wait_s: f64::INFINITY, acceptance: 0.0 }))
-    });
-    e.register_fn("set_priority", |c: &mut Ctx, q: &str, p: Dynamic| {
-        act(c, |s| {
-            let p = count(&p, "priority")?;
-            let priority = i32::try_from(p).or_else(|_| fail(format!("priority {p} is out of range")))?;
-            Ok(Action::SetPriority { queue: s.queue(q)?, priority })
-        })
-    });
-    e.register_fn("set_overflow", |c: &mut Ctx, q: &str, groups: Dynamic, after: Dynamic| {
-        act(c, |s| {
-            let list: Vec<Dynamic> =
-                if groups.is_array() { groups.clone().into_array().unwrap_or_default() } else { vec![groups.clone()] };
-            let mut gs = Vec::new();
-            for g in list {
-                let id = g.into_string().or_else(|t| fail(format!("overflow groups must be ids, got a {t}")))?;
-                gs.push(s.group(&id)?);
-            }
-            Ok(Action::SetOverflow { queue: s.queue(q)?, groups: gs, after_s: duration(&after, "overflow delay")? })
-        })
-    });
-    e.register_fn("clear_overflow", |c: &mut Ctx, q: &str| {
-        act(c, |s| Ok(Action::SetOverflow { queue: s.queue(q)?, groups: Vec::new(), after_s: f64::INFINITY }))
-    });
-    e.register_fn("watch_waiting", |c: &mut Ctx, q: &str, n: Dynamic| {
-        act(c, |s| Ok(Action::WatchWaiting { queue: s.queue(q)?, n: n_of(&n, "waiting calls")? }))
-    });
-    e.register_fn("watch_oldest_wait", |c: &mut Ctx, q: &str, d: Dynamic| {
-        act(c, |s| Ok(Action::WatchOldestWait { queue: s.queue(q)?, wait_s: duration(&d, "oldest wait")? }))
-    });
+            let mut sh = ctx.lock();
+            let a = build(&sh.stat, &rest[..kinds.len()])?;
+            sh.actions.push(a);
+            Ok(())
+        });
+    }
 }
+
+/// The kind of an action's argument after `ctx`, as Rhai checks it before the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Arg {
+    /// A queue or group id: a string.
+    Id,
+    /// `true` or `false`.
+    Bool,
+    /// Any value; the builder checks it (a number, a duration, a list of ids).
+    Any,
+}
+
+/// Builds an action from its arguments after `ctx`, of the kinds listed beside it.
+pub(super) type Build = fn(&Static, &[Dynamic]) -> R<Action>;
+
+/// Every `ctx` action: name, argument kinds, builder. Rhai and the fast path both call these.
+pub(super) const ACTIONS: [(&str, &[Arg], Build); 15] = [
+    ("move_agents", &[Arg::Id, Arg::Id, Arg::Any], |s, a| {
+        Ok(Action::MoveAgents { from: s.group(&id(&a[0]))?, to: s.group(&id(&a[1]))?, n: n_of(&a[2], "agents")? })
+    }),
+    ("set_skill", &[Arg::Id, Arg::Id, Arg::Bool], |s, a| {
+        let on = a[2].as_bool().or_else(|t| fail(format!("expected true or false, got a {t}")))?;
+        Ok(Action::SetSkill { group: s.group(&id(&a[0]))?, queue: s.queue(&id(&a[1]))?, on })
+    }),
+    ("postpone_breaks", &[Arg::Id, Arg::Any], |s, a| {
+        Ok(Action::PostponeBreaks { group: s.group(&id(&a[0]))?, for_s: duration(&a[1], "hold")? })
+    }),
+    ("cancel_breaks", &[Arg::Id, Arg::Any], |s, a| {
+        Ok(Action::CancelBreaks { group: s.group(&id(&a[0]))?, for_s: duration(&a[1], "window")? })
+    }),
+    ("extend_shifts", &[Arg::Id, Arg::Any, Arg::Any], |s, a| {
+        Ok(Action::ExtendShifts {
+            group: s.group(&id(&a[0]))?,
+            n: n_of(&a[1], "agents")?,
+            by_s: duration(&a[2], "overtime")?,
+        })
+    }),
+    ("send_home", &[Arg::Id, Arg::Any], |s, a| {
+        Ok(Action::SendHome { group: s.group(&id(&a[0]))?, n: n_of(&a[1], "agents")? })
+    }),
+    ("open_queue", &[Arg::Id], |s, a| Ok(Action::SetOpen { queue: s.queue(&id(&a[0]))?, open: true })),
+    ("close_queue", &[Arg::Id], |s, a| Ok(Action::SetOpen { queue: s.queue(&id(&a[0]))?, open: false })),
+    ("offer_callbacks", &[Arg::Id, Arg::Any, Arg::Any], |s, a| {
+        let p = num(&a[2], "acceptance")?;
+        if !(0.0..=1.0).contains(&p) {
+            return fail(format!("acceptance must be a share in [0, 1], got {p}"));
+        }
+        Ok(Action::OfferCallbacks {
+            queue: s.queue(&id(&a[0]))?,
+            max_wait_s: duration(&a[1], "estimated wait")?,
+            acceptance: p,
+        })
+    }),
+    ("stop_callbacks", &[Arg::Id], |s, a| {
+        Ok(Action::OfferCallbacks { queue: s.queue(&id(&a[0]))?, max_wait_s: f64::INFINITY, acceptance: 0.0 })
+    }),
+    ("set_priority", &[Arg::Id, Arg::Any], |s, a| {
+        let p = count(&a[1], "priority")?;
+        let priority = i32::try_from(p).or_else(|_| fail(format!("priority {p} is out of range")))?;
+        Ok(Action::SetPriority { queue: s.queue(&id(&a[0]))?, priority })
+    }),
+    ("set_overflow", &[Arg::Id, Arg::Any, Arg::Any], |s, a| {
+        let list: Vec<Dynamic> =
+            if a[1].is_array() { a[1].clone().into_array().unwrap_or_default() } else { vec![a[1].clone()] };
+        let mut gs = Vec::new();
+        for g in list {
+            let id = g.into_string().or_else(|t| fail(format!("overflow groups must be ids, got a {t}")))?;
+            gs.push(s.group(&id)?);
+        }
+        Ok(Action::SetOverflow { queue: s.queue(&id(&a[0]))?, groups: gs, after_s: duration(&a[2], "overflow delay")? })
+    }),
+    ("clear_overflow", &[Arg::Id], |s, a| {
+        Ok(Action::SetOverflow { queue: s.queue(&id(&a[0]))?, groups: Vec::new(), after_s: f64::INFINITY })
+    }),
+    ("watch_waiting", &[Arg::Id, Arg::Any], |s, a| {
+        Ok(Action::WatchWaiting { queue: s.queue(&id(&a[0]))?, n: n_of(&a[1], "waiting calls")? })
+    }),
+    ("watch_oldest_wait", &[Arg::Id, Arg::Any], |s, a| {
+        Ok(Action::WatchOldestWait { queue: s.queue(&id(&a[0]))?, wait_s: duration(&a[1], "oldest wait")? })
+    }),
+];
+
+/// An `Arg::Id` argument's text (Rhai has checked it is a string).
+fn id(v: &Dynamic) -> ImmutableString {
+    v.read_lock::<ImmutableString>().map(|s| s.clone()).unwrap_or_default()
+}
+
+fn n_of(v: &Dynamic, what: &str) -> R<u32> {
+    let n = count(v, what)?;
+    u32::try_from(n).or_else(|_| fail(format!("{what} must be 0 or more, got {n}")))
+}
+
+#[cfg(test)]
+#[path = "fast_tests.rs"]
+mod fast_tests;
