@@ -349,6 +349,10 @@ pub trait PolicyFactory: Send + Sync + fmt::Debug {
     fn tick_s(&self) -> Option<f64>;
     /// A fresh policy for replication `rep`.
     fn start(&self, rep: u32) -> Box<dyn Policy + '_>;
+    /// Notes for the planner on how the hooks run (for `ccsim validate`), one per line.
+    fn notes(&self) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 /// The policy that does nothing: the engine with it is the engine without policies.
@@ -474,6 +478,10 @@ impl PolicyFactory for Combined {
 
     fn start(&self, rep: u32) -> Box<dyn Policy + '_> {
         Box::new(CombinedRun { c: self, script: self.script.as_ref().map(|s| s.start(rep)), hooks: self.hooks() })
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.script.as_ref().map(|s| s.notes()).unwrap_or_default()
     }
 }
 

@@ -1253,3 +1253,24 @@ fn a_native_hook_that_fails_reports_the_rhai_error_with_its_line() {
         assert!(err.contains("08:00"), "{err}");
     }
 }
+
+#[test]
+fn validate_tells_which_hooks_run_natively_and_why_the_others_do_not() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = dir.path().join("s.yaml");
+    let script = policy_script("supervisor.rhai");
+    let text = bundled_text("multi_skill.yaml")
+        .replace("\nsimulation:", &format!("\npolicy: {{ script: {}, tick: 5m }}\nsimulation:", script.display()));
+    std::fs::write(&yaml, text).unwrap();
+    let out = ccsim().arg("validate").arg(&yaml).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let for_line = std::fs::read_to_string(&script).unwrap().lines().position(|l| l.contains("for id in")).unwrap() + 1;
+    for line in [
+        "policy hook on_interval: native".to_string(),
+        format!("policy hook on_tick: in Rhai (line {for_line} is outside the native subset)"),
+        "policy hook on_queue: native".to_string(),
+    ] {
+        assert!(stdout.contains(&line), "missing {line:?} in {stdout}");
+    }
+}

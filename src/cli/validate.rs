@@ -17,5 +17,10 @@ pub fn exec(a: Args) -> Result<()> {
     crate::script::policy::attach(&mut s, &[])?;
     println!("{}: valid.", a.scenario.display());
     println!("{}", s.summary());
+    if let Some(program) = s.policy.as_ref().and_then(|p| p.program.as_ref()) {
+        for note in program.notes() {
+            println!("policy hook {note}");
+        }
+    }
     Ok(())
 }

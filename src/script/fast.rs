@@ -26,7 +26,7 @@
 
 use super::policy::{ACTIONS, Arg, GROUP_PROPS, QUEUE_VALUES, Static, forecast, queue_values};
 use crate::policy::{Action, Snapshot};
-use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, ImmutableString, Scope, Stmt};
+use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, ImmutableString, Position, Scope, Stmt};
 
 /// Locals a fast hook may hold (parameters included); more keep the hook in Rhai.
 const MAX_LOCALS: usize = 32;
@@ -200,6 +200,8 @@ struct Compiler<'a> {
     locals: Vec<(ImmutableString, usize)>,
     slots: usize,
     nodes: usize,
+    /// The last node translated: where translation stopped when it failed.
+    at: Position,
 }
 
 /// Translates one hook body, a top-level statement at a time (Rhai does not export the type
@@ -217,7 +219,7 @@ impl<'a> Builder<'a> {
     pub(super) fn new(params: &[ImmutableString], constants: &'a Scope<'static>, stat: &Static) -> Builder<'a> {
         let strings = stat.queue_names.iter().chain(&stat.group_names).cloned().collect();
         let locals = params.iter().cloned().zip(0..).collect();
-        let c = Compiler { constants, strings, locals, slots: params.len(), nodes: 0 };
+        let c = Compiler { constants, strings, locals, slots: params.len(), nodes: 0, at: Position::NONE };
         Builder { c, body: Vec::new(), params: params.len(), ok: true }
     }
 
@@ -226,11 +228,19 @@ impl<'a> Builder<'a> {
         self.ok = self.ok && self.c.stmt(st, &mut self.body).is_some();
     }
 
-    /// The translated hook; `None` when the body left the subset.
-    pub(super) fn finish(self) -> Option<Program> {
+    /// The translated hook, or why the hook runs in Rhai.
+    pub(super) fn finish(self) -> Result<Program, String> {
         let c = self.c;
-        (self.ok && c.slots <= MAX_LOCALS && c.nodes <= MAX_NODES && c.strings.len() <= usize::from(u16::MAX))
-            .then_some(Program { body: self.body, strings: c.strings, params: self.params })
+        if !self.ok {
+            return Err(match c.at.line() {
+                Some(line) => format!("line {line} is outside the native subset"),
+                None => "it leaves the native subset".into(),
+            });
+        }
+        if c.slots > MAX_LOCALS || c.nodes > MAX_NODES || c.strings.len() > usize::from(u16::MAX) {
+            return Err(format!("it is too large (more than {MAX_LOCALS} locals or {MAX_NODES} nodes)"));
+        }
+        Ok(Program { body: self.body, strings: c.strings, params: self.params })
     }
 }
 
@@ -260,6 +270,7 @@ impl Compiler<'_> {
 
     fn stmt(&mut self, st: &Stmt, out: &mut Vec<S>) -> Option<()> {
         self.nodes += 1;
+        self.at = st.position();
         match st {
             Stmt::Noop(_) => {}
             Stmt::Var(x, _, _) => {
@@ -343,6 +354,7 @@ impl Compiler<'_> {
 
     fn expr(&mut self, e: &Expr) -> Option<E> {
         self.nodes += 1;
+        self.at = e.position();
         Some(match e {
             Expr::IntegerConstant(i, _) => E::Const(V::Int(*i)),
             Expr::FloatConstant(f, _) => E::Const(V::Float(**f)),
@@ -394,6 +406,7 @@ impl Compiler<'_> {
     /// `base.rhs`, where `rhs` is a property, a method call or a further chain.
     fn chain(&mut self, base: E, rhs: &Expr) -> Option<E> {
         self.nodes += 1;
+        self.at = rhs.position();
         match rhs {
             Expr::Property(p, _) => Some(E::Prop(Box::new(base), Prop::of(p.2.as_str())?)),
             Expr::MethodCall(f, _) => {

@@ -233,6 +233,8 @@ pub struct ScriptPolicy {
     /// `on_interval`, `on_tick`, `on_queue` translated for the native fast path, where their
     /// bodies allow it (see `script::fast`).
     fast: [Option<Program>; 3],
+    /// For each defined hook: where it runs, and if in Rhai, why.
+    placement: Vec<String>,
 }
 
 impl ScriptPolicy {
@@ -311,19 +313,30 @@ impl ScriptPolicy {
             seed: scenario.simulation.seed,
             reads_day: text.contains(DAY_SUFFIX),
         });
-        let mut p =
-            ScriptPolicy { path: path.to_path_buf(), ast, hooks, tick_s, params, stat, fast: [None, None, None] };
-        let scope = p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
-        p.fast = p.translate(&scope);
+        let mut p = ScriptPolicy {
+            path: path.to_path_buf(),
+            ast,
+            hooks,
+            tick_s,
+            params,
+            stat,
+            fast: [None, None, None],
+            placement: Vec::new(),
+        };
+        p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
+        p.set_fast_path(true);
         Ok(p)
     }
 
-    /// The interval-level hooks whose bodies the fast path runs. A script that defines a
-    /// function named like a `ctx` method keeps every hook in Rhai (Rhai would call its own).
-    fn translate(&self, scope: &Scope<'static>) -> [Option<Program>; 3] {
+    /// Translates the interval-level hooks for the native fast path where their bodies allow it
+    /// (each hook: its program, or why it runs in Rhai). A script that defines a function named
+    /// like a `ctx` method keeps every hook in Rhai (Rhai would call its own).
+    fn translate(&self, scope: &Scope<'static>) -> [Option<Result<Program, String>>; 3] {
         let lib = self.ast.shared_lib();
-        if self.ast.iter_functions().any(|f| fast::method_names().any(|m| m == f.name)) {
-            return [None, None, None];
+        let shadows = self.ast.iter_functions().find(|f| fast::method_names().any(|m| m == f.name));
+        if let Some(f) = shadows {
+            let why = format!("the script defines its own `{}`", f.name);
+            return std::array::from_fn(|k| lib.get_script_fn(HOOKS[k].0, HOOKS[k].1).map(|_| Err(why.clone())));
         }
         // each hook's body span, and a builder fed with the body's top-level statements
         let mut hooks: Vec<(usize, Position, Position, Builder)> = (0..3)
@@ -348,10 +361,8 @@ impl ScriptPolicy {
             true
         });
         let mut out = [None, None, None];
-        if !lost {
-            for (k, _, _, b) in hooks {
-                out[k] = b.finish();
-            }
+        for (k, _, _, b) in hooks {
+            out[k] = Some(if lost { Err("a statement has no position".into()) } else { b.finish() });
         }
         out
     }
@@ -359,12 +370,43 @@ impl ScriptPolicy {
     /// Turns the native fast path off (`false`) or back on: every hook then runs in Rhai. For
     /// checking the two agree.
     pub fn set_fast_path(&mut self, on: bool) {
-        self.fast = if on {
+        let translated = if on {
             let scope = self.scope().unwrap_or_default();
             self.translate(&scope)
         } else {
-            [None, None, None]
+            std::array::from_fn(|k| Some(Err("the native fast path is off".into())).filter(|_| self.defines(k)))
         };
+        self.placement.clear();
+        for (k, t) in translated.into_iter().enumerate() {
+            let name = HOOKS[k].0;
+            self.fast[k] = match t {
+                Some(Ok(p)) => {
+                    self.placement.push(format!("{name}: native"));
+                    Some(p)
+                }
+                Some(Err(why)) => {
+                    self.placement.push(format!("{name}: in Rhai ({why})"));
+                    None
+                }
+                None => None,
+            };
+        }
+        for (k, (name, _)) in HOOKS.iter().enumerate().skip(3) {
+            if self.defines(k) {
+                self.placement.push(format!("{name}: in Rhai (called per call)"));
+            }
+        }
+    }
+
+    /// Whether the script defines hook `k` (`HOOKS` order).
+    fn defines(&self, k: usize) -> bool {
+        let h = self.hooks;
+        [h.interval, h.tick, h.queue, h.select_agent, h.select_call][k]
+    }
+
+    /// Where each hook the script defines runs: `on_tick: native`, or `on_queue: in Rhai (why)`.
+    pub fn placement(&self) -> &[String] {
+        &self.placement
     }
 
     /// The hooks the native fast path runs (the others run in Rhai).
@@ -397,6 +439,10 @@ struct ScriptRun<'a> {
 impl PolicyFactory for ScriptPolicy {
     fn hooks(&self) -> Hooks {
         self.hooks
+    }
+
+    fn notes(&self) -> Vec<String> {
+        self.placement.clone()
     }
 
     fn tick_s(&self) -> Option<f64> {
