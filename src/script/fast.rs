@@ -180,6 +180,7 @@ enum S {
     Set(u8, E),
     OpSet(u8, Op, E),
     If(E, Vec<S>, Vec<S>),
+    Block(Vec<S>),
     Eval(E),
     Return(Option<E>),
 }
@@ -282,7 +283,7 @@ impl Compiler<'_> {
                 out.push(S::Set(u8::try_from(slot).ok()?, e));
             }
             Stmt::Assignment(x) => {
-                let (op, BinaryLhs(name)) = (&x.0, BinaryLhs::of(&x.1.lhs)?);
+                let (op, name) = (&x.0, variable(&x.1.lhs)?);
                 let slot = u8::try_from(self.local(name)?).ok()?;
                 let rhs = self.expr(&x.1.rhs)?;
                 out.push(match op.get_op_assignment_info() {
@@ -301,9 +302,7 @@ impl Compiler<'_> {
                 out.push(S::If(cond, then, other));
             }
             Stmt::Block(b) => {
-                // a nested block is an `if true` with its own scope
-                let inner = self.block(b.statements())?;
-                out.push(S::If(E::Const(V::Bool(true)), inner, Vec::new()));
+                out.push(S::Block(self.block(b.statements())?));
             }
             Stmt::Expr(e) => out.push(S::Eval(self.expr(e)?)),
             // what the optimiser leaves of an `if` with empty branches: its condition
@@ -363,11 +362,8 @@ impl Compiler<'_> {
             Expr::Unit(_) => E::Const(V::Unit),
             Expr::StringConstant(s, _) => E::Const(self.string(s)?),
             Expr::DynamicConstant(d, _) => E::Const(self.constant(d)?),
-            Expr::Variable(x, _, _) => {
-                if !x.2.is_empty() {
-                    return None;
-                }
-                let name = &x.1;
+            Expr::Variable(..) => {
+                let name = variable(e)?;
                 match self.local(name) {
                     Some(slot) => E::Local(u8::try_from(slot).ok()?),
                     None => {
@@ -427,15 +423,11 @@ impl Compiler<'_> {
     }
 }
 
-/// The variable an assignment writes.
-struct BinaryLhs<'a>(&'a str);
-
-impl BinaryLhs<'_> {
-    fn of(e: &Expr) -> Option<BinaryLhs<'_>> {
-        match e {
-            Expr::Variable(x, _, _) if x.2.is_empty() => Some(BinaryLhs(x.1.as_str())),
-            _ => None,
-        }
+/// The name of a plain variable (`x`, not `global::x`).
+fn variable(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Variable(x, _, _) if x.2.is_empty() => Some(x.1.as_str()),
+        _ => None,
     }
 }
 
@@ -466,6 +458,11 @@ impl Machine<'_> {
                 S::If(c, then, other) => {
                     let V::Bool(c) = self.eval(c)? else { return Err(Unsupported) };
                     if let Flow::Return = self.block(if c { then } else { other })? {
+                        return Ok(Flow::Return);
+                    }
+                }
+                S::Block(inner) => {
+                    if let Flow::Return = self.block(inner)? {
                         return Ok(Flow::Return);
                     }
                 }
@@ -553,6 +550,18 @@ impl Machine<'_> {
         })
     }
 
+    /// `v` as Rhai holds it; the ctx handle and views have no fast equivalent.
+    fn dynamic(&self, v: V) -> Run<Dynamic> {
+        Ok(match v {
+            V::Unit => Dynamic::UNIT,
+            V::Int(i) => Dynamic::from(i),
+            V::Float(f) => Dynamic::from(f),
+            V::Bool(b) => Dynamic::from(b),
+            V::Str(k) => Dynamic::from(self.p.strings[usize::from(k)].clone()),
+            V::Ctx | V::Queue(_) | V::Group(_) => return Err(Unsupported),
+        })
+    }
+
     fn text(&self, v: V) -> Run<&str> {
         match v {
             V::Str(k) => Ok(self.p.strings[usize::from(k)].as_str()),
@@ -564,21 +573,18 @@ impl Machine<'_> {
         match m {
             Method::Queue => {
                 let id = self.eval(&args[0])?;
-                let id = self.text(id)?;
-                let q = self.stat.queue_ids.iter().position(|x| x == id).ok_or(Unsupported)?;
+                let q = self.stat.queue(self.text(id)?).map_err(|_| Unsupported)?;
                 Ok(V::Queue(q as u16))
             }
             Method::Group => {
                 let id = self.eval(&args[0])?;
-                let id = self.text(id)?;
-                let g = self.stat.group_ids.iter().position(|x| x == id).ok_or(Unsupported)?;
+                let g = self.stat.group(self.text(id)?).map_err(|_| Unsupported)?;
                 Ok(V::Group(g as u16))
             }
             Method::Forecast => {
                 let id = self.eval(&args[0])?;
                 let V::Int(ahead) = self.eval(&args[1])? else { return Err(Unsupported) };
-                let id = self.text(id)?;
-                let q = self.stat.queue_ids.iter().position(|x| x == id).ok_or(Unsupported)?;
+                let q = self.stat.queue(self.text(id)?).map_err(|_| Unsupported)?;
                 Ok(V::Float(forecast(self.stat, self.s, q, ahead)))
             }
             Method::Act(k) => {
@@ -586,16 +592,11 @@ impl Machine<'_> {
                 let mut dyns = [Dynamic::UNIT, Dynamic::UNIT, Dynamic::UNIT];
                 for ((a, kind), d) in args.iter().zip(kinds.iter()).zip(dyns.iter_mut()) {
                     let v = self.eval(a)?;
-                    *d = match (kind, v) {
-                        (Arg::Id, V::Str(k)) => Dynamic::from(self.p.strings[usize::from(k)].clone()),
-                        (Arg::Bool, V::Bool(b)) => Dynamic::from(b),
-                        (Arg::Any, V::Str(k)) => Dynamic::from(self.p.strings[usize::from(k)].clone()),
-                        (Arg::Any, V::Int(i)) => Dynamic::from(i),
-                        (Arg::Any, V::Float(f)) => Dynamic::from(f),
-                        (Arg::Any, V::Bool(b)) => Dynamic::from(b),
-                        (Arg::Any, V::Unit) => Dynamic::UNIT,
-                        _ => return Err(Unsupported),
-                    };
+                    // the argument types Rhai checks before calling the action
+                    if !matches!((kind, v), (Arg::Id, V::Str(_)) | (Arg::Bool, V::Bool(_)) | (Arg::Any, _)) {
+                        return Err(Unsupported);
+                    }
+                    *d = self.dynamic(v)?;
                 }
                 let a = build(self.stat, &dyns[..kinds.len()]).map_err(|_| Unsupported)?;
                 self.out.push(a);

@@ -30,8 +30,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 /// What a script may read that does not change during a run.
 #[derive(Debug)]
 pub(super) struct Static {
-    pub(super) queue_ids: Vec<String>,
-    pub(super) group_ids: Vec<String>,
+    queue_ids: Vec<String>,
+    group_ids: Vec<String>,
     /// The same ids as script strings (cloning one is a reference count, not an allocation).
     pub(super) queue_names: Vec<ImmutableString>,
     pub(super) group_names: Vec<ImmutableString>,
@@ -51,14 +51,16 @@ pub(super) struct Static {
 }
 
 impl Static {
-    fn queue(&self, id: &str) -> R<usize> {
+    /// The index of queue `id`, or an error naming the queues.
+    pub(super) fn queue(&self, id: &str) -> R<usize> {
         self.queue_ids
             .iter()
             .position(|q| q == id)
             .map_or_else(|| fail(format!("unknown queue `{id}` (queues: {})", self.queue_ids.join(", "))), Ok)
     }
 
-    fn group(&self, id: &str) -> R<usize> {
+    /// The index of group `id`, or an error naming the groups.
+    pub(super) fn group(&self, id: &str) -> R<usize> {
         self.group_ids
             .iter()
             .position(|g| g == id)
@@ -233,7 +235,8 @@ pub struct ScriptPolicy {
     /// `on_interval`, `on_tick`, `on_queue` translated for the native fast path, where their
     /// bodies allow it (see `script::fast`).
     fast: [Option<Program>; 3],
-    /// For each defined hook: where it runs, and if in Rhai, why.
+    /// For each defined hook: where it runs, and if in Rhai, why (`on_tick: native`,
+    /// `on_queue: in Rhai (why)`); shown by `ccsim validate`.
     placement: Vec<String>,
 }
 
@@ -323,8 +326,8 @@ impl ScriptPolicy {
             fast: [None, None, None],
             placement: Vec::new(),
         };
-        p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
-        p.set_fast_path(true);
+        let scope = p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
+        p.place(p.translate(&scope));
         Ok(p)
     }
 
@@ -371,11 +374,15 @@ impl ScriptPolicy {
     /// checking the two agree.
     pub fn set_fast_path(&mut self, on: bool) {
         let translated = if on {
-            let scope = self.scope().unwrap_or_default();
-            self.translate(&scope)
+            self.translate(&self.scope().unwrap_or_default())
         } else {
             std::array::from_fn(|k| Some(Err("the native fast path is off".into())).filter(|_| self.defines(k)))
         };
+        self.place(translated);
+    }
+
+    /// Keeps the translated hooks, and notes where each defined hook runs.
+    fn place(&mut self, translated: [Option<Result<Program, String>>; 3]) {
         self.placement.clear();
         for (k, t) in translated.into_iter().enumerate() {
             let name = HOOKS[k].0;
@@ -402,11 +409,6 @@ impl ScriptPolicy {
     fn defines(&self, k: usize) -> bool {
         let h = self.hooks;
         [h.interval, h.tick, h.queue, h.select_agent, h.select_call][k]
-    }
-
-    /// Where each hook the script defines runs: `on_tick: native`, or `on_queue: in Rhai (why)`.
-    pub fn placement(&self) -> &[String] {
-        &self.placement
     }
 
     /// The hooks the native fast path runs (the others run in Rhai).
