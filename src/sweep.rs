@@ -137,14 +137,10 @@ pub fn scenario_at(
 ) -> Result<Scenario, SweepError> {
     let point = describe(p);
     let mut s = base.clone();
-    let mut params: Vec<Param> = sets.to_vec();
-    for (name, value) in p {
-        if name.contains('.') {
-            s = with_value(&s, name, value, file)
-                .map_err(|e| SweepError::Scenario { point: point.clone(), source: Box::new(e) })?;
-        } else {
-            params.push(Param { name: name.clone(), text: value.clone() });
-        }
+    let params = params_at(sets, p);
+    for (name, value) in p.iter().filter(|(n, _)| n.contains('.')) {
+        s = with_value(&s, name, value, file)
+            .map_err(|e| SweepError::Scenario { point: point.clone(), source: Box::new(e) })?;
     }
     for w in scripts {
         s = w
@@ -158,6 +154,85 @@ pub fn scenario_at(
     crate::script::policy::attach(&mut s, &params)
         .map_err(|e| SweepError::Script { point: point.clone(), source: Box::new(WhatIfError::Script(e)) })?;
     Ok(s)
+}
+
+/// The fingerprint of one point's run: SHA-256 (hex) of the point's validated scenario (as
+/// JSON, seed and replications included), the text of its policy script, and the parameters
+/// the scripts see. Two runs with equal fingerprints simulate the same thing with the same
+/// random numbers, so `sweep --resume` may keep a point only when its fingerprint is equal.
+pub fn fingerprint(s: &Scenario, params: &[Param]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    h.update(serde_json::to_vec(s).unwrap_or_default());
+    if let Some(path) = s.policy.as_ref().and_then(|p| p.script.as_ref()) {
+        h.update(b"\0policy\0");
+        h.update(std::fs::read(path).unwrap_or_else(|_| path.display().to_string().into_bytes()));
+    }
+    for p in params {
+        h.update(format!("\0{}={}", p.name, p.text).as_bytes());
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The parameters the scripts see at point `p`: `sets`, then the point's names without a dot.
+pub fn params_at(sets: &[Param], p: &Point) -> Vec<Param> {
+    let mut params = sets.to_vec();
+    params.extend(p.iter().filter(|(n, _)| !n.contains('.')).map(|(n, v)| Param { name: n.clone(), text: v.clone() }));
+    params
+}
+
+/// The points of an earlier sweep's JSON (`doc`, from `--output`) that `--resume` may keep:
+/// `(index into points, the point's JSON)`. The file must come from the same kind of run
+/// (`header`: seed and replications) and every point it holds for this grid must carry the
+/// fingerprint this run computes for it (same scenario, scripts and parameters) and a whole
+/// result; anything else is refused with the reason, so a resumed sweep never mixes runs.
+/// Points of the file that are not in this grid are left out.
+pub fn resumable(
+    doc: &serde_json::Value,
+    header: &serde_json::Value,
+    points: &[Point],
+    fingerprints: &[String],
+    params_json: impl Fn(&Point) -> serde_json::Value,
+) -> Result<Vec<(usize, serde_json::Value)>, String> {
+    let Some(run) = doc.get("run") else {
+        return Err("it records no run (written by an older ccsim, or not a sweep's JSON output)".into());
+    };
+    for key in ["seed", "replications"] {
+        if run.get(key) != header.get(key) {
+            return Err(format!(
+                "it was run with {key} {}, this sweep uses {}",
+                run.get(key).map_or("none".into(), ToString::to_string),
+                header[key]
+            ));
+        }
+    }
+    let Some(list) = doc.get("points").and_then(|p| p.as_array()) else {
+        return Err("it has no `points` list".into());
+    };
+    let mut kept: Vec<(usize, serde_json::Value)> = Vec::new();
+    for (k, pj) in list.iter().enumerate() {
+        let Some(i) = points.iter().position(|p| params_json(p) == pj["params"]) else { continue };
+        let name = describe(&points[i]);
+        if pj["fingerprint"].as_str() != Some(fingerprints[i].as_str()) {
+            return Err(format!(
+                "point {name} (points[{k}]) was simulated from another scenario, script or parameters (its fingerprint differs)"
+            ));
+        }
+        let r = &pj["result"];
+        let whole = r.is_object()
+            && r["replications"] == header["replications"]
+            && r["seed"] == header["seed"]
+            && r["total"].is_object()
+            && r["queues"].is_object();
+        if !whole {
+            return Err(format!("point {name} (points[{k}]) has no whole result"));
+        }
+        if kept.iter().any(|(j, _)| *j == i) {
+            return Err(format!("point {name} appears twice"));
+        }
+        kept.push((i, pj.clone()));
+    }
+    Ok(kept)
 }
 
 /// Runs the points with the base seed and replications, `batch` points at a time scheduled

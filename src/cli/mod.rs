@@ -51,8 +51,8 @@ pub struct SimArgs {
     /// Base seed (overrides the scenario's `simulation.seed`).
     #[arg(long)]
     pub seed: Option<u64>,
-    /// Worker threads (default: all cores). Results do not depend on it.
-    #[arg(long)]
+    /// Worker threads (default: all cores; at most 1024). Results do not depend on it.
+    #[arg(long, value_parser = parse_threads)]
     pub threads: Option<usize>,
     /// No progress bar.
     #[arg(long, short = 'q')]
@@ -91,10 +91,50 @@ impl From<FormatArg> for crate::report::Format {
     }
 }
 
+/// The most worker threads `--threads` accepts.
+pub const MAX_THREADS: usize = 1024;
+
+/// `--threads`: 1 to [`MAX_THREADS`].
+fn parse_threads(s: &str) -> Result<usize, String> {
+    let n: usize = s.parse().map_err(|_| format!("expected a whole number of threads, got {s:?}"))?;
+    if (1..=MAX_THREADS).contains(&n) {
+        Ok(n)
+    } else {
+        Err(format!("{n} threads: expected 1 to {MAX_THREADS} (this machine has {} cores)", available_cores()))
+    }
+}
+
+fn available_cores() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl Command {
+    /// The files this command will write, checked before any work is done.
+    fn outputs(&self) -> Vec<&Path> {
+        fn out(o: &OutArgs) -> Option<&Path> {
+            o.output.as_deref()
+        }
+        let list = match self {
+            Command::Run(a) => vec![out(&a.out)],
+            Command::Compare(a) => vec![out(&a.out)],
+            Command::Validate(_) => vec![],
+            Command::Staff(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
+            Command::Sweep(a) => vec![out(&a.out), a.chart.as_deref()],
+            Command::Optimize(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
+            Command::Schema(a) => vec![a.output.as_deref()],
+        };
+        list.into_iter().flatten().collect()
+    }
+}
+
 /// Parses the command line and runs it.
 pub fn run() -> Result<()> {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
+    install_interrupt_cleanup();
+    for p in cli.command.outputs() {
+        check_output_path(p)?;
+    }
     match cli.command {
         Command::Compare(a) => {
             let sub = matches
@@ -112,30 +152,137 @@ pub fn run() -> Result<()> {
 }
 
 /// Writes to `path` atomically (a temporary file in the same folder, then rename), or to stdout.
+///
+/// The temporary file is created with mode 0666 less the umask, as any other tool's output; it
+/// is removed when writing fails and when the process is interrupted (Ctrl-C, see
+/// [`install_interrupt_cleanup`]). Only a regular file is ever replaced: a character device or
+/// a named pipe (`-o /dev/null`, a FIFO) is written into, anything else is refused (see
+/// [`check_output_path`]).
 pub fn write_output(path: Option<&Path>, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-    match path {
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            match body(&mut lock).and_then(|()| lock.flush()) {
-                // a closed pipe (`ccsim ... | head`) is the reader's choice, not an error
-                Err(e) if broken_pipe(&e) => {}
-                r => r.context("writing to standard output")?,
-            }
+    let Some(p) = path else {
+        let stdout = std::io::stdout();
+        let mut lock = stdout.lock();
+        match body(&mut lock).and_then(|()| lock.flush()) {
+            // a closed pipe (`ccsim ... | head`) is the reader's choice, not an error
+            Err(e) if broken_pipe(&e) => {}
+            r => r.context("writing to standard output")?,
         }
-        Some(p) => {
-            let dir = p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-            {
-                let mut w = std::io::BufWriter::new(tmp.as_file_mut());
-                body(&mut w).with_context(|| format!("writing {}", p.display()))?;
-                w.flush()?;
-            }
-            tmp.persist(p).with_context(|| format!("cannot write {}", p.display()))?;
+        return Ok(());
+    };
+    if check_output_path(p)? == Target::Stream {
+        let f =
+            std::fs::OpenOptions::new().write(true).open(p).with_context(|| format!("cannot open {}", p.display()))?;
+        let mut w = std::io::BufWriter::new(f);
+        return body(&mut w).and_then(|()| w.flush()).with_context(|| format!("writing {}", p.display()));
+    }
+    let dir = output_dir(p);
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".ccsim-").suffix(".tmp");
+    // like any other tool's output: 0666 less the umask (tempfile's default is 0600)
+    #[cfg(unix)]
+    builder.permissions(std::os::unix::fs::PermissionsExt::from_mode(0o666));
+    let mut tmp =
+        builder.tempfile_in(dir).with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    let pending = Pending::register(tmp.path());
+    {
+        let mut w = std::io::BufWriter::new(tmp.as_file_mut());
+        body(&mut w).and_then(|()| w.flush()).with_context(|| format!("writing {}", p.display()))?;
+    }
+    // the target may have changed while we wrote: check again just before replacing it
+    if check_output_path(p)? != Target::File {
+        anyhow::bail!("refusing to write {}: it stopped being a regular file while ccsim wrote", p.display());
+    }
+    tmp.persist(p).map_err(|e| anyhow::anyhow!("cannot write {}: {}", p.display(), e.error))?;
+    drop(pending);
+    Ok(())
+}
+
+/// What an output path is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// A regular file, or nothing yet: written atomically (temporary file, then rename).
+    File,
+    /// A character device or a named pipe: written into directly, never replaced.
+    Stream,
+}
+
+/// The folder an output file goes to (`.` for a bare file name).
+fn output_dir(p: &Path) -> &Path {
+    p.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Checks, before any work, that `p` can be written as an output file: its folder exists and is
+/// a folder, and `p` is absent, a regular file, a character device or a named pipe (links are
+/// followed). A folder, a block device or a socket is refused.
+pub fn check_output_path(p: &Path) -> Result<Target> {
+    let dir = output_dir(p);
+    match std::fs::metadata(dir) {
+        Ok(m) if m.is_dir() => {}
+        Ok(_) => anyhow::bail!("cannot write {}: {} is not a folder", p.display(), dir.display()),
+        Err(e) => anyhow::bail!("cannot write {}: folder {}: {e}", p.display(), dir.display()),
+    }
+    let m = match std::fs::metadata(p) {
+        Ok(m) => m,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Target::File),
+        Err(e) => anyhow::bail!("cannot write {}: {e}", p.display()),
+    };
+    if m.is_file() {
+        return Ok(Target::File);
+    }
+    if m.is_dir() {
+        anyhow::bail!("cannot write {}: it is a folder", p.display());
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if m.file_type().is_char_device() || m.file_type().is_fifo() {
+            return Ok(Target::Stream);
         }
     }
-    Ok(())
+    anyhow::bail!("refusing to write {}: it is not a regular file, a character device or a pipe", p.display())
+}
+
+/// Temporary output files being written, removed by the Ctrl-C handler.
+static PENDING: std::sync::Mutex<Vec<PathBuf>> = std::sync::Mutex::new(Vec::new());
+
+/// A temporary file registered for removal on interrupt while it is being written.
+struct Pending(PathBuf);
+
+impl Pending {
+    fn register(p: &Path) -> Pending {
+        if let Ok(mut v) = PENDING.lock() {
+            v.push(p.to_path_buf());
+        }
+        Pending(p.to_path_buf())
+    }
+}
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Ok(mut v) = PENDING.lock() {
+            v.retain(|q| *q != self.0);
+        }
+    }
+}
+
+/// Installs a Ctrl-C (SIGINT/SIGTERM) handler that removes the temporary output files being
+/// written and exits with status 130, so an interrupted command leaves no hidden files behind.
+pub fn install_interrupt_cleanup() {
+    // a second installation (tests calling `run` twice) is refused by ctrlc: nothing to do then
+    let _ = ctrlc::set_handler(|| {
+        remove_pending();
+        eprintln!("interrupted");
+        std::process::exit(130);
+    });
+}
+
+/// Removes the temporary output files being written (what the Ctrl-C handler does).
+fn remove_pending() {
+    if let Ok(v) = PENDING.lock() {
+        for p in v.iter() {
+            let _ = std::fs::remove_file(p);
+        }
+    }
 }
 
 /// True for a closed pipe, also when wrapped by the CSV writer.
@@ -168,9 +315,36 @@ pub fn with_threads<T: Send>(threads: Option<usize>, f: impl FnOnce() -> T + Sen
     if let Some(t) = threads {
         b = b.num_threads(t);
     }
-    let pool = b.build().context("cannot start the thread pool")?;
+    // rayon's error already names the OS error: say it once
+    let pool = b.build().map_err(|e| anyhow::anyhow!("cannot start the worker threads: {e}"))?;
     Ok(pool.install(f))
 }
 
 /// A path argument, shown in errors.
 pub type PathArg = PathBuf;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_interrupt_removes_the_temporary_files_being_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let tmp = dir.path().join(".ccsim-x.tmp");
+        std::fs::write(&tmp, "half").unwrap();
+        let pending = Pending::register(&tmp);
+        remove_pending();
+        assert!(!tmp.exists());
+        drop(pending);
+        assert!(PENDING.lock().unwrap().iter().all(|p| *p != tmp), "finished files leave the registry");
+    }
+
+    #[test]
+    fn output_paths_are_classified_before_any_work() {
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(check_output_path(&dir.path().join("new.json")).unwrap(), Target::File);
+        assert!(check_output_path(dir.path()).unwrap_err().to_string().contains("is a folder"));
+        assert!(check_output_path(&dir.path().join("no/such/x.json")).unwrap_err().to_string().contains("folder"));
+        assert_eq!(check_output_path(Path::new("/dev/null")).unwrap(), Target::Stream);
+    }
+}

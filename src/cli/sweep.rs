@@ -2,9 +2,9 @@
 
 use super::{FormatArg, OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
 use crate::experiment::RunResult;
-use crate::report::sweep::{point_json, point_json_params, text_chart, write_csv, write_json, write_table};
+use crate::report::sweep::{point_json, point_json_params, run_header, text_chart, write_csv, write_json, write_table};
 use crate::script::whatif::WhatIf;
-use crate::sweep::{Axis, Point, describe, grid, grid_from_csv, run, scenario_at};
+use crate::sweep::{Axis, Point, describe, fingerprint, grid, grid_from_csv, params_at, resumable, run, scenario_at};
 use anyhow::{Context, Result, anyhow, bail};
 use serde_json::Value;
 
@@ -73,6 +73,12 @@ pub fn exec(a: Args) -> Result<()> {
         points.iter().map(|p| scenario_at(&base, &a.scenario, &scripts, &sets, p)).collect::<Result<Vec<_>, _>>()?;
 
     let fmt = a.out.format;
+    if a.chart.is_some() && !crate::report::chart::numeric_axis(&points) {
+        bail!("--chart needs a one-dimensional sweep over numeric values (one --vary, or a grid with one column)");
+    }
+    let fingerprints: Vec<String> =
+        points.iter().zip(&scenarios).map(|(p, s)| fingerprint(s, &params_at(&sets, p))).collect();
+    let header = run_header(base.simulation.seed, base.simulation.replications);
     let mut finished_json: Vec<Value> = Vec::new();
     let mut skip = vec![false; points.len()];
     if a.resume {
@@ -80,15 +86,20 @@ pub fn exec(a: Args) -> Result<()> {
             bail!("--resume reads the earlier output, which must be --format json");
         }
         let path = a.out.output.as_deref().expect("clap requires --output");
-        if let Ok(text) = std::fs::read_to_string(path) {
-            let doc: Value =
-                serde_json::from_str(&text).with_context(|| format!("{} is not a sweep's JSON", path.display()))?;
-            for pj in doc["points"].as_array().cloned().unwrap_or_default() {
-                if let Some(i) = points.iter().position(|p| point_json_params(p) == pj["params"]) {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let doc: Value = serde_json::from_str(&text)
+                    .with_context(|| format!("--resume: {} is not a sweep's JSON", path.display()))?;
+                let kept = resumable(&doc, &header, &points, &fingerprints, point_json_params).map_err(|e| {
+                    anyhow!("--resume: refusing {}: {e}; remove it or write to another file", path.display())
+                })?;
+                for (i, pj) in kept {
                     skip[i] = true;
                     finished_json.push(pj);
                 }
             }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => bail!("--resume: cannot read {}: {e}", path.display()),
         }
     }
     let todo: Vec<usize> = (0..points.len()).filter(|i| !skip[*i]).collect();
@@ -101,10 +112,10 @@ pub fn exec(a: Args) -> Result<()> {
             rows.extend(batch.iter().cloned());
             pb.set_message(format!("{}/{} points", rows.len(), todo.len()));
             if let (Some(path), FormatArg::Json) = (a.out.output.as_deref(), fmt) {
-                finished_json.extend(batch.iter().map(|(i, r)| point_json(&points[*i], r)));
+                finished_json.extend(batch.iter().map(|(i, r)| point_json(&points[*i], &fingerprints[*i], r)));
                 // keep the file in point order, and whole after every batch
                 finished_json.sort_by_key(|pj| points.iter().position(|p| point_json_params(p) == pj["params"]));
-                if let Err(e) = write_output(Some(path), |w| write_json(&finished_json, w)) {
+                if let Err(e) = write_output(Some(path), |w| write_json(&header, &finished_json, w)) {
                     write_err.get_or_insert(e);
                 }
             }
@@ -119,8 +130,14 @@ pub fn exec(a: Args) -> Result<()> {
     match (fmt, a.out.output.as_deref()) {
         (FormatArg::Json, Some(_)) => {} // written after every batch
         (FormatArg::Json, None) => {
-            let v: Vec<Value> = rows.iter().map(|(p, r)| point_json(p, r)).collect();
-            write_output(None, |w| write_json(&v, w))?;
+            let v: Vec<Value> = rows
+                .iter()
+                .map(|(p, r)| {
+                    let i = points.iter().position(|q| q == p).unwrap_or(0);
+                    point_json(p, &fingerprints[i], r)
+                })
+                .collect();
+            write_output(None, |w| write_json(&header, &v, w))?;
         }
         (FormatArg::Csv, out) => write_output(out, |w| write_csv(&rows, w))?,
         (FormatArg::Table, out) => write_output(out, |w| {

@@ -15,12 +15,13 @@ pub struct Args {
 pub fn exec(a: Args) -> Result<()> {
     let mut s = Scenario::load(&a.scenario)?;
     crate::script::policy::attach(&mut s, &[])?;
-    println!("{}: valid.", a.scenario.display());
-    println!("{}", s.summary());
-    if let Some(program) = s.policy.as_ref().and_then(|p| p.program.as_ref()) {
-        for note in program.notes() {
-            println!("policy hook {note}");
+    let notes = s.policy.as_ref().and_then(|p| p.program.as_ref()).map(|p| p.notes()).unwrap_or_default();
+    super::write_output(None, |w| {
+        writeln!(w, "{}: valid.", a.scenario.display())?;
+        writeln!(w, "{}", s.summary())?;
+        for note in &notes {
+            writeln!(w, "policy hook {note}")?;
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }

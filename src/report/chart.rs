@@ -8,15 +8,21 @@ use crate::sweep::Point;
 use plotters::prelude::*;
 use std::io::{self, Write};
 
+/// The x values of a one-dimensional numeric sweep of at least two points, else `None`.
+fn axis_values<'a>(points: impl Iterator<Item = &'a Point>) -> Option<Vec<f64>> {
+    let xs: Vec<f64> =
+        points.map(|p| if p.len() == 1 { p[0].1.parse::<f64>().ok() } else { None }).collect::<Option<_>>()?;
+    (xs.len() >= 2).then_some(xs)
+}
+
+/// True when `points` can be charted: one numeric parameter, at least two points.
+pub fn numeric_axis(points: &[Point]) -> bool {
+    axis_values(points.iter()).is_some()
+}
+
 /// Draws the chart; `None` when the sweep is not one-dimensional and numeric.
 pub fn sweep_svg(rows: &[(Point, RunResult)], target: f64, out: &mut dyn Write) -> Option<io::Result<()>> {
-    let xs: Vec<f64> = rows
-        .iter()
-        .map(|(p, _)| if p.len() == 1 { p[0].1.parse::<f64>().ok() } else { None })
-        .collect::<Option<_>>()?;
-    if xs.len() < 2 {
-        return None;
-    }
+    let xs = axis_values(rows.iter().map(|(p, _)| p))?;
     let name = rows[0].0[0].0.clone();
     let est: Vec<_> = rows.iter().map(|(_, r)| r.total[SL]).collect();
     let (x0, x1) =

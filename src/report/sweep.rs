@@ -28,14 +28,22 @@ pub fn point_json_params(p: &Point) -> Value {
     Value::Object(p.iter().map(|(n, v)| (n.clone(), param_value(v))).collect::<Map<String, Value>>())
 }
 
-/// One point as JSON: `{"params": {...}, "result": <run JSON>}`.
-pub fn point_json(p: &Point, r: &RunResult) -> Value {
-    json!({ "params": point_json_params(p), "result": run_json(r) })
+/// One point as JSON: `{"params": {...}, "fingerprint": "<sha256 hex>", "result": <run JSON>}`
+/// (see [`crate::sweep::fingerprint`]).
+pub fn point_json(p: &Point, fingerprint: &str, r: &RunResult) -> Value {
+    json!({ "params": point_json_params(p), "fingerprint": fingerprint, "result": run_json(r) })
 }
 
-/// The JSON document of a sweep from its points' JSON (finished so far).
-pub fn write_json(points: &[Value], out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &json!({ "points": points }))?;
+/// What a sweep's JSON records about the run as a whole, checked by `--resume`:
+/// `{"ccsim": version, "seed": base seed, "replications": n}`.
+pub fn run_header(seed: u64, replications: u32) -> Value {
+    json!({ "ccsim": env!("CARGO_PKG_VERSION"), "seed": seed, "replications": replications })
+}
+
+/// The JSON document of a sweep, `{"run": header, "points": [...]}`, from its points' JSON
+/// (finished so far).
+pub fn write_json(header: &Value, points: &[Value], out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &json!({ "run": header, "points": points }))?;
     writeln!(out)
 }
 
