@@ -4,7 +4,7 @@ fn main() -> std::process::ExitCode {
     match ccsim::cli::run() {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e:#}");
+            eprintln!("error: {}", ccsim::cli::error_text(&e));
             std::process::ExitCode::FAILURE
         }
     }

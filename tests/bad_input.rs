@@ -377,7 +377,7 @@ fn zero_replications() {
     let dir = Dir::new();
     let file = dir.write("scenario.yaml", BASE);
     let stderr = fails(&["run", file.to_str().unwrap(), "--replications", "0", "--quiet"]);
-    assert!(stderr.contains("--replications must be at least 1"), "{stderr}");
+    assert!(stderr.contains("--replications 0: expected 1 to 1000000"), "{stderr}");
 }
 
 #[test]
@@ -435,4 +435,164 @@ fn validation_problems_point_at_their_line() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("queues[0].handle_time.mean (line 6, column"), "{err}");
     assert!(err.contains("agents[0].skills[1] (line 9, column"), "{err}");
+}
+
+// ---- Issue 12: hostile and careless input (items 4, 7, 8, 11, 12) ----
+
+/// Runs `ccsim args` under a bound on its time: a check that comes too late (after an
+/// allocation or a simulation that a limit should have prevented) fails by timing out.
+fn fails_soon(args: &[&str]) -> String {
+    let out = ccsim().args(args).timeout(std::time::Duration::from_secs(30)).output().expect("ccsim starts");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(1), "ccsim {args:?} did not fail with 1:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    stderr
+}
+
+#[test]
+fn a_decimal_comma_is_recognised() {
+    // inside { }, `0,80` is 0 then an unknown key `80`
+    rejects_text(
+        &base_with(
+            "handle_time: { dist: exponential, mean: 180s }",
+            "handle_time: { dist: exponential, mean: 180s }\n    service_level: { answered_within: 20s, target: 0,80 }",
+        ),
+        &["queues[0].service_level", "decimal comma", "0.80"],
+    );
+    // in block style it is the text "0,80"
+    rejects_text(
+        &base_with(
+            "handle_time: { dist: exponential, mean: 180s }",
+            "handle_time: { dist: exponential, mean: 180s }\n    service_level:\n      answered_within: 20s\n      target: 0,80",
+        ),
+        &["target", "decimal comma"],
+    );
+}
+
+#[test]
+fn the_horizon_interval_needs_a_unit() {
+    rejects_text(&base_with("interval: 30m", "interval: 30"), &["horizon.interval", "no unit", "30m"]);
+}
+
+#[test]
+fn intervals_too_short_or_too_long_are_refused() {
+    for (text, expected) in [
+        ("interval: 10s", "shortest interval is 1m"),
+        ("interval: \"1e-300s\"", "horizon.interval"),
+        ("interval: \"0.001s\"", "shortest interval"),
+        ("interval: 3h", "longer than the day"),
+        ("interval: \"1e308s\"", "horizon.interval"),
+    ] {
+        rejects_text(&base_with("interval: 30m", text), &[expected]);
+    }
+}
+
+#[test]
+fn a_horizon_of_too_many_days_is_refused() {
+    rejects_text(&base_with("interval: 30m }", "interval: 30m, days: 100000 }"), &["horizon.days", "at most 366"]);
+}
+
+#[test]
+fn limits_name_themselves() {
+    for (from, to, expected) in [
+        ("count: 5", "count: 1000000000", "at most 100000 agents"),
+        ("rate_per_hour: 100", "rate_per_hour: 1e15", "at most 1000000 per queue and interval"),
+        ("rate_per_hour: 100", "per_interval: [1e12, 1, 1, 1e19]", "at most 1000000"),
+        ("mean: 180s", "mean: 1e308", "at most 24h"),
+        ("count: 5", "count: 5\n    cost_per_hour: 1e308", "at most 10000 an hour"),
+        (
+            "mean: 180s }",
+            "mean: 180s }\n    patience: { dist: exponential, mean: 0.001 }\n    retrial: { probability: 1, delay: { dist: exponential, mean: 0.001 } }",
+            "retrial.probability",
+        ),
+        (
+            "count: 5",
+            "count: 5\npolicy: { tick: 0.000000001, builtin: [{ callback: { queue: q, max_wait: 30s, acceptance: 0.5 } }] }",
+            "shortest tick",
+        ),
+        ("count: 5", "count: 5\nsimulation: { replications: 2000000000 }", "at most 1000000"),
+        ("mean: 180s", "mean: 180s, k: 4000000000", "k"),
+    ] {
+        let text = base_with(from, to);
+        let dir = Dir::new();
+        let file = dir.write("scenario.yaml", &text);
+        let err = fails_soon(&["validate", file.to_str().unwrap()]);
+        assert!(err.contains(expected), "{to}: {err}");
+    }
+    // the retrial delay has a floor of its own
+    let text = base_with(
+        "mean: 180s }",
+        "mean: 180s }\n    patience: { dist: exponential, mean: 60s }\n    retrial: { probability: 0.5, delay: { dist: exponential, mean: 0.001 } }",
+    );
+    rejects_text(&text, &["retrial.delay", "at least 1 s"]);
+}
+
+#[test]
+fn thousands_of_queues_are_refused_at_once() {
+    let mut text = String::from("name: t\nhorizon: { start: \"08:00\", end: \"10:00\", interval: 30m }\nqueues:\n");
+    for i in 0..1001 {
+        text.push_str(&format!(
+            "  - {{ id: q{i}, arrivals: {{ rate_per_hour: 1 }}, handle_time: {{ dist: constant, mean: 60s }} }}\n"
+        ));
+    }
+    text.push_str("agents:\n  - { group: g, skills: [q0], count: 1 }\n");
+    let dir = Dir::new();
+    let file = dir.write("scenario.yaml", &text);
+    let err = fails_soon(&["validate", file.to_str().unwrap()]);
+    assert!(err.contains("1001 queues: at most 1000"), "{err}");
+}
+
+#[test]
+fn a_deeply_nested_file_is_refused_before_parsing() {
+    let text = format!("name: t\na: {}1{}", "[".repeat(100_000), "]".repeat(100_000));
+    let dir = Dir::new();
+    let file = dir.write("scenario.yaml", &text);
+    let err = fails_soon(&["validate", file.to_str().unwrap()]);
+    assert!(err.contains("nested") && err.contains("at most 64"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_device_as_volumes_csv_is_refused() {
+    let text = base_with("rate_per_hour: 100", "csv: /dev/zero");
+    let dir = Dir::new();
+    let file = dir.write("scenario.yaml", &text);
+    let err = fails_soon(&["validate", file.to_str().unwrap()]);
+    assert!(err.contains("/dev/zero is not a regular file"), "{err}");
+    let err = fails_soon(&["validate", "/dev/zero"]);
+    assert!(err.contains("not a regular file"), "{err}");
+}
+
+#[test]
+fn each_message_of_an_error_is_said_once() {
+    let dir = Dir::new();
+    let scenario = dir.write("scenario.yaml", BASE);
+    let script = dir.write("w.rhai", "scenario.set_count(\"squadra\", 3);\n");
+    let err = fails(&["compare", scenario.to_str().unwrap(), "--whatif", script.to_str().unwrap(), "-n", "2", "-q"]);
+    assert_eq!(err.matches("unknown group `squadra`").count(), 1, "{err}");
+}
+
+#[test]
+fn a_queue_nobody_can_serve_is_warned_of_and_its_calls_shown_unserved() {
+    // the group works 08:00-09:00 only: calls of 09:00-10:00 find nobody
+    let text = base_with("count: 5", "staffing: [5, 5, 0, 0]");
+    let dir = Dir::new();
+    let file = dir.write("scenario.yaml", &text);
+    let f = file.to_str().unwrap();
+    let out = ccsim().args(["validate", f]).output().unwrap();
+    assert!(out.status.success());
+    let text_out = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text_out.contains("warning: queue `q`: no agent who can serve it is on duty in 2 interval(s)"),
+        "{text_out}"
+    );
+    assert!(text_out.contains("09:00–10:00"), "{text_out}");
+    let out = ccsim().args(["run", f, "-n", "5", "-q"]).output().unwrap();
+    assert!(out.status.success());
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(stderr.contains("warning: queue `q`"), "{stderr}");
+    assert!(stdout.contains("Unserved calls a day") && stdout.contains("q "), "{stdout}");
+    // a staffed scenario has neither
+    let out = ccsim().args(["validate", dir.write("ok.yaml", BASE).to_str().unwrap()]).output().unwrap();
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("warning"));
 }

@@ -16,7 +16,7 @@ fn root() -> &'static Path {
 fn ccsim() -> Command {
     let mut cmd = Command::cargo_bin("ccsim").expect("the ccsim binary is built");
     cmd.current_dir(root());
-    // a check that runs after the simulation would not finish in this time with -n 10000000
+    // a check that runs after the simulation would not finish in this time with -n 1000000
     cmd.timeout(Duration::from_secs(60));
     cmd
 }
@@ -77,7 +77,7 @@ fn a_device_is_written_into_never_replaced() {
 fn bad_output_paths_fail_before_simulating() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no_such_folder/out.json");
-    let huge = ["run", "scenarios/realistic_day.yaml", "-n", "10000000", "-q", "-o"];
+    let huge = ["run", "scenarios/realistic_day.yaml", "-n", "1000000", "-q", "-o"];
     let err = failure(&[&huge[..], &[missing.to_str().unwrap()]].concat());
     assert!(err.contains("no_such_folder"), "{err}");
     let err = failure(&[&huge[..], &[dir.path().to_str().unwrap()]].concat());
@@ -124,7 +124,7 @@ fn a_chart_of_a_two_dimensional_sweep_is_refused_before_simulating() {
         "--vary",
         "queues.support.service_level.target=0.8,0.9",
         "-n",
-        "10000000",
+        "1000000",
         "-q",
         "--chart",
         chart.to_str().unwrap(),

@@ -151,6 +151,20 @@ pub fn run() -> Result<()> {
     }
 }
 
+/// An error and its causes as one line, `outer: cause: cause`, each message once: a cause whose
+/// text its outer message already shows (errors that print their source) is not repeated.
+pub fn error_text(e: &anyhow::Error) -> String {
+    let mut text = e.to_string();
+    for cause in e.chain().skip(1) {
+        let c = cause.to_string();
+        if !text.contains(&c) {
+            text.push_str(": ");
+            text.push_str(&c);
+        }
+    }
+    text
+}
+
 /// Writes to `path` atomically (a temporary file in the same folder, then rename), or to stdout.
 ///
 /// The temporary file is created with mode 0666 less the umask, as any other tool's output; it
@@ -337,6 +351,20 @@ mod tests {
         assert!(!tmp.exists());
         drop(pending);
         assert!(PENDING.lock().unwrap().iter().all(|p| *p != tmp), "finished files leave the registry");
+    }
+
+    #[test]
+    fn each_message_of_an_error_chain_is_said_once() {
+        #[derive(Debug, thiserror::Error)]
+        #[error("inner problem")]
+        struct Inner;
+        #[derive(Debug, thiserror::Error)]
+        #[error("script.rhai:1: {0}")]
+        struct Shows(#[source] Inner);
+        let e = anyhow::Error::new(Shows(Inner)).context("loading");
+        assert_eq!(error_text(&e), "loading: script.rhai:1: inner problem");
+        let e = anyhow::Error::new(Inner).context("loading");
+        assert_eq!(error_text(&e), "loading: inner problem");
     }
 
     #[test]

@@ -48,8 +48,9 @@ pub fn apply_policy(
     params: &[crate::script::Param],
 ) -> Result<()> {
     let tick_s = tick.map(crate::time::parse_duration).transpose().map_err(|e| anyhow::anyhow!("--tick: {e}"))?;
-    if tick_s.is_some_and(|t| t <= 0.0) {
-        bail!("--tick must be longer than 0 s");
+    let min = crate::scenario::limits::MIN_TICK_S;
+    if let Some(t) = tick_s.filter(|t| *t < min) {
+        bail!("--tick {t} s: the shortest tick is {min} s");
     }
     match policy {
         Some(p) if p == std::path::Path::new("none") => crate::script::policy::set_script(s, None, None, &[])?,
@@ -70,8 +71,9 @@ pub fn apply_policy(
 pub fn load(path: &std::path::Path, replications: Option<u32>, seed: Option<u64>) -> Result<Scenario> {
     let mut s = Scenario::load(path)?;
     if let Some(n) = replications {
-        if n == 0 {
-            bail!("--replications must be at least 1");
+        let max = crate::scenario::limits::MAX_REPLICATIONS;
+        if n == 0 || n > max {
+            bail!("--replications {n}: expected 1 to {max}");
         }
         s.simulation.replications = n;
     }
@@ -79,7 +81,25 @@ pub fn load(path: &std::path::Path, replications: Option<u32>, seed: Option<u64>
         s.simulation.seed = seed;
     }
     crate::script::policy::attach(&mut s, &[])?;
+    for warning in s.warnings() {
+        eprintln!("warning: {warning}");
+    }
     Ok(s)
+}
+
+/// Says on standard error how big a run is when it simulates more than
+/// [`crate::scenario::limits::LARGE_RUN_CALLS`] calls (expected calls per replication ×
+/// replications × `points`), before it starts.
+pub fn note_size(s: &Scenario, points: usize) {
+    let per_rep: f64 = s.queues.iter().flat_map(|q| q.volumes.iter()).sum();
+    let calls = per_rep * f64::from(s.simulation.replications) * points as f64;
+    if calls > crate::scenario::limits::LARGE_RUN_CALLS {
+        eprintln!(
+            "note: this run simulates about {calls:.2e} calls ({per_rep:.0} a replication × {} replications{}); interrupt it with Ctrl-C",
+            s.simulation.replications,
+            if points > 1 { format!(" × {points} points") } else { String::new() }
+        );
+    }
 }
 
 /// Runs `ccsim run`.
@@ -89,6 +109,7 @@ pub fn exec(a: Args) -> Result<()> {
         scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
     }
     apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref(), &params(&a.set)?)?;
+    note_size(&scenario, 1);
     let pb = progress_bar(u64::from(scenario.simulation.replications), a.sim.quiet, "simulating");
     let result = with_threads(a.sim.threads, || experiment::run(&scenario, &|| pb.inc(1)))??;
     pb.finish_and_clear();

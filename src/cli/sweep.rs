@@ -103,6 +103,7 @@ pub fn exec(a: Args) -> Result<()> {
         }
     }
     let todo: Vec<usize> = (0..points.len()).filter(|i| !skip[*i]).collect();
+    super::run::note_size(&base, todo.len());
     let total = todo.len() as u64 * u64::from(base.simulation.replications);
     let pb = progress_bar(total, a.sim.quiet, &format!("{} points", todo.len()));
     let mut rows: Vec<(usize, RunResult)> = Vec::new();

@@ -19,6 +19,9 @@ pub fn exec(a: Args) -> Result<()> {
     super::write_output(None, |w| {
         writeln!(w, "{}: valid.", a.scenario.display())?;
         writeln!(w, "{}", s.summary())?;
+        for warning in s.warnings() {
+            writeln!(w, "warning: {warning}")?;
+        }
         for note in &notes {
             writeln!(w, "policy hook {note}")?;
         }

@@ -15,6 +15,7 @@ mod k {
     pub const OFFERED: usize = 0;
     pub const HANDLED: usize = 1;
     pub const ABANDONED: usize = 2;
+    pub const UNSERVED: usize = 4;
     pub const SL: usize = 5;
     pub const ASA: usize = 6;
     pub const ABANDON_RATE: usize = 9;
@@ -155,6 +156,19 @@ impl Report for TableReport {
             rows.push(queue_row("all queues", &r.total));
         }
         render(out, &header, &rows)?;
+        let unserved: Vec<String> = r
+            .queues
+            .iter()
+            .filter(|q| q.kpis[k::UNSERVED].mean > 0.0)
+            .map(|q| format!("{} {}", q.id, pm(&q.kpis[k::UNSERVED], 1.0, 1)))
+            .collect();
+        if !unserved.is_empty() {
+            writeln!(
+                out,
+                "Unserved calls a day (still waiting at closing, neither answered nor abandoned): {}",
+                unserved.join(", ")
+            )?;
+        }
         writeln!(out)?;
         for q in &r.queues {
             let p = &q.risk.p_meet_target;

@@ -5,6 +5,7 @@
 //! every per-interval list expanded to the full horizon. It holds times as seconds since
 //! midnight of each day, volumes as expected calls per interval. It knows nothing of the engine.
 
+pub mod limits;
 pub mod locate;
 pub mod path;
 pub mod raw;
@@ -302,6 +303,20 @@ impl Group {
         }
     }
 
+    /// Whether any agent of the group is on duty (on shift, count or curve level above 0) at
+    /// some moment of global interval `i`. Breaks are ignored: a break does not empty a group
+    /// for a whole interval unless every agent takes it, which the engine then shows.
+    pub fn on_duty_in(&self, h: &Horizon, i: usize) -> bool {
+        match &self.staffing {
+            Staffing::Count(c) => *c > 0,
+            Staffing::Curve(c) => c.get(i).is_some_and(|n| *n > 0),
+            Staffing::Shifts(shifts) => {
+                let t = h.interval_start(i).1;
+                shifts.iter().any(|s| s.count > 0 && s.start_s < t + h.interval_s && t < s.end_s)
+            }
+        }
+    }
+
     /// The largest number of agents the group can have on duty at once.
     pub fn max_agents(&self) -> u32 {
         match &self.staffing {
@@ -336,6 +351,18 @@ pub fn load_staffing(path: &Path) -> Result<std::collections::BTreeMap<String, V
 impl Scenario {
     /// Reads, parses and validates a scenario file.
     pub fn load(path: &Path) -> Result<Scenario, ScenarioError> {
+        let io = |message: String| ScenarioError::Io { file: path.to_path_buf(), message };
+        let meta = std::fs::metadata(path).map_err(|e| io(e.to_string()))?;
+        if !meta.is_file() {
+            return Err(io("not a regular file".into()));
+        }
+        if meta.len() > limits::MAX_SCENARIO_BYTES {
+            return Err(io(format!(
+                "{} bytes: a scenario file has at most {}",
+                meta.len(),
+                limits::MAX_SCENARIO_BYTES
+            )));
+        }
         let text = std::fs::read_to_string(path)
             .map_err(|e| ScenarioError::Io { file: path.to_path_buf(), message: e.to_string() })?;
         parse_str(&text, path)
@@ -387,6 +414,59 @@ impl Scenario {
     /// Index of the group with this id.
     pub fn group_index(&self, id: &str) -> Option<usize> {
         self.groups.iter().position(|g| g.id == id)
+    }
+    /// What is valid but probably not meant, one message per finding: a queue whose calls
+    /// arrive in intervals when no agent who could serve them (by skill or overflow) is on duty.
+    /// Those calls go unserved (or abandon). `validate` prints these; the simulating commands
+    /// print them on standard error.
+    pub fn warnings(&self) -> Vec<String> {
+        let h = &self.horizon;
+        let mut out = Vec::new();
+        for (qi, q) in self.queues.iter().enumerate() {
+            let servers: Vec<&Group> = self
+                .groups
+                .iter()
+                .enumerate()
+                .filter(|(gi, g)| {
+                    g.skills.iter().any(|s| s.queue == qi) || q.overflow.as_ref().is_some_and(|o| o.groups.contains(gi))
+                })
+                .map(|(_, g)| g)
+                .collect();
+            let uncovered: Vec<usize> = (0..h.total_intervals())
+                .filter(|&i| q.volumes.get(i).is_some_and(|v| *v > 0.0) && !servers.iter().any(|g| g.on_duty_in(h, i)))
+                .collect();
+            if uncovered.is_empty() {
+                continue;
+            }
+            let calls: f64 = uncovered.iter().map(|&i| q.volumes[i]).sum();
+            // runs of consecutive intervals, as "08:00–09:30"
+            let mut runs: Vec<String> = Vec::new();
+            let mut k = 0;
+            while k < uncovered.len() {
+                let mut e = k;
+                while e + 1 < uncovered.len() && uncovered[e + 1] == uncovered[e] + 1 {
+                    e += 1;
+                }
+                let (_, end) = h.interval_start(uncovered[e]);
+                runs.push(format!(
+                    "{}–{}",
+                    h.interval_label(uncovered[k]),
+                    crate::time::format_clock(end + h.interval_s)
+                ));
+                k = e + 1;
+            }
+            let shown = if runs.len() > 6 {
+                format!("{} and {} more", runs[..6].join(", "), runs.len() - 6)
+            } else {
+                runs.join(", ")
+            };
+            out.push(format!(
+                "queue `{}`: no agent who can serve it is on duty in {} interval(s) with calls ({shown}): about {calls:.0} calls will go unserved or abandon",
+                q.id,
+                uncovered.len()
+            ));
+        }
+        out
     }
 
     /// The one-paragraph summary `ccsim validate` prints.

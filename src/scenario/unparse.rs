@@ -37,7 +37,7 @@ impl Scenario {
             horizon: RawHorizon {
                 start: format_clock(h.start_s),
                 end: format_clock(h.end_s),
-                interval: dur(h.interval_s),
+                interval: RawDuration::Text(format!("{}s", h.interval_s)),
                 days: Some(h.days),
             },
             routing: Some(RawRouting {

@@ -1,5 +1,6 @@
 //! Validation: raw serde types → [`Scenario`], collecting every problem with its YAML path.
 
+use super::limits::*;
 use super::raw::*;
 use super::*;
 use crate::time::{parse_clock, parse_duration};
@@ -7,6 +8,15 @@ use crate::time::{parse_clock, parse_duration};
 /// Parses YAML text and validates it. `file` names the source in errors and anchors relative
 /// paths (CSV volumes).
 pub fn parse_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
+    let depth = nesting_depth(text);
+    if depth > MAX_NESTING {
+        return Err(ScenarioError::Parse {
+            file: file.to_path_buf(),
+            path: "(document)".into(),
+            location: None,
+            message: format!("lists and mappings nested about {depth} deep: at most {MAX_NESTING} levels"),
+        });
+    }
     let de = serde_yaml::Deserializer::from_str(text);
     let raw: RawScenario = serde_path_to_error::deserialize(de).map_err(|e| parse_error(e, file))?;
     from_raw(&raw, file).map_err(|e| match e {
@@ -54,6 +64,9 @@ fn plain_message(raw: &str) -> String {
     {
         m = rest.to_string();
     }
+    if let Some(hint) = decimal_comma_hint(&m) {
+        m.push_str(&hint);
+    }
     for (rust, plain) in [
         ("struct RawScenario", "a mapping with the scenario keys (name, horizon, queues, agents, simulation)"),
         ("expected u32", "expected a whole number ≥ 0"),
@@ -68,6 +81,23 @@ fn plain_message(raw: &str) -> String {
         m.replace_range(i..name_end, "a mapping");
     }
     m
+}
+
+/// A hint when a message shows a decimal comma: `target: 0,80` reads as a string "0,80" in
+/// block style and, inside `{ ... }`, as the value 0 followed by an unknown key `80`.
+fn decimal_comma_hint(message: &str) -> Option<String> {
+    let digits = |t: &str| !t.is_empty() && t.chars().all(|c| c.is_ascii_digit());
+    let comma_number = |t: &str| t.split_once(',').is_some_and(|(a, b)| digits(a.trim_start_matches('-')) && digits(b));
+    let quoted = |after: &str, open: char, close: char| {
+        message.split_once(after).and_then(|(_, rest)| rest.strip_prefix(open)?.split(close).next().map(str::to_string))
+    };
+    let unknown_key = quoted("unknown field ", '`', '`').filter(|k| digits(k));
+    let string_value = quoted("invalid type: string ", '"', '"').filter(|v| comma_number(v));
+    if unknown_key.is_some() || string_value.is_some() {
+        Some(" — this looks like a decimal comma: write numbers with a point (0.80, not 0,80)".into())
+    } else {
+        None
+    }
 }
 
 /// Validates parsed raw types into a [`Scenario`]; `file` names the source and anchors CSV paths.
@@ -93,6 +123,12 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
     let group_ids: Vec<&str> = raw.agents.iter().map(|g| g.group.as_str()).collect();
     c.unique_ids("queues", "id", &queue_ids);
     c.unique_ids("agents", "group", &group_ids);
+    if raw.queues.len() > MAX_QUEUES {
+        c.err("queues", format!("{} queues: at most {MAX_QUEUES}", raw.queues.len()));
+    }
+    if raw.agents.len() > MAX_GROUPS {
+        c.err("agents", format!("{} groups: at most {MAX_GROUPS}", raw.agents.len()));
+    }
     if raw.queues.is_empty() {
         c.err("queues", "at least one queue is required".into());
     }
@@ -131,6 +167,8 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
     let replications = sim.replications.unwrap_or(100);
     if replications == 0 {
         c.err("simulation.replications", "must be at least 1".into());
+    } else if replications > MAX_REPLICATIONS {
+        c.err("simulation.replications", format!("{replications}: at most {MAX_REPLICATIONS}"));
     }
     let warmup_s = match &sim.warmup {
         None => 0.0,
@@ -225,9 +263,9 @@ impl Check {
         }
         let tick_s = full.tick.as_ref().and_then(|t| self.duration("policy.tick", t));
         if let Some(t) = tick_s
-            && t <= 0.0
+            && t < MIN_TICK_S
         {
-            self.err("policy.tick", "must be longer than 0 s".into());
+            self.err("policy.tick", format!("{t} s: the shortest tick is {MIN_TICK_S} s"));
         }
         if let (Some(path), None) = (needs_tick, full.tick.as_ref()) {
             self.err("policy.tick", format!("{path} checks at every tick: set `tick` (e.g. 5m)"));
@@ -275,18 +313,49 @@ impl Check {
     fn horizon(&mut self, h: &RawHorizon) -> Option<Horizon> {
         let start = self.clock("horizon.start", &h.start);
         let end = self.clock("horizon.end", &h.end);
-        let interval = self.duration("horizon.interval", &h.interval);
+        let interval = match &h.interval {
+            // a bare `30` would be 30 seconds: almost always a forgotten unit
+            RawDuration::Seconds(v) => {
+                self.err(
+                    "horizon.interval",
+                    format!("{v} has no unit: write it with one, e.g. `{v}m` for minutes (`{v}s` for seconds)"),
+                );
+                None
+            }
+            d => self.duration("horizon.interval", d),
+        };
         let days = h.days.unwrap_or(1);
         if days == 0 {
             self.err("horizon.days", "must be at least 1".into());
+        } else if days > MAX_DAYS {
+            self.err("horizon.days", format!("{days} days: at most {MAX_DAYS}"));
         }
         let (start, end, interval) = (start?, end?, interval?);
         if end <= start {
             self.err("horizon.end", "must be after horizon.start".into());
             return None;
         }
-        if interval <= 0.0 {
-            self.err("horizon.interval", "must be positive".into());
+        if interval < MIN_INTERVAL_S {
+            self.err(
+                "horizon.interval",
+                format!(
+                    "{}: the shortest interval is {} (planners use 15m, 30m or 1h)",
+                    crate::time::format_duration(interval),
+                    crate::time::format_duration(MIN_INTERVAL_S)
+                ),
+            );
+            return None;
+        }
+        if interval > end - start {
+            self.err(
+                "horizon.interval",
+                format!(
+                    "{} is longer than the day {}–{}: a day needs at least one interval",
+                    crate::time::format_duration(interval),
+                    h.start,
+                    h.end
+                ),
+            );
             return None;
         }
         let k = (end - start) / interval;
@@ -302,7 +371,7 @@ impl Check {
             );
             return None;
         }
-        (days > 0).then_some(Horizon { start_s: start, end_s: end, interval_s: interval, days })
+        (days > 0 && days <= MAX_DAYS).then_some(Horizon { start_s: start, end_s: end, interval_s: interval, days })
     }
 
     fn dist(&mut self, path: &str, d: &RawDist) -> Option<Dist> {
@@ -376,6 +445,28 @@ impl Check {
                 .find(|k| m.starts_with(&format!("`{k}`")))
                 .unwrap_or("dist");
             self.err(&format!("{path}.{key}"), m);
+            return None;
+        }
+        let (key, longest) = match &dist {
+            Dist::Uniform { max, .. } => ("max", *max),
+            Dist::Empirical { values } => ("values", values.iter().copied().fold(0.0, f64::max)),
+            d => ("mean", d.mean()),
+        };
+        if longest > MAX_DURATION_S {
+            self.err(
+                &format!("{path}.{key}"),
+                format!(
+                    "{}: at most {} (check the unit)",
+                    crate::time::format_duration(longest),
+                    crate::time::format_duration(MAX_DURATION_S)
+                ),
+            );
+            return None;
+        }
+        if let Dist::Erlang { k, .. } = dist
+            && k > MAX_ERLANG_K
+        {
+            self.err(&format!("{path}.k"), format!("{k} phases: at most {MAX_ERLANG_K}"));
             return None;
         }
         Some(dist)
@@ -453,11 +544,32 @@ impl Check {
             self.err(path, format!("volume of interval {i} is {v}: expected a non-negative number of calls"));
             return None;
         }
+        if let Some((i, v)) = vols.iter().enumerate().find(|(_, v)| **v > MAX_CALLS_PER_INTERVAL) {
+            self.err(
+                path,
+                format!(
+                    "interval {} expects {v:.0} calls: at most {MAX_CALLS_PER_INTERVAL:.0} per queue and interval",
+                    h.interval_label(i)
+                ),
+            );
+            return None;
+        }
         Some(vols)
     }
 
     fn csv_column(&mut self, path: &str, file: &Path, column: &str) -> Option<Vec<f64>> {
         let shown = file.display();
+        match std::fs::metadata(file) {
+            Ok(m) if !m.is_file() => {
+                self.err(path, format!("{shown} is not a regular file"));
+                return None;
+            }
+            Ok(m) if m.len() > MAX_CSV_BYTES => {
+                self.err(path, format!("{shown} has {} bytes: at most {MAX_CSV_BYTES}", m.len()));
+                return None;
+            }
+            _ => {}
+        }
         let mut rdr = match csv::Reader::from_path(file) {
             Ok(r) => r,
             Err(e) => {
@@ -522,9 +634,22 @@ impl Check {
         let handle_time = self.dist(&format!("{path}.handle_time"), &q.handle_time).unwrap_or(placeholder.clone());
         let wrap_up = q.wrap_up.as_ref().and_then(|d| self.dist(&format!("{path}.wrap_up"), d));
         let patience = q.patience.as_ref().and_then(|d| self.dist(&format!("{path}.patience"), d));
-        let retrial = q.retrial.as_ref().map(|r| Retrial {
-            probability: self.unit(&format!("{path}.retrial.probability"), r.probability, "probability"),
-            delay: self.dist(&format!("{path}.retrial.delay"), &r.delay).unwrap_or(placeholder.clone()),
+        let retrial = q.retrial.as_ref().map(|r| {
+            let p = format!("{path}.retrial");
+            let probability = self.unit(&format!("{p}.probability"), r.probability, "probability");
+            if probability > MAX_RETRIAL_PROBABILITY {
+                self.err(
+                    &format!("{p}.probability"),
+                    format!(
+                        "{probability}: at most {MAX_RETRIAL_PROBABILITY} (at 1 an unserved caller retries forever)"
+                    ),
+                );
+            }
+            let delay = self.dist(&format!("{p}.delay"), &r.delay).unwrap_or(placeholder.clone());
+            if delay.mean() < MIN_RETRIAL_DELAY_S {
+                self.err(&format!("{p}.delay"), format!("mean {} s: at least {MIN_RETRIAL_DELAY_S} s", delay.mean()));
+            }
+            Retrial { probability, delay }
         });
         if retrial.is_some() && q.patience.is_none() {
             self.err(
@@ -627,6 +752,8 @@ impl Check {
         let cost_per_hour = g.cost_per_hour.unwrap_or(0.0);
         if !(cost_per_hour.is_finite() && cost_per_hour >= 0.0) {
             self.err(&format!("{path}.cost_per_hour"), format!("must be non-negative, got {cost_per_hour}"));
+        } else if cost_per_hour > MAX_COST_PER_HOUR {
+            self.err(&format!("{path}.cost_per_hour"), format!("{cost_per_hour}: at most {MAX_COST_PER_HOUR} an hour"));
         }
         let absenteeism = g.absenteeism.unwrap_or(0.0);
         if !(absenteeism.is_finite() && (0.0..1.0).contains(&absenteeism)) {
@@ -654,6 +781,25 @@ impl Check {
                     .collect(),
             )
         };
+        let too_many = |n: u64| n > u64::from(MAX_AGENTS_PER_GROUP);
+        let limit = format!("at most {MAX_AGENTS_PER_GROUP} agents in a group");
+        match &staffing {
+            Staffing::Count(n) if too_many(u64::from(*n)) => {
+                self.err(&format!("{path}.count"), format!("{n}: {limit}"))
+            }
+            Staffing::Curve(c) => {
+                if let Some((i, n)) = c.iter().enumerate().find(|(_, n)| too_many(u64::from(**n))) {
+                    self.err(&format!("{path}.staffing[{i}]"), format!("{n}: {limit}"));
+                }
+            }
+            Staffing::Shifts(shifts) => {
+                let sum: u64 = shifts.iter().map(|s| u64::from(s.count)).sum();
+                if too_many(sum) {
+                    self.err(&format!("{path}.shifts"), format!("{sum} agents in all: {limit}"));
+                }
+            }
+            _ => {}
+        }
         Group { id: g.group.clone(), skills, speed, cost_per_hour, absenteeism, staffing }
     }
 
