@@ -17,6 +17,15 @@ pub fn exec(a: Args) -> Result<()> {
     crate::script::policy::attach(&mut s, &[])?;
     println!("{}: valid.", a.scenario.display());
     println!("{}", s.summary());
+    for (i, q) in s.queues.iter().enumerate() {
+        if let Some(l) = q.lines {
+            eprintln!(
+                "warning: queues[{i}].lines ({l}, queue `{}`): used by Erlang X in `ccsim staff`; \
+                 the simulator does not block calls at it yet",
+                q.id
+            );
+        }
+    }
     if let Some(program) = s.policy.as_ref().and_then(|p| p.program.as_ref()) {
         for note in program.notes() {
             println!("policy hook {note}");
