@@ -261,7 +261,8 @@ pub fn write_plan(plan: &Plan, verify: &[VerifyRow], format: Format, out: &mut d
                     out,
                     "{off_model} of {n} under the model's own assumptions (mean gap {:+.1} points): the rest of the gap \
                      comes from the approximations listed in the notes, this part from the day's dynamics \
-                     (empty start, load changing between intervals).",
+                     (empty start, load changing between intervals) and, where groups serve several queues, from \
+                     their pooling.",
                     mean_gap(verify, |v| v.simulated_model.mean) * 100.0
                 )?;
             }
