@@ -337,6 +337,7 @@ fn add_queue_then_add_skill() {
             max_abandon_rate: None,
             priority: 0,
             overflow: None,
+            lines: None,
         });
         e.groups[COUNTED].skills.push(Skill { queue: 2, preference: 2 });
     });
@@ -380,6 +381,7 @@ fn add_queue_takes_every_key_of_a_file_queue() {
             max_abandon_rate: Some(0.02),
             priority: 5,
             overflow: Some(Overflow { after_s: 60.0, groups: vec![CURVED] }),
+            lines: None,
         });
     });
 }

@@ -71,33 +71,41 @@ pub fn exec(a: Args) -> Result<()> {
     }
     let mut verify = Vec::new();
     if a.verify {
-        let mut sim = scenario.with_staffing(&curves, &a.scenario)?;
-        // Compare like with like: agents present as planned, SL over all arrivals.
+        // Compare like with like: the agents the plan requires present (absenteeism off, so
+        // exactly that many come), SL over all arrivals; once as the scenario says, once under
+        // the model's own assumptions (exponential times, mean volume, ...).
+        let mut sim = scenario.with_staffing(&plan::required_curves(&scenario, &plan), &a.scenario)?;
         for g in &mut sim.groups {
             g.absenteeism = 0.0;
         }
         for q in &mut sim.queues {
             q.service_level.definition = SlDefinition::Offered;
         }
-        let pb = progress_bar(u64::from(sim.simulation.replications), a.sim.quiet, "verifying");
-        let result = with_threads(a.sim.threads, || experiment::run(&sim, &|| pb.inc(1)))??;
+        let assumed = plan::model_assumptions(&sim, &plan);
+        let reps = u64::from(sim.simulation.replications);
+        let pb = progress_bar(2 * reps, a.sim.quiet, "verifying");
+        let (result, model_result) = with_threads(a.sim.threads, || {
+            Ok::<_, crate::policy::PolicyError>((
+                experiment::run(&sim, &|| pb.inc(1))?,
+                experiment::run(&assumed, &|| pb.inc(1))?,
+            ))
+        })??;
         pb.finish_and_clear();
         for row in &result.intervals {
             let Some(p) = plan.rows.iter().find(|r| r.interval == row.interval && r.queue == row.index) else {
                 continue;
             };
-            let agents = scenario
-                .groups
-                .iter()
-                .filter(|g| g.skills.iter().any(|s| s.queue == p.queue))
-                .map(|g| curves[&g.id][p.interval])
-                .sum();
+            let Some(m) = model_result.intervals.iter().find(|r| r.interval == row.interval && r.index == row.index)
+            else {
+                continue;
+            };
             verify.push(VerifyRow {
                 queue: plan.queue_ids[p.queue].clone(),
                 start: p.start.clone(),
-                agents,
+                agents: p.required_agents,
                 analytic: p.service_level,
                 simulated: row.kpis[SL],
+                simulated_model: m.kpis[SL],
             });
         }
     }

@@ -219,6 +219,10 @@ pub struct Queue {
     pub priority: i32,
     /// Overflow to more groups.
     pub overflow: Option<Overflow>,
+    /// Lines (trunks) counting the calls in service: arrivals finding all busy are blocked;
+    /// `None` = unlimited. Used by Erlang X in `ccsim staff`; the simulator does not block
+    /// calls yet.
+    pub lines: Option<u32>,
 }
 
 /// A skill of a group.
@@ -435,6 +439,12 @@ impl Scenario {
             let uncovered: Vec<usize> = (0..h.total_intervals())
                 .filter(|&i| q.volumes.get(i).is_some_and(|v| *v > 0.0) && !servers.iter().any(|g| g.on_duty_in(h, i)))
                 .collect();
+            if let Some(l) = q.lines {
+                out.push(format!(
+                    "queue `{}`: `lines` ({l}) is used by Erlang X in `ccsim staff`; the simulator does not block calls at it yet",
+                    q.id
+                ));
+            }
             if uncovered.is_empty() {
                 continue;
             }
@@ -487,15 +497,18 @@ impl Scenario {
             .iter()
             .map(|q| {
                 let calls: f64 = q.volumes.iter().sum();
-                let load = calls * q.handle_time.mean() / (hours * 3600.0 * f64::from(h.days));
+                // AHT = talk + wrap-up, as `ccsim staff` sizes with
+                let aht = q.handle_time.mean() + q.wrap_up.as_ref().map_or(0.0, Dist::mean);
+                let load = calls * aht / (hours * 3600.0 * f64::from(h.days));
                 format!(
-                    "{} ({:.0} calls, AHT {:.0} s, mean offered load {:.1} Erlangs, SL {:.0}/{:.0})",
+                    "{} ({:.0} calls, AHT (talk + wrap-up) {:.0} s, mean offered load {:.1} Erlangs, SL {:.0}/{:.0}{})",
                     q.id,
                     calls,
-                    q.handle_time.mean(),
+                    aht,
                     load,
                     q.service_level.target * 100.0,
-                    q.service_level.threshold_s
+                    q.service_level.threshold_s,
+                    q.lines.map_or(String::new(), |l| format!(", {l} lines"))
                 )
             })
             .collect();

@@ -238,6 +238,11 @@ pub struct RawQueue {
     /// Overflow: after waiting this long, calls become visible to more groups.
     #[serde(default)]
     pub overflow: Option<RawOverflow>,
+    /// Lines (trunks) of the queue, counting the calls being served: a call arriving when all
+    /// are busy is blocked (default unlimited). Used by Erlang X in `ccsim staff`; the simulator
+    /// does not block calls yet.
+    #[serde(default)]
+    pub lines: Option<u32>,
 }
 
 /// Arrival volumes: exactly one of `rate_per_hour`, `per_interval`, `daily_total` (+ `profile`),

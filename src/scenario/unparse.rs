@@ -84,6 +84,7 @@ impl Scenario {
                         after: dur(o.after_s),
                         groups: o.groups.iter().map(|&g| gid(g)).collect(),
                     }),
+                    lines: q.lines,
                 })
                 .collect(),
             agents: self

@@ -709,6 +709,9 @@ impl Check {
                 .collect();
             Overflow { after_s, groups }
         });
+        if q.lines == Some(0) {
+            self.err(&format!("{path}.lines"), "must be at least 1 (omit it for unlimited lines)".into());
+        }
         Queue {
             id: q.id.clone(),
             volumes,
@@ -722,6 +725,7 @@ impl Check {
             max_abandon_rate,
             priority: q.priority.unwrap_or(0),
             overflow,
+            lines: q.lines,
         }
     }
 
