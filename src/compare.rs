@@ -1,7 +1,15 @@
 //! Comparisons: a baseline and variants run with the same seeds for each replication (common
 //! random numbers), all scheduled together on the rayon pool, each reduced into its own
 //! statistics, plus the paired differences variant − baseline per replication, with Student-t
-//! confidence intervals. A difference is significant when its CI excludes zero.
+//! confidence intervals. A difference is significant when its CI excludes zero; a per-replication
+//! difference within floating-point rounding of the values (1e-9 of their magnitude) counts as
+//! exactly 0, so a KPI a variant does not change never shows a "significant" `-0 ±0`.
+//!
+//! Verdicts ("meets every target", "cheapest meeting every target") judge every scenario against
+//! one set of targets, the baseline's ([`judge`]): a variant that changes a target share, a max
+//! ASA or a max abandon rate is judged by the baseline's all the same; one that measures SL with
+//! another threshold or definition cannot be, and is judged by its own targets and left out of
+//! the ranking ([`Verdict::Own`]).
 
 use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_of};
 use crate::facts::{N_QUEUE_KPIS, QUEUE_KPIS, SL};
@@ -33,14 +41,63 @@ impl VariantResult {
 
 /// True when every queue's mean KPIs over the horizon meet its targets.
 pub fn meets_all(r: &RunResult, s: &Scenario) -> bool {
+    r.queues.iter().zip(&s.queues).all(|(qr, q)| meets_queue(qr, q))
+}
+
+/// True when a queue's mean KPIs meet the targets of `q` (SL target share, max ASA, max abandon
+/// rate); the SL is taken as measured, so `q` must have the threshold and definition it was
+/// measured with.
+fn meets_queue(qr: &crate::experiment::QueueResult, q: &crate::scenario::Queue) -> bool {
     let idx = |k: &str| QUEUE_KPIS.iter().position(|n| *n == k).expect("known KPI");
-    r.queues.iter().zip(&s.queues).all(|(qr, q)| {
-        let sl = qr.kpis[SL].mean;
-        let asa = qr.kpis[idx("asa_seconds")].mean;
-        let ab = qr.kpis[idx("abandon_rate")].mean;
-        (sl.is_nan() || sl >= q.service_level.target)
-            && q.max_asa_s.is_none_or(|m| asa.is_nan() || asa <= m)
-            && q.max_abandon_rate.is_none_or(|m| ab.is_nan() || ab <= m)
+    let sl = qr.kpis[SL].mean;
+    let asa = qr.kpis[idx("asa_seconds")].mean;
+    let ab = qr.kpis[idx("abandon_rate")].mean;
+    (sl.is_nan() || sl >= q.service_level.target)
+        && q.max_asa_s.is_none_or(|m| asa.is_nan() || asa <= m)
+        && q.max_abandon_rate.is_none_or(|m| ab.is_nan() || ab <= m)
+}
+
+/// How a variant fares, and against which targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Judged against the baseline's targets (a queue the baseline lacks, by its own): true when
+    /// every queue meets them. Only these variants are ranked against the baseline.
+    Baseline(bool),
+    /// The variant measures SL with another threshold or definition than the baseline on some
+    /// queue, so the baseline's targets cannot be applied to its results: judged against its own
+    /// targets, and not ranked.
+    Own(bool),
+}
+
+impl Verdict {
+    /// True when the variant meets the targets it is judged against.
+    pub fn meets(self) -> bool {
+        matches!(self, Verdict::Baseline(true) | Verdict::Own(true))
+    }
+}
+
+/// Judges a variant's results `r` (simulated from `variant`) against the baseline's targets.
+pub fn judge(r: &RunResult, variant: &Scenario, baseline: &Scenario) -> Verdict {
+    let reference: Vec<&crate::scenario::Queue> =
+        variant.queues.iter().map(|q| baseline.queue_index(&q.id).map_or(q, |b| &baseline.queues[b])).collect();
+    let same_measure = variant.queues.iter().zip(&reference).all(|(q, b)| {
+        q.service_level.threshold_s == b.service_level.threshold_s
+            && q.service_level.definition == b.service_level.definition
+    });
+    if !same_measure {
+        return Verdict::Own(meets_all(r, variant));
+    }
+    Verdict::Baseline(r.queues.iter().zip(&reference).all(|(qr, q)| meets_queue(qr, q)))
+}
+
+/// True when the two scenarios' shared queues have the same targets (SL threshold, target share
+/// and definition, max ASA, max abandon rate).
+pub fn same_targets(a: &Scenario, b: &Scenario) -> bool {
+    a.queues.iter().all(|q| {
+        b.queue_index(&q.id).is_none_or(|i| {
+            let p = &b.queues[i];
+            q.service_level == p.service_level && q.max_asa_s == p.max_asa_s && q.max_abandon_rate == p.max_abandon_rate
+        })
     })
 }
 
@@ -59,12 +116,18 @@ struct Diffs {
     cells: Vec<(usize, usize, usize, [Welford; N_QUEUE_KPIS])>,
 }
 
-/// Adds one replication's paired differences. A difference within 1e-12 of the values'
-/// magnitude is rounding (the same sums added in another order) and counts as 0.
+/// Relative size below which a paired difference is floating-point rounding: the same paid
+/// seconds or waits summed in another order (event times differ between variants) differ by up
+/// to about 1e-11 of the total over a day of ~10^5 events; 1e-9 leaves a wide margin while no
+/// real change in a KPI is that small.
+pub const ROUNDING: f64 = 1e-9;
+
+/// Adds one replication's paired differences. A difference within [`ROUNDING`] of the values'
+/// magnitude counts as exactly 0.
 fn diff_into(acc: &mut [Welford; N_QUEUE_KPIS], v: &[f64; N_QUEUE_KPIS], b: &[f64; N_QUEUE_KPIS]) {
     for k in 0..N_QUEUE_KPIS {
         let d = v[k] - b[k];
-        acc[k].push(if d.abs() <= 1e-12 * v[k].abs().max(b[k].abs()) { 0.0 } else { d });
+        acc[k].push(if d.abs() <= ROUNDING * v[k].abs().max(b[k].abs()) { 0.0 } else { d });
     }
 }
 
@@ -147,7 +210,9 @@ pub fn compare(
     Ok(Comparison { baseline: base, variants })
 }
 
-/// True when a paired difference is significant: its confidence interval excludes zero.
+/// True when a paired difference is significant: its confidence interval excludes zero. A
+/// difference that is exactly 0 in every replication (rounding is made 0, see [`ROUNDING`]) has
+/// the interval [0, 0] and is never significant.
 pub fn significant(e: &Estimate) -> bool {
-    e.ci_low > 0.0 || e.ci_high < 0.0
+    e.mean != 0.0 && (e.ci_low > 0.0 || e.ci_high < 0.0)
 }

@@ -139,6 +139,10 @@ pub struct QueueResult {
     pub sl_target: f64,
     /// SL definition.
     pub sl_definition: SlDefinition,
+    /// Highest mean ASA a day may have to meet the targets, seconds (none: no ASA target).
+    pub max_asa_s: Option<f64>,
+    /// Highest abandon rate (share of offered) a day may have to meet the targets.
+    pub max_abandon_rate: Option<f64>,
 }
 
 /// Results of one agent group over the horizon.
@@ -455,6 +459,8 @@ impl Reducer {
                         sl_threshold_s: self.thresholds[q],
                         sl_target: t.sl_target,
                         sl_definition: t.definition,
+                        max_asa_s: t.max_asa_s,
+                        max_abandon_rate: t.max_abandon_rate,
                     }
                 })
                 .collect(),

@@ -190,10 +190,134 @@ fn a_script_that_changes_nothing_only_renames_the_scenario() {
 #[test]
 fn the_name_is_the_file_stem_plus_parameters() {
     let p = |s: &str| Param::parse(s).unwrap();
-    let w = WhatIf::compile("1;", Path::new("dir/absent.rhai"), vec![p("share=0.15"), p("g = curved")]).unwrap();
+    let w =
+        WhatIf::compile("let a = [share, g];", Path::new("dir/absent.rhai"), vec![p("share=0.15"), p("g = curved")])
+            .unwrap();
     assert_eq!(w.name, "absent[share=0.15,g=curved]");
     assert_eq!(w.path, Path::new("dir/absent.rhai"));
     assert_eq!(w.apply(&base()).unwrap().name, "Base + absent[share=0.15,g=curved]");
+}
+
+/// Issue 12 (item 5): a global `--set` reaches every script, but names only those that use it
+/// (read directly or through `is_def_var`).
+#[test]
+fn the_name_shows_only_the_parameters_the_script_uses() {
+    let p = |s: &str| Param::parse(s).unwrap();
+    let params = vec![p("share=0.1"), p("minutes=30")];
+    let w = WhatIf::compile(
+        "// minutes: not used\nscenario.absence(\"counted\", share);",
+        Path::new("a.rhai"),
+        params.clone(),
+    )
+    .unwrap();
+    assert_eq!(w.name, "a[share=0.1]");
+    let src = "let m = if is_def_var(\"minutes\") { minutes } else { 30 };\nscenario.set_speed(\"counted\", m / 30);";
+    let w = WhatIf::compile(src, Path::new("b.rhai"), params.clone()).unwrap();
+    assert_eq!(w.name, "b[minutes=30]");
+    let w = WhatIf::compile("scenario.set_speed(\"counted\", 2);", Path::new("c.rhai"), params).unwrap();
+    assert_eq!(w.name, "c");
+}
+
+/// Issue 12 (item 9): a parameter may have a default through `is_def_var`.
+#[test]
+fn a_parameter_may_have_a_default() {
+    let src = "let share = if is_def_var(\"share\") { share } else { 0.5 };\nscenario.absence(\"counted\", share);";
+    assert_eq!(apply_on(&base(), src).groups[COUNTED].staffing, Staffing::Count(5));
+    assert_eq!(run_on(&base(), src, &["share=0.2"]).unwrap().groups[COUNTED].staffing, Staffing::Count(8));
+}
+
+// ---------------------------------------------------------------- staffing identity (issue 12, item 2)
+
+/// Setting a group's staffing to the curve it already has changes nothing, whatever its kind.
+#[test]
+fn set_staffing_to_what_the_group_has_changes_nothing() {
+    for on in [base(), two_days()] {
+        for g in ["counted", "shifted", "curved"] {
+            let src = format!("scenario.set_staffing(\"{g}\", scenario.staffing(\"{g}\"));");
+            assert_same(&apply_on(&on, &src), &renamed(&on), &src);
+        }
+        let src = r#"scenario.set_count("counted", 10);"#;
+        assert_same(&apply_on(&on, src), &renamed(&on), src);
+    }
+    let flat = apply_on(&base(), r#"scenario.set_staffing("curved", [5, 5, 5, 5]);"#);
+    let src = r#"scenario.set_count("curved", 5);"#;
+    assert_same(&apply_on(&flat, src), &renamed(&flat), src);
+}
+
+/// Paid agent-hours of a shift group (breaks are paid).
+fn paid_hours(s: &Scenario, g: usize) -> f64 {
+    match &s.groups[g].staffing {
+        Staffing::Shifts(v) => v.iter().map(|sh| f64::from(sh.count) * (sh.end_s - sh.start_s) / 3600.0).sum(),
+        other => panic!("group {g} works {other:?}"),
+    }
+}
+
+/// A real change of a shift group's curve keeps its shifts and breaks, gives exactly the curve
+/// asked for, and changes paid time by exactly the agent-intervals added or removed.
+#[test]
+fn set_staffing_on_shifts_keeps_shifts_breaks_and_paid_time() {
+    let b = base();
+    assert_eq!(on_duty(&b, SHIFTED), vec![4, 3, 4, 3]);
+    assert!((paid_hours(&b, SHIFTED) - 10.5).abs() < 1e-12);
+    // +2 at 08:30, -1 at 09:00, -2 at 09:30
+    let got = apply_on(&b, r#"scenario.set_staffing("shifted", [4, 5, 3, 1]);"#);
+    assert_eq!(on_duty(&got, SHIFTED), vec![4, 5, 3, 1]);
+    assert!((paid_hours(&got, SHIFTED) - (10.5 + 0.5 * (2.0 - 1.0 - 2.0))).abs() < 1e-12, "{got:?}");
+    let Staffing::Shifts(v) = &got.groups[SHIFTED].staffing else { panic!("shifts kept") };
+    // the file's shifts are still there, first and in order, with their breaks
+    let Staffing::Shifts(old) = &b.groups[SHIFTED].staffing else { unreachable!() };
+    for (a, o) in v.iter().zip(old) {
+        assert_eq!((a.start_s, a.end_s, &a.breaks), (o.start_s, o.end_s, &o.breaks));
+    }
+    // every agent still has the break of its shift: agents on a break at 08:30 and 09:00 unchanged
+    let on_break = |s: &Scenario, t: &str| -> u32 {
+        let t = clock(t);
+        let Staffing::Shifts(v) = &s.groups[SHIFTED].staffing else { unreachable!() };
+        v.iter()
+            .filter(|sh| sh.breaks.iter().any(|br| br.start_s <= t && t < br.start_s + br.length_s))
+            .map(|sh| sh.count)
+            .sum()
+    };
+    assert_eq!(on_break(&got, "08:30"), on_break(&b, "08:30"));
+    // the rest of the scenario is untouched
+    let mut rest = got.clone();
+    rest.groups[SHIFTED].staffing = b.groups[SHIFTED].staffing.clone();
+    assert_same(&rest, &renamed(&b), "rest");
+    // the same change every day over several days; a change on one day only is an error naming set_count
+    let two = apply_on(&two_days(), r#"scenario.set_staffing("shifted", [4, 5, 3, 1]);"#);
+    assert_eq!(on_duty(&two, SHIFTED), vec![4, 5, 3, 1, 4, 5, 3, 1]);
+    let msg = error_on(&two_days(), r#"scenario.set_staffing("shifted", [4, 3, 4, 3, 4, 3, 4, 4]);"#).to_string();
+    assert!(msg.contains("every day") && msg.contains("set_count"), "{msg}");
+}
+
+// ---------------------------------------------------------------- counts (issue 12, item 13)
+
+/// Negative counts, counts that would wrap at 2^32 and counts above the documented limit are
+/// errors with the script's line, as in the policy API.
+#[test]
+fn counts_are_checked_with_the_script_line() {
+    let cases = [
+        (r#"scenario.set_count("counted", -1);"#, "0 or more"),
+        (r#"scenario.set_staffing("curved", [1, -1, 1, 1]);"#, "0 or more"),
+        (r#"scenario.add_agents("counted", -5);"#, "0 or more"),
+        (r#"scenario.remove_agents("counted", -5);"#, "0 or more"),
+        (r#"scenario.add_agents("curved", -1, "08:00", "09:00");"#, "0 or more"),
+        (r#"scenario.add_shift("shifted", "08:00", "09:00", -3);"#, "0 or more"),
+        (r#"scenario.set_count("counted", 4294967297);"#, "100000"),
+        (r#"scenario.set_count("counted", 9223372036854775807);"#, "MAX_AGENTS_PER_GROUP"),
+        (r#"scenario.set_staffing("curved", [1, 1, 1, 4294967297]);"#, "100000"),
+        (r#"scenario.add_agents("counted", 99995);"#, "100000"),
+        (r#"scenario.add_shift("shifted", "08:00", "09:00", 99999);"#, "100000"),
+        (r#"scenario.move_agents("counted", "curved", 4294967297);"#, "100000"),
+    ];
+    for (src, want) in cases {
+        let e = script_error(&format!("let a = 1;\n{src}"));
+        assert_eq!(e.position.map(|p| p.0), Some(2), "{src}: {e}");
+        assert!(e.message.contains(want), "{src}: {e}");
+        assert!(e.to_string().contains("x.rhai:2:"), "{src}: {e}");
+    }
+    // the limit itself is fine
+    check(&[r#"scenario.set_count("counted", 100000);"#], |e| e.groups[COUNTED].staffing = Staffing::Count(100_000));
 }
 
 // ---------------------------------------------------------------- traffic

@@ -1,7 +1,7 @@
 //! `ccsim compare`: a baseline and what-if variants under common random numbers.
 
 use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
-use crate::compare::{compare, meets_all};
+use crate::compare::{Verdict, compare, judge, meets_all};
 use crate::report::write_comparison;
 use crate::script::Param;
 use crate::script::whatif::WhatIf;
@@ -18,7 +18,9 @@ pub struct Args {
     /// applies to that script only.
     #[arg(long, value_name = "SCRIPT")]
     pub whatif: Vec<PathArg>,
-    /// Every `*.rhai` script in this folder is a variant (in name order).
+    /// Every `*.rhai` script in this folder is a variant (in name order), except those whose
+    /// opening comment has a `// scenario: other.yaml` line naming other scenario files (skipped
+    /// with a note).
     #[arg(long, value_name = "DIR")]
     pub whatif_dir: Option<PathArg>,
     /// `name=value` visible to scripts as a variable; before any `--whatif` it applies to all.
@@ -104,7 +106,19 @@ fn whatifs(a: &Args, m: &ArgMatches) -> Result<Vec<(PathBuf, Vec<Param>)>> {
         if files.is_empty() {
             bail!("{}: no *.rhai scripts in this folder", dir.display());
         }
-        out.extend(files.into_iter().map(|f| (f, global.clone())));
+        let mut kept = 0;
+        for f in files {
+            let w = WhatIf::load(&f, vec![])?;
+            if w.is_for(&a.scenario) {
+                out.push((f, global.clone()));
+                kept += 1;
+            } else {
+                eprintln!("note: skipping {}: it is written for {}", f.display(), w.scenarios.join(", "));
+            }
+        }
+        if kept == 0 {
+            bail!("{}: no script in this folder is for {}", dir.display(), a.scenario.display());
+        }
     }
     Ok(out)
 }
@@ -122,6 +136,12 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
         let (mut name, mut s, params) = match v.whatif {
             Some((path, params)) => {
                 let w = WhatIf::load(&path, params.clone())?;
+                if w.is_empty() {
+                    eprintln!(
+                        "warning: {}: the script has no statements, so this variant is the baseline itself",
+                        path.display()
+                    );
+                }
                 let s = w.apply(&base)?;
                 (w.name, s, params)
             }
@@ -149,9 +169,10 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
     let pb = progress_bar(total, a.sim.quiet, "comparing");
     let c = with_threads(a.sim.threads, || compare(&base, &vars, &|| pb.inc(1)))??;
     pb.finish_and_clear();
-    let meets: Vec<bool> = vars.iter().zip(&c.variants).map(|((_, s), v)| meets_all(&v.result, s)).collect();
+    // every variant is judged against the baseline's targets (see compare::judge)
+    let verdicts: Vec<Verdict> = vars.iter().zip(&c.variants).map(|((_, s), v)| judge(&v.result, s, &base)).collect();
     let base_meets = meets_all(&c.baseline, &base);
     write_output(a.out.output.as_deref(), |w| {
-        write_comparison(&c, base_meets, &meets, a.intervals, a.out.format.into(), w)
+        write_comparison(&c, base_meets, &verdicts, a.intervals, a.out.format.into(), w)
     })
 }

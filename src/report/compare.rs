@@ -1,12 +1,15 @@
 //! Output of `ccsim compare`: the baseline and every variant side by side per queue, the paired
-//! difference to the baseline with its 95 % CI (`*` = significant: the CI excludes zero), which
-//! variants meet every target and the cheapest that does; per interval on request.
+//! difference to the baseline with its 95 % CI (`*` = significant: the CI excludes zero by more
+//! than the rounding of the shown digits, so `+0 ±0` is never flagged; the JSON's `significant`
+//! is the plain statistical test), which variants meet every target — all judged against the
+//! baseline's targets, see [`crate::compare::judge`] — and the cheapest that does; per interval on
+//! request.
 
 use super::Format;
 use super::csv::rows;
 use super::json::{kpi_object, run_json};
 use super::table::{pm, render};
-use crate::compare::{Comparison, significant};
+use crate::compare::{Comparison, Verdict, significant};
 use crate::facts::QUEUE_KPIS;
 use crate::stats::Estimate;
 use serde_json::{Map, Value, json};
@@ -30,7 +33,10 @@ fn diff_cell(e: &Estimate, scale: f64, decimals: usize) -> String {
     if e.mean.is_nan() {
         return "–".into();
     }
-    let mark = if significant(e) { " *" } else { "" };
+    // significant at the precision shown: the CI clears zero by at least half a shown unit
+    let half_unit = 0.5 * 10f64.powi(-(decimals as i32));
+    let shown = e.ci_low * scale >= half_unit || e.ci_high * scale <= -half_unit;
+    let mark = if significant(e) && shown { " *" } else { "" };
     format!("{:+.*} ±{:.*}{mark}", decimals, e.mean * scale, decimals, e.half_width() * scale)
 }
 
@@ -48,12 +54,13 @@ fn diff_object(values: &[Estimate]) -> Map<String, Value> {
     m
 }
 
-/// Names of the variants meeting every target, and the cheapest scenario that does (by mean
-/// total cost) among the baseline (when it meets them, named `baseline`) and those variants.
-pub fn verdict(c: &Comparison, baseline_meets: bool, meets: &[bool]) -> (Vec<String>, Option<String>) {
+/// Names of the variants meeting the baseline's targets, and the cheapest scenario that does (by
+/// mean total cost) among the baseline (when it meets them, named `baseline`) and those variants.
+/// Variants judged by their own targets ([`Verdict::Own`]) are not ranked.
+pub fn verdict(c: &Comparison, baseline_meets: bool, verdicts: &[Verdict]) -> (Vec<String>, Option<String>) {
     let cost = idx("cost");
     let ok: Vec<&crate::compare::VariantResult> =
-        c.variants.iter().zip(meets).filter(|(_, m)| **m).map(|(v, _)| v).collect();
+        c.variants.iter().zip(verdicts).filter(|(_, m)| **m == Verdict::Baseline(true)).map(|(v, _)| v).collect();
     let base = baseline_meets.then_some(("baseline".to_string(), c.baseline.total[cost].mean));
     let cheapest = base
         .into_iter()
@@ -63,23 +70,32 @@ pub fn verdict(c: &Comparison, baseline_meets: bool, meets: &[bool]) -> (Vec<Str
     (ok.iter().map(|v| v.name.clone()).collect(), cheapest)
 }
 
-/// Writes a comparison; `meets[i]` says whether variant i meets every target, `baseline_meets`
-/// the same of the baseline.
+/// Writes a comparison; `verdicts[i]` says whether variant i meets every target and against
+/// which targets it was judged, `baseline_meets` whether the baseline meets its own.
 pub fn write_comparison(
     c: &Comparison,
     baseline_meets: bool,
-    meets: &[bool],
+    verdicts: &[Verdict],
     intervals: bool,
     format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let (ok, cheapest) = verdict(c, baseline_meets, meets);
+    let (ok, cheapest) = verdict(c, baseline_meets, verdicts);
+    let own: Vec<(String, bool)> = c
+        .variants
+        .iter()
+        .zip(verdicts)
+        .filter_map(|(v, m)| match m {
+            Verdict::Own(meets) => Some((v.name.clone(), *meets)),
+            Verdict::Baseline(_) => None,
+        })
+        .collect();
     match format {
         Format::Json => {
             let variants: Vec<Value> = c
                 .variants
                 .iter()
-                .zip(meets)
+                .zip(verdicts)
                 .map(|(v, m)| {
                     let mut queues = Map::new();
                     for (qv, d) in &v.diff_queues {
@@ -98,7 +114,8 @@ pub fn write_comparison(
                         .collect();
                     json!({
                         "name": v.name,
-                        "meets_targets": m,
+                        "meets_targets": m.meets(),
+                        "judged_against": if matches!(m, Verdict::Own(_)) { "own" } else { "baseline" },
                         "result": run_json(&v.result),
                         "diff": { "total": diff_object(&v.diff_total), "queues": queues, "intervals": ints },
                     })
@@ -106,6 +123,7 @@ pub fn write_comparison(
                 .collect();
             let doc = json!({
                 "baseline": run_json(&c.baseline),
+                "targets": "baseline",
                 "baseline_meets_targets": baseline_meets,
                 "variants": variants,
                 "meeting_targets": ok,
@@ -233,11 +251,21 @@ pub fn write_comparison(
                 }
             }
             writeln!(out)?;
+            let targets: Vec<String> =
+                c.baseline.queues.iter().map(|q| format!("{} {}", q.id, super::table::targets_text(q))).collect();
+            writeln!(out, "Every scenario is judged against the baseline's targets: {}", targets.join("; "))?;
             writeln!(out, "Baseline meets every target (means): {}", if baseline_meets { "yes" } else { "no" })?;
             if ok.is_empty() {
                 writeln!(out, "No variant meets every target.")?;
             } else {
                 writeln!(out, "Variants meeting every target: {}", ok.join(", "))?;
+            }
+            for (name, meets) in &own {
+                writeln!(
+                    out,
+                    "{name} measures SL with another threshold or definition: judged against its own targets ({}), not ranked",
+                    if *meets { "meets them" } else { "misses" }
+                )?;
             }
             if let Some(c) = cheapest {
                 writeln!(out, "Cheapest scenario meeting every target: {c}")?;

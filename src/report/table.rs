@@ -47,6 +47,25 @@ pub fn pm(e: &Estimate, scale: f64, decimals: usize) -> String {
     }
 }
 
+/// The targets a queue's days are judged by (those `P(meet)` counts): the SL target, and the
+/// max ASA and max abandon rate when the scenario sets them.
+pub fn targets_text(q: &crate::experiment::QueueResult) -> String {
+    let sl = format!(
+        "{:.0}% answered within {}s (SL over {})",
+        q.sl_target * 100.0,
+        q.sl_threshold_s,
+        q.sl_definition.name()
+    );
+    let mut more = Vec::new();
+    if let Some(a) = q.max_asa_s {
+        more.push(format!("ASA at most {a}s"));
+    }
+    if let Some(r) = q.max_abandon_rate {
+        more.push(format!("abandon rate at most {}", pct(r)));
+    }
+    if more.is_empty() { format!("target {sl}") } else { format!("targets {sl}, {}", more.join(", ")) }
+}
+
 fn pct(x: f64) -> String {
     if x.is_nan() { "–".into() } else { format!("{:.1}%", x * 100.0) }
 }
@@ -174,11 +193,10 @@ impl Report for TableReport {
             let p = &q.risk.p_meet_target;
             writeln!(
                 out,
-                "Risk {}: target {:.0}% answered within {}s (SL over {}) met on {} of days (CI {}–{}); day SL p5 {}, median {}, p95 {}",
+                "Risk {}: {}{} met on {} of days (CI {}–{}); day SL p5 {}, median {}, p95 {}",
                 q.id,
-                q.sl_target * 100.0,
-                q.sl_threshold_s,
-                q.sl_definition.name(),
+                targets_text(q),
+                if q.max_asa_s.is_some() || q.max_abandon_rate.is_some() { ", all" } else { "" },
                 pct(p.mean),
                 pct(p.ci_low.max(0.0)),
                 pct(p.ci_high.min(1.0)),

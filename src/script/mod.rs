@@ -104,10 +104,27 @@ pub(crate) fn count(v: &Dynamic, what: &str) -> R<i64> {
     Ok(x as i64)
 }
 
-/// A non-negative number of agents.
-pub(crate) fn agents(v: &Dynamic) -> R<u32> {
-    let n = count(v, "agents")?;
-    u32::try_from(n).or_else(|_| fail(format!("agents must be 0 or more, got {n}")))
+/// Most agents a what-if may give one group at once (on duty in an interval, or in all of its
+/// shifts together): a bound far above any real contact center that keeps a typo such as
+/// `set_count(g, 4294967297)` from wrapping around or exhausting memory.
+pub const MAX_AGENTS_PER_GROUP: u32 = 100_000;
+
+/// A number of agents: a whole number from 0 to [`MAX_AGENTS_PER_GROUP`]; anything else is an
+/// error naming `what` (the policy API rejects negative counts the same way).
+pub(crate) fn agents(v: &Dynamic, what: &str) -> R<u32> {
+    let n = count(v, what)?;
+    if n < 0 {
+        return fail(format!("{what} must be 0 or more, got {n}"));
+    }
+    within_limit(n, what)
+}
+
+/// `n` as a `u32` when it is at most [`MAX_AGENTS_PER_GROUP`].
+pub(crate) fn within_limit(n: i64, what: &str) -> R<u32> {
+    match u32::try_from(n) {
+        Ok(k) if k <= MAX_AGENTS_PER_GROUP => Ok(k),
+        _ => fail(format!("{what} must be at most {MAX_AGENTS_PER_GROUP} (MAX_AGENTS_PER_GROUP), got {n}")),
+    }
 }
 
 /// A duration: seconds, or text like "15m".

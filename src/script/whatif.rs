@@ -8,23 +8,30 @@
 //! are prorated by the share of each interval inside the window; staffing changes apply to the
 //! intervals whose start lies inside it.
 
-use super::{Param, R, ScriptError, agents, count, duration, fail, num, sandboxed_engine};
+use super::{Param, R, ScriptError, agents, count, duration, fail, num, sandboxed_engine, within_limit};
 use crate::dist::Dist;
 use crate::scenario::raw::{RawDist, RawQueue};
-use crate::scenario::{Break, Scenario, ScenarioError, Shift, Skill, SlDefinition, Staffing};
+use crate::scenario::{Break, Horizon, Scenario, ScenarioError, Shift, Skill, SlDefinition, Staffing};
 use crate::time::{format_clock, parse_clock, parse_duration};
 use rhai::{AST, Array, Dynamic, Engine, Map, Scope};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 /// A compiled what-if script with its parameters.
 #[derive(Debug, Clone)]
 pub struct WhatIf {
-    /// Display name: the file stem, plus its parameters (`absent[share=0.15]`).
+    /// Display name: the file stem, plus the parameters the script uses (`absent[share=0.15]`).
     pub name: String,
     /// The script file.
     pub path: PathBuf,
     /// `--set` parameters, visible to the script as variables.
     pub params: Vec<Param>,
+    /// The scenario files the script is written for, from a `// scenario: a.yaml, b.yaml` line in
+    /// its opening comment; empty when it names none (the script fits any scenario).
+    pub scenarios: Vec<String>,
+    /// Variable names and string constants the script mentions (a parameter is "used" when its
+    /// name is among them, read directly or through `is_def_var("name")`).
+    mentions: BTreeSet<String>,
     ast: AST,
 }
 
@@ -75,19 +82,58 @@ impl WhatIf {
     /// Compiles script text; `path` names it in errors.
     pub fn compile(text: &str, path: &Path, params: Vec<Param>) -> Result<WhatIf, ScriptError> {
         let ast = engine().compile(text).map_err(|e| ScriptError::from_rhai(path, &e.into()))?;
-        Ok(WhatIf { name: String::new(), path: path.to_path_buf(), params: vec![], ast }.with_params(params))
+        let mut mentions = BTreeSet::new();
+        ast.walk(&mut |nodes: &[rhai::ASTNode]| {
+            if let Some(rhai::ASTNode::Expr(e)) = nodes.last() {
+                match e {
+                    rhai::Expr::Variable(x, ..) => {
+                        mentions.insert(x.1.to_string());
+                    }
+                    rhai::Expr::StringConstant(s, _) => {
+                        mentions.insert(s.to_string());
+                    }
+                    _ => {}
+                }
+            }
+            true
+        });
+        let w = WhatIf {
+            name: String::new(),
+            path: path.to_path_buf(),
+            params: vec![],
+            scenarios: scenario_marks(text),
+            mentions,
+            ast,
+        };
+        Ok(w.with_params(params))
     }
 
-    /// The same compiled script with other parameters (no recompilation).
+    /// The same compiled script with other parameters (no recompilation). The name shows only
+    /// the parameters the script mentions: a global `--set` meant for another script does not
+    /// rename this one.
     pub fn with_params(&self, params: Vec<Param>) -> WhatIf {
         let stem = self.path.file_stem().map_or("whatif".into(), |s| s.to_string_lossy().to_string());
-        let name = if params.is_empty() {
-            stem
-        } else {
-            let p: Vec<String> = params.iter().map(|p| format!("{}={}", p.name, p.text)).collect();
-            format!("{stem}[{}]", p.join(","))
-        };
-        WhatIf { name, path: self.path.clone(), params, ast: self.ast.clone() }
+        let used: Vec<String> = params
+            .iter()
+            .filter(|p| self.mentions.contains(&p.name))
+            .map(|p| format!("{}={}", p.name, p.text))
+            .collect();
+        let name = if used.is_empty() { stem } else { format!("{stem}[{}]", used.join(",")) };
+        WhatIf { name, params, ..self.clone() }
+    }
+
+    /// True when the script has no statements (empty, or only comments): the variant would be
+    /// the baseline itself.
+    pub fn is_empty(&self) -> bool {
+        self.ast.statements().is_empty() && self.ast.iter_functions().next().is_none()
+    }
+
+    /// True when the script fits the scenario file `scenario`: it names no scenario, or names
+    /// this file (compared by file name, so `scenarios/a.yaml` and `a.yaml` match).
+    pub fn is_for(&self, scenario: &Path) -> bool {
+        let name = |p: &Path| p.file_name().map(|f| f.to_string_lossy().to_string());
+        self.scenarios.is_empty()
+            || self.scenarios.iter().any(|s| s == "*" || s == "any" || name(Path::new(s)) == name(scenario))
     }
 
     /// Runs the script on a copy of `base` and validates the result.
@@ -118,6 +164,17 @@ impl WhatIf {
         s.name = format!("{} + {}", base.name, self.name);
         Ok(s)
     }
+}
+
+/// The scenario files named by `// scenario: a.yaml, b.yaml` lines in the script's opening
+/// comment (the lines before the first line of code).
+fn scenario_marks(text: &str) -> Vec<String> {
+    text.lines()
+        .map(str::trim)
+        .take_while(|l| l.is_empty() || l.starts_with("//"))
+        .filter_map(|l| l.trim_start_matches('/').trim().strip_prefix("scenario:"))
+        .flat_map(|list| list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()))
+        .collect()
 }
 
 /// The scenario as scripts see it.
@@ -206,12 +263,15 @@ impl Api {
         }
     }
 
-    /// Adds `delta` agents (negative removes, floor 0) in the marked intervals.
+    /// Adds `delta` agents (negative removes, floor 0) in the marked intervals; more than
+    /// [`super::MAX_AGENTS_PER_GROUP`] on duty is an error.
     fn add_agents_in(&mut self, g: usize, delta: i64, mask: &[bool], what: &str) -> R<()> {
         let all = mask.iter().all(|m| *m);
         let group = &mut self.0.groups[g];
+        let limit = format!("{what}: agents on duty in `{}`", group.id);
+        let level = |n: u32| within_limit((i64::from(n) + delta).max(0), &limit);
         match &mut group.staffing {
-            Staffing::Count(c) if all => *c = (i64::from(*c) + delta).max(0) as u32,
+            Staffing::Count(c) if all => *c = level(*c)?,
             Staffing::Shifts(shifts) if all => {
                 if delta >= 0 {
                     return fail(format!(
@@ -230,7 +290,7 @@ impl Api {
                 let c = self.curve_of(g, what)?;
                 for (v, m) in c.iter_mut().zip(mask) {
                     if *m {
-                        *v = (i64::from(*v) + delta).max(0) as u32;
+                        *v = level(*v)?;
                     }
                 }
             }
@@ -318,9 +378,147 @@ impl Api {
         }
     }
 
+    /// Adds a shift to a shift group, keeping the group within [`super::MAX_AGENTS_PER_GROUP`].
+    fn push_shift(&mut self, g: usize, shift: Shift) -> R<()> {
+        let id = self.0.groups[g].id.clone();
+        let shifts = self.shifts_of(g, "add_shift")?;
+        let total: i64 = shifts.iter().map(|s| i64::from(s.count)).sum::<i64>() + i64::from(shift.count);
+        within_limit(total, &format!("add_shift: the agents of all the shifts of `{id}`"))?;
+        shifts.push(shift);
+        Ok(())
+    }
+
+    /// Gives group `g` the planned curve `want` (one level per global interval). A level equal
+    /// to what the group has changes nothing; a count group whose curve stays flat at its count
+    /// stays a count group. A shift group keeps its shifts, breaks and paid time: where `want`
+    /// differs, agents are added as shifts without breaks covering the intervals with more, and
+    /// taken out of existing shifts for the intervals with fewer (the agent's shift is cut in two
+    /// around the interval, each part keeping its breaks). Shifts repeat every day, so on a
+    /// horizon of several days the change must be the same every day.
+    fn set_staffing(&mut self, g: usize, want: Vec<u32>) -> R<()> {
+        let have = self.0.groups[g].planned_curve(&self.0.horizon);
+        if have == want {
+            return Ok(());
+        }
+        let h = self.0.horizon;
+        let group = &mut self.0.groups[g];
+        let Staffing::Shifts(shifts) = &mut group.staffing else {
+            group.staffing = Staffing::Curve(want);
+            return Ok(());
+        };
+        let n = h.intervals_per_day();
+        let delta: Vec<i64> = want.iter().zip(&have).map(|(w, h)| i64::from(*w) - i64::from(*h)).collect();
+        if delta.chunks(n).any(|day| day != &delta[..n]) {
+            return fail(format!(
+                "set_staffing: `{}` works shifts, which repeat every day, so the levels must change it the same way every day; to give up its shifts for a curve, call set_count(\"{}\", 0) first",
+                group.id, group.id
+            ));
+        }
+        reshape_shifts(shifts, &h, &delta[..n]);
+        within_limit(
+            shifts.iter().map(|s| i64::from(s.count)).sum(),
+            &format!("set_staffing: the agents of `{}`", group.id),
+        )?;
+        Ok(())
+    }
+
     /// Planned agents on duty per interval (shift agents not on a planned break).
     fn staffing_curve(&self, g: usize) -> Vec<i64> {
         self.0.groups[g].planned_curve(&self.0.horizon).into_iter().map(i64::from).collect()
+    }
+}
+
+/// The part of `shift` inside [`from`, `to`) for one agent, its breaks clipped to it; `None` when
+/// empty.
+fn piece(shift: &Shift, from: f64, to: f64) -> Option<Shift> {
+    let (a, b) = (shift.start_s.max(from), shift.end_s.min(to));
+    (b > a).then(|| Shift {
+        start_s: a,
+        end_s: b,
+        count: 1,
+        breaks: shift
+            .breaks
+            .iter()
+            .filter_map(|br| {
+                let (s, e) = (br.start_s.max(a), (br.start_s + br.length_s).min(b));
+                (e > s).then_some(Break { start_s: s, length_s: e - s })
+            })
+            .collect(),
+    })
+}
+
+/// Changes a day of shifts by `delta` agents on duty per interval of the day (planned curve
+/// semantics: an agent counts in an interval when on shift and not on a break at its start).
+///
+/// - Fewer agents in interval `i` (clock `t`, end `e`): one agent on duty at `t` leaves its shift
+///   for `[t, e)`: its shift's count drops by one and the agent gets the parts before `t` and
+///   after `e` as shifts of its own, breaks kept. An agent already cut just before (a part starting
+///   at `t`) or whose shift ends at `e` is taken first, so that a run of intervals shortens one
+///   agent's day instead of cutting many; otherwise the last shift on duty in file order gives.
+///   Paid time drops by exactly the interval.
+/// - More agents: one shift without breaks per run of intervals needing at least k more
+///   (k = 1, 2, ...). Paid time grows by exactly the added agent-intervals.
+///
+/// Identical shifts are merged afterwards (the earliest keeps the count).
+fn reshape_shifts(shifts: &mut Vec<Shift>, h: &Horizon, delta: &[i64]) {
+    let original = shifts.len();
+    let start = |i: usize| h.interval_start(i).1;
+    for (i, d) in delta.iter().enumerate() {
+        let (t, e) = (start(i), start(i) + h.interval_s);
+        for _ in 0..(-d).max(0) {
+            let on_duty = |s: &Shift| {
+                s.count > 0
+                    && s.start_s <= t
+                    && t < s.end_s
+                    && !s.breaks.iter().any(|b| b.start_s <= t && t < b.start_s + b.length_s)
+            };
+            let pick = (0..shifts.len())
+                .rev()
+                .find(|&k| on_duty(&shifts[k]) && shifts[k].start_s == t)
+                .or_else(|| (0..shifts.len()).rev().find(|&k| on_duty(&shifts[k]) && shifts[k].end_s == e))
+                .or_else(|| (0..shifts.len()).rev().find(|&k| on_duty(&shifts[k])));
+            // the planned curve counts exactly these agents, so one is always there
+            let Some(k) = pick else { break };
+            shifts[k].count -= 1;
+            let cut = shifts[k].clone();
+            shifts.extend(piece(&cut, cut.start_s, t));
+            shifts.extend(piece(&cut, e, cut.end_s));
+        }
+    }
+    let most = delta.iter().copied().max().unwrap_or(0);
+    for k in 1..=most {
+        let mut i = 0;
+        while i < delta.len() {
+            if delta[i] < k {
+                i += 1;
+                continue;
+            }
+            let from = i;
+            while i < delta.len() && delta[i] >= k {
+                i += 1;
+            }
+            let end = if i < delta.len() { start(i) } else { start(i - 1) + h.interval_s };
+            shifts.push(Shift { start_s: start(from), end_s: end, count: 1, breaks: vec![] });
+        }
+    }
+    // merge identical shifts into the earliest; drop emptied parts (the file's own shifts stay)
+    let mut k = original;
+    while k < shifts.len() {
+        let same = (0..k).find(|&j| {
+            let (a, b) = (&shifts[j], &shifts[k]);
+            a.start_s == b.start_s && a.end_s == b.end_s && a.breaks == b.breaks
+        });
+        match same {
+            Some(j) => {
+                let c = shifts[k].count;
+                shifts[j].count += c;
+                shifts.remove(k);
+            }
+            None if shifts[k].count == 0 => {
+                shifts.remove(k);
+            }
+            None => k += 1,
+        }
     }
 }
 
@@ -513,43 +711,42 @@ fn register(e: &mut Engine) {
     e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
         let g = s.group(g)?;
         let all = s.all_day();
-        s.add_agents_in(g, count(&n, "agents")?, &all, "add_agents")
+        s.add_agents_in(g, agents(&n, "add_agents: agents")?.into(), &all, "add_agents")
     });
     e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
         let g = s.group(g)?;
         let mask = s.starts_in(from, to)?;
-        s.add_agents_in(g, count(&n, "agents")?, &mask, "add_agents")
+        s.add_agents_in(g, agents(&n, "add_agents: agents")?.into(), &mask, "add_agents")
     });
     e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
         let g = s.group(g)?;
         let all = s.all_day();
-        s.add_agents_in(g, -count(&n, "agents")?, &all, "remove_agents")
+        s.add_agents_in(g, -i64::from(agents(&n, "remove_agents: agents")?), &all, "remove_agents")
     });
     e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
         let g = s.group(g)?;
         let mask = s.starts_in(from, to)?;
-        s.add_agents_in(g, -count(&n, "agents")?, &mask, "remove_agents")
+        s.add_agents_in(g, -i64::from(agents(&n, "remove_agents: agents")?), &mask, "remove_agents")
     });
     e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic| -> R<()> {
         let (a, b) = (s.group(from_g)?, s.group(to_g)?);
         let all = s.all_day();
-        s.move_agents_in(a, b, agents(&n)?, &all)
+        s.move_agents_in(a, b, agents(&n, "move_agents: agents")?, &all)
     });
     e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
         let (a, b) = (s.group(from_g)?, s.group(to_g)?);
         let mask = s.starts_in(from, to)?;
-        s.move_agents_in(a, b, agents(&n)?, &mask)
+        s.move_agents_in(a, b, agents(&n, "move_agents: agents")?, &mask)
     });
     e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic| -> R<()> {
         let g = s.group(g)?;
         let shift = Shift {
             start_s: clock(start)?,
             end_s: clock(end)?,
-            count: count(&n, "agents")?.max(0) as u32,
+            count: agents(&n, "add_shift: agents")?,
             breaks: vec![],
         };
-        s.shifts_of(g, "add_shift")?.push(shift);
-        Ok(())
+        s.push_shift(g, shift)
     });
     e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic, breaks: Array| -> R<()> {
         let g = s.group(g)?;
@@ -562,9 +759,8 @@ fn register(e: &mut Engine) {
         }
         bs.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
         let shift =
-            Shift { start_s: clock(start)?, end_s: clock(end)?, count: count(&n, "agents")?.max(0) as u32, breaks: bs };
-        s.shifts_of(g, "add_shift")?.push(shift);
-        Ok(())
+            Shift { start_s: clock(start)?, end_s: clock(end)?, count: agents(&n, "add_shift: agents")?, breaks: bs };
+        s.push_shift(g, shift)
     });
     e.register_fn("overtime", |s: &mut Api, g: &str, extra: Dynamic| -> R<()> {
         let g = s.group(g)?;
@@ -710,12 +906,22 @@ fn register(e: &mut Engine) {
     });
     e.register_fn("set_count", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
         let g = s.group(g)?;
-        s.0.groups[g].staffing = Staffing::Count(count(&n, "agents")?.max(0) as u32);
+        let n = agents(&n, "set_count: agents")?;
+        let group = &mut s.0.groups[g];
+        // a curve that is already n all day stays as it is: a what-if that changes nothing must
+        // leave the scenario unchanged
+        if !matches!(&group.staffing, Staffing::Curve(c) if c.iter().all(|v| *v == n)) {
+            group.staffing = Staffing::Count(n);
+        }
         Ok(())
     });
     e.register_fn("set_staffing", |s: &mut Api, g: &str, levels: Array| -> R<()> {
         let g = s.group(g)?;
-        let v: Vec<u32> = levels.iter().map(|x| count(x, "agents").map(|n| n.max(0) as u32)).collect::<R<_>>()?;
+        let v: Vec<u32> = levels
+            .iter()
+            .enumerate()
+            .map(|(i, x)| agents(x, &format!("set_staffing: level {} (agents)", i + 1)))
+            .collect::<R<_>>()?;
         let (n, total) = (s.0.horizon.intervals_per_day(), s.0.horizon.total_intervals());
         let full = if v.len() == total {
             v
@@ -724,8 +930,7 @@ fn register(e: &mut Engine) {
         } else {
             return fail(format!("set_staffing: {} levels, expected {n} (one per interval) or {total}", v.len()));
         };
-        s.0.groups[g].staffing = Staffing::Curve(full);
-        Ok(())
+        s.set_staffing(g, full)
     });
 
     // ---- reading ----
