@@ -278,7 +278,10 @@ fn lines_are_used_by_erlang_x_and_flagged_for_the_simulator() {
     let out = ccsim().args(["validate", file.to_str().unwrap()]).output().unwrap();
     assert!(out.status.success());
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(text.contains("warning: queue") && text.contains("`lines` (15)") && text.contains("does not block"), "{text}");
+    assert!(
+        text.contains("warning: queue") && text.contains("`lines` (15)") && text.contains("does not block"),
+        "{text}"
+    );
     assert!(text.contains("15 lines"));
     let zero = dir.path().join("z.yaml");
     fs::write(&zero, with_lines("    lines: 0\n")).unwrap();

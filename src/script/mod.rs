@@ -104,10 +104,9 @@ pub(crate) fn count(v: &Dynamic, what: &str) -> R<i64> {
     Ok(x as i64)
 }
 
-/// Most agents a what-if may give one group at once (on duty in an interval, or in all of its
-/// shifts together): a bound far above any real contact center that keeps a typo such as
-/// `set_count(g, 4294967297)` from wrapping around or exhausting memory.
-pub const MAX_AGENTS_PER_GROUP: u32 = 100_000;
+/// Most agents a what-if may give one group at once: the scenario's own limit, checked here
+/// before a count can wrap around (`set_count(g, 4294967297)`).
+pub use crate::scenario::limits::MAX_AGENTS_PER_GROUP;
 
 /// A number of agents: a whole number from 0 to [`MAX_AGENTS_PER_GROUP`]; anything else is an
 /// error naming `what` (the policy API rejects negative counts the same way).
