@@ -42,6 +42,9 @@ pub struct QueueFacts {
     pub callbacks_made: f64,
     /// Sum of the delays from accepting a callback until an agent called back, seconds.
     pub callback_delay_s: f64,
+    /// Abandoned calls of this cell whose caller would have retried, but after the close: the
+    /// retrial is lost with the day (counted here, in the interval the call first arrived).
+    pub retrials_lost_at_close: f64,
 }
 
 impl QueueFacts {
@@ -63,6 +66,7 @@ impl QueueFacts {
         self.callbacks += o.callbacks;
         self.callbacks_made += o.callbacks_made;
         self.callback_delay_s += o.callback_delay_s;
+        self.retrials_lost_at_close += o.retrials_lost_at_close;
     }
 
     /// The SL numerator and denominator under `def` (see [`service_level`]).
@@ -287,10 +291,11 @@ pub const QUEUE_KPIS: [&str; N_QUEUE_KPIS] = [
     "blocked",
     "callbacks",
     "callback_delay_seconds",
+    "retrials_lost_at_close",
 ];
 
 /// Number of queue KPIs.
-pub const N_QUEUE_KPIS: usize = 19;
+pub const N_QUEUE_KPIS: usize = 20;
 
 /// Upper bounds of the queue KPIs (1 for shares), used to clip confidence intervals; every
 /// KPI is non-negative.
@@ -311,6 +316,7 @@ pub const QUEUE_KPI_MAX: [f64; N_QUEUE_KPIS] = [
     f64::INFINITY,
     1.0,
     1.0,
+    f64::INFINITY,
     f64::INFINITY,
     f64::INFINITY,
     f64::INFINITY,
@@ -423,6 +429,7 @@ pub fn queue_kpis(s: &Scope) -> [f64; N_QUEUE_KPIS] {
         f.blocked,
         f.callbacks,
         ratio(f.callback_delay_s, f.callbacks_made),
+        f.retrials_lost_at_close,
     ]
 }
 

@@ -529,6 +529,9 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     Kind::Retrial => {
                         if self.ws.cur.is_some() {
                             self.arrive(e.a as usize, now, true);
+                        } else {
+                            let cell = e.b as usize * m.queues.len() + e.a as usize;
+                            self.f.queues[cell].retrials_lost_at_close += 1.0;
                         }
                     }
                     Kind::Tick => self.on_tick(now),
@@ -1333,7 +1336,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             let rng = &mut self.ws.rng_retrial[q];
             if rng.random::<f64>() < *p {
                 let d = delay.sample(rng);
-                self.push(t + d, Kind::Retrial, q as u32, 0);
+                // the interval the call arrived in, to count the retrial if it falls after the close
+                self.push(t + d, Kind::Retrial, q as u32, call.interval);
             }
         }
     }

@@ -183,6 +183,45 @@ simulation: { replications: 100, seed: 3 }
     assert!((share - 0.4).abs() < 0.02, "retrial share {share}");
 }
 
+/// Retrials that fall after the close are counted as lost, not dropped (issue 12, item 10):
+/// with a 3-hour delay on a 2-hour day no retrial comes back and every decision to retry is
+/// lost; with a 1-minute delay, retrials plus lost retrials are the retrial share of abandons.
+#[test]
+fn retrials_after_the_close_are_counted_as_lost() {
+    let yaml = |delay: &str| {
+        format!(
+            r#"
+name: retrials at close
+horizon: {{ start: "08:00", end: "10:00", interval: 30m }}
+queues:
+  - id: q
+    arrivals: {{ rate_per_hour: 200 }}
+    handle_time: {{ dist: exponential, mean: 3m }}
+    patience: {{ dist: exponential, mean: 30s }}
+    retrial: {{ probability: 0.4, delay: {{ dist: constant, mean: {delay} }} }}
+agents:
+  - group: g
+    skills: [q]
+    count: 9
+simulation: {{ replications: 200, seed: 3 }}
+"#
+        )
+    };
+    let reps = 200.0;
+    // share ± 4 binomial standard deviations over all replications' abandons
+    let close_to = |x: f64, abandoned: f64| (x / abandoned - 0.4).abs() < 4.0 * (0.24 / (abandoned * reps)).sqrt();
+
+    let r = experiment::run(&scenario(&yaml("3h")), &|| {}).unwrap();
+    let (abandoned, lost) = (q(&r, 0, "abandoned"), q(&r, 0, "retrials_lost_at_close"));
+    assert_eq!(q(&r, 0, "retrials"), 0.0);
+    assert!(abandoned > 10.0 && close_to(lost, abandoned), "lost {lost} of {abandoned} abandoned");
+
+    let r = experiment::run(&scenario(&yaml("1m")), &|| {}).unwrap();
+    let (abandoned, lost, retrials) = (q(&r, 0, "abandoned"), q(&r, 0, "retrials_lost_at_close"), q(&r, 0, "retrials"));
+    assert!(lost > 0.0 && lost < retrials / 20.0, "only the last minute's retrials are lost: {lost} vs {retrials}");
+    assert!(close_to(retrials + lost, abandoned), "{retrials} + {lost} of {abandoned}");
+}
+
 #[test]
 fn overflow_lets_another_group_take_long_waiting_calls() {
     let with = bundled("multi_skill.yaml");
