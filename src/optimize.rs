@@ -81,8 +81,8 @@ impl Criterion {
 pub struct Options {
     /// What "meets" means.
     pub criterion: Criterion,
-    /// Largest level (agents) any group may reach in an interval; `--by group`: largest
-    /// offset (agents) added to a group's Erlang curve.
+    /// Largest level (agents) any group may reach in an interval, the Erlang start included;
+    /// `--by group`: largest offset (agents) added to a group's Erlang curve.
     pub max_agents: u32,
     /// Most replications one decision near the boundary may use (the sample is doubled from
     /// the scenario's replications while a target lies inside its CI).
@@ -158,6 +158,8 @@ pub struct Verification {
     /// Agent-intervals added because a verification missed (`--by group`: agents added to
     /// offsets, times the intervals).
     pub added_agent_intervals: u32,
+    /// Whether every (interval, queue) was judged (`--by interval`), or only each queue's day.
+    pub judged_intervals: bool,
     /// Targets the last verification's means miss (empty: every target met).
     pub shortfalls: Vec<Shortfall>,
     /// The last verification's statistics.
@@ -380,6 +382,7 @@ impl Search<'_> {
             replications: self.opts.verify_replications.max(2),
             rounds,
             added_agent_intervals: added,
+            judged_intervals: intervals,
             shortfalls: sf,
             result: r,
         })
@@ -658,4 +661,31 @@ pub fn cost_per_day(r: &RunResult) -> Estimate {
 pub fn agent_hours_per_day(r: &RunResult) -> f64 {
     let k = crate::facts::GROUP_KPIS.iter().position(|k| *k == "paid_hours").expect("known KPI");
     r.groups.iter().map(|g| g.kpis[k].mean).sum::<f64>() / f64::from(r.days.max(1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn est(mean: f64, half: f64) -> Estimate {
+        Estimate { mean, ci_low: mean - half, ci_high: mean + half, n: 100 }
+    }
+
+    #[test]
+    fn a_target_inside_the_ci_is_unsure_and_decided_by_the_mean_only_at_the_cap() {
+        assert_eq!(call(&est(0.85, 0.03), 0.80, true), Call::Met);
+        assert_eq!(call(&est(0.75, 0.03), 0.80, true), Call::Missed);
+        assert_eq!(call(&est(0.81, 0.03), 0.80, true), Call::Unsure);
+        assert_eq!(call(&est(0.79, 0.03), 0.80, true), Call::Unsure);
+        // maxima (ASA, abandon rate) the other way round
+        assert_eq!(call(&est(20.0, 5.0), 30.0, false), Call::Met);
+        assert_eq!(call(&est(40.0, 5.0), 30.0, false), Call::Missed);
+        assert_eq!(call(&est(28.0, 5.0), 30.0, false), Call::Unsure);
+        // no calls: met; one replication (no CI): unsure
+        assert_eq!(call(&est(f64::NAN, f64::NAN), 0.80, true), Call::Met);
+        assert_eq!(call(&est(0.9, f64::NAN), 0.80, true), Call::Unsure);
+        assert!(by_mean(&est(0.80, 0.1), 0.80, true) && !by_mean(&est(0.799, 0.0), 0.80, true));
+        // the order used to combine targets: any miss wins, then any doubt
+        assert!(Call::Missed > Call::Unsure && Call::Unsure > Call::Met);
+    }
 }

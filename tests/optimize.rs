@@ -36,14 +36,14 @@ fn agrees_with_erlang_c_within_one_agent_and_holds_with_fresh_random_numbers() {
         assert!((i64::from(r.agents) - i64::from(r.erlang_agents)).abs() <= 1, "{r:?}");
     }
     // fresh random numbers, more replications: every interval's mean SL meets the target
-    // within the statistical tolerance (two half-widths)
+    // within the statistical tolerance (that run's CI half-width)
     let mut check = o.scenario.clone();
     check.simulation.seed = 999;
     check.simulation.replications = 400;
     let r = experiment::run(&check, &|| {}).unwrap();
     for row in &r.intervals {
         let e = &row.kpis[SL];
-        assert!(e.mean >= 0.80 - 2.0 * e.half_width(), "{} SL {e:?}", row.start);
+        assert!(e.mean >= 0.80 - e.half_width(), "{} SL {e:?}", row.start);
     }
 }
 
@@ -97,7 +97,7 @@ fn the_command_line_reports_curves_simulations_and_a_staffing_file() {
 fn by_group_shifts_each_curve_until_the_day_meets_its_targets() {
     let s = parse_str(SLICE, Path::new("slice.yaml")).unwrap();
     let o = ccsim::optimize::per_group(&s, Options::new(&s, Criterion::Mean), &|| {}).unwrap();
-    assert!(o.met && ccsim::optimize::day_meets(&o.scenario, &o.result, Criterion::Mean));
+    assert!(o.met && ccsim::optimize::day_meets(&o.scenario, &o.verification.result, Criterion::Mean));
     // one offset for the whole day: the difference to Erlang is the same in every interval
     let d: Vec<i64> = o.rows.iter().map(|r| i64::from(r.agents) - i64::from(r.erlang_agents)).collect();
     assert!(d.iter().all(|x| *x == d[0]), "{d:?}");

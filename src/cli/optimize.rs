@@ -214,14 +214,19 @@ pub fn exec(a: Args) -> Result<()> {
     })
 }
 
-/// The one-line verdict of the last verification: "meets …" only when its means meet every
-/// target, else how many targets miss and by how much the worst SL misses.
+/// The one-line verdict of the last verification: "meet …" only when its means meet every
+/// target, else how many targets miss and the worst (largest shortfall relative to its target).
 fn verdict_text(base: &crate::scenario::Scenario, o: &Optimized) -> String {
     let sf = &o.verification.shortfalls;
     if sf.is_empty() {
-        return "the means meet every target (every interval and the day).".into();
+        return if o.verification.judged_intervals {
+            "the means meet every target (every interval and the day).".into()
+        } else {
+            "the means meet every target over the day.".into()
+        };
     }
-    let worst = sf.iter().max_by(|a, b| a.by.total_cmp(&b.by)).expect("non-empty");
+    let rel = |f: &Shortfall| f.by / f.target.abs().max(1e-9);
+    let worst = sf.iter().max_by(|a, b| rel(a).total_cmp(&rel(b))).expect("non-empty");
     format!(
         "{} target{} missed; the worst: {}.",
         sf.len(),
@@ -253,4 +258,36 @@ fn shortfall_text(base: &crate::scenario::Scenario, f: &Shortfall) -> String {
         ),
     };
     format!("{} {}: {what}", f.start, base.queues[f.queue].id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_miss_is_said_plainly_in_points_or_seconds() {
+        let yaml = "name: t\nhorizon: { start: \"08:00\", end: \"09:00\", interval: 30m }\nqueues:\n  - id: support\n    arrivals: { per_interval: [10, 10] }\n    handle_time: { dist: exponential, mean: 60s }\n    service_level: { answered_within: 20s, target: 0.80 }\nagents:\n  - group: team\n    skills: [support]\n    count: 2\n";
+        let s = crate::scenario::parse_str(yaml, std::path::Path::new("t.yaml")).unwrap();
+        let f = |kpi, mean: f64, target: f64| Shortfall {
+            queue: 0,
+            interval: None,
+            start: "day".into(),
+            kpi,
+            mean,
+            target,
+            by: (target - mean).abs(),
+        };
+        assert_eq!(
+            shortfall_text(&s, &f("service_level", 0.79, 0.80)),
+            "day support: SL 79.0 % misses the 80 % target by 1.0 point"
+        );
+        assert_eq!(
+            shortfall_text(&s, &f("service_level", 0.784, 0.80)),
+            "day support: SL 78.4 % misses the 80 % target by 1.6 points"
+        );
+        assert_eq!(
+            shortfall_text(&s, &f("asa_seconds", 34.2, 30.0)),
+            "day support: ASA 34.2 s is over the 30 s maximum by 4.2 s"
+        );
+    }
 }
