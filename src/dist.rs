@@ -28,6 +28,17 @@ pub enum Dist {
     Empirical { values: Vec<f64> },
 }
 
+/// A number as a person reads it: `0.5`, `11`, but `1e-300` rather than 300 zeros.
+pub fn number(v: f64) -> String {
+    if v != 0.0 && v.is_finite() && !(1e-4..1e15).contains(&v.abs()) { format!("{v:e}") } else { format!("{v}") }
+}
+
+/// The smallest mean of a distribution, seconds (a millisecond).
+pub const MIN_MEAN_S: f64 = 0.001;
+/// The smallest coefficient of variation of a lognormal or gamma distribution (use `constant`
+/// for a fixed duration).
+pub const MIN_CV: f64 = 0.01;
+
 impl Dist {
     /// The mean in seconds.
     pub fn mean(&self) -> f64 {
@@ -74,11 +85,14 @@ impl Dist {
 
     /// Checks the parameters; returns a message naming the bad one, or `None` when valid.
     pub fn problem(&self) -> Option<String> {
+        // below these the samplers' parameters underflow (a gamma scale of mean·cv² → 0)
         let pos = |name: &str, v: f64| -> Option<String> {
-            (!(v.is_finite() && v > 0.0)).then(|| format!("`{name}` must be a positive number of seconds, got {v}"))
+            (!(v.is_finite() && v >= MIN_MEAN_S))
+                .then(|| format!("`{name}` must be a positive number of seconds (at least {MIN_MEAN_S}), got {v}"))
         };
         let cv_ok = |cv: f64| -> Option<String> {
-            (!(cv.is_finite() && cv > 0.0 && cv <= 10.0)).then(|| format!("`cv` must be in (0, 10], got {cv}"))
+            (!(cv.is_finite() && (MIN_CV..=10.0).contains(&cv)))
+                .then(|| format!("`cv` must be in [{MIN_CV}, 10], got {}", number(cv)))
         };
         match self {
             Dist::Exponential { mean } | Dist::Constant { mean } => pos("mean", *mean),

@@ -584,7 +584,7 @@ fn set_handle_time_by_mean_keeps_the_shape_and_by_map_replaces_it() {
     let msg = error(r#"scenario.set_handle_time("sales", #{ dist: "gamma", mean: "3m" });"#);
     assert!(msg.contains("handle time") && msg.contains("needs `cv`"), "{msg}");
     let msg = error(r#"scenario.set_handle_time("sales", #{ dist: "gamma", mean: "3m", cv: 20 });"#);
-    assert!(msg.contains("`cv` must be in (0, 10]"), "{msg}");
+    assert!(msg.contains("`cv` must be in [0.01, 10]"), "{msg}");
 }
 
 #[test]
