@@ -193,6 +193,10 @@ pub fn plan(scenario: &Scenario, model: ModelChoice, shrinkage: f64) -> Plan {
         if models[qi].1 != "erlang-c" && q.patience.as_ref().is_some_and(|p| p.cv() != 1.0) {
             approx.push("patience taken as exponential with its mean".into());
         }
+        if models[qi].1 == "erlang-c" && q.patience.is_some() {
+            // Erlang C has no abandonment at all: say so rather than call patience exponential
+            approx.push("patience ignored by erlang-c (nobody abandons; erlang-a counts abandons)".into());
+        }
         if models[qi].1 != "erlang-x" && q.retrial.is_some() {
             approx.push(format!("retrials ignored by {} (erlang-x counts them)", models[qi].1));
         }
