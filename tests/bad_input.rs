@@ -597,3 +597,19 @@ fn a_queue_nobody_can_serve_is_warned_of_and_its_calls_shown_unserved() {
     let out = ccsim().args(["validate", dir.write("ok.yaml", BASE).to_str().unwrap()]).output().unwrap();
     assert!(!String::from_utf8_lossy(&out.stdout).contains("warning"));
 }
+
+#[test]
+fn what_ifs_are_held_to_the_same_limits() {
+    let dir = Dir::new();
+    let scenario = dir.write("scenario.yaml", BASE);
+    for (body, expected) in [
+        ("scenario.scale_arrivals(\"q\", \"08:00\", \"10:00\", 1e6);", "at most 1000000 per queue and interval"),
+        ("scenario.add_calls(\"q\", \"08:00\", \"09:00\", 1e15);", "at most 1000000 per queue and interval"),
+        ("scenario.set_count(\"g\", 4294967297);", "at most 100000"),
+    ] {
+        let script = dir.write("w.rhai", body);
+        let err =
+            fails_soon(&["compare", scenario.to_str().unwrap(), "--whatif", script.to_str().unwrap(), "-n", "2", "-q"]);
+        assert!(err.contains(expected) && err.contains("w.rhai"), "{body}: {err}");
+    }
+}

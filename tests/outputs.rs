@@ -179,3 +179,22 @@ fn resume_refuses_a_file_from_another_run() {
     let err = sweep_to(&out, &["--seed", "1", "-n", "20", "--resume"]).unwrap_err();
     assert!(err.contains("records no run"), "{err}");
 }
+
+#[test]
+fn a_huge_run_says_so_before_it_starts() {
+    // 10,000 calls a replication × 100,000 replications = 10⁹ calls; stopped by the timeout
+    // if the note came only at the end, so read it from a run killed early
+    let bin = assert_cmd::cargo::cargo_bin("ccsim");
+    let mut child = std::process::Command::new(bin)
+        .current_dir(root())
+        .args(["run", "scenarios/realistic_day.yaml", "-n", "100000", "-q"])
+        .stderr(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(&mut std::io::BufReader::new(child.stderr.take().unwrap()), &mut first).unwrap();
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(first.contains("note: this run simulates about") && first.contains("100000 replications"), "{first}");
+}

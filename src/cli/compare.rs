@@ -166,6 +166,7 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
         vars.push((name, s));
     }
     let total = u64::from(base.simulation.replications) * (vars.len() as u64 + 1);
+    super::run::note_size(&base, vars.len() + 1);
     let pb = progress_bar(total, a.sim.quiet, "comparing");
     let c = with_threads(a.sim.threads, || compare(&base, &vars, &|| pb.inc(1)))??;
     pb.finish_and_clear();

@@ -89,7 +89,7 @@ pub fn load(path: &std::path::Path, replications: Option<u32>, seed: Option<u64>
 
 /// Says on standard error how big a run is when it simulates more than
 /// [`crate::scenario::limits::LARGE_RUN_CALLS`] calls (expected calls per replication ×
-/// replications × `points`), before it starts.
+/// replications × `points`: sweep points or compare variants), before it starts.
 pub fn note_size(s: &Scenario, points: usize) {
     let per_rep: f64 = s.queues.iter().flat_map(|q| q.volumes.iter()).sum();
     let calls = per_rep * f64::from(s.simulation.replications) * points as f64;
