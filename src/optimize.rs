@@ -530,17 +530,7 @@ pub fn per_interval(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)
         }
         added
     })?;
-    let rows = rows(base, &s, &verification.result, &erlang);
-    Ok(Optimized {
-        scenario: s,
-        rows,
-        simulations: search.simulations,
-        replications_simulated: search.replications,
-        result,
-        met: within_cap && verification.shortfalls.is_empty(),
-        within_cap,
-        verification,
-    })
+    Ok(finish(base, s, &search, result, verification, within_cap, &erlang))
 }
 
 /// Optimises per group over the day: each group's Erlang curve shifted by one offset (agents
@@ -607,17 +597,30 @@ pub fn per_group(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)) -
         *s = build(&offsets);
         added
     })?;
-    let rows = rows(base, &s, &verification.result, &erlang);
-    Ok(Optimized {
+    Ok(finish(base, s, &search, result, verification, within_cap, &erlang))
+}
+
+/// The result of a search: rows from the verification run, met only when it stayed within the
+/// agent cap and the verification found no shortfall.
+fn finish(
+    base: &Scenario,
+    s: Scenario,
+    search: &Search,
+    result: RunResult,
+    verification: Verification,
+    within_cap: bool,
+    erlang: &BTreeMap<String, Vec<u32>>,
+) -> Optimized {
+    Optimized {
+        rows: rows(base, &s, &verification.result, erlang),
         scenario: s,
-        rows,
         simulations: search.simulations,
         replications_simulated: search.replications,
         result,
         met: within_cap && verification.shortfalls.is_empty(),
         within_cap,
         verification,
-    })
+    }
 }
 
 fn rows(base: &Scenario, s: &Scenario, r: &RunResult, erlang: &BTreeMap<String, Vec<u32>>) -> Vec<Row> {

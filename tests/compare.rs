@@ -21,6 +21,11 @@ fn variant(base: &Scenario, src: &str) -> (String, Scenario) {
     (w.name.clone(), w.apply(base).expect("applies"))
 }
 
+/// The variants' names in a `compare --format json` document.
+fn variant_names(v: &Value) -> Vec<&str> {
+    v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect()
+}
+
 fn ccsim() -> Command {
     Command::cargo_bin("ccsim").expect("binary built")
 }
@@ -155,7 +160,7 @@ fn set_parameters_bind_to_the_whatif_before_them() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    let names = variant_names(&v);
     assert_eq!(names, ["absent[share=0.1]", "absent[share=0.3]", "spike"]);
     // more absence, lower service level
     let sl = |i: usize| v["variants"][i]["result"]["queues"]["sales"]["service_level"]["mean"].as_f64().unwrap();
@@ -188,7 +193,7 @@ fn whatif_dir_runs_every_script_in_name_order() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    let names = variant_names(&v);
     assert_eq!(names, ["a_less", "b_more"]);
 }
 
@@ -202,7 +207,7 @@ fn a_global_set_names_only_the_scripts_that_use_it() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    let names = variant_names(&v);
     assert_eq!(names, ["absent[share=0.2]", "spike"]);
 }
 
@@ -227,7 +232,7 @@ fn whatif_dir_runs_the_bundled_folder_against_its_scenario() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    let names = variant_names(&v);
     for want in ["aht_up_10", "contract_90_15", "new_client", "overtime", "spike_late_morning"] {
         assert!(names.contains(&want), "{want} missing from {names:?}");
     }
@@ -250,7 +255,7 @@ fn whatif_dir_runs_the_bundled_folder_against_its_scenario() {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let names: Vec<&str> = v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect();
+    let names = variant_names(&v);
     assert!(names.contains(&"absent") && names.contains(&"spike") && !names.contains(&"new_client"), "{names:?}");
 }
 
