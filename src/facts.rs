@@ -323,9 +323,47 @@ pub const QUEUE_KPI_MAX: [f64; N_QUEUE_KPIS] = [
 ];
 
 /// Index of `service_level` in [`QUEUE_KPIS`].
-pub const SL: usize = 5;
+pub const SL: usize = queue_kpi("service_level");
 /// Index of `p_meet_target` in [`QUEUE_KPIS`].
-pub const MEETS: usize = 14;
+pub const MEETS: usize = queue_kpi("p_meet_target");
+
+/// The index of the queue KPI `name` in [`QUEUE_KPIS`]. In a `const` an unknown name fails the
+/// build, so a report column cannot be bound to the wrong KPI by counting positions; at run
+/// time an unknown name panics (a programming error, never input).
+pub const fn queue_kpi(name: &str) -> usize {
+    position(&QUEUE_KPIS, name)
+}
+
+/// The index of the group KPI `name` in [`GROUP_KPIS`] (see [`queue_kpi`]).
+pub const fn group_kpi(name: &str) -> usize {
+    position(&GROUP_KPIS, name)
+}
+
+const fn position(list: &[&str], name: &str) -> usize {
+    let mut i = 0;
+    while i < list.len() {
+        if same(list[i], name) {
+            return i;
+        }
+        i += 1;
+    }
+    panic!("unknown KPI name")
+}
+
+const fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
 
 /// A queue's targets, as needed to judge whether a period met them.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -467,6 +505,19 @@ pub fn group_kpis(g: &GroupFacts, cost_per_s: f64, length_s: f64) -> [f64; 8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kpis_are_found_by_name() {
+        for (i, name) in QUEUE_KPIS.iter().enumerate() {
+            assert_eq!(queue_kpi(name), i);
+        }
+        for (i, name) in GROUP_KPIS.iter().enumerate() {
+            assert_eq!(group_kpi(name), i);
+        }
+        assert_eq!(QUEUE_KPIS[SL], "service_level");
+        assert_eq!(QUEUE_KPIS[MEETS], "p_meet_target");
+        assert!(std::panic::catch_unwind(|| queue_kpi("no_such_kpi")).is_err());
+    }
 
     #[test]
     fn the_three_service_level_definitions() {

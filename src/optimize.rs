@@ -36,7 +36,7 @@
 //! verification: a target is met only when that mean meets it, whatever its CI.
 
 use crate::experiment::{self, Reducer, RunResult};
-use crate::facts::{MEETS, QUEUE_KPIS, SL};
+use crate::facts::{MEETS, SL, queue_kpi};
 use crate::model::Model;
 use crate::plan::{self, ModelChoice};
 use crate::policy::PolicyError;
@@ -190,10 +190,6 @@ pub struct Optimized {
     pub verification: Verification,
 }
 
-fn kpi(name: &str) -> usize {
-    QUEUE_KPIS.iter().position(|k| *k == name).expect("known KPI")
-}
-
 /// The KPIs a decision looks at, in this order in a [`Sample`]'s cells.
 const JUDGED: [&str; 4] = ["service_level", "asa_seconds", "abandon_rate", "p_meet_target"];
 
@@ -293,7 +289,7 @@ impl Search<'_> {
         sc.simulation.replications = more;
         let model = Model::compile(&sc);
         let mut reducer = Reducer::new(&sc, &model);
-        let idx = JUDGED.map(kpi);
+        let idx = JUDGED.map(queue_kpi);
         experiment::for_each_replication(&model, self.progress, |_, f| {
             let v = reducer.push(f);
             for (acc, vals) in sample.cells.iter_mut().zip(&v.cells).chain(sample.days.iter_mut().zip(&v.queues)) {
@@ -397,8 +393,8 @@ pub fn shortfalls(s: &Scenario, r: &RunResult, c: Criterion, intervals: bool) ->
         let checks: Vec<(&'static str, &Estimate, f64, bool)> = match c {
             Criterion::Mean => {
                 let mut v = vec![("service_level", &kpis[SL], qq.service_level.target, true)];
-                v.extend(qq.max_asa_s.map(|m| ("asa_seconds", &kpis[kpi("asa_seconds")], m, false)));
-                v.extend(qq.max_abandon_rate.map(|m| ("abandon_rate", &kpis[kpi("abandon_rate")], m, false)));
+                v.extend(qq.max_asa_s.map(|m| ("asa_seconds", &kpis[queue_kpi("asa_seconds")], m, false)));
+                v.extend(qq.max_abandon_rate.map(|m| ("abandon_rate", &kpis[queue_kpi("abandon_rate")], m, false)));
                 v
             }
             Criterion::Probability(p) => vec![("p_meet_target", p_meet, p, true)],
@@ -511,7 +507,7 @@ pub fn per_interval(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)
         if worst.is_empty() {
             // only a day misses: add where that queue's KPI is worst
             for f in sf {
-                let k = kpi(f.kpi);
+                let k = queue_kpi(f.kpi);
                 let key = |row: &&experiment::IntervalResult| {
                     let m = row.kpis[k].mean;
                     if f.kpi == "service_level" || f.kpi == "p_meet_target" { -m } else { m }
@@ -655,14 +651,14 @@ pub fn day_meets(s: &Scenario, r: &RunResult, c: Criterion) -> bool {
 /// Cost of a result per simulated day: the `cost` KPI over all queues (paid agent time ×
 /// rate), currency units, with its CI.
 pub fn cost_per_day(r: &RunResult) -> Estimate {
-    let e = r.total[kpi("cost")];
+    let e = r.total[queue_kpi("cost")];
     let d = f64::from(r.days.max(1));
     Estimate { mean: e.mean / d, ci_low: e.ci_low / d, ci_high: e.ci_high / d, ..e }
 }
 
 /// Paid agent hours per simulated day over all groups (the groups' `paid_hours` KPI means).
 pub fn agent_hours_per_day(r: &RunResult) -> f64 {
-    let k = crate::facts::GROUP_KPIS.iter().position(|k| *k == "paid_hours").expect("known KPI");
+    let k = crate::facts::group_kpi("paid_hours");
     r.groups.iter().map(|g| g.kpis[k].mean).sum::<f64>() / f64::from(r.days.max(1))
 }
 

@@ -10,7 +10,7 @@ use super::csv::rows;
 use super::json::{kpi_object, run_json};
 use super::table::{pm, render};
 use crate::compare::{Comparison, Verdict, significant};
-use crate::facts::QUEUE_KPIS;
+use crate::facts::{QUEUE_KPIS, queue_kpi};
 use crate::stats::Estimate;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
@@ -24,10 +24,6 @@ const SHOWN: [(&str, &str, f64, usize); 6] = [
     ("cost", "cost", 1.0, 0),
     ("p_meet_target", "P(meet) %", 100.0, 1),
 ];
-
-fn idx(name: &str) -> usize {
-    QUEUE_KPIS.iter().position(|k| *k == name).expect("known KPI")
-}
 
 fn diff_cell(e: &Estimate, scale: f64, decimals: usize) -> String {
     if e.mean.is_nan() {
@@ -58,7 +54,7 @@ fn diff_object(values: &[Estimate]) -> Map<String, Value> {
 /// mean total cost) among the baseline (when it meets them, named `baseline`) and those variants.
 /// Variants judged by their own targets ([`Verdict::Own`]) are not ranked.
 pub fn verdict(c: &Comparison, baseline_meets: bool, verdicts: &[Verdict]) -> (Vec<String>, Option<String>) {
-    let cost = idx("cost");
+    let cost = queue_kpi("cost");
     let ok: Vec<&crate::compare::VariantResult> =
         c.variants.iter().zip(verdicts).filter(|(_, m)| **m == Verdict::Baseline(true)).map(|(v, _)| v).collect();
     let base = baseline_meets.then_some(("baseline".to_string(), c.baseline.total[cost].mean));
@@ -203,13 +199,13 @@ pub fn write_comparison(
                 let line = |name: &str, k: &[Estimate], d: Option<&[Estimate]>| -> Vec<String> {
                     let mut row = vec![name.to_string()];
                     row.extend(SHOWN.iter().map(|(n, _, s, dec)| {
-                        let e = &k[idx(n)];
+                        let e = &k[queue_kpi(n)];
                         if *n == "p_meet_target" { format!("{:.1}", e.mean * 100.0) } else { pm(e, *s, *dec) }
                     }));
                     row.extend(
                         SHOWN[..5]
                             .iter()
-                            .map(|(n, _, s, dec)| d.map_or(String::new(), |d| diff_cell(&d[idx(n)], *s, *dec))),
+                            .map(|(n, _, s, dec)| d.map_or(String::new(), |d| diff_cell(&d[queue_kpi(n)], *s, *dec))),
                     );
                     row
                 };
@@ -290,8 +286,8 @@ pub fn write_comparison(
                                 b.map_or("–".into(), |r| pm(&r.kpis[SL_IDX], 100.0, 1)),
                                 x.map_or("–".into(), |r| pm(&r.kpis[SL_IDX], 100.0, 1)),
                                 diff_cell(&d.kpis[SL_IDX], 100.0, 1),
-                                diff_cell(&d.kpis[idx("asa_seconds")], 1.0, 1),
-                                diff_cell(&d.kpis[idx("abandon_rate")], 100.0, 1),
+                                diff_cell(&d.kpis[queue_kpi("asa_seconds")], 1.0, 1),
+                                diff_cell(&d.kpis[queue_kpi("abandon_rate")], 100.0, 1),
                             ]
                         })
                         .collect();

@@ -6,14 +6,10 @@ use super::csv::cell;
 use super::json::run_json;
 use super::table::{pm, render};
 use crate::experiment::RunResult;
-use crate::facts::{MEETS, QUEUE_KPIS, SL};
+use crate::facts::{MEETS, SL, queue_kpi};
 use crate::sweep::Point;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
-
-fn idx(name: &str) -> usize {
-    QUEUE_KPIS.iter().position(|k| *k == name).expect("known KPI")
-}
 
 /// A parameter value as JSON: a number when it reads as one, else text.
 fn param_value(v: &str) -> Value {
@@ -62,7 +58,7 @@ pub fn write_csv(rows: &[(Point, RunResult)], out: &mut dyn Write) -> io::Result
     for (p, r) in rows {
         let mut rec: Vec<String> = p.iter().map(|(_, v)| v.clone()).collect();
         for c in COLUMNS {
-            let e = &r.total[idx(c)];
+            let e = &r.total[queue_kpi(c)];
             rec.extend([cell(e.mean), cell(e.ci_low), cell(e.ci_high)]);
         }
         rec.push(cell(r.total[MEETS].mean));
@@ -85,10 +81,10 @@ pub fn write_table(title: &str, rows: &[(Point, RunResult)], out: &mut dyn Write
             let mut row: Vec<String> = p.iter().map(|(_, v)| v.clone()).collect();
             row.extend([
                 pm(&t[SL], 100.0, 1),
-                pm(&t[idx("asa_seconds")], 1.0, 1),
-                pm(&t[idx("abandon_rate")], 100.0, 1),
-                pm(&t[idx("occupancy")], 100.0, 1),
-                pm(&t[idx("cost")], 1.0, 0),
+                pm(&t[queue_kpi("asa_seconds")], 1.0, 1),
+                pm(&t[queue_kpi("abandon_rate")], 100.0, 1),
+                pm(&t[queue_kpi("occupancy")], 100.0, 1),
+                pm(&t[queue_kpi("cost")], 1.0, 0),
                 format!("{:.1}", t[MEETS].mean * 100.0),
             ]);
             row

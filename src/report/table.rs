@@ -10,28 +10,29 @@ use std::io::{self, Write};
 /// The table report.
 pub struct TableReport;
 
-/// Column indices into the KPI vectors (see `facts::QUEUE_KPIS` / `GROUP_KPIS`).
+/// Column indices into the KPI vectors, bound by name (see `facts::queue_kpi`).
 mod k {
-    pub const OFFERED: usize = 0;
-    pub const HANDLED: usize = 1;
-    pub const ABANDONED: usize = 2;
-    pub const UNSERVED: usize = 4;
-    pub const SL: usize = 5;
-    pub const ASA: usize = 6;
-    pub const ABANDON_RATE: usize = 9;
-    pub const QUEUE_LEN: usize = 10;
-    pub const OCCUPANCY: usize = 11;
-    pub const COST: usize = 12;
-    pub const MEETS: usize = 14;
-    pub const BLOCKED: usize = 16;
-    pub const CALLBACKS: usize = 17;
-    pub const CALLBACK_DELAY: usize = 18;
-    pub const G_OCC: usize = 0;
-    pub const G_AGENTS: usize = 1;
-    pub const G_PAID: usize = 2;
-    pub const G_COST: usize = 5;
-    pub const G_LATE_BREAK: usize = 6;
-    pub const G_LATE_EXIT: usize = 7;
+    use crate::facts::{group_kpi, queue_kpi};
+    pub const OFFERED: usize = queue_kpi("offered");
+    pub const HANDLED: usize = queue_kpi("handled");
+    pub const ABANDONED: usize = queue_kpi("abandoned");
+    pub const UNSERVED: usize = queue_kpi("unserved");
+    pub const SL: usize = queue_kpi("service_level");
+    pub const ASA: usize = queue_kpi("asa_seconds");
+    pub const ABANDON_RATE: usize = queue_kpi("abandon_rate");
+    pub const QUEUE_LEN: usize = queue_kpi("avg_queue_length");
+    pub const OCCUPANCY: usize = queue_kpi("occupancy");
+    pub const COST: usize = queue_kpi("cost");
+    pub const MEETS: usize = queue_kpi("p_meet_target");
+    pub const BLOCKED: usize = queue_kpi("blocked");
+    pub const CALLBACKS: usize = queue_kpi("callbacks");
+    pub const CALLBACK_DELAY: usize = queue_kpi("callback_delay_seconds");
+    pub const G_OCC: usize = group_kpi("occupancy");
+    pub const G_AGENTS: usize = group_kpi("agents");
+    pub const G_PAID: usize = group_kpi("paid_hours");
+    pub const G_COST: usize = group_kpi("cost");
+    pub const G_LATE_BREAK: usize = group_kpi("late_break_minutes");
+    pub const G_LATE_EXIT: usize = group_kpi("late_exit_minutes");
 }
 
 /// `mean ±half` with `decimals`, scaled by `scale` (100 for percentages); "–" when undefined.
