@@ -15,8 +15,14 @@ use crate::sim::{Workspace, run_replication};
 use crate::stats::{Estimate, Welford, quantile};
 use rayon::prelude::*;
 
-/// Replications simulated in parallel before their facts are folded into statistics.
+/// The most replications simulated in parallel before their facts are folded into statistics.
 pub const CHUNK: u32 = 64;
+
+/// Memory the facts of the replications in flight may take, bytes: a large center's week has
+/// about 12 MB of facts a replication, so fewer are simulated ahead of the ordered reduction
+/// (never fewer than one per worker thread). Memory then follows the system's size and the
+/// thread count, not the number of replications.
+pub const FACTS_IN_FLIGHT_BYTES: usize = 64 << 20;
 
 /// Runs every replication of `model` in parallel and hands each one's facts to `sink` in
 /// replication order. `progress` is called once per finished replication (from any thread).
@@ -44,7 +50,11 @@ pub fn for_each_replication_of(
     let Some(first) = models.first() else { return Ok(()) };
     let reps = first.replications;
     let k = models.len() as u32;
-    let chunk = (CHUNK / k).max(1);
+    let per_rep: usize =
+        models.iter().map(|m| ReplicationFacts::bytes(m.total_intervals(), m.queues.len(), m.groups.len())).sum();
+    let fits = u32::try_from(FACTS_IN_FLIGHT_BYTES / per_rep.max(1)).unwrap_or(u32::MAX);
+    let threads = u32::try_from(rayon::current_num_threads()).unwrap_or(1).div_ceil(k);
+    let chunk = (CHUNK / k).min(fits).max(threads).max(1);
     // The lowest replication whose policy failed: later ones are skipped (a runaway script
     // fails fast), earlier ones still run, so the error reported is always the lowest's.
     let failed = std::sync::atomic::AtomicU32::new(u32::MAX);

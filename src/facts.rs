@@ -193,6 +193,14 @@ pub struct ReplicationFacts {
 
 impl ReplicationFacts {
     /// Zeroed facts for `intervals` intervals.
+    /// The memory one replication's facts take, bytes (for sizing how many are in flight).
+    pub fn bytes(intervals: usize, n_queues: usize, n_groups: usize) -> usize {
+        intervals
+            * (n_queues * std::mem::size_of::<QueueFacts>()
+                + n_groups * std::mem::size_of::<GroupFacts>()
+                + n_groups * n_queues * (std::mem::size_of::<f64>() + std::mem::size_of::<bool>()))
+    }
+
     pub fn new(intervals: usize, n_queues: usize, n_groups: usize) -> Self {
         ReplicationFacts {
             n_queues,
@@ -505,6 +513,16 @@ pub fn group_kpis(g: &GroupFacts, cost_per_s: f64, length_s: f64) -> [f64; 8] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_size_of_a_replications_facts_is_what_it_allocates() {
+        let f = ReplicationFacts::new(448, 60, 30);
+        let held = f.queues.len() * std::mem::size_of::<QueueFacts>()
+            + f.groups.len() * std::mem::size_of::<GroupFacts>()
+            + f.busy_by_queue.len() * 8
+            + f.serves.len();
+        assert_eq!(ReplicationFacts::bytes(448, 60, 30), held);
+    }
 
     #[test]
     fn kpis_are_found_by_name() {

@@ -2,9 +2,10 @@
 //! (`null` where undefined); `p_meet_target` is a plain number with `p_meet_target_ci` beside it.
 
 use super::Report;
-use crate::experiment::{Risk, RunResult};
+use crate::experiment::{IntervalResult, Risk, RunResult};
 use crate::facts::{GROUP_KPIS, MEETS, QUEUE_KPIS};
 use crate::stats::Estimate;
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
@@ -13,7 +14,8 @@ pub struct JsonReport;
 
 impl Report for JsonReport {
     fn write(&self, r: &RunResult, _intervals: bool, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, &run_json(r))?;
+        // streamed: one interval row at a time, never the whole document as a tree
+        serde_json::to_writer_pretty(&mut *out, &RunDoc(r))?;
         writeln!(out)
     }
 }
@@ -44,62 +46,78 @@ fn risk(m: &mut Map<String, Value>, r: &Risk) {
     m.insert("sl_quantiles".into(), json!({ "p5": num(r.sl_p5), "p50": num(r.sl_p50), "p95": num(r.sl_p95) }));
 }
 
-/// The whole run as a JSON value (also embedded by `compare`).
+/// The whole run as a JSON value (also embedded by `compare` and `sweep`); the same document
+/// [`JsonReport`] streams.
 pub fn run_json(r: &RunResult) -> Value {
-    let mut total = kpi_object(&QUEUE_KPIS, &r.total);
-    risk(&mut total, &r.total_risk);
-    let mut queues = Map::new();
-    for q in &r.queues {
-        let mut m = kpi_object(&QUEUE_KPIS, &q.kpis);
-        risk(&mut m, &q.risk);
-        m.insert(
-            "target".into(),
-            json!({ "answered_within_seconds": num(q.sl_threshold_s), "service_level": num(q.sl_target), "definition": q.sl_definition.name() }),
-        );
-        queues.insert(q.id.clone(), Value::Object(m));
-    }
-    let mut groups = Map::new();
-    for g in &r.groups {
-        groups.insert(g.id.clone(), Value::Object(kpi_object(&GROUP_KPIS, &g.kpis)));
-    }
-    let intervals: Vec<Value> = r
-        .intervals
-        .iter()
-        .map(|row| {
+    serde_json::to_value(RunDoc(r)).unwrap_or(Value::Null)
+}
+
+/// A run's JSON document, serialized field by field: the interval tables, which make up most
+/// of it, are written row by row, so writing a large run holds one row at a time.
+struct RunDoc<'a>(&'a RunResult);
+
+impl Serialize for RunDoc<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let r = self.0;
+        let mut total = kpi_object(&QUEUE_KPIS, &r.total);
+        risk(&mut total, &r.total_risk);
+        let mut queues = Map::new();
+        for q in &r.queues {
+            let mut m = kpi_object(&QUEUE_KPIS, &q.kpis);
+            risk(&mut m, &q.risk);
+            m.insert(
+                "target".into(),
+                json!({ "answered_within_seconds": num(q.sl_threshold_s), "service_level": num(q.sl_target), "definition": q.sl_definition.name() }),
+            );
+            queues.insert(q.id.clone(), Value::Object(m));
+        }
+        let mut groups = Map::new();
+        for g in &r.groups {
+            groups.insert(g.id.clone(), Value::Object(kpi_object(&GROUP_KPIS, &g.kpis)));
+        }
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("scenario", &r.scenario)?;
+        m.serialize_entry("replications", &r.replications)?;
+        m.serialize_entry("seed", &r.seed)?;
+        m.serialize_entry("days", &r.days)?;
+        m.serialize_entry("confidence", &crate::stats::CONFIDENCE)?;
+        m.serialize_entry("total", &total)?;
+        m.serialize_entry("queues", &queues)?;
+        m.serialize_entry("groups", &groups)?;
+        let queue_row = |row: &IntervalResult| {
             let mut m = Map::new();
             m.insert("queue".into(), json!(r.queues[row.index].id));
             m.insert("start".into(), json!(row.start));
             m.extend(kpi_object(&QUEUE_KPIS, &row.kpis));
-            Value::Object(m)
-        })
-        .collect();
-    let group_intervals: Vec<Value> = r
-        .group_intervals
-        .iter()
-        .map(|row| {
+            m
+        };
+        m.serialize_entry("intervals", &Rows(&r.intervals, &queue_row))?;
+        let group_row = |row: &IntervalResult| {
             let mut m = Map::new();
             m.insert("group".into(), json!(r.groups[row.index].id));
             m.insert("start".into(), json!(row.start));
             m.extend(kpi_object(&GROUP_KPIS, &row.kpis));
-            Value::Object(m)
-        })
-        .collect();
-    let mut v = json!({
-        "scenario": r.scenario,
-        "replications": r.replications,
-        "seed": r.seed,
-        "days": r.days,
-        "confidence": crate::stats::CONFIDENCE,
-        "total": total,
-        "queues": queues,
-        "groups": groups,
-        "intervals": intervals,
-        "group_intervals": group_intervals,
-    });
-    if let (Some(p), Value::Object(m)) = (&r.policy, &mut v) {
-        let counters: Map<String, Value> =
-            p.names.iter().zip(&p.values).map(|(n, e)| (n.clone(), estimate(e))).collect();
-        m.insert("policy".into(), Value::Object(counters));
+            m
+        };
+        m.serialize_entry("group_intervals", &Rows(&r.group_intervals, &group_row))?;
+        if let Some(p) = &r.policy {
+            let counters: Map<String, Value> =
+                p.names.iter().zip(&p.values).map(|(n, e)| (n.clone(), estimate(e))).collect();
+            m.serialize_entry("policy", &counters)?;
+        }
+        m.end()
     }
-    v
+}
+
+/// Interval rows serialized one at a time, each built just before it is written.
+struct Rows<'a, F: Fn(&IntervalResult) -> Map<String, Value>>(&'a [IntervalResult], &'a F);
+
+impl<F: Fn(&IntervalResult) -> Map<String, Value>> Serialize for Rows<'_, F> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for row in self.0 {
+            seq.serialize_element(&(self.1)(row))?;
+        }
+        seq.end()
+    }
 }
