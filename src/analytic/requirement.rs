@@ -210,41 +210,39 @@ fn fractional_requirement(prev: &Kpis, cur: &Kpis, targets: &Targets) -> f64 {
             1.0
         }
     };
+    // Only a target that `prev` misses on its own can bind.
+    let misses = |alone: Targets| !meets_targets(prev, &alone);
+    let none = Targets::default();
     let mut frac = 0.0_f64;
-    let single = |t: Targets| meets_targets(prev, &t);
-    if let Some((_, share)) = targets.service_level {
-        let t = Targets { service_level: targets.service_level, ..Targets::default() };
-        if !single(t) {
-            frac = frac.max(lin(prev.service_level, cur.service_level, share));
-        }
+    if let Some((_, share)) = targets.service_level
+        && misses(Targets { service_level: targets.service_level, ..none })
+    {
+        frac = frac.max(lin(prev.service_level, cur.service_level, share));
     }
-    if let Some(max) = targets.max_asa_s {
-        let t = Targets { max_asa_s: Some(max), ..Targets::default() };
-        if !single(t) {
-            let f = if prev.asa_s.is_finite() {
-                lin(prev.asa_s, cur.asa_s, max)
-            } else if max > 0.0 && cur.offered_load < c {
-                // ASA ≈ K / (x − A) near the stability limit.
-                let a = cur.offered_load;
-                let x = a + cur.asa_s * (c - a) / max;
-                (x - base).clamp(0.0, 1.0)
-            } else {
-                1.0
-            };
-            frac = frac.max(f);
-        }
+    if let Some(max) = targets.max_asa_s
+        && misses(Targets { max_asa_s: Some(max), ..none })
+    {
+        let f = if prev.asa_s.is_finite() {
+            lin(prev.asa_s, cur.asa_s, max)
+        } else if max > 0.0 && cur.offered_load < c {
+            // ASA ≈ K / (x − A) near the stability limit.
+            let a = cur.offered_load;
+            let x = a + cur.asa_s * (c - a) / max;
+            (x - base).clamp(0.0, 1.0)
+        } else {
+            1.0
+        };
+        frac = frac.max(f);
     }
-    if let Some(max) = targets.max_abandon_rate {
-        let t = Targets { max_abandon_rate: Some(max), ..Targets::default() };
-        if !single(t) {
-            frac = frac.max(lin(prev.p_abandon, cur.p_abandon, max));
-        }
+    if let Some(max) = targets.max_abandon_rate
+        && misses(Targets { max_abandon_rate: Some(max), ..none })
+    {
+        frac = frac.max(lin(prev.p_abandon, cur.p_abandon, max));
     }
-    if let Some(max) = targets.max_occupancy {
-        let t = Targets { max_occupancy: Some(max), ..Targets::default() };
-        if !single(t) {
-            frac = frac.max(lin(prev.occupancy, cur.occupancy, max));
-        }
+    if let Some(max) = targets.max_occupancy
+        && misses(Targets { max_occupancy: Some(max), ..none })
+    {
+        frac = frac.max(lin(prev.occupancy, cur.occupancy, max));
     }
     let mut x = base + frac;
     if !prev.stable && prev.offered_load.is_finite() {
