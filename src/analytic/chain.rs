@@ -6,7 +6,7 @@
 //! for the derivation.
 
 use super::erlang_b::ln_idle_over_full;
-use super::queue::{Outcome, QueueParams, logistic_neg};
+use super::queue::{Outcome, QueueParams, h_fn, logistic_neg};
 
 /// Queue states beyond which Erlang A (unlimited lines) switches from the chain to the
 /// integral route (both exact; the integral is O(1) in the queue length).
@@ -45,7 +45,7 @@ impl WithinSeries {
         let rate = cmu + theta;
         // Also catches a NaN product (0 · ∞).
         let always = rate * t > SL_HORIZON || (rate * t).is_nan();
-        let g = if theta > 0.0 { -(-theta * t).exp_m1() / theta } else { t };
+        let g = h_fn(theta, t);
         let exp = -rate * t;
         Self { cmu, theta, g, always, term: 1.0, sum: 1.0, scale: if always { 0.0 } else { exp.exp() }, exp, m: 0 }
     }

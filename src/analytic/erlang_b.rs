@@ -19,12 +19,13 @@ pub fn erlang_b(agents: u32, load_erlangs: f64) -> f64 {
     if a == 0.0 {
         return 0.0;
     }
-    let mut b = 1.0;
-    for n in 1..=agents {
-        let ab = a * b;
-        b = ab / (f64::from(n) + ab);
-    }
-    b
+    (1..=agents).fold(1.0, |b, n| next_erlang_b(a, b, n))
+}
+
+/// One step of the stable recursion: `B(n) = A·B(n−1) / (n + A·B(n−1))`.
+fn next_erlang_b(a: f64, b_prev: f64, n: u32) -> f64 {
+    let ab = a * b_prev;
+    ab / (f64::from(n) + ab)
 }
 
 /// `ln(1 / B(n, a))` for `a > 0` finite, without underflow for any `n`: the stable recursion
@@ -34,8 +35,7 @@ pub(super) fn ln_inv_erlang_b(n: u32, a: f64) -> f64 {
     let mut k = 0_u32;
     while k < n {
         k += 1;
-        let ab = a * b;
-        b = ab / (f64::from(k) + ab);
+        b = next_erlang_b(a, b, k);
         if b < 1e-280 {
             break;
         }

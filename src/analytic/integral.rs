@@ -5,7 +5,7 @@
 
 use super::erlang_b::ln_idle_over_full;
 use super::quadrature::adaptive_gk;
-use super::queue::{Outcome, QueueParams, logistic_neg};
+use super::queue::{Outcome, QueueParams, h_fn, logistic_neg};
 
 /// `h(u) − u` with `h(u) = (1 − e^{−θu})/θ` (`h(u) = u` for `θ = 0`), accurate for small `θu`.
 fn h_minus_u(theta: f64, u: f64) -> f64 {
@@ -15,11 +15,6 @@ fn h_minus_u(theta: f64, u: f64) -> f64 {
     } else {
         (-(-x).exp_m1() - x) / theta
     }
-}
-
-/// `h(t) = (1 − e^{−θt})/θ`, `t` for `θ = 0`.
-fn h_fn(theta: f64, t: f64) -> f64 {
-    if theta > 0.0 { -(-theta * t).exp_m1() / theta } else { t }
 }
 
 /// Erlang A through the virtual-waiting-time integrals (unlimited lines, `c ≥ 1`).

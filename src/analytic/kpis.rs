@@ -101,6 +101,20 @@ pub(super) fn instant_kpis(agents: u32) -> Kpis {
     idle_kpis(agents)
 }
 
+/// KPIs when every line is always busy: each arrival is blocked (and counted with wait 0), the
+/// `waiting` positions stay occupied and the `servers` agents reachable through the lines are
+/// always busy.
+pub(super) fn lines_full_kpis(agents: u32, load: f64, servers: u32, waiting: u64) -> Kpis {
+    Kpis {
+        stable: true,
+        p_blocked: 1.0,
+        avg_wait_s: 0.0,
+        occupancy: if servers > 0 { 1.0 } else { 0.0 },
+        mean_queue_len: waiting as f64,
+        ..unstable_kpis(agents, load)
+    }
+}
+
 /// KPIs of an unstable queue (infinite patience, unlimited lines, `load >= agents`): the limits
 /// SL 0, waits and queue infinite.
 pub(super) fn unstable_kpis(agents: u32, load: f64) -> Kpis {

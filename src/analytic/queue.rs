@@ -7,7 +7,7 @@
 use super::chain::chain_outcome;
 use super::erlang_b::erlang_b;
 use super::integral::integral_outcome;
-use super::kpis::{Kpis, idle_kpis, instant_kpis, unstable_kpis};
+use super::kpis::{Kpis, idle_kpis, instant_kpis, lines_full_kpis, unstable_kpis};
 
 /// Largest number of waiting positions (lines above the agents) modelled exactly by the
 /// birth–death chain. [`ErlangXParams::lines`](super::ErlangXParams::lines) that leave more
@@ -50,6 +50,12 @@ pub(super) fn abandonment_rate(patience: f64) -> f64 {
     } else {
         f64::INFINITY
     }
+}
+
+/// `h(t) = (1 − e^{−θt})/θ = ∫_0^t e^{−θs} ds` (`t` for `θ = 0`): the `g` of the chain's
+/// within-threshold series and the `h` of the virtual-waiting-time integrand.
+pub(super) fn h_fn(theta: f64, t: f64) -> f64 {
+    if theta > 0.0 { -(-theta * t).exp_m1() / theta } else { t }
 }
 
 /// `1 / (1 + e^d)` without overflow.
@@ -140,22 +146,8 @@ pub(super) fn evaluate(agents: u32, lam: f64, aht: f64, theta: f64, lines: Optio
     let cmu = if servers_eff == 0 { 0.0 } else { f64::from(servers_eff) * mu };
     if theta == 0.0 && (servers_eff == 0 || (waiting.is_none() && lam >= cmu)) {
         if let Some(w) = waiting {
-            // Nobody leaves and the lines are full: every arrival is blocked.
-            let k = Kpis {
-                agents,
-                offered_load: load,
-                stable: true,
-                p_wait: 1.0,
-                p_blocked: 1.0,
-                p_abandon: 0.0,
-                service_level: 0.0,
-                service_level_answered: 0.0,
-                asa_s: f64::INFINITY,
-                avg_wait_s: 0.0,
-                occupancy: if servers > 0 { 1.0 } else { 0.0 },
-                mean_queue_len: w as f64,
-            };
-            return busy_occupancy(k);
+            // Nobody leaves and the lines are full.
+            return busy_occupancy(lines_full_kpis(agents, load, servers, w));
         }
         return unstable_kpis(agents, load);
     }
@@ -168,13 +160,12 @@ pub(super) fn evaluate(agents: u32, lam: f64, aht: f64, theta: f64, lines: Optio
     let first_ratio = lam / (cmu + theta);
     if !lam.is_finite() || !first_ratio.is_finite() {
         // Saturated: the queue is always full (or ever growing).
-        let mut k = unstable_kpis(agents, load);
-        k.stable = theta > 0.0 || waiting.is_some();
         if let Some(w) = waiting {
-            k.p_blocked = 1.0;
-            k.avg_wait_s = 0.0;
-            k.mean_queue_len = w as f64;
-        } else if theta > 0.0 {
+            return lines_full_kpis(agents, load, servers, w);
+        }
+        let mut k = unstable_kpis(agents, load);
+        k.stable = theta > 0.0;
+        if theta > 0.0 {
             k.p_abandon = 1.0;
             k.avg_wait_s = 1.0 / theta;
         }
