@@ -1,0 +1,209 @@
+//! Arrivals and a waiting call's life: the non-homogeneous Poisson arrival process of each queue
+//! (rates with busyness), a call's attributes, callback offers, abandonment and retrials.
+//!
+//! Owns when calls come and when they give up; who answers them is in `routing`.
+
+use super::Sim;
+use super::actions::Hook;
+use super::events::Kind;
+use super::state::{Call, CallState, Callback};
+use super::streams::Rng;
+use crate::policy::Policy;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1, Gamma};
+
+/// Draws a Gamma factor with mean 1 and coefficient of variation `cv` (1 when cv = 0).
+fn busyness_factor(cv: f64, rng: &mut Rng) -> f64 {
+    if cv <= 0.0 {
+        return 1.0;
+    }
+    let shape = 1.0 / (cv * cv);
+    Gamma::new(shape, 1.0 / shape).map_or(1.0, |g| g.sample(rng))
+}
+
+impl<P: Policy + ?Sized> Sim<'_, P> {
+    /// Today's arrival rates with busyness, then the first arrival of each queue.
+    pub(super) fn start_arrivals(&mut self, day: usize) {
+        let m = self.m;
+        let n = m.intervals_per_day;
+        for (q, qm) in m.queues.iter().enumerate() {
+            let qs = &mut self.ws.queues[q];
+            let rng = &mut self.ws.rng_busyness[q];
+            let day_f = busyness_factor(qm.day_cv, rng);
+            for i in 0..n {
+                let int_f = busyness_factor(qm.interval_cv, rng);
+                qs.rate[i] = qm.rate_per_s[day * n + i] * day_f * int_f;
+            }
+            qs.arrival_interval = 0;
+            self.advance_arrival(q, 0.0);
+        }
+    }
+
+    /// Draws the next arrival of queue `q` after `from` (piecewise-constant rate per interval).
+    pub(super) fn advance_arrival(&mut self, q: usize, from: f64) {
+        let m = self.m;
+        let qs = &mut self.ws.queues[q];
+        let rng = &mut self.ws.rng_arrival[q];
+        let mut t = from;
+        let mut i = qs.arrival_interval;
+        while i < m.intervals_per_day {
+            let rate = qs.rate[i];
+            let end = (i + 1) as f64 * m.interval_s;
+            if rate > 0.0 {
+                let gap: f64 = Exp1.sample(rng);
+                t += gap / rate;
+                if t < end {
+                    qs.next_arrival = t;
+                    qs.arrival_interval = i;
+                    return;
+                }
+            }
+            // memoryless: restart the draw at the boundary with the next interval's rate
+            t = end;
+            i += 1;
+        }
+        qs.next_arrival = f64::INFINITY;
+        qs.arrival_interval = i;
+    }
+
+    /// A new call (first attempt or retrial) arrives at queue `q`.
+    pub(super) fn arrive(&mut self, q: usize, t: f64, retrial: bool) {
+        let m = self.m;
+        let qm = &m.queues[q];
+        let Some(cur) = self.ws.cur else { return };
+        let nq = m.queues.len();
+        {
+            let cell = &mut self.f.queues[cur * nq + q];
+            cell.offered += 1.0;
+            if retrial {
+                cell.retrials += 1.0;
+            }
+        }
+        // Call attributes: each purpose has its own stream; retried calls draw from the retrial
+        // stream so that first attempts stay in step across scenarios (common random numbers).
+        let ws = &mut *self.ws;
+        let opt = |s: &Option<crate::dist::Sampler>, r: &mut Rng, none: f64| s.as_ref().map_or(none, |s| s.sample(r));
+        let (work_s, patience_s) = if retrial {
+            let r = &mut ws.rng_retrial[q];
+            let h = qm.handle.sample(r);
+            (h + opt(&qm.wrap, r, 0.0), opt(&qm.patience, r, f64::INFINITY))
+        } else {
+            let h = qm.handle.sample(&mut ws.rng_handle[q]);
+            (h + opt(&qm.wrap, &mut ws.rng_wrap[q], 0.0), opt(&qm.patience, &mut ws.rng_patience[q], f64::INFINITY))
+        };
+        let call = Call {
+            arrival_t: t,
+            work_s,
+            interval: cur as u32,
+            queue: q as u16,
+            generation: 0,
+            state: CallState::Waiting,
+        };
+        if !self.ws.queues[q].open {
+            // blocked after its attributes were drawn, so that the streams stay in step with a
+            // run where the queue is open (common random numbers)
+            self.f.queues[cur * nq + q].blocked += 1.0;
+            return;
+        }
+        let chosen = if self.hooks.select_agent { self.hook_select_agent(q, t) } else { self.select_agent(q) };
+        if let Some((a, g)) = chosen {
+            self.answer(&call, a, g, t);
+            return;
+        }
+        if self.ws.queues[q].cb_wait_s.is_finite() && self.accepts_callback(q) {
+            self.f.queues[cur * nq + q].callbacks += 1.0;
+            let cb = Callback { wait_s: 0.0, accepted_t: t, work_s, interval: cur as u32 };
+            self.ws.queues[q].callbacks.push_back(cb);
+            self.ws.n_callbacks += 1;
+            return;
+        }
+        // Wait.
+        let c = match self.ws.free_calls.pop() {
+            Some(c) => {
+                let gen_ = self.ws.calls[c as usize].generation;
+                self.ws.calls[c as usize] = Call { generation: gen_, ..call };
+                c
+            }
+            None => {
+                self.ws.calls.push(call);
+                (self.ws.calls.len() - 1) as u32
+            }
+        };
+        let gen_ = self.ws.calls[c as usize].generation;
+        self.touch_queue(q, t);
+        let qs = &mut self.ws.queues[q];
+        qs.n_waiting += 1;
+        qs.waiting.push_back(c);
+        if patience_s.is_finite() {
+            self.push(t + patience_s, Kind::Abandon, c, gen_);
+        }
+        let overflow_after_s = self.ws.rt.overflow_after_s[q];
+        if overflow_after_s < patience_s {
+            self.push(t + overflow_after_s, Kind::Overflow, c, gen_);
+        }
+        let qs = &self.ws.queues[q];
+        let (watch_wait_s, fire) = (qs.watch_wait_s, qs.watch_n != 0 && qs.n_waiting == qs.watch_n);
+        if watch_wait_s < patience_s {
+            self.push(t + watch_wait_s, Kind::WatchWait, c, gen_);
+        }
+        if fire && self.hooks.queue {
+            self.call_hook(Hook::Queue(q), t);
+        }
+    }
+
+    /// A caller of queue `q` who abandoned a call that arrived in global interval `interval`
+    /// tries again: a new arrival, or a retrial lost when the day has closed.
+    pub(super) fn on_retrial(&mut self, q: usize, interval: usize, t: f64) {
+        if self.ws.cur.is_some() {
+            self.arrive(q, t, true);
+        } else {
+            let cell = interval * self.m.queues.len() + q;
+            self.f.queues[cell].retrials_lost_at_close += 1.0;
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    /// Whether a new call of queue `q` that must wait is offered a callback (its estimated wait
+    /// exceeds the threshold) and accepts it. The estimate is (calls ahead + 1) × mean work ÷
+    /// available agents with the skill.
+    pub(super) fn accepts_callback(&mut self, q: usize) -> bool {
+        let qs = &self.ws.queues[q];
+        let agents: u32 = self.ws.rt.selection[q].iter().map(|&g| self.ws.groups[g as usize].available).sum();
+        let ewt = f64::from(qs.n_waiting + 1) * self.m.queues[q].mean_work_s / f64::from(agents.max(1));
+        if ewt <= qs.cb_wait_s {
+            return false;
+        }
+        let p = qs.cb_accept;
+        self.ws.rng_policy[q].random::<f64>() < p
+    }
+
+    pub(super) fn on_abandon(&mut self, c: u32, generation: u32, t: f64) {
+        let call = self.ws.calls[c as usize];
+        if call.generation != generation || call.state != CallState::Waiting {
+            return;
+        }
+        let m = self.m;
+        let q = call.queue as usize;
+        self.take_waiting(c, t);
+        let wait = t - call.arrival_t;
+        let cell = &mut self.f.queues[call.interval as usize * m.queues.len() + q];
+        cell.abandoned += 1.0;
+        cell.waited += 1.0;
+        cell.wait_all_s += wait;
+        if wait <= m.queues[q].sl_threshold_s {
+            cell.abandoned_within += 1.0;
+        }
+        if wait > cell.max_wait_s {
+            cell.max_wait_s = wait;
+        }
+        if let Some((p, delay)) = &m.queues[q].retrial {
+            let rng = &mut self.ws.rng_retrial[q];
+            if rng.random::<f64>() < *p {
+                let d = delay.sample(rng);
+                // the interval the call arrived in, to count the retrial if it falls after the close
+                self.push(t + d, Kind::Retrial, q as u32, call.interval);
+            }
+        }
+    }
+}
