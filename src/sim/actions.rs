@@ -86,7 +86,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let m = self.m;
         let nq = m.queues.len();
         let n = m.intervals_per_day;
-        let cur = self.ws.cur.unwrap_or((self.ws.day + 1) * n - 1);
+        let cur = self.time_cell();
         self.ws.snap.t = t;
         self.ws.snap.day = self.ws.day;
         self.ws.snap.interval = cur - self.ws.day * n;
@@ -94,7 +94,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.ws.snap.groups.resize(m.groups.len(), Default::default());
         for q in 0..nq {
             let oldest = self.front_call(q).map_or(0.0, |c| t - self.ws.calls[c as usize].arrival_t);
-            let cell = self.f.queues[cur * nq + q];
+            let cell = *self.f.queue(cur, q);
             let mut day = match (self.reads_day, exact_day) {
                 (false, _) => QueueFacts::default(),
                 (true, true) => self.closed_intervals(q, cur),
@@ -142,7 +142,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             return None;
         }
         self.snapshot(t, !matches!(hook, Hook::SelectAgent(_) | Hook::SelectCall(..)));
-        self.f.policy.hook_calls += 1.0;
+        self.f.policy().hook_calls += 1.0;
         let mut out = std::mem::take(&mut self.ws.actions);
         out.clear();
         let snap = &self.ws.snap;
@@ -178,8 +178,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     #[inline(never)]
     /// Applies one policy action at `t` and counts it.
     pub(super) fn apply(&mut self, action: Action, t: f64) -> Result<(), String> {
-        let (m, nq) = (self.m, self.m.queues.len());
-        self.f.policy.actions[action.kind()] += 1.0;
+        let m = self.m;
+        self.f.policy().actions[action.kind()] += 1.0;
         match action {
             Action::MoveAgents { from, to, n } => {
                 if from == to {
@@ -207,16 +207,16 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     } else {
                         self.ws.groups[to].guests += 1;
                     }
-                    self.f.policy.agents_moved += 1.0;
+                    self.f.policy().agents_moved += 1.0;
                     self.seek_work(a, to, t);
                 }
             }
             Action::SetSkill { group, queue, on } => {
-                let pref = m.routing.skill_pref[group * nq + queue].unwrap_or(1);
-                if self.ws.rt.skill_pref[group * nq + queue] == on.then_some(pref) {
+                let pref = m.routing.skill(group, queue).unwrap_or(1);
+                if self.ws.rt.skill(group, queue) == on.then_some(pref) {
                     return Ok(()); // nothing changes: no redispatch (which could ask select_call again)
                 }
-                self.ws.rt.skill_pref[group * nq + queue] = on.then_some(pref);
+                self.ws.rt.set_skill(group, queue, on.then_some(pref));
                 self.ws.rt.rebuild();
                 if let Some(cur) = self.ws.cur {
                     self.mark_serving(cur);
@@ -255,8 +255,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     self.ws.agents[a as usize].shift_end = new_end;
                     self.push(new_end, Kind::ShiftEnd, a, 0);
                     let cost = by_s * m.groups[group].cost_per_s;
-                    self.f.policy.overtime_s += by_s;
-                    self.f.policy.overtime_cost += cost;
+                    self.f.policy().overtime_s += by_s;
+                    self.f.policy().overtime_cost += cost;
                     let ot = &mut self.ws.agent_overtime[a as usize];
                     *ot = (ot.0 + by_s, ot.1 + cost);
                 }
@@ -274,12 +274,12 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     let unworked = (end - t).clamp(0.0, ot_s);
                     if unworked > 0.0 {
                         let refund = ot_cost * unworked / ot_s;
-                        self.f.policy.overtime_s -= unworked;
-                        self.f.policy.overtime_cost -= refund;
+                        self.f.policy().overtime_s -= unworked;
+                        self.f.policy().overtime_cost -= refund;
                         self.ws.agent_overtime[a as usize] = (ot_s - unworked, ot_cost - refund);
                     }
-                    self.f.policy.sent_home += 1.0;
-                    self.f.policy.sent_home_s += (end - t - unworked).max(0.0);
+                    self.f.policy().sent_home += 1.0;
+                    self.f.policy().sent_home_s += (end - t - unworked).max(0.0);
                     if m.agent_group[a as usize] as usize == group {
                         self.ws.groups[group].home += 1; // (a guest is counted off by go_off)
                     }

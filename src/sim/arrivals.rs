@@ -6,6 +6,7 @@
 use super::Sim;
 use super::actions::Hook;
 use super::events::Kind;
+use super::record::WaitEnd;
 use super::state::{Call, CallState, Callback};
 use super::streams::Rng;
 use crate::policy::Policy;
@@ -71,9 +72,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let m = self.m;
         let qm = &m.queues[q];
         let Some(cur) = self.ws.cur else { return };
-        let nq = m.queues.len();
         {
-            let cell = &mut self.f.queues[cur * nq + q];
+            let cell = self.f.queue(cur, q);
             cell.offered += 1.0;
             if retrial {
                 cell.retrials += 1.0;
@@ -102,7 +102,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         if !self.ws.queues[q].open {
             // blocked after its attributes were drawn, so that the streams stay in step with a
             // run where the queue is open (common random numbers)
-            self.f.queues[cur * nq + q].blocked += 1.0;
+            self.f.queue(cur, q).blocked += 1.0;
             return;
         }
         let chosen = if self.hooks.select_agent { self.hook_select_agent(q, t) } else { self.select_agent(q) };
@@ -111,7 +111,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             return;
         }
         if self.ws.queues[q].cb_wait_s.is_finite() && self.accepts_callback(q) {
-            self.f.queues[cur * nq + q].callbacks += 1.0;
+            self.f.queue(cur, q).callbacks += 1.0;
             let cb = Callback { wait_s: 0.0, accepted_t: t, work_s, interval: cur as u32 };
             self.ws.queues[q].callbacks.push_back(cb);
             self.ws.n_callbacks += 1;
@@ -157,8 +157,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         if self.ws.cur.is_some() {
             self.arrive(q, t, true);
         } else {
-            let cell = interval * self.m.queues.len() + q;
-            self.f.queues[cell].retrials_lost_at_close += 1.0;
+            self.f.queue(interval, q).retrials_lost_at_close += 1.0;
         }
     }
 
@@ -186,17 +185,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let m = self.m;
         let q = call.queue as usize;
         self.take_waiting(c, t);
-        let wait = t - call.arrival_t;
-        let cell = &mut self.f.queues[call.interval as usize * m.queues.len() + q];
-        cell.abandoned += 1.0;
-        cell.waited += 1.0;
-        cell.wait_all_s += wait;
-        if wait <= m.queues[q].sl_threshold_s {
-            cell.abandoned_within += 1.0;
-        }
-        if wait > cell.max_wait_s {
-            cell.max_wait_s = wait;
-        }
+        self.record_wait(q, call.interval as usize, t - call.arrival_t, WaitEnd::Abandoned);
         if let Some((p, delay)) = &m.queues[q].retrial {
             let rng = &mut self.ws.rng_retrial[q];
             if rng.random::<f64>() < *p {

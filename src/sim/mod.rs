@@ -52,6 +52,7 @@ use crate::model::{Model, StaffingModel, StaticKind};
 use crate::policy::{Hooks, NoPolicy, Policy, PolicyError};
 use actions::Hook;
 use events::{Ev, Kind};
+use record::Recorder;
 use state::NEW_AGENT;
 
 /// Simulates replication `rep` of `model` (all its days) under the model's policy, writing into
@@ -105,7 +106,7 @@ pub fn run_with<P: Policy + ?Sized>(
         let mut sim = Sim {
             m: model,
             ws: &mut *ws,
-            f: &mut *facts,
+            f: Recorder::new(&mut *facts),
             p: &mut *policy,
             hooks,
             reads_day,
@@ -125,7 +126,7 @@ pub fn run_with<P: Policy + ?Sized>(
 struct Sim<'a, P: Policy + ?Sized> {
     m: &'a Model,
     ws: &'a mut Workspace,
-    f: &'a mut ReplicationFacts,
+    f: Recorder<'a>,
     p: &'a mut P,
     hooks: Hooks,
     /// The policy reads the day-so-far counts: snapshots sum the day (see [`Policy::reads_day`]).

@@ -1,14 +1,80 @@
-//! Recording facts: integrating time counters, counting answered, abandoned and unserved calls
-//! in the cell of the interval they arrived in, busy time per queue, which groups serve which
+//! Recording facts: a typed recorder over one replication's fact cells, and the engine's
+//! writes into it: integrating time counters, counting answered, abandoned and unserved calls in
+//! the cell of the interval they arrived in, busy time per queue, which groups serve which
 //! queues, and the day-so-far sums a policy may read.
 //!
-//! Owns every write into [`ReplicationFacts`](crate::facts::ReplicationFacts) cells except the
-//! policy counters; it derives no KPI.
+//! Owns every write into [`ReplicationFacts`]; cells are addressed by (interval, queue) or
+//! (interval, group), never by hand-computed indices. It derives no KPI.
 
 use super::Sim;
 use super::state::CallState;
-use crate::facts::QueueFacts;
+use crate::facts::{GroupFacts, PolicyFacts, QueueFacts, ReplicationFacts};
 use crate::policy::Policy;
+
+/// Typed access to one replication's facts. Intervals are global (day × intervals per day +
+/// interval of the day).
+#[derive(Debug)]
+pub(super) struct Recorder<'a> {
+    facts: &'a mut ReplicationFacts,
+}
+
+impl<'a> Recorder<'a> {
+    /// A recorder writing into `facts`.
+    pub(super) fn new(facts: &'a mut ReplicationFacts) -> Self {
+        Recorder { facts }
+    }
+
+    /// The cell of queue `queue` in global interval `interval`.
+    #[inline]
+    pub(super) fn queue(&mut self, interval: usize, queue: usize) -> &mut QueueFacts {
+        &mut self.facts.queues[interval * self.facts.n_queues + queue]
+    }
+
+    /// The cell of group `group` in global interval `interval`.
+    #[inline]
+    pub(super) fn group(&mut self, interval: usize, group: usize) -> &mut GroupFacts {
+        &mut self.facts.groups[interval * self.facts.n_groups + group]
+    }
+
+    /// Seconds group `group` spent on calls of queue `queue` in global interval `interval`.
+    #[inline]
+    pub(super) fn busy_on_queue(&mut self, interval: usize, group: usize, queue: usize) -> &mut f64 {
+        let (ng, nq) = (self.facts.n_groups, self.facts.n_queues);
+        &mut self.facts.busy_by_queue[(interval * ng + group) * nq + queue]
+    }
+
+    /// Marks that group `group` could take calls of queue `queue` in global interval `interval`.
+    pub(super) fn mark_serves(&mut self, interval: usize, group: usize, queue: usize) {
+        let (ng, nq) = (self.facts.n_groups, self.facts.n_queues);
+        self.facts.serves[(interval * ng + group) * nq + queue] = true;
+    }
+
+    /// Queue `queue`'s cells summed over the global intervals `intervals`.
+    pub(super) fn queue_sum(&self, intervals: std::ops::Range<usize>, queue: usize) -> QueueFacts {
+        let mut sum = QueueFacts::default();
+        for i in intervals {
+            sum.add(self.facts.queue(i, queue));
+        }
+        sum
+    }
+
+    /// What the policy did.
+    #[inline]
+    pub(super) fn policy(&mut self) -> &mut PolicyFacts {
+        &mut self.facts.policy
+    }
+}
+
+/// How a call's wait in the queue ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum WaitEnd {
+    /// An agent answered it.
+    Answered,
+    /// The caller hung up.
+    Abandoned,
+    /// Still waiting when nobody was left to serve it.
+    Unserved,
+}
 
 impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Integrates group `g`'s time counters up to `t`.
@@ -17,7 +83,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let gs = &mut self.ws.groups[g];
         if let Some(cur) = self.ws.cur {
             let dt = t - gs.last_t;
-            let cell = &mut self.f.groups[cur * self.f.n_groups + g];
+            let cell = self.f.group(cur, g);
             cell.paid_s += f64::from(gs.on_duty) * dt;
             cell.available_s += f64::from(gs.available) * dt;
             cell.busy_s += f64::from(gs.busy) * dt;
@@ -30,7 +96,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     pub(super) fn touch_queue(&mut self, q: usize, t: f64) {
         let qs = &mut self.ws.queues[q];
         if let Some(cur) = self.ws.cur {
-            self.f.queues[cur * self.f.n_queues + q].queue_area_s += f64::from(qs.n_waiting) * (t - qs.last_t);
+            self.f.queue(cur, q).queue_area_s += f64::from(qs.n_waiting) * (t - qs.last_t);
         }
         qs.last_t = t;
     }
@@ -40,20 +106,33 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.ws.cur.unwrap_or((self.ws.day + 1) * self.m.intervals_per_day - 1)
     }
 
-    /// Counts a call of queue `q` that arrived in global interval `interval` as answered after
-    /// waiting `wait` seconds.
-    pub(super) fn book_answer(&mut self, q: usize, interval: usize, wait: f64) {
-        let m = self.m;
-        let cell = &mut self.f.queues[interval * m.queues.len() + q];
-        cell.handled += 1.0;
-        cell.wait_answered_s += wait;
-        cell.wait_all_s += wait;
-        if wait <= m.queues[q].sl_threshold_s {
-            cell.answered_within += 1.0;
+    /// Counts a call of queue `q` that arrived in global interval `interval` and left the queue
+    /// after waiting `wait` seconds, as `end` says. An answered call counts as having waited only
+    /// when its wait was positive; an abandoned or unserved one always does.
+    #[inline]
+    pub(super) fn record_wait(&mut self, q: usize, interval: usize, wait: f64, end: WaitEnd) {
+        let within = wait <= self.m.queues[q].sl_threshold_s;
+        let cell = self.f.queue(interval, q);
+        match end {
+            WaitEnd::Answered => {
+                cell.handled += 1.0;
+                cell.wait_answered_s += wait;
+                if within {
+                    cell.answered_within += 1.0;
+                }
+            }
+            WaitEnd::Abandoned => {
+                cell.abandoned += 1.0;
+                if within {
+                    cell.abandoned_within += 1.0;
+                }
+            }
+            WaitEnd::Unserved => cell.unserved += 1.0,
         }
-        if wait > 0.0 {
+        if wait > 0.0 || end != WaitEnd::Answered {
             cell.waited += 1.0;
         }
+        cell.wait_all_s += wait;
         if wait > cell.max_wait_s {
             cell.max_wait_s = wait;
         }
@@ -67,11 +146,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let (q, mut s) = (agent.queue as usize, agent.busy_since);
         let end = t.min(m.day_s);
         let base = self.ws.day * m.intervals_per_day;
-        let (ng, nq) = (self.f.n_groups, self.f.n_queues);
         while s < end {
             let i = ((s / m.interval_s) as usize).min(m.intervals_per_day - 1);
             let cell_end = ((i + 1) as f64 * m.interval_s).min(end);
-            self.f.busy_by_queue[((base + i) * ng + g) * nq + q] += cell_end - s;
+            *self.f.busy_on_queue(base + i, g, q) += cell_end - s;
             if cell_end <= s {
                 break;
             }
@@ -82,22 +160,16 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Calls nobody was left to serve: they waited until the last agent left or the close.
     pub(super) fn record_unserved(&mut self) {
         let end = self.ws.last_agent_t.max(self.m.day_s);
-        let nq = self.m.queues.len();
-        for q in 0..nq {
+        for q in 0..self.m.queues.len() {
             while let Some(c) = self.ws.queues[q].waiting.pop_front() {
                 let call = self.ws.calls[c as usize];
                 if call.state == CallState::Waiting {
-                    let cell = &mut self.f.queues[call.interval as usize * nq + q];
-                    let wait = end - call.arrival_t;
-                    cell.unserved += 1.0;
-                    cell.waited += 1.0;
-                    cell.wait_all_s += wait;
-                    cell.max_wait_s = cell.max_wait_s.max(wait);
+                    self.record_wait(q, call.interval as usize, end - call.arrival_t, WaitEnd::Unserved);
                 }
             }
             // Callbacks promised but never made.
             while let Some(cb) = self.ws.queues[q].callbacks.pop_front() {
-                self.f.queues[cb.interval as usize * nq + q].unserved += 1.0;
+                self.f.queue(cb.interval as usize, q).unserved += 1.0;
             }
         }
     }
@@ -105,12 +177,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Marks in the facts which groups can take which queues' calls in interval `global` (skill
     /// or overflow), as the routing stands now.
     pub(super) fn mark_serving(&mut self, global: usize) {
-        let (ng, nq) = (self.f.n_groups, self.f.n_queues);
         let rt = &self.ws.rt;
-        let cells = &mut self.f.serves[global * ng * nq..(global + 1) * ng * nq];
-        for q in 0..nq {
+        for q in 0..self.m.queues.len() {
             for &g in rt.selection[q].iter().chain(&rt.overflow[q]) {
-                cells[g as usize * nq + q] = true;
+                self.f.mark_serves(global, g as usize, q);
             }
         }
     }
@@ -126,11 +196,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
     /// Queue `q`'s facts summed over today's intervals before `global`.
     pub(super) fn closed_intervals(&self, q: usize, global: usize) -> QueueFacts {
-        let nq = self.m.queues.len();
-        let mut sum = QueueFacts::default();
-        for i in self.ws.day * self.m.intervals_per_day..global {
-            sum.add(&self.f.queues[i * nq + q]);
-        }
-        sum
+        self.f.queue_sum(self.ws.day * self.m.intervals_per_day..global, q)
     }
 }

@@ -7,8 +7,18 @@
 use super::Sim;
 use super::actions::Hook;
 use super::events::Kind;
+use super::record::WaitEnd;
 use super::state::{AgentState, Call, CallState};
 use crate::policy::Policy;
+
+/// Which groups may take a queue's call.
+#[derive(Debug, Clone, Copy)]
+enum Eligible {
+    /// Groups with the skill.
+    Skilled,
+    /// Overflow groups (without the skill), once the call has waited the overflow delay.
+    Overflow,
+}
 
 impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Front of group `g`'s idle FIFO (longest idle), skipping stale entries; does not remove it.
@@ -133,11 +143,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             let q = e.queue as usize;
             if let Some(cb) = self.ws.queues[q].callbacks.pop_front() {
                 self.ws.n_callbacks -= 1;
-                let nq = self.m.queues.len();
-                let cell = &mut self.f.queues[cb.interval as usize * nq + q];
+                let cell = self.f.queue(cb.interval as usize, q);
                 cell.callbacks_made += 1.0;
                 cell.callback_delay_s += t - cb.accepted_t;
-                self.book_answer(q, cb.interval as usize, cb.wait_s);
+                self.record_wait(q, cb.interval as usize, cb.wait_s, WaitEnd::Answered);
                 self.start_work(a, g, q, cb.work_s, t);
                 return true;
             }
@@ -170,7 +179,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Agent `a` of group `g` answers `call` at `t`: the call's facts are complete here.
     pub(super) fn answer(&mut self, call: &Call, a: u32, g: usize, t: f64) {
         let q = call.queue as usize;
-        self.book_answer(q, call.interval as usize, t - call.arrival_t);
+        self.record_wait(q, call.interval as usize, t - call.arrival_t, WaitEnd::Answered);
         self.start_work(a, g, q, call.work_s, t);
     }
 
@@ -209,17 +218,25 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
     /// Chooses an idle agent for a new call of queue `q`, removing it from its idle list:
     /// longest idle across eligible groups, or the first group (fewest skills) with an idle agent.
+    #[inline]
     pub(super) fn select_agent(&mut self, q: usize) -> Option<(u32, usize)> {
-        let m = self.m;
+        self.pop_longest_idle(q, Eligible::Skilled, self.m.routing.least_skilled)
+    }
+
+    /// Removes and returns the agent idle the longest (and its group) among the groups
+    /// `eligible` for queue `q`, in their selection order; with `first_group`, only the first
+    /// group that has an idle agent is considered.
+    fn pop_longest_idle(&mut self, q: usize, eligible: Eligible, first_group: bool) -> Option<(u32, usize)> {
         let mut best: Option<(u32, usize, f64)> = None;
-        for k in 0..self.ws.rt.selection[q].len() {
-            let g = self.ws.rt.selection[q][k] as usize;
+        let n = self.eligible(q, eligible).len();
+        for k in 0..n {
+            let g = self.eligible(q, eligible)[k] as usize;
             if let Some(a) = self.peek_idle(g) {
                 let since = self.ws.agents[a as usize].idle_since;
                 if best.is_none_or(|(_, _, b)| since < b) {
                     best = Some((a, g, since));
                 }
-                if m.routing.least_skilled {
+                if first_group {
                     break;
                 }
             }
@@ -227,6 +244,15 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let (a, g, _) = best?;
         self.ws.groups[g].idle.pop_front();
         Some((a, g))
+    }
+
+    /// The groups `eligible` for queue `q` as the routing stands now.
+    #[inline]
+    fn eligible(&self, q: usize, eligible: Eligible) -> &[u16] {
+        match eligible {
+            Eligible::Skilled => &self.ws.rt.selection[q],
+            Eligible::Overflow => &self.ws.rt.overflow[q],
+        }
     }
 
     pub(super) fn on_overflow(&mut self, c: u32, generation: u32, t: f64) {
@@ -240,18 +266,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
         // An idle overflow agent can exist only if no older overflowed call waits (it would
         // have taken it), so this call is the right one to serve.
-        let mut best: Option<(u32, usize, f64)> = None;
-        for k in 0..self.ws.rt.overflow[q].len() {
-            let g = self.ws.rt.overflow[q][k] as usize;
-            if let Some(a) = self.peek_idle(g) {
-                let since = self.ws.agents[a as usize].idle_since;
-                if best.is_none_or(|(_, _, b)| since < b) {
-                    best = Some((a, g, since));
-                }
-            }
-        }
-        if let Some((a, g, _)) = best {
-            self.ws.groups[g].idle.pop_front();
+        if let Some((a, g)) = self.pop_longest_idle(q, Eligible::Overflow, false) {
             self.take_waiting(c, t);
             self.serve(c, a, g, t);
         }

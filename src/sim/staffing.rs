@@ -132,7 +132,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let agent = self.ws.agents[a as usize];
         if agent.pending_leave {
             let cell = self.time_cell();
-            self.f.groups[cell * self.f.n_groups + g].late_exit_s += t - agent.leave_due;
+            self.f.group(cell, g).late_exit_s += t - agent.leave_due;
             self.take_pending_breaks(a, g, t); // breaks missed for the call are reported as late
             self.ws.agents[a as usize].state = AgentState::Idle; // not in the idle list: token unchanged
             self.go_off(a, g, t);
@@ -172,7 +172,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         agent.break_len = 0.0;
         if n > 0 {
             let cell = self.time_cell();
-            self.f.groups[cell * self.f.n_groups + g].late_break_s += f64::from(n) * t - due;
+            self.f.group(cell, g).late_break_s += f64::from(n) * t - due;
         }
         len
     }
@@ -188,8 +188,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         if !off {
             let gs = &self.ws.groups[g];
             if t < gs.cancel_until {
-                self.f.policy.breaks_cancelled += 1.0;
-                self.f.policy.cancelled_break_s += len;
+                self.f.policy().breaks_cancelled += 1.0;
+                self.f.policy().cancelled_break_s += len;
                 return;
             }
             if t < gs.hold_until {
@@ -200,13 +200,13 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         if t > start {
             if t >= self.ws.agents[a as usize].shift_end {
                 // off, or busy on a last call before leaving: the break is not taken
-                self.f.policy.breaks_cancelled += 1.0;
-                self.f.policy.cancelled_break_s += len;
+                self.f.policy().breaks_cancelled += 1.0;
+                self.f.policy().cancelled_break_s += len;
                 return;
             }
             if !off {
-                self.f.policy.breaks_postponed += 1.0;
-                self.f.policy.postponed_s += t - start;
+                self.f.policy().breaks_postponed += 1.0;
+                self.f.policy().postponed_s += t - start;
             }
         }
         let agent = &mut self.ws.agents[a as usize];
