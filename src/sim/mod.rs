@@ -51,7 +51,7 @@ use crate::facts::{QueueFacts, ReplicationFacts};
 use crate::model::{Model, StaffingModel, StaticKind};
 use crate::policy::{Hooks, NoPolicy, Policy, PolicyError};
 use actions::Hook;
-use events::{Ev, Kind};
+use events::{Event, EventKind};
 use record::Recorder;
 use state::NEW_AGENT;
 
@@ -63,16 +63,16 @@ use state::NEW_AGENT;
 pub fn run_replication(
     model: &Model,
     rep: u32,
-    ws: &mut Workspace,
+    work: &mut Workspace,
     facts: &mut ReplicationFacts,
 ) -> Result<(), PolicyError> {
     match &model.policy {
-        None => run_with(model, rep, ws, facts, &mut NoPolicy, None),
+        None => run_with(model, rep, work, facts, &mut NoPolicy, None),
         Some(factory) => {
             // a Box is a thin pointer: the engine's state struct stays as small as without a
             // policy, which keeps the hot loop as fast
             let mut p = factory.start(rep);
-            run_with(model, rep, ws, facts, &mut p, factory.tick_s())
+            run_with(model, rep, work, facts, &mut p, factory.tick_s())
         }
     }
 }
@@ -81,7 +81,7 @@ pub fn run_replication(
 pub fn run_with<P: Policy + ?Sized>(
     model: &Model,
     rep: u32,
-    ws: &mut Workspace,
+    work: &mut Workspace,
     facts: &mut ReplicationFacts,
     policy: &mut P,
     tick_s: Option<f64>,
@@ -89,51 +89,59 @@ pub fn run_with<P: Policy + ?Sized>(
     facts.clear();
     let seed = model.seed;
     for q in 0..model.queues.len() {
-        ws.rng_arrival[q] = stream(seed, rep, Purpose::Arrivals, q);
-        ws.rng_handle[q] = stream(seed, rep, Purpose::Handle, q);
-        ws.rng_wrap[q] = stream(seed, rep, Purpose::Wrap, q);
-        ws.rng_patience[q] = stream(seed, rep, Purpose::Patience, q);
-        ws.rng_retrial[q] = stream(seed, rep, Purpose::Retrial, q);
-        ws.rng_busyness[q] = stream(seed, rep, Purpose::Busyness, q);
-        ws.rng_policy[q] = stream(seed, rep, Purpose::Policy, q);
+        work.rng_arrival[q] = stream(seed, rep, Purpose::Arrivals, q);
+        work.rng_handle[q] = stream(seed, rep, Purpose::Handle, q);
+        work.rng_wrap[q] = stream(seed, rep, Purpose::Wrap, q);
+        work.rng_patience[q] = stream(seed, rep, Purpose::Patience, q);
+        work.rng_retrial[q] = stream(seed, rep, Purpose::Retrial, q);
+        work.rng_busyness[q] = stream(seed, rep, Purpose::Busyness, q);
+        work.rng_policy[q] = stream(seed, rep, Purpose::Policy, q);
     }
     for g in 0..model.groups.len() {
-        ws.rng_absence[g] = stream(seed, rep, Purpose::Absence, g);
+        work.rng_absence[g] = stream(seed, rep, Purpose::Absence, g);
     }
     let hooks = policy.hooks();
     let reads_day = policy.reads_day();
     for day in 0..model.days {
         let mut sim = Sim {
-            m: model,
-            ws: &mut *ws,
-            f: Recorder::new(&mut *facts),
-            p: &mut *policy,
+            model,
+            work: &mut *work,
+            facts: Recorder::new(&mut *facts),
+            policy: &mut *policy,
             hooks,
             reads_day,
             tick_s,
-            err: None,
+            failure: None,
             depth: 0,
             interval_hook_due: false,
         };
         sim.run_day(day);
-        if let Some(e) = sim.err {
+        if let Some(e) = sim.failure {
             return Err(e);
         }
     }
     Ok(())
 }
 
+/// One day of one replication in progress: what it reads, where it keeps its state, what it
+/// records and whom it asks.
 struct Sim<'a, P: Policy + ?Sized> {
-    m: &'a Model,
-    ws: &'a mut Workspace,
-    f: Recorder<'a>,
-    p: &'a mut P,
+    /// The compiled scenario (read only).
+    model: &'a Model,
+    /// Live state, random streams and scratch buffers.
+    work: &'a mut Workspace,
+    /// The replication's facts, written cell by cell.
+    facts: Recorder<'a>,
+    /// The policy whose hooks are called.
+    policy: &'a mut P,
+    /// The hooks the policy defines.
     hooks: Hooks,
     /// The policy reads the day-so-far counts: snapshots sum the day (see [`Policy::reads_day`]).
     reads_day: bool,
+    /// Seconds between `on_tick` calls (`None`: no ticks).
     tick_s: Option<f64>,
     /// The first policy failure: the day stops at the next event.
-    err: Option<PolicyError>,
+    failure: Option<PolicyError>,
     /// Hooks being applied now (an action may call a routing hook again).
     depth: u32,
     /// An interval started: `on_interval` runs after the other static events of the instant.
@@ -142,7 +150,7 @@ struct Sim<'a, P: Policy + ?Sized> {
 
 impl<P: Policy + ?Sized> Sim<'_, P> {
     fn run_day(&mut self, day: usize) {
-        let m = self.m;
+        let m = self.model;
         self.reset(day);
 
         self.start_arrivals(day);
@@ -152,15 +160,15 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             && self.hooks.tick
             && tick < m.day_s
         {
-            self.push(tick, Kind::Tick, 0, 0);
+            self.push(tick, EventKind::Tick);
         }
 
         let mut ti = 0;
-        while self.err.is_none() {
+        while self.failure.is_none() {
             let t_static = m.timeline.get(ti).map_or(f64::INFINITY, |e| e.t);
-            let t_heap = self.ws.heap.peek().map_or(f64::INFINITY, Ev::t);
+            let t_heap = self.work.heap.peek().map_or(f64::INFINITY, Event::t);
             let (mut t_arr, mut q_arr) = (f64::INFINITY, usize::MAX);
-            for (q, qs) in self.ws.queues.iter().enumerate() {
+            for (q, qs) in self.work.queues.iter().enumerate() {
                 if qs.next_arrival < t_arr {
                     t_arr = qs.next_arrival;
                     q_arr = q;
@@ -184,22 +192,22 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     self.call_hook(Hook::Interval, e.t);
                 }
             } else if t_heap <= t_arr {
-                let e = self.ws.heap.pop().expect("peeked");
+                let e = self.work.heap.pop().expect("peeked");
                 let now = e.t();
                 match e.kind {
-                    Kind::AgentFree => self.on_agent_free(e.a, now),
-                    Kind::Abandon => self.on_abandon(e.a, e.b, now),
-                    Kind::Overflow => self.on_overflow(e.a, e.b, now),
-                    Kind::BreakEnd => self.on_break_end(e.a, now),
-                    Kind::Retrial => self.on_retrial(e.a as usize, e.b as usize, now),
-                    Kind::Tick => self.on_tick(now),
-                    Kind::BreakDue => self.on_break_due(e.a, e.b, now),
-                    Kind::ShiftEnd => {
-                        if self.ws.agents[e.a as usize].shift_end == now {
-                            self.on_shift_end(e.a, now);
+                    EventKind::AgentFree { agent } => self.on_agent_free(agent, now),
+                    EventKind::Abandon { call, generation } => self.on_abandon(call, generation, now),
+                    EventKind::Overflow { call, generation } => self.on_overflow(call, generation, now),
+                    EventKind::BreakEnd { agent } => self.on_break_end(agent, now),
+                    EventKind::Retrial { queue, interval } => self.on_retrial(queue as usize, interval as usize, now),
+                    EventKind::Tick => self.on_tick(now),
+                    EventKind::BreakDue { agent, break_index } => self.on_break_due(agent, break_index, now),
+                    EventKind::ShiftEnd { agent } => {
+                        if self.work.agents[agent as usize].shift_end == now {
+                            self.on_shift_end(agent, now);
                         }
                     }
-                    Kind::WatchWait => self.on_watch_wait(e.a, e.b, now),
+                    EventKind::WatchWait { call, generation } => self.on_watch_wait(call, generation, now),
                 }
             } else {
                 self.arrive(q_arr, t_arr, false);
@@ -211,26 +219,26 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     }
 
     fn reset(&mut self, day: usize) {
-        let ws = &mut *self.ws;
-        ws.heap.clear();
-        ws.seq = 0;
-        ws.calls.clear();
-        ws.free_calls.clear();
-        ws.day = day;
-        ws.last_agent_t = 0.0;
-        ws.cur = Some(day * self.m.intervals_per_day);
-        ws.agent_group.copy_from_slice(&self.m.agent_group);
-        ws.agent_overtime.fill((0.0, 0.0));
-        ws.rt.clone_from(&self.m.routing);
-        ws.n_callbacks = 0;
-        ws.day_base.fill(QueueFacts::default());
-        for (a, sh) in ws.agents.iter_mut().zip(&self.m.agent_shift) {
+        let work = &mut *self.work;
+        work.heap.clear();
+        work.next_seq = 0;
+        work.calls.clear();
+        work.free_calls.clear();
+        work.day = day;
+        work.last_agent_t = 0.0;
+        work.open_interval = Some(day * self.model.intervals_per_day);
+        work.agent_group.copy_from_slice(&self.model.agent_group);
+        work.agent_overtime.fill((0.0, 0.0));
+        work.routing.clone_from(&self.model.routing);
+        work.n_callbacks = 0;
+        work.day_closed.fill(QueueFacts::default());
+        for (a, sh) in work.agents.iter_mut().zip(&self.model.agent_shift) {
             let present = a.present;
             *a = NEW_AGENT;
             a.present = present;
             a.shift_end = sh.as_ref().map_or(f64::INFINITY, |s| s.end_s);
         }
-        for g in &mut ws.groups {
+        for g in &mut work.groups {
             g.on_duty = 0;
             g.available = 0;
             g.busy = 0;
@@ -243,7 +251,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             g.hold_until = 0.0;
             g.cancel_until = 0.0;
         }
-        for q in &mut ws.queues {
+        for q in &mut work.queues {
             q.waiting.clear();
             q.n_waiting = 0;
             q.last_t = 0.0;
@@ -260,17 +268,17 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     fn on_static(&mut self, kind: StaticKind, a: u32, b: u32, t: f64) {
         match kind {
             StaticKind::Interval => {
-                for g in 0..self.m.groups.len() {
+                for g in 0..self.model.groups.len() {
                     self.touch_group(g, t);
                 }
-                for q in 0..self.m.queues.len() {
+                for q in 0..self.model.queues.len() {
                     self.touch_queue(q, t);
                 }
-                let global = self.ws.day * self.m.intervals_per_day + a as usize;
-                self.ws.cur = Some(global);
+                let global = self.work.day * self.model.intervals_per_day + a as usize;
+                self.work.open_interval = Some(global);
                 self.mark_serving(global);
-                for g in 0..self.m.groups.len() {
-                    if let StaffingModel::Curve(levels) = &self.m.groups[g].staffing {
+                for g in 0..self.model.groups.len() {
+                    if let StaffingModel::Curve(levels) = &self.model.groups[g].staffing {
                         self.set_level(g, levels[global], t);
                     }
                 }
@@ -283,24 +291,24 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 self.interval_hook_due = self.hooks.interval;
             }
             StaticKind::Close => {
-                for g in 0..self.m.groups.len() {
+                for g in 0..self.model.groups.len() {
                     self.touch_group(g, t);
                 }
-                for q in 0..self.m.queues.len() {
+                for q in 0..self.model.queues.len() {
                     self.touch_queue(q, t);
                 }
-                self.ws.cur = None;
+                self.work.open_interval = None;
             }
             StaticKind::ShiftStart => {
-                let g = self.ws.agent_group[a as usize] as usize;
-                let agent = &self.ws.agents[a as usize];
+                let g = self.work.agent_group[a as usize] as usize;
+                let agent = &self.work.agents[a as usize];
                 if agent.present && !agent.sent_home {
                     self.come_on_duty(a, g, t);
                 }
             }
             StaticKind::ShiftEnd => {
                 // a shift extended by a policy ends at its own dynamic event
-                if self.ws.agents[a as usize].shift_end <= t {
+                if self.work.agents[a as usize].shift_end <= t {
                     self.on_shift_end(a, t);
                 }
             }

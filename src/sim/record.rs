@@ -80,10 +80,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Integrates group `g`'s time counters up to `t`.
     #[inline]
     pub(super) fn touch_group(&mut self, g: usize, t: f64) {
-        let gs = &mut self.ws.groups[g];
-        if let Some(cur) = self.ws.cur {
+        let gs = &mut self.work.groups[g];
+        if let Some(cur) = self.work.open_interval {
             let dt = t - gs.last_t;
-            let cell = self.f.group(cur, g);
+            let cell = self.facts.group(cur, g);
             cell.paid_s += f64::from(gs.on_duty) * dt;
             cell.available_s += f64::from(gs.available) * dt;
             cell.busy_s += f64::from(gs.busy) * dt;
@@ -94,16 +94,16 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Integrates queue `q`'s waiting count up to `t`.
     #[inline]
     pub(super) fn touch_queue(&mut self, q: usize, t: f64) {
-        let qs = &mut self.ws.queues[q];
-        if let Some(cur) = self.ws.cur {
-            self.f.queue(cur, q).queue_area_s += f64::from(qs.n_waiting) * (t - qs.last_t);
+        let qs = &mut self.work.queues[q];
+        if let Some(cur) = self.work.open_interval {
+            self.facts.queue(cur, q).queue_area_s += f64::from(qs.n_waiting) * (t - qs.last_t);
         }
         qs.last_t = t;
     }
 
     /// The interval to which agent-time facts at this moment belong (the day's last after closing).
     pub(super) fn time_cell(&self) -> usize {
-        self.ws.cur.unwrap_or((self.ws.day + 1) * self.m.intervals_per_day - 1)
+        self.work.open_interval.unwrap_or((self.work.day + 1) * self.model.intervals_per_day - 1)
     }
 
     /// Counts a call of queue `q` that arrived in global interval `interval` and left the queue
@@ -111,8 +111,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// when its wait was positive; an abandoned or unserved one always does.
     #[inline]
     pub(super) fn record_wait(&mut self, q: usize, interval: usize, wait: f64, end: WaitEnd) {
-        let within = wait <= self.m.queues[q].sl_threshold_s;
-        let cell = self.f.queue(interval, q);
+        let within = wait <= self.model.queues[q].sl_threshold_s;
+        let cell = self.facts.queue(interval, q);
         match end {
             WaitEnd::Answered => {
                 cell.handled += 1.0;
@@ -141,15 +141,15 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Books the busy time of agent `a`'s finished call on its queue, split over the intervals
     /// it spans (up to the close), for sharing the group's cost among queues.
     pub(super) fn book_busy(&mut self, a: u32, g: usize, t: f64) {
-        let m = self.m;
-        let agent = &self.ws.agents[a as usize];
+        let m = self.model;
+        let agent = &self.work.agents[a as usize];
         let (q, mut s) = (agent.queue as usize, agent.busy_since);
         let end = t.min(m.day_s);
-        let base = self.ws.day * m.intervals_per_day;
+        let base = self.work.day * m.intervals_per_day;
         while s < end {
             let i = ((s / m.interval_s) as usize).min(m.intervals_per_day - 1);
             let cell_end = ((i + 1) as f64 * m.interval_s).min(end);
-            *self.f.busy_on_queue(base + i, g, q) += cell_end - s;
+            *self.facts.busy_on_queue(base + i, g, q) += cell_end - s;
             if cell_end <= s {
                 break;
             }
@@ -159,17 +159,17 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
     /// Calls nobody was left to serve: they waited until the last agent left or the close.
     pub(super) fn record_unserved(&mut self) {
-        let end = self.ws.last_agent_t.max(self.m.day_s);
-        for q in 0..self.m.queues.len() {
-            while let Some(c) = self.ws.queues[q].waiting.pop_front() {
-                let call = self.ws.calls[c as usize];
+        let end = self.work.last_agent_t.max(self.model.day_s);
+        for q in 0..self.model.queues.len() {
+            while let Some(c) = self.work.queues[q].waiting.pop_front() {
+                let call = self.work.calls[c as usize];
                 if call.state == CallState::Waiting {
                     self.record_wait(q, call.interval as usize, end - call.arrival_t, WaitEnd::Unserved);
                 }
             }
             // Callbacks promised but never made.
-            while let Some(cb) = self.ws.queues[q].callbacks.pop_front() {
-                self.f.queue(cb.interval as usize, q).unserved += 1.0;
+            while let Some(cb) = self.work.queues[q].callbacks.pop_front() {
+                self.facts.queue(cb.interval as usize, q).unserved += 1.0;
             }
         }
     }
@@ -177,10 +177,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Marks in the facts which groups can take which queues' calls in interval `global` (skill
     /// or overflow), as the routing stands now.
     pub(super) fn mark_serving(&mut self, global: usize) {
-        let rt = &self.ws.rt;
-        for q in 0..self.m.queues.len() {
+        let rt = &self.work.routing;
+        for q in 0..self.model.queues.len() {
             for &g in rt.selection[q].iter().chain(&rt.overflow[q]) {
-                self.f.mark_serves(global, g as usize, q);
+                self.facts.mark_serves(global, g as usize, q);
             }
         }
     }
@@ -189,13 +189,13 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     #[inline(never)]
     /// Today's facts of the intervals before `global`, per queue (for the day-so-far view).
     pub(super) fn sum_closed_intervals(&mut self, global: usize) {
-        for q in 0..self.m.queues.len() {
-            self.ws.day_base[q] = self.closed_intervals(q, global);
+        for q in 0..self.model.queues.len() {
+            self.work.day_closed[q] = self.closed_intervals(q, global);
         }
     }
 
     /// Queue `q`'s facts summed over today's intervals before `global`.
     pub(super) fn closed_intervals(&self, q: usize, global: usize) -> QueueFacts {
-        self.f.queue_sum(self.ws.day * self.m.intervals_per_day..global, q)
+        self.facts.queue_sum(self.work.day * self.model.intervals_per_day..global, q)
     }
 }

@@ -6,7 +6,7 @@
 
 use super::Sim;
 use super::actions::Hook;
-use super::events::Kind;
+use super::events::EventKind;
 use super::record::WaitEnd;
 use super::state::{AgentState, Call, CallState};
 use crate::policy::Policy;
@@ -24,10 +24,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Front of group `g`'s idle FIFO (longest idle), skipping stale entries; does not remove it.
     #[inline]
     pub(super) fn peek_idle(&mut self, g: usize) -> Option<u32> {
-        let ws = &mut *self.ws;
-        let idle = &mut ws.groups[g].idle;
+        let work = &mut *self.work;
+        let idle = &mut work.groups[g].idle;
         while let Some(&(a, tok)) = idle.front() {
-            let agent = &ws.agents[a as usize];
+            let agent = &work.agents[a as usize];
             if agent.state == AgentState::Idle && agent.token == tok {
                 return Some(a);
             }
@@ -38,22 +38,22 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
     pub(super) fn pop_idle(&mut self, g: usize) -> Option<u32> {
         let a = self.peek_idle(g)?;
-        self.ws.groups[g].idle.pop_front();
+        self.work.groups[g].idle.pop_front();
         Some(a)
     }
 
     /// Front of queue `q` (oldest waiting call), skipping calls that already left.
     #[inline]
     pub(super) fn front_call(&mut self, q: usize) -> Option<u32> {
-        let ws = &mut *self.ws;
-        let dq = &mut ws.queues[q].waiting;
+        let work = &mut *self.work;
+        let dq = &mut work.queues[q].waiting;
         while let Some(&c) = dq.front() {
-            if ws.calls[c as usize].state == CallState::Waiting {
+            if work.calls[c as usize].state == CallState::Waiting {
                 return Some(c);
             }
             dq.pop_front();
-            ws.calls[c as usize].generation += 1;
-            ws.free_calls.push(c);
+            work.calls[c as usize].generation += 1;
+            work.free_calls.push(c);
         }
         None
     }
@@ -62,22 +62,22 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// the longest wait; overflow queues show only calls waiting at least the overflow delay.
     pub(super) fn find_call(&mut self, g: usize, t: f64) -> Option<u32> {
         let mut best: Option<(u32, u64, f64)> = None; // (call, tier, arrival)
-        for k in 0..self.ws.rt.scan[g].len() {
-            let e = self.ws.rt.scan[g][k];
+        for k in 0..self.work.routing.scan[g].len() {
+            let e = self.work.routing.scan[g][k];
             if let Some((_, tier, _)) = best
                 && e.tier > tier
             {
                 break;
             }
             let q = e.queue as usize;
-            if self.ws.queues[q].n_waiting == 0 {
+            if self.work.queues[q].n_waiting == 0 {
                 continue;
             }
             let Some(c) = self.front_call(q) else {
                 continue;
             };
-            let arr = self.ws.calls[c as usize].arrival_t;
-            if e.overflow && t - arr < self.ws.rt.overflow_after_s[q] {
+            let arr = self.work.calls[c as usize].arrival_t;
+            if e.overflow && t - arr < self.work.routing.overflow_after_s[q] {
                 continue;
             }
             if best.is_none_or(|(_, _, b)| arr < b) {
@@ -95,19 +95,19 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             return Some(c);
         }
         let q = self.call_hook(Hook::SelectCall(g, a), t)?;
-        let Some(e) = self.ws.rt.scan[g].iter().find(|e| e.queue as usize == q).copied() else {
+        let Some(e) = self.work.routing.scan[g].iter().find(|e| e.queue as usize == q).copied() else {
             self.fail(
                 Hook::SelectCall(g, a),
                 t,
                 format!(
                     "select_call chose queue `{}`, which group `{}` does not serve",
-                    self.m.queue_ids[q], self.m.group_ids[g]
+                    self.model.queue_ids[q], self.model.group_ids[g]
                 ),
             );
             return None;
         };
         let c = self.front_call(q)?;
-        let visible = !e.overflow || t - self.ws.calls[c as usize].arrival_t >= self.ws.rt.overflow_after_s[q];
+        let visible = !e.overflow || t - self.work.calls[c as usize].arrival_t >= self.work.routing.overflow_after_s[q];
         visible.then_some(c)
     }
 
@@ -119,15 +119,15 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             self.serve(c, a, g, t);
             return;
         }
-        if self.ws.n_callbacks > 0 && self.make_callback(a, g, t) {
+        if self.work.n_callbacks > 0 && self.make_callback(a, g, t) {
             return;
         }
-        let agent = &mut self.ws.agents[a as usize];
+        let agent = &mut self.work.agents[a as usize];
         agent.state = AgentState::Idle;
         agent.idle_since = t;
         agent.token = agent.token.wrapping_add(1);
         let tok = agent.token;
-        self.ws.groups[g].idle.push_back((a, tok));
+        self.work.groups[g].idle.push_back((a, tok));
     }
 
     #[cold]
@@ -135,15 +135,15 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Agent `a` of group `g` makes the oldest pending callback of the first queue it has the
     /// skill for (in scan order), if any.
     pub(super) fn make_callback(&mut self, a: u32, g: usize, t: f64) -> bool {
-        for k in 0..self.ws.rt.scan[g].len() {
-            let e = self.ws.rt.scan[g][k];
+        for k in 0..self.work.routing.scan[g].len() {
+            let e = self.work.routing.scan[g][k];
             if e.overflow {
                 continue;
             }
             let q = e.queue as usize;
-            if let Some(cb) = self.ws.queues[q].callbacks.pop_front() {
-                self.ws.n_callbacks -= 1;
-                let cell = self.f.queue(cb.interval as usize, q);
+            if let Some(cb) = self.work.queues[q].callbacks.pop_front() {
+                self.work.n_callbacks -= 1;
+                let cell = self.facts.queue(cb.interval as usize, q);
                 cell.callbacks_made += 1.0;
                 cell.callback_delay_s += t - cb.accepted_t;
                 self.record_wait(q, cb.interval as usize, cb.wait_s, WaitEnd::Answered);
@@ -156,23 +156,23 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
     /// Removes waiting call `c` from its queue's count (its slot is freed when the deque drops it).
     pub(super) fn take_waiting(&mut self, c: u32, t: f64) {
-        let q = self.ws.calls[c as usize].queue as usize;
+        let q = self.work.calls[c as usize].queue as usize;
         self.touch_queue(q, t);
-        self.ws.queues[q].n_waiting -= 1;
-        self.ws.calls[c as usize].state = CallState::Gone;
-        if self.ws.queues[q].wait_above {
+        self.work.queues[q].n_waiting -= 1;
+        self.work.calls[c as usize].state = CallState::Gone;
+        if self.work.queues[q].wait_above {
             // the oldest wait falls back below the watched threshold when the new front is younger
-            let thr = self.ws.queues[q].watch_wait_s;
-            let below = self.front_call(q).is_none_or(|f| t - self.ws.calls[f as usize].arrival_t < thr);
+            let thr = self.work.queues[q].watch_wait_s;
+            let below = self.front_call(q).is_none_or(|f| t - self.work.calls[f as usize].arrival_t < thr);
             if below {
-                self.ws.queues[q].wait_above = false;
+                self.work.queues[q].wait_above = false;
             }
         }
     }
 
     /// Agent `a` of group `g` answers waiting call `c` at `t`.
     pub(super) fn serve(&mut self, c: u32, a: u32, g: usize, t: f64) {
-        let call = self.ws.calls[c as usize];
+        let call = self.work.calls[c as usize];
         self.answer(&call, a, g, t);
     }
 
@@ -185,29 +185,29 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
     /// Agent `a` of group `g` starts `work_s` seconds (at speed 1) of work on a call of queue `q`.
     pub(super) fn start_work(&mut self, a: u32, g: usize, q: usize, work_s: f64, t: f64) {
-        let work = work_s * self.m.groups[g].time_factor;
+        let work = work_s * self.model.groups[g].time_factor;
         self.touch_group(g, t);
-        self.ws.groups[g].busy += 1;
-        let agent = &mut self.ws.agents[a as usize];
+        self.work.groups[g].busy += 1;
+        let agent = &mut self.work.agents[a as usize];
         agent.state = AgentState::Busy;
         agent.queue = q as u16;
         agent.busy_since = t;
-        self.push(t + work, Kind::AgentFree, a, 0);
+        self.push(t + work, EventKind::AgentFree { agent: a });
     }
 
     #[cold]
     #[inline(never)]
     /// `select_agent`: asked only when some agent with the skill is idle.
     pub(super) fn hook_select_agent(&mut self, q: usize, t: f64) -> Option<(u32, usize)> {
-        let n = self.ws.rt.selection[q].len();
-        if !(0..n).any(|k| self.peek_idle(self.ws.rt.selection[q][k] as usize).is_some()) {
+        let n = self.work.routing.selection[q].len();
+        if !(0..n).any(|k| self.peek_idle(self.work.routing.selection[q][k] as usize).is_some()) {
             return None;
         }
         let g = self.call_hook(Hook::SelectAgent(q), t)?;
-        if !self.ws.rt.selection[q].contains(&(g as u16)) {
+        if !self.work.routing.selection[q].contains(&(g as u16)) {
             let msg = format!(
                 "select_agent chose group `{}`, which lacks the skill for `{}`",
-                self.m.group_ids[g], self.m.queue_ids[q]
+                self.model.group_ids[g], self.model.queue_ids[q]
             );
             self.fail(Hook::SelectAgent(q), t, msg);
             return None;
@@ -220,7 +220,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// longest idle across eligible groups, or the first group (fewest skills) with an idle agent.
     #[inline]
     pub(super) fn select_agent(&mut self, q: usize) -> Option<(u32, usize)> {
-        self.pop_longest_idle(q, Eligible::Skilled, self.m.routing.least_skilled)
+        self.pop_longest_idle(q, Eligible::Skilled, self.model.routing.least_skilled)
     }
 
     /// Removes and returns the agent idle the longest (and its group) among the groups
@@ -232,7 +232,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         for k in 0..n {
             let g = self.eligible(q, eligible)[k] as usize;
             if let Some(a) = self.peek_idle(g) {
-                let since = self.ws.agents[a as usize].idle_since;
+                let since = self.work.agents[a as usize].idle_since;
                 if best.is_none_or(|(_, _, b)| since < b) {
                     best = Some((a, g, since));
                 }
@@ -242,7 +242,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             }
         }
         let (a, g, _) = best?;
-        self.ws.groups[g].idle.pop_front();
+        self.work.groups[g].idle.pop_front();
         Some((a, g))
     }
 
@@ -250,18 +250,18 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     #[inline]
     fn eligible(&self, q: usize, eligible: Eligible) -> &[u16] {
         match eligible {
-            Eligible::Skilled => &self.ws.rt.selection[q],
-            Eligible::Overflow => &self.ws.rt.overflow[q],
+            Eligible::Skilled => &self.work.routing.selection[q],
+            Eligible::Overflow => &self.work.routing.overflow[q],
         }
     }
 
     pub(super) fn on_overflow(&mut self, c: u32, generation: u32, t: f64) {
-        let call = self.ws.calls[c as usize];
+        let call = self.work.calls[c as usize];
         if call.generation != generation || call.state != CallState::Waiting {
             return;
         }
         let q = call.queue as usize;
-        if t < call.arrival_t + self.ws.rt.overflow_after_s[q] {
+        if t < call.arrival_t + self.work.routing.overflow_after_s[q] {
             return; // a policy lengthened the delay since this event was scheduled
         }
         // An idle overflow agent can exist only if no older overflowed call waits (it would
@@ -276,29 +276,29 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     #[inline(never)]
     /// After a routing change: idle agents take calls that have become visible to them.
     pub(super) fn redispatch(&mut self, t: f64) {
-        for g in 0..self.m.groups.len() {
-            while self.err.is_none() {
+        for g in 0..self.model.groups.len() {
+            while self.failure.is_none() {
                 let Some(a) = self.peek_idle(g) else { break };
                 match self.choose_call(a, g, t) {
                     Some(c) => {
                         // select_call's actions may have moved or sent home this agent, or
                         // served the call: check both again
-                        if self.peek_idle(g) != Some(a) || self.ws.calls[c as usize].state != CallState::Waiting {
+                        if self.peek_idle(g) != Some(a) || self.work.calls[c as usize].state != CallState::Waiting {
                             continue;
                         }
-                        self.ws.groups[g].idle.pop_front();
+                        self.work.groups[g].idle.pop_front();
                         self.take_waiting(c, t);
                         self.serve(c, a, g, t);
                     }
                     None => {
-                        if self.ws.n_callbacks == 0 || self.peek_idle(g) != Some(a) {
+                        if self.work.n_callbacks == 0 || self.peek_idle(g) != Some(a) {
                             break;
                         }
-                        self.ws.groups[g].idle.pop_front();
+                        self.work.groups[g].idle.pop_front();
                         if !self.make_callback(a, g, t) {
                             // nothing for this group: back to the front of the idle list
-                            let tok = self.ws.agents[a as usize].token;
-                            self.ws.groups[g].idle.push_front((a, tok));
+                            let tok = self.work.agents[a as usize].token;
+                            self.work.groups[g].idle.push_front((a, tok));
                             break;
                         }
                     }

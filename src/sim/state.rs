@@ -4,7 +4,7 @@
 //!
 //! Owns the data layout only; what happens to it is in the sibling modules.
 
-use super::events::Ev;
+use super::events::Event;
 use super::streams::Rng;
 use crate::facts::QueueFacts;
 use crate::model::{Model, Routing};
@@ -144,8 +144,10 @@ pub struct Workspace {
     pub(super) queues: Vec<QueueState>,
     pub(super) calls: Vec<Call>,
     pub(super) free_calls: Vec<u32>,
-    pub(super) heap: BinaryHeap<Ev>,
-    pub(super) seq: u64,
+    /// Dynamic events of the day, earliest (time, sequence) first.
+    pub(super) heap: BinaryHeap<Event>,
+    /// Insertion sequence of the next event pushed (breaks ties between equal times).
+    pub(super) next_seq: u64,
     pub(super) rng_arrival: Vec<Rng>,
     pub(super) rng_handle: Vec<Rng>,
     pub(super) rng_wrap: Vec<Rng>,
@@ -155,7 +157,8 @@ pub struct Workspace {
     pub(super) rng_absence: Vec<Rng>,
     pub(super) rng_policy: Vec<Rng>,
     /// Global interval index currently open for statistics, or `None` after closing.
-    pub(super) cur: Option<usize>,
+    pub(super) open_interval: Option<usize>,
+    /// Day being simulated (0-based).
     pub(super) day: usize,
     /// Last time an agent finished a call or went off duty: the end of unserved calls' waits.
     pub(super) last_agent_t: f64,
@@ -164,16 +167,17 @@ pub struct Workspace {
     /// Overtime granted to each agent today: seconds and cost (refunded if sent home before).
     pub(super) agent_overtime: Vec<(f64, f64)>,
     /// Routing now (policies change skills, priorities and overflow).
-    pub(super) rt: Routing,
+    pub(super) routing: Routing,
     /// Callbacks waiting in all queues.
     pub(super) n_callbacks: u32,
     /// Policy view, rebuilt before each hook.
-    pub(super) snap: Snapshot,
+    pub(super) snapshot: Snapshot,
     /// Actions returned by the current hook.
     pub(super) actions: Vec<Action>,
     /// Per queue: today's facts of the intervals already closed.
-    pub(super) day_base: Vec<QueueFacts>,
-    pub(super) scratch: Vec<(f64, u32)>,
+    pub(super) day_closed: Vec<QueueFacts>,
+    /// Scratch for `extend_shifts`: (shift end, agent) of the candidates.
+    pub(super) shift_candidates: Vec<(f64, u32)>,
 }
 
 impl Workspace {
@@ -190,7 +194,7 @@ impl Workspace {
             calls: Vec::with_capacity(256),
             free_calls: Vec::with_capacity(256),
             heap: BinaryHeap::with_capacity(1024),
-            seq: 0,
+            next_seq: 0,
             rng_arrival: (0..nq).map(|_| seed_dummy()).collect(),
             rng_handle: (0..nq).map(|_| seed_dummy()).collect(),
             rng_wrap: (0..nq).map(|_| seed_dummy()).collect(),
@@ -199,17 +203,17 @@ impl Workspace {
             rng_busyness: (0..nq).map(|_| seed_dummy()).collect(),
             rng_absence: (0..model.groups.len()).map(|_| seed_dummy()).collect(),
             rng_policy: (0..nq).map(|_| seed_dummy()).collect(),
-            cur: None,
+            open_interval: None,
             day: 0,
             last_agent_t: 0.0,
             agent_group: model.agent_group.clone(),
             agent_overtime: vec![(0.0, 0.0); model.agent_group.len()],
-            rt: model.routing.clone(),
+            routing: model.routing.clone(),
             n_callbacks: 0,
-            snap: Snapshot::default(),
+            snapshot: Snapshot::default(),
             actions: Vec::new(),
-            day_base: vec![QueueFacts::default(); nq],
-            scratch: Vec::new(),
+            day_closed: vec![QueueFacts::default(); nq],
+            shift_candidates: Vec::new(),
         }
     }
 }
