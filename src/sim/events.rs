@@ -79,3 +79,30 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.work.heap.push(Event { key, kind });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BinaryHeap;
+
+    fn event(t: f64, seq: u64) -> Event {
+        let key = (u128::from(t.to_bits()) << 64) | u128::from(seq);
+        Event { key, kind: EventKind::AgentFree { agent: seq as u32 } }
+    }
+
+    #[test]
+    fn the_heap_pops_by_time_then_insertion_order() {
+        let mut heap = BinaryHeap::new();
+        for (seq, t) in [5.0, 0.0, 2.5, 2.5, 1e9, 2.5].into_iter().enumerate() {
+            heap.push(event(t, seq as u64));
+        }
+        let order: Vec<(f64, u64)> =
+            std::iter::from_fn(|| heap.pop()).map(|e| (e.t(), (e.key & u128::from(u64::MAX)) as u64)).collect();
+        assert_eq!(order, [(0.0, 1), (2.5, 2), (2.5, 3), (2.5, 5), (5.0, 0), (1e9, 4)]);
+    }
+
+    #[test]
+    fn an_event_stays_as_small_as_a_key_and_two_indices() {
+        assert_eq!(std::mem::size_of::<Event>(), 32);
+    }
+}

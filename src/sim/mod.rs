@@ -149,6 +149,8 @@ struct Sim<'a, P: Policy + ?Sized> {
 }
 
 impl<P: Policy + ?Sized> Sim<'_, P> {
+    /// Simulates day `day`: resets the live state, starts arrivals and staffing, then merges
+    /// the static timeline, the event heap and the next arrivals by time until all are done.
     fn run_day(&mut self, day: usize) {
         let m = self.model;
         self.reset(day);
@@ -218,6 +220,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.record_unserved();
     }
 
+    /// Puts the live state back to the start of day `day`: empty queues and heap, agents off
+    /// duty, routing as the model sets it (today's absences are drawn after, by `start_staffing`).
     fn reset(&mut self, day: usize) {
         let work = &mut *self.work;
         work.heap.clear();

@@ -199,3 +199,30 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.facts.queue_sum(self.work.day * self.model.intervals_per_day..global, q)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_are_addressed_by_interval_and_queue_or_group() {
+        let (intervals, nq, ng) = (3, 2, 4);
+        let mut facts = ReplicationFacts::new(intervals, nq, ng);
+        let mut rec = Recorder::new(&mut facts);
+        rec.queue(2, 1).offered += 1.0;
+        rec.group(1, 3).paid_s += 5.0;
+        *rec.busy_on_queue(2, 3, 1) += 7.0;
+        rec.mark_serves(0, 2, 1);
+        rec.queue(0, 1).handled += 2.0;
+        assert_eq!(rec.queue_sum(0..3, 1).offered, 1.0);
+        assert_eq!(rec.queue_sum(0..2, 1).offered, 0.0);
+        assert_eq!(rec.queue_sum(0..3, 1).handled, 2.0);
+        assert_eq!(facts.queue(2, 1).offered, 1.0);
+        assert_eq!(facts.queues.iter().map(|c| c.offered).sum::<f64>(), 1.0);
+        assert_eq!(facts.group(1, 3).paid_s, 5.0);
+        assert_eq!(facts.busy_by_queue[(2 * ng + 3) * nq + 1], 7.0);
+        assert_eq!(facts.busy_by_queue.iter().sum::<f64>(), 7.0);
+        assert!(facts.serves[2 * nq + 1]);
+        assert_eq!(facts.serves.iter().filter(|&&s| s).count(), 1);
+    }
+}

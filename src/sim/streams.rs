@@ -45,3 +45,27 @@ pub fn stream(seed: u64, replication: u32, purpose: Purpose, index: usize) -> Rn
     let s = mix(mix(mix(seed) ^ u64::from(replication)) ^ ((purpose as u64) << 48) ^ index as u64);
     Rng::seed_from_u64(s)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rand::RngExt;
+
+    fn first(seed: u64, rep: u32, purpose: Purpose, index: usize) -> u64 {
+        stream(seed, rep, purpose, index).random::<u64>()
+    }
+
+    #[test]
+    fn a_stream_depends_on_seed_replication_purpose_and_index_only() {
+        let base = first(7, 3, Purpose::Handle, 1);
+        assert_eq!(base, first(7, 3, Purpose::Handle, 1));
+        for other in [
+            first(8, 3, Purpose::Handle, 1),
+            first(7, 4, Purpose::Handle, 1),
+            first(7, 3, Purpose::Patience, 1),
+            first(7, 3, Purpose::Handle, 2),
+        ] {
+            assert_ne!(base, other);
+        }
+    }
+}
