@@ -28,7 +28,8 @@
 //!
 //! Module by module: [`time`] parses clock times and durations; [`dist`] holds distributions
 //! and samplers; [`scenario`] the format and its validation; [`model`] the compiled form;
-//! [`sim`] the event loop; [`facts`] what the engine records and the one place KPIs are
+//! [`sim`] the event engine (one file per concern: event loop, events, arrivals, routing,
+//! staffing, recording, policy actions); [`facts`] what the engine records and the one place KPIs are
 //! derived; [`stats`] Welford means, t intervals, quantiles; [`experiment`] parallel
 //! replications and their reduction; [`analytic`] Erlang B/C/A/X and requirement search;
 //! [`plan`] analytic staffing of a scenario; [`policy`] the intraday policy trait, live

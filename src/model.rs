@@ -83,6 +83,17 @@ impl Routing {
         self.skill_pref.len() / self.nq.max(1)
     }
 
+    /// Skill preference of group `group` for queue `queue` (`None`: no skill).
+    pub fn skill(&self, group: usize, queue: usize) -> Option<u32> {
+        self.skill_pref[group * self.nq + queue]
+    }
+
+    /// Sets group `group`'s skill preference for queue `queue` (`None`: no skill); call
+    /// [`Routing::rebuild`] afterwards.
+    pub fn set_skill(&mut self, group: usize, queue: usize, pref: Option<u32>) {
+        self.skill_pref[group * self.nq + queue] = pref;
+    }
+
     /// Derives the scan, selection and overflow lists from the primitives. Tier: preference
     /// ascending, then priority descending; overflow entries come after every skill.
     pub fn rebuild(&mut self) {

@@ -1,0 +1,198 @@
+//! Arrivals and a waiting call's life: the non-homogeneous Poisson arrival process of each queue
+//! (rates with busyness), a call's attributes, callback offers, abandonment and retrials.
+//!
+//! Owns when calls come and when they give up; who answers them is in `routing`.
+
+use super::Sim;
+use super::actions::Hook;
+use super::events::EventKind;
+use super::record::WaitEnd;
+use super::state::{Call, CallState, Callback};
+use super::streams::Rng;
+use crate::policy::Policy;
+use rand::RngExt;
+use rand_distr::{Distribution, Exp1, Gamma};
+
+/// Draws a Gamma factor with mean 1 and coefficient of variation `cv` (1 when cv = 0).
+fn busyness_factor(cv: f64, rng: &mut Rng) -> f64 {
+    if cv <= 0.0 {
+        return 1.0;
+    }
+    let shape = 1.0 / (cv * cv);
+    Gamma::new(shape, 1.0 / shape).map_or(1.0, |g| g.sample(rng))
+}
+
+impl<P: Policy + ?Sized> Sim<'_, P> {
+    /// Today's arrival rates with busyness, then the first arrival of each queue.
+    pub(super) fn start_arrivals(&mut self, day: usize) {
+        let m = self.model;
+        let n = m.intervals_per_day;
+        for (q, qm) in m.queues.iter().enumerate() {
+            let qs = &mut self.work.queues[q];
+            let rng = &mut self.work.rng_busyness[q];
+            let day_f = busyness_factor(qm.day_cv, rng);
+            for i in 0..n {
+                let int_f = busyness_factor(qm.interval_cv, rng);
+                qs.rate[i] = qm.rate_per_s[day * n + i] * day_f * int_f;
+            }
+            qs.arrival_interval = 0;
+            self.advance_arrival(q, 0.0);
+        }
+    }
+
+    /// Draws the next arrival of queue `q` after `from` (piecewise-constant rate per interval).
+    pub(super) fn advance_arrival(&mut self, q: usize, from: f64) {
+        let m = self.model;
+        let qs = &mut self.work.queues[q];
+        let rng = &mut self.work.rng_arrival[q];
+        let mut t = from;
+        let mut i = qs.arrival_interval;
+        while i < m.intervals_per_day {
+            let rate = qs.rate[i];
+            let end = (i + 1) as f64 * m.interval_s;
+            if rate > 0.0 {
+                let gap: f64 = Exp1.sample(rng);
+                t += gap / rate;
+                if t < end {
+                    qs.next_arrival = t;
+                    qs.arrival_interval = i;
+                    return;
+                }
+            }
+            // memoryless: restart the draw at the boundary with the next interval's rate
+            t = end;
+            i += 1;
+        }
+        qs.next_arrival = f64::INFINITY;
+        qs.arrival_interval = i;
+    }
+
+    /// A new call (first attempt or retrial) arrives at queue `q`.
+    pub(super) fn arrive(&mut self, q: usize, t: f64, retrial: bool) {
+        let m = self.model;
+        let qm = &m.queues[q];
+        let Some(cur) = self.work.open_interval else { return };
+        {
+            let cell = self.facts.queue(cur, q);
+            cell.offered += 1.0;
+            if retrial {
+                cell.retrials += 1.0;
+            }
+        }
+        // Call attributes: each purpose has its own stream; retried calls draw from the retrial
+        // stream so that first attempts stay in step across scenarios (common random numbers).
+        let work = &mut *self.work;
+        let opt = |s: &Option<crate::dist::Sampler>, r: &mut Rng, none: f64| s.as_ref().map_or(none, |s| s.sample(r));
+        let (work_s, patience_s) = if retrial {
+            let r = &mut work.rng_retrial[q];
+            let h = qm.handle.sample(r);
+            (h + opt(&qm.wrap, r, 0.0), opt(&qm.patience, r, f64::INFINITY))
+        } else {
+            let h = qm.handle.sample(&mut work.rng_handle[q]);
+            (h + opt(&qm.wrap, &mut work.rng_wrap[q], 0.0), opt(&qm.patience, &mut work.rng_patience[q], f64::INFINITY))
+        };
+        let call = Call {
+            arrival_t: t,
+            work_s,
+            interval: cur as u32,
+            queue: q as u16,
+            generation: 0,
+            state: CallState::Waiting,
+        };
+        if !self.work.queues[q].open {
+            // blocked after its attributes were drawn, so that the streams stay in step with a
+            // run where the queue is open (common random numbers)
+            self.facts.queue(cur, q).blocked += 1.0;
+            return;
+        }
+        let chosen = if self.hooks.select_agent { self.hook_select_agent(q, t) } else { self.select_agent(q) };
+        if let Some((a, g)) = chosen {
+            self.answer(&call, a, g, t);
+            return;
+        }
+        if self.work.queues[q].cb_wait_s.is_finite() && self.accepts_callback(q) {
+            self.facts.queue(cur, q).callbacks += 1.0;
+            let cb = Callback { wait_s: 0.0, accepted_t: t, work_s, interval: cur as u32 };
+            self.work.queues[q].callbacks.push_back(cb);
+            self.work.n_callbacks += 1;
+            return;
+        }
+        // Wait.
+        let c = match self.work.free_calls.pop() {
+            Some(c) => {
+                let gen_ = self.work.calls[c as usize].generation;
+                self.work.calls[c as usize] = Call { generation: gen_, ..call };
+                c
+            }
+            None => {
+                self.work.calls.push(call);
+                (self.work.calls.len() - 1) as u32
+            }
+        };
+        let generation = self.work.calls[c as usize].generation;
+        self.touch_queue(q, t);
+        let qs = &mut self.work.queues[q];
+        qs.n_waiting += 1;
+        qs.waiting.push_back(c);
+        if patience_s.is_finite() {
+            self.push(t + patience_s, EventKind::Abandon { call: c, generation });
+        }
+        let overflow_after_s = self.work.routing.overflow_after_s[q];
+        if overflow_after_s < patience_s {
+            self.push(t + overflow_after_s, EventKind::Overflow { call: c, generation });
+        }
+        let qs = &self.work.queues[q];
+        let (watch_wait_s, fire) = (qs.watch_wait_s, qs.watch_n != 0 && qs.n_waiting == qs.watch_n);
+        if watch_wait_s < patience_s {
+            self.push(t + watch_wait_s, EventKind::WatchWait { call: c, generation });
+        }
+        if fire && self.hooks.queue {
+            self.call_hook(Hook::Queue(q), t);
+        }
+    }
+
+    /// A caller of queue `q` who abandoned a call that arrived in global interval `interval`
+    /// tries again: a new arrival, or a retrial lost when the day has closed.
+    pub(super) fn on_retrial(&mut self, q: usize, interval: usize, t: f64) {
+        if self.work.open_interval.is_some() {
+            self.arrive(q, t, true);
+        } else {
+            self.facts.queue(interval, q).retrials_lost_at_close += 1.0;
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    /// Whether a new call of queue `q` that must wait is offered a callback (its estimated wait
+    /// exceeds the threshold) and accepts it. The estimate is (calls ahead + 1) × mean work ÷
+    /// available agents with the skill.
+    pub(super) fn accepts_callback(&mut self, q: usize) -> bool {
+        let qs = &self.work.queues[q];
+        let agents: u32 = self.work.routing.selection[q].iter().map(|&g| self.work.groups[g as usize].available).sum();
+        let ewt = f64::from(qs.n_waiting + 1) * self.model.queues[q].mean_work_s / f64::from(agents.max(1));
+        if ewt <= qs.cb_wait_s {
+            return false;
+        }
+        let p = qs.cb_accept;
+        self.work.rng_policy[q].random::<f64>() < p
+    }
+
+    pub(super) fn on_abandon(&mut self, c: u32, generation: u32, t: f64) {
+        let call = self.work.calls[c as usize];
+        if call.generation != generation || call.state != CallState::Waiting {
+            return;
+        }
+        let m = self.model;
+        let q = call.queue as usize;
+        self.take_waiting(c, t);
+        self.record_wait(q, call.interval as usize, t - call.arrival_t, WaitEnd::Abandoned);
+        if let Some((p, delay)) = &m.queues[q].retrial {
+            let rng = &mut self.work.rng_retrial[q];
+            if rng.random::<f64>() < *p {
+                let d = delay.sample(rng);
+                // the interval the call arrived in, to count the retrial if it falls after the close
+                self.push(t + d, EventKind::Retrial { queue: q as u32, interval: call.interval });
+            }
+        }
+    }
+}
