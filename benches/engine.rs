@@ -1,6 +1,7 @@
 //! Engine speed: one replication of the realistic single-queue day (simulated calls per second
-//! on one core, reported by criterion as elements/s), and 1,000 replications in parallel with
-//! full statistics (all cores).
+//! on one core, reported by criterion as elements/s), one replication of a large center's week
+//! (60 queues, 30 groups with 2–4 skills, 15-minute intervals), and 1,000 replications in
+//! parallel with full statistics (all cores).
 
 use ccsim::experiment;
 use ccsim::facts::ReplicationFacts;
@@ -38,6 +39,65 @@ fn single_replication(c: &mut Criterion) {
     }
 }
 
+/// A large center's week: 60 queues of 1,500–3,500 calls a day (lognormal handle times of
+/// 3–6 minutes, exponential patience), 30 groups of 30–45 agents, each serving its two own
+/// queues and up to two more, 07:00–23:00 in 15-minute intervals for 7 days: about 1.05 million
+/// calls a replication. Generated with a fixed linear congruential sequence, so it never changes.
+pub fn large_center_week() -> Scenario {
+    let mut state: u64 = 1;
+    let mut next = |lo: u64, hi: u64| {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        lo + (state >> 33) % (hi - lo + 1)
+    };
+    let mut y = String::from(
+        "name: Large center week\nhorizon: { start: \"07:00\", end: \"23:00\", interval: 15m, days: 7 }\nqueues:\n",
+    );
+    for q in 0..60 {
+        let (calls, aht) = (next(1500, 3500), next(180, 360));
+        y.push_str(&format!(
+            "  - {{ id: q{q}, arrivals: {{ daily_total: {calls} }}, handle_time: {{ dist: lognormal, mean: {aht}s, cv: 1.0 }}, patience: {{ dist: exponential, mean: 120s }} }}\n"
+        ));
+    }
+    y.push_str("agents:\n");
+    for g in 0..30u64 {
+        let mut skills = vec![2 * g, 2 * g + 1];
+        for _ in 0..next(0, 2) {
+            let q = next(0, 59);
+            if !skills.contains(&q) {
+                skills.push(q);
+            }
+        }
+        let list: Vec<String> = skills.iter().map(|q| format!("q{q}")).collect();
+        y.push_str(&format!(
+            "  - {{ group: g{g}, skills: [{}], count: {}, cost_per_hour: 20 }}\n",
+            list.join(", "),
+            next(30, 45)
+        ));
+    }
+    ccsim::scenario::parse_str(&y, Path::new("large_center_week.yaml")).expect("the generated week is valid")
+}
+
+fn large_center(c: &mut Criterion) {
+    let scenario = large_center_week();
+    let model = Model::compile(&scenario);
+    let mut ws = Workspace::new(&model);
+    let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
+    run_replication(&model, 0, &mut ws, &mut facts).unwrap();
+    let calls: f64 = facts.queues.iter().map(|q| q.offered).sum();
+    let mut g = c.benchmark_group("replication");
+    g.sample_size(10);
+    g.throughput(Throughput::Elements(calls as u64));
+    let mut rep = 0u32;
+    g.bench_function("large_center_week", |b| {
+        b.iter(|| {
+            rep = rep.wrapping_add(1);
+            run_replication(&model, rep, &mut ws, &mut facts).unwrap();
+            black_box(&facts);
+        })
+    });
+    g.finish();
+}
+
 fn thousand_replications(c: &mut Criterion) {
     let mut scenario = load("realistic_day.yaml");
     scenario.simulation.replications = 1000;
@@ -72,5 +132,5 @@ fn staffing_sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, single_replication, thousand_replications, staffing_sweep);
+criterion_group!(benches, single_replication, large_center, thousand_replications, staffing_sweep);
 criterion_main!(benches);
