@@ -27,6 +27,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     pub(super) fn start_arrivals(&mut self, day: usize) {
         let m = self.model;
         let n = m.intervals_per_day;
+        self.work.arrivals.clear();
         for (q, qm) in m.queues.iter().enumerate() {
             let qs = &mut self.work.queues[q];
             let rng = &mut self.work.rng_busyness[q];
@@ -40,7 +41,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
     }
 
-    /// Draws the next arrival of queue `q` after `from` (piecewise-constant rate per interval).
+    /// Draws the next arrival of queue `q` after `from` (piecewise-constant rate per interval)
+    /// and files it in the arrivals heap (the caller has taken `q`'s previous one off it).
     pub(super) fn advance_arrival(&mut self, q: usize, from: f64) {
         let m = self.model;
         let qs = &mut self.work.queues[q];
@@ -54,8 +56,9 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 let gap: f64 = Exp1.sample(rng);
                 t += gap / rate;
                 if t < end {
-                    qs.next_arrival = t;
                     qs.arrival_interval = i;
+                    // t ≥ 0, so the order of its bits is the order of the times
+                    self.work.arrivals.push(std::cmp::Reverse((t.to_bits(), q)));
                     return;
                 }
             }
@@ -63,7 +66,6 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             t = end;
             i += 1;
         }
-        qs.next_arrival = f64::INFINITY;
         qs.arrival_interval = i;
     }
 

@@ -169,13 +169,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         while self.failure.is_none() {
             let t_static = m.timeline.get(ti).map_or(f64::INFINITY, |e| e.t);
             let t_heap = self.work.heap.peek().map_or(f64::INFINITY, Event::t);
-            let (mut t_arr, mut q_arr) = (f64::INFINITY, usize::MAX);
-            for (q, qs) in self.work.queues.iter().enumerate() {
-                if qs.next_arrival < t_arr {
-                    t_arr = qs.next_arrival;
-                    q_arr = q;
-                }
-            }
+            let (t_arr, q_arr) =
+                self.work.arrivals.peek().map_or((f64::INFINITY, usize::MAX), |r| (f64::from_bits(r.0.0), r.0.1));
             if t_static <= t_heap && t_static <= t_arr {
                 if t_static == f64::INFINITY {
                     break;
@@ -212,6 +207,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     EventKind::WatchWait { call, generation } => self.on_watch_wait(call, generation, now),
                 }
             } else {
+                self.work.arrivals.pop();
                 self.arrive(q_arr, t_arr, false);
                 self.advance_arrival(q_arr, t_arr);
             }

@@ -117,7 +117,6 @@ pub(super) struct QueueState {
     pub(super) waiting: VecDeque<u32>,
     pub(super) n_waiting: u32,
     pub(super) last_t: f64,
-    pub(super) next_arrival: f64,
     pub(super) arrival_interval: usize,
     /// Effective arrival rate per interval of the current day (calls/s, busyness applied).
     pub(super) rate: Vec<f64>,
@@ -146,6 +145,10 @@ pub struct Workspace {
     pub(super) free_calls: Vec<u32>,
     /// Dynamic events of the day, earliest (time, sequence) first.
     pub(super) heap: BinaryHeap<Event>,
+    /// Each queue's next arrival as `Reverse((time bits, queue))`: the earliest on top, ties to
+    /// the lowest queue index; queues with no arrival left today are absent. Finding the next
+    /// arrival costs O(log queues), not a scan of every queue on every event.
+    pub(super) arrivals: BinaryHeap<std::cmp::Reverse<(u64, usize)>>,
     /// Insertion sequence of the next event pushed (breaks ties between equal times).
     pub(super) next_seq: u64,
     pub(super) rng_arrival: Vec<Rng>,
@@ -194,6 +197,7 @@ impl Workspace {
             calls: Vec::with_capacity(256),
             free_calls: Vec::with_capacity(256),
             heap: BinaryHeap::with_capacity(1024),
+            arrivals: BinaryHeap::with_capacity(model.queues.len()),
             next_seq: 0,
             rng_arrival: (0..nq).map(|_| seed_dummy()).collect(),
             rng_handle: (0..nq).map(|_| seed_dummy()).collect(),
