@@ -17,25 +17,30 @@ fn load(name: &str) -> Scenario {
     Scenario::load(&path).expect("bundled scenario loads")
 }
 
+/// One replication of `scenario` as criterion's `replication/<name>`, in calls per second.
+fn bench_replication(c: &mut Criterion, name: &str, scenario: &Scenario, samples: usize) {
+    let model = Model::compile(scenario);
+    let mut ws = Workspace::new(&model);
+    let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
+    run_replication(&model, 0, &mut ws, &mut facts).unwrap();
+    let calls: f64 = facts.queues.iter().map(|q| q.offered).sum();
+    let mut g = c.benchmark_group("replication");
+    g.sample_size(samples);
+    g.throughput(Throughput::Elements(calls as u64));
+    let mut rep = 0u32;
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            rep = rep.wrapping_add(1);
+            run_replication(&model, rep, &mut ws, &mut facts).unwrap();
+            black_box(&facts);
+        })
+    });
+    g.finish();
+}
+
 fn single_replication(c: &mut Criterion) {
     for name in ["realistic_day.yaml", "erlang_c_check.yaml", "multi_skill.yaml"] {
-        let scenario = load(name);
-        let model = Model::compile(&scenario);
-        let mut ws = Workspace::new(&model);
-        let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
-        run_replication(&model, 0, &mut ws, &mut facts).unwrap();
-        let calls: f64 = facts.queues.iter().map(|q| q.offered).sum();
-        let mut g = c.benchmark_group("replication");
-        g.throughput(Throughput::Elements(calls as u64));
-        let mut rep = 0u32;
-        g.bench_function(name.trim_end_matches(".yaml"), |b| {
-            b.iter(|| {
-                rep = rep.wrapping_add(1);
-                run_replication(&model, rep, &mut ws, &mut facts).unwrap();
-                black_box(&facts);
-            })
-        });
-        g.finish();
+        bench_replication(c, name.trim_end_matches(".yaml"), &load(name), 100);
     }
 }
 
@@ -78,24 +83,7 @@ pub fn large_center_week() -> Scenario {
 }
 
 fn large_center(c: &mut Criterion) {
-    let scenario = large_center_week();
-    let model = Model::compile(&scenario);
-    let mut ws = Workspace::new(&model);
-    let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
-    run_replication(&model, 0, &mut ws, &mut facts).unwrap();
-    let calls: f64 = facts.queues.iter().map(|q| q.offered).sum();
-    let mut g = c.benchmark_group("replication");
-    g.sample_size(10);
-    g.throughput(Throughput::Elements(calls as u64));
-    let mut rep = 0u32;
-    g.bench_function("large_center_week", |b| {
-        b.iter(|| {
-            rep = rep.wrapping_add(1);
-            run_replication(&model, rep, &mut ws, &mut facts).unwrap();
-            black_box(&facts);
-        })
-    });
-    g.finish();
+    bench_replication(c, "large_center_week", &large_center_week(), 10);
 }
 
 fn thousand_replications(c: &mut Criterion) {

@@ -26,6 +26,13 @@ fn variant_names(v: &Value) -> Vec<&str> {
     v["variants"].as_array().unwrap().iter().map(|x| x["name"].as_str().unwrap()).collect()
 }
 
+/// Runs a prepared `ccsim compare ... --format json`, asserts success, returns the document.
+fn compare_json(cmd: &mut Command) -> Value {
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 fn ccsim() -> Command {
     Command::cargo_bin("ccsim").expect("binary built")
 }
@@ -152,14 +159,12 @@ fn a_variant_with_a_new_queue_is_compared_on_the_queues_both_have() {
 
 #[test]
 fn set_parameters_bind_to_the_whatif_before_them() {
-    let out = ccsim()
-        .args(["compare", "scenarios/morning_peak.yaml", "-n", "5", "-q", "--format", "json"])
-        .args(["--whatif", "scripts/absent.rhai", "--set", "share=0.1", "--whatif", "scripts/absent.rhai"])
-        .args(["--set", "share=0.3", "--whatif", "scripts/spike.rhai"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = compare_json(
+        ccsim()
+            .args(["compare", "scenarios/morning_peak.yaml", "-n", "5", "-q", "--format", "json"])
+            .args(["--whatif", "scripts/absent.rhai", "--set", "share=0.1", "--whatif", "scripts/absent.rhai"])
+            .args(["--set", "share=0.3", "--whatif", "scripts/spike.rhai"]),
+    );
     let names = variant_names(&v);
     assert_eq!(names, ["absent[share=0.1]", "absent[share=0.3]", "spike"]);
     // more absence, lower service level
@@ -186,13 +191,11 @@ fn whatif_dir_runs_every_script_in_name_order() {
     std::fs::write(dir.path().join("b_more.rhai"), "scenario.add_agents(\"sales_team\", 5);").unwrap();
     std::fs::write(dir.path().join("a_less.rhai"), "scenario.remove_agents(\"sales_team\", 2);").unwrap();
     std::fs::write(dir.path().join("notes.txt"), "not a script").unwrap();
-    let out = ccsim()
-        .args(["compare", "scenarios/morning_peak.yaml", "-n", "3", "-q", "--format", "json", "--whatif-dir"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = compare_json(
+        ccsim()
+            .args(["compare", "scenarios/morning_peak.yaml", "-n", "3", "-q", "--format", "json", "--whatif-dir"])
+            .arg(dir.path()),
+    );
     let names = variant_names(&v);
     assert_eq!(names, ["a_less", "b_more"]);
 }
@@ -200,13 +203,11 @@ fn whatif_dir_runs_every_script_in_name_order() {
 /// Issue 12 (item 5): a global `--set` names only the scripts that use it.
 #[test]
 fn a_global_set_names_only_the_scripts_that_use_it() {
-    let out = ccsim()
-        .args(["compare", "scenarios/morning_peak.yaml", "-n", "3", "-q", "--format", "json", "--set", "share=0.2"])
-        .args(["--whatif", "scripts/absent.rhai", "--whatif", "scripts/spike.rhai"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = compare_json(
+        ccsim()
+            .args(["compare", "scenarios/morning_peak.yaml", "-n", "3", "-q", "--format", "json", "--set", "share=0.2"])
+            .args(["--whatif", "scripts/absent.rhai", "--whatif", "scripts/spike.rhai"]),
+    );
     let names = variant_names(&v);
     assert_eq!(names, ["absent[share=0.2]", "spike"]);
 }
@@ -239,22 +240,17 @@ fn whatif_dir_runs_the_bundled_folder_against_its_scenario() {
     assert!(!names.contains(&"spike") && !names.contains(&"absent"), "{names:?}");
     assert!(err.contains("spike.rhai") && err.contains("morning_peak.yaml"), "a note says what was skipped: {err}");
     // with the other scenario, its own scripts run
-    let out = ccsim()
-        .args([
-            "compare",
-            "scenarios/morning_peak.yaml",
-            "-n",
-            "2",
-            "-q",
-            "--format",
-            "json",
-            "--whatif-dir",
-            "scripts",
-        ])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = compare_json(ccsim().args([
+        "compare",
+        "scenarios/morning_peak.yaml",
+        "-n",
+        "2",
+        "-q",
+        "--format",
+        "json",
+        "--whatif-dir",
+        "scripts",
+    ]));
     let names = variant_names(&v);
     assert!(names.contains(&"absent") && names.contains(&"spike") && !names.contains(&"new_client"), "{names:?}");
 }
@@ -284,13 +280,11 @@ fn every_scenario_is_judged_against_the_baselines_targets() {
         "scenario.set_service_level(\"*\", \"20s\", 0.3);\nscenario.set_max_abandon_rate(\"*\", 0.6);\nscenario.remove_agents(\"agents\", 40);\n",
     )
     .unwrap();
-    let out = ccsim()
-        .args(["compare", "scenarios/realistic_day.yaml", "-n", "4", "-q", "--format", "json", "--whatif"])
-        .arg(&f)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = compare_json(
+        ccsim()
+            .args(["compare", "scenarios/realistic_day.yaml", "-n", "4", "-q", "--format", "json", "--whatif"])
+            .arg(&f),
+    );
     assert_eq!(v["variants"][0]["meets_targets"], false, "{}", v["variants"][0]["result"]["total"]);
     assert_eq!(v["cheapest_meeting_targets"], "baseline");
 }
