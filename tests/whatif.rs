@@ -1,4 +1,4 @@
-//! The what-if API (`src/script/whatif.rs`), function by function: each script is run on a small
+//! The what-if API (`src/script/whatif/`), function by function: each script is run on a small
 //! base scenario and the result is compared, as a whole, with the base edited by hand in Rust —
 //! so every test shows both that the function changes what it says and that it changes nothing
 //! else. Volumes are compared with a tolerance of 1e-9, everything else exactly.

@@ -1,0 +1,161 @@
+//! Validation of arrivals: a queue's call volumes per interval from `rate_per_hour`,
+//! `per_interval`, `daily_total` with a `profile`, or a CSV column, checked against the limits.
+
+use super::super::limits::*;
+use super::super::raw::*;
+use super::super::*;
+use super::Check;
+
+impl Check {
+    /// A per-interval list of one day's length (repeated every day) or the whole horizon's.
+    pub(super) fn per_interval<T: Clone>(&mut self, path: &str, values: &[T], h: &Horizon) -> Option<Vec<T>> {
+        let n = h.intervals_per_day();
+        let total = h.total_intervals();
+        if values.len() == total {
+            Some(values.to_vec())
+        } else if values.len() == n {
+            Some(values.iter().cloned().cycle().take(total).collect())
+        } else {
+            let days = if h.days > 1 { format!(" or {total} ({} days × {n})", h.days) } else { String::new() };
+            self.err(path, format!("has {} values: expected {n} (one per interval){days}", values.len()));
+            None
+        }
+    }
+
+    pub(super) fn volumes(
+        &mut self,
+        path: &str,
+        a: &RawArrivals,
+        h: &Horizon,
+        queue_id: &str,
+        base: &Path,
+    ) -> Option<Vec<f64>> {
+        let sources = [a.rate_per_hour.is_some(), a.per_interval.is_some(), a.daily_total.is_some(), a.csv.is_some()];
+        if sources.iter().filter(|s| **s).count() != 1 {
+            self.err(
+                path,
+                "give exactly one of `rate_per_hour`, `per_interval`, `daily_total` (with `profile`) or `csv`".into(),
+            );
+            return None;
+        }
+        if a.profile.is_some() && a.daily_total.is_none() {
+            self.err(&format!("{path}.profile"), "`profile` goes with `daily_total`".into());
+        }
+        if a.column.is_some() && a.csv.is_none() {
+            self.err(&format!("{path}.column"), "`column` goes with `csv`".into());
+        }
+        let total = h.total_intervals();
+        let vols: Vec<f64> = if let Some(r) = a.rate_per_hour {
+            vec![r * h.interval_s / 3600.0; total]
+        } else if let Some(v) = &a.per_interval {
+            self.per_interval(&format!("{path}.per_interval"), v, h)?
+        } else if let Some(t) = &a.daily_total {
+            let n = h.intervals_per_day();
+            let per_day: Vec<f64> = match t {
+                OneOrMany::One(x) => vec![*x; h.days as usize],
+                OneOrMany::Many(v) if v.len() == h.days as usize => v.clone(),
+                OneOrMany::Many(v) => {
+                    self.err(
+                        &format!("{path}.daily_total"),
+                        format!("has {} values: expected one per day ({})", v.len(), h.days),
+                    );
+                    return None;
+                }
+            };
+            let profile = a.profile.clone().unwrap_or_else(|| vec![1.0; n]);
+            if profile.len() != n {
+                self.err(
+                    &format!("{path}.profile"),
+                    format!("has {} weights: expected {n} (one per interval)", profile.len()),
+                );
+                return None;
+            }
+            let sum: f64 = profile.iter().sum();
+            if profile.iter().any(|w| !(w.is_finite() && *w >= 0.0)) || sum <= 0.0 {
+                self.err(&format!("{path}.profile"), "weights must be non-negative with a positive sum".into());
+                return None;
+            }
+            per_day.iter().flat_map(|d| profile.iter().map(move |w| d * w / sum)).collect()
+        } else {
+            let file = a.csv.as_deref()?;
+            let column = a.column.as_deref().unwrap_or(queue_id);
+            let v = self.csv_column(&format!("{path}.csv"), &base.join(file), column)?;
+            self.per_interval(&format!("{path}.csv"), &v, h)?
+        };
+        if let Some((i, v)) = vols.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
+            self.err(path, format!("volume of interval {i} is {v}: expected a non-negative number of calls"));
+            return None;
+        }
+        if let Some((i, v)) = vols.iter().enumerate().find(|(_, v)| **v > MAX_CALLS_PER_INTERVAL) {
+            self.err(
+                path,
+                format!(
+                    "interval {} expects {v:.0} calls: at most {MAX_CALLS_PER_INTERVAL:.0} per queue and interval",
+                    h.interval_label(i)
+                ),
+            );
+            return None;
+        }
+        Some(vols)
+    }
+
+    pub(super) fn csv_column(&mut self, path: &str, file: &Path, column: &str) -> Option<Vec<f64>> {
+        let shown = file.display();
+        match std::fs::metadata(file) {
+            Ok(m) if !m.is_file() => {
+                self.err(path, format!("{shown} is not a regular file"));
+                return None;
+            }
+            Ok(m) if m.len() > MAX_CSV_BYTES => {
+                self.err(path, format!("{shown} has {} bytes: at most {MAX_CSV_BYTES}", m.len()));
+                return None;
+            }
+            _ => {}
+        }
+        let mut rdr = match csv::Reader::from_path(file) {
+            Ok(r) => r,
+            Err(e) => {
+                self.err(path, format!("cannot read CSV file {shown}: {e}"));
+                return None;
+            }
+        };
+        let headers = match rdr.headers() {
+            Ok(h) => h.clone(),
+            Err(e) => {
+                self.err(path, format!("{shown}: malformed CSV header: {e}"));
+                return None;
+            }
+        };
+        let Some(col) = headers.iter().position(|h| h.trim() == column) else {
+            let have: Vec<&str> = headers.iter().collect();
+            self.err(path, format!("{shown}: no column `{column}` (columns: {})", have.join(", ")));
+            return None;
+        };
+        let mut out = Vec::new();
+        for rec in rdr.records() {
+            let rec = match rec {
+                Ok(r) => r,
+                Err(e) => {
+                    let line = e.position().map_or(String::new(), |p| format!("{}:", p.line()));
+                    self.err(path, format!("{shown}:{line} malformed CSV: {e}"));
+                    return None;
+                }
+            };
+            let line = rec.position().map_or(0, |p| p.line());
+            let cell = rec.get(col).unwrap_or("").trim();
+            match cell.parse::<f64>() {
+                Ok(v) if v.is_finite() && v >= 0.0 => out.push(v),
+                _ => {
+                    self.err(
+                        path,
+                        format!(
+                            "{shown}:{line}: column `{column}` holds {cell:?}: expected a non-negative number of calls"
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+}
