@@ -90,6 +90,41 @@ pub fn judge(r: &RunResult, variant: &Scenario, baseline: &Scenario) -> Verdict 
     Verdict::Baseline(r.queues.iter().zip(&reference).all(|(qr, q)| meets_queue(qr, q)))
 }
 
+/// Confirms "meets" verdicts on fresh random numbers, so that what the comparison calls
+/// meeting its targets, or cheapest among those that do, still holds when simulated again:
+/// each scenario judged to meet (the baseline when `base_meets`, and every variant whose verdict
+/// meets) is simulated again with seed + [`crate::optimize::VERIFY_SEED_OFFSET`] and the same
+/// replications, judged the same way, and keeps its verdict only when the rerun meets too.
+/// Returns the names whose verdict was withdrawn ("baseline" for the baseline).
+pub fn confirm_on_fresh_seeds(
+    base: &Scenario,
+    base_meets: &mut bool,
+    vars: &[(String, Scenario)],
+    verdicts: &mut [Verdict],
+    progress: &(dyn Fn() + Sync),
+) -> Result<Vec<String>, crate::policy::PolicyError> {
+    let fresh = |s: &Scenario| {
+        let mut s = s.clone();
+        s.simulation.seed = s.simulation.seed.wrapping_add(crate::optimize::VERIFY_SEED_OFFSET);
+        s
+    };
+    let mut withdrawn = Vec::new();
+    if *base_meets && !meets_all(&crate::experiment::run(&fresh(base), progress)?, base) {
+        *base_meets = false;
+        withdrawn.push("baseline".to_string());
+    }
+    for ((name, s), v) in vars.iter().zip(verdicts.iter_mut()) {
+        if v.meets() && !judge(&crate::experiment::run(&fresh(s), progress)?, s, base).meets() {
+            *v = match *v {
+                Verdict::Baseline(_) => Verdict::Baseline(false),
+                Verdict::Own(_) => Verdict::Own(false),
+            };
+            withdrawn.push(name.clone());
+        }
+    }
+    Ok(withdrawn)
+}
+
 /// True when the two scenarios' shared queues have the same targets (SL threshold, target share
 /// and definition, max ASA, max abandon rate).
 pub fn same_targets(a: &Scenario, b: &Scenario) -> bool {
