@@ -270,7 +270,8 @@ fn an_empty_script_is_a_warning() {
 
 /// Issue 12 (item 5): every scenario is judged against the same targets, the baseline's: a
 /// variant that lowers its own targets while removing agents does not become "the cheapest
-/// meeting every target".
+/// meeting every target". (16 replications: enough for the baseline's mean to meet its targets
+/// with a margin, so that it can be the cheapest.)
 #[test]
 fn every_scenario_is_judged_against_the_baselines_targets() {
     let dir = tempfile::tempdir().unwrap();
@@ -282,7 +283,7 @@ fn every_scenario_is_judged_against_the_baselines_targets() {
     .unwrap();
     let v = compare_json(
         ccsim()
-            .args(["compare", "scenarios/realistic_day.yaml", "-n", "4", "-q", "--format", "json", "--whatif"])
+            .args(["compare", "scenarios/realistic_day.yaml", "-n", "16", "-q", "--format", "json", "--whatif"])
             .arg(&f),
     );
     assert_eq!(v["variants"][0]["meets_targets"], false, "{}", v["variants"][0]["result"]["total"]);

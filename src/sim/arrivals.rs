@@ -8,7 +8,7 @@ use super::actions::Hook;
 use super::events::EventKind;
 use super::record::WaitEnd;
 use super::state::{Call, CallState, Callback};
-use super::streams::Rng;
+use super::streams::{Purpose, Rng, StreamKey, WHOLE_DAY, caller_stream, keyed_stream};
 use crate::policy::Policy;
 use rand::RngExt;
 use rand_distr::{Distribution, Exp1, Gamma};
@@ -24,16 +24,25 @@ fn busyness_factor(cv: f64, rng: &mut Rng) -> f64 {
 
 impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Today's arrival rates with busyness, then the first arrival of each queue.
+    ///
+    /// The day factor comes from the (queue, day) busyness stream, each interval's factor from
+    /// the (queue, day, interval) one, so a factor never depends on another day or interval.
     pub(super) fn start_arrivals(&mut self, day: usize) {
         let m = self.model;
         let n = m.intervals_per_day;
+        let base = self.work.stream_base;
         self.work.arrivals.clear();
         for (q, qm) in m.queues.iter().enumerate() {
             let qs = &mut self.work.queues[q];
-            let rng = &mut self.work.rng_busyness[q];
-            let day_f = busyness_factor(qm.day_cv, rng);
+            let key = |interval| StreamKey { purpose: Purpose::Busyness, index: q, day: day as u32, interval };
+            let day_f =
+                if qm.day_cv > 0.0 { busyness_factor(qm.day_cv, &mut keyed_stream(base, key(WHOLE_DAY))) } else { 1.0 };
             for i in 0..n {
-                let int_f = busyness_factor(qm.interval_cv, rng);
+                let int_f = if qm.interval_cv > 0.0 {
+                    busyness_factor(qm.interval_cv, &mut keyed_stream(base, key(i as u32)))
+                } else {
+                    1.0
+                };
                 qs.rate[i] = qm.rate_per_s[day * n + i] * day_f * int_f;
             }
             qs.arrival_interval = 0;
@@ -43,17 +52,22 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
     /// Draws the next arrival of queue `q` after `from` (piecewise-constant rate per interval)
     /// and files it in the arrivals heap (the caller has taken `q`'s previous one off it).
+    ///
+    /// Each interval's arrivals come from the (queue, day, interval) stream: the Poisson process
+    /// restarts at every interval boundary (exact, as it is memoryless), so an interval's arrival
+    /// times depend on its own rate only, never on how many calls came before.
     pub(super) fn advance_arrival(&mut self, q: usize, from: f64) {
         let m = self.model;
+        let (base, day) = (self.work.stream_base, self.work.day as u32);
         let qs = &mut self.work.queues[q];
-        let rng = &mut self.work.rng_arrival[q];
+        let slot = &mut self.work.rng_arrival[q];
         let mut t = from;
         let mut i = qs.arrival_interval;
         while i < m.intervals_per_day {
             let rate = qs.rate[i];
             let end = (i + 1) as f64 * m.interval_s;
             if rate > 0.0 {
-                let gap: f64 = Exp1.sample(rng);
+                let gap: f64 = Exp1.sample(slot.at(base, Purpose::Arrivals, q, day, i as u32));
                 t += gap / rate;
                 if t < end {
                     qs.arrival_interval = i;
@@ -62,11 +76,18 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     return;
                 }
             }
-            // memoryless: restart the draw at the boundary with the next interval's rate
+            // memoryless: restart the draw at the boundary with the next interval's rate and stream
             t = end;
             i += 1;
         }
         qs.arrival_interval = i;
+    }
+
+    /// The interval of today in which a draw made now falls: the open interval, or the day's
+    /// interval count after the close (a stream key, see `streams`).
+    fn draw_interval(&self) -> u32 {
+        let n = self.model.intervals_per_day;
+        self.work.open_interval.map_or(n, |g| g - self.work.day * n) as u32
     }
 
     /// A new call (first attempt or retrial) arrives at queue `q`.
@@ -81,17 +102,24 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 cell.retrials += 1.0;
             }
         }
-        // Call attributes: each purpose has its own stream; retried calls draw from the retrial
-        // stream so that first attempts stay in step across scenarios (common random numbers).
+        // Call attributes: each purpose has its own stream per (queue, day, interval of arrival);
+        // retried calls draw from their own so that first attempts stay in step across scenarios
+        // (common random numbers).
+        let (base, day, interval) = (self.work.stream_base, self.work.day as u32, self.draw_interval());
         let work = &mut *self.work;
-        let opt = |s: &Option<crate::dist::Sampler>, r: &mut Rng, none: f64| s.as_ref().map_or(none, |s| s.sample(r));
         let (work_s, patience_s) = if retrial {
-            let r = &mut work.rng_retrial[q];
+            let r = work.rng_retrial_call[q].at(base, Purpose::RetrialCall, q, day, interval);
             let h = qm.handle.sample(r);
-            (h + opt(&qm.wrap, r, 0.0), opt(&qm.patience, r, f64::INFINITY))
+            let w = qm.wrap.as_ref().map_or(0.0, |s| s.sample(r));
+            (h + w, qm.patience.as_ref().map_or(f64::INFINITY, |s| s.sample(r)))
         } else {
-            let h = qm.handle.sample(&mut work.rng_handle[q]);
-            (h + opt(&qm.wrap, &mut work.rng_wrap[q], 0.0), opt(&qm.patience, &mut work.rng_patience[q], f64::INFINITY))
+            let h = qm.handle.sample(work.rng_handle[q].at(base, Purpose::Handle, q, day, interval));
+            let w =
+                qm.wrap.as_ref().map_or(0.0, |s| s.sample(work.rng_wrap[q].at(base, Purpose::Wrap, q, day, interval)));
+            let p = qm.patience.as_ref().map_or(f64::INFINITY, |s| {
+                s.sample(work.rng_patience[q].at(base, Purpose::Patience, q, day, interval))
+            });
+            (h + w, p)
         };
         let call = Call {
             arrival_t: t,
@@ -176,7 +204,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             return false;
         }
         let p = qs.cb_accept;
-        self.work.rng_policy[q].random::<f64>() < p
+        let (base, day, interval) = (self.work.stream_base, self.work.day as u32, self.draw_interval());
+        self.work.rng_policy[q].at(base, Purpose::Policy, q, day, interval).random::<f64>() < p
     }
 
     pub(super) fn on_abandon(&mut self, c: u32, generation: u32, t: f64) {
@@ -189,7 +218,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         self.take_waiting(c, t);
         self.record_wait(q, call.interval as usize, t - call.arrival_t, WaitEnd::Abandoned);
         if let Some((p, delay)) = &m.queues[q].retrial {
-            let rng = &mut self.work.rng_retrial[q];
+            // the caller's own stream: whether and when they retry is theirs, whatever the order
+            // in which other callers gave up (common random numbers)
+            let rng =
+                &mut caller_stream(self.work.stream_base, Purpose::Retrial, q, self.work.day as u32, call.arrival_t);
             if rng.random::<f64>() < *p {
                 let d = delay.sample(rng);
                 // the interval the call arrived in, to count the retrial if it falls after the close

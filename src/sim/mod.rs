@@ -1,8 +1,8 @@
 //! The discrete-event core: calls, queues and agents over one replication.
 //!
 //! Owns the simulation of a day and nothing else: it reads a compiled [`Model`], draws from
-//! random streams derived from (seed, replication, purpose, index) and writes counts into
-//! [`ReplicationFacts`]. It knows nothing of YAML, Rhai, statistics or the terminal.
+//! random streams derived from (seed, replication, purpose, index, day, interval) and writes
+//! counts into [`ReplicationFacts`]. It knows nothing of YAML, Rhai, statistics or the terminal.
 //!
 //! Three event sources are merged by time: the static timeline of the day (interval
 //! boundaries, shift starts/ends, breaks), a binary heap of dynamic events (service ends,
@@ -26,7 +26,7 @@
 //! | file | owns |
 //! |---|---|
 //! | `mod.rs` | the public entry points, the per-day event loop, reset and static events |
-//! | `streams.rs` | random streams derived from (seed, replication, purpose, index) |
+//! | `streams.rs` | random streams derived from (seed, replication, purpose, index, day, interval) |
 //! | `state.rs` | the live state (agents, calls, queues, groups) and the reusable [`Workspace`] |
 //! | `events.rs` | dynamic event kinds, their (time, sequence) order, the heap |
 //! | `arrivals.rs` | arrival processes, a new call's attributes, callbacks offered, abandonment, retrials |
@@ -45,7 +45,9 @@ mod state;
 mod streams;
 
 pub use state::Workspace;
-pub use streams::{Purpose, Rng, stream};
+pub use streams::{
+    KeyedRng, Purpose, Rng, StreamKey, WHOLE_DAY, caller_stream, keyed_stream, replication_base, stream,
+};
 
 use crate::facts::{QueueFacts, ReplicationFacts};
 use crate::model::{Model, StaffingModel, StaticKind};
@@ -87,19 +89,7 @@ pub fn run_with<P: Policy + ?Sized>(
     tick_s: Option<f64>,
 ) -> Result<(), PolicyError> {
     facts.clear();
-    let seed = model.seed;
-    for q in 0..model.queues.len() {
-        work.rng_arrival[q] = stream(seed, rep, Purpose::Arrivals, q);
-        work.rng_handle[q] = stream(seed, rep, Purpose::Handle, q);
-        work.rng_wrap[q] = stream(seed, rep, Purpose::Wrap, q);
-        work.rng_patience[q] = stream(seed, rep, Purpose::Patience, q);
-        work.rng_retrial[q] = stream(seed, rep, Purpose::Retrial, q);
-        work.rng_busyness[q] = stream(seed, rep, Purpose::Busyness, q);
-        work.rng_policy[q] = stream(seed, rep, Purpose::Policy, q);
-    }
-    for g in 0..model.groups.len() {
-        work.rng_absence[g] = stream(seed, rep, Purpose::Absence, g);
-    }
+    work.start_streams(model.seed, rep);
     let hooks = policy.hooks();
     let reads_day = policy.reads_day();
     for day in 0..model.days {

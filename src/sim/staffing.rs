@@ -7,6 +7,7 @@
 use super::Sim;
 use super::events::EventKind;
 use super::state::AgentState;
+use super::streams::{Purpose, StreamKey, WHOLE_DAY, keyed_stream};
 use crate::model::StaffingModel;
 use crate::policy::Policy;
 use rand::RngExt;
@@ -15,8 +16,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Absences, then agents present the whole day (fixed-count groups) come on duty.
     pub(super) fn start_staffing(&mut self) {
         let m = self.model;
+        let day = self.work.day as u32;
         for (g, gm) in m.groups.iter().enumerate() {
-            let rng = &mut self.work.rng_absence[g];
+            // one stream per (group, day): a group's absences today do not depend on other days
+            let key = StreamKey { purpose: Purpose::Absence, index: g, day, interval: WHOLE_DAY };
+            let rng = &mut keyed_stream(self.work.stream_base, key);
             for k in 0..gm.pool {
                 let absent = gm.absenteeism > 0.0 && rng.random::<f64>() < gm.absenteeism;
                 self.work.agents[(gm.first_agent + k) as usize].present = !absent;

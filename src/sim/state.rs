@@ -5,11 +5,10 @@
 //! Owns the data layout only; what happens to it is in the sibling modules.
 
 use super::events::Event;
-use super::streams::Rng;
+use super::streams::KeyedRng;
 use crate::facts::QueueFacts;
 use crate::model::{Model, Routing};
 use crate::policy::{Action, Snapshot};
-use rand::SeedableRng;
 use std::collections::{BinaryHeap, VecDeque};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -151,14 +150,17 @@ pub struct Workspace {
     pub(super) arrivals: BinaryHeap<std::cmp::Reverse<(u64, usize)>>,
     /// Insertion sequence of the next event pushed (breaks ties between equal times).
     pub(super) next_seq: u64,
-    pub(super) rng_arrival: Vec<Rng>,
-    pub(super) rng_handle: Vec<Rng>,
-    pub(super) rng_wrap: Vec<Rng>,
-    pub(super) rng_patience: Vec<Rng>,
-    pub(super) rng_retrial: Vec<Rng>,
-    pub(super) rng_busyness: Vec<Rng>,
-    pub(super) rng_absence: Vec<Rng>,
-    pub(super) rng_policy: Vec<Rng>,
+    /// The (seed, replication) part of every stream's seed (see `streams`).
+    pub(super) stream_base: u64,
+    /// Per queue, the streams drawn during the day, each at the (day, interval) last used (see
+    /// `docs/streams.md`); busyness and absences are drawn from fresh streams at the day's start,
+    /// retrial decisions from the abandoning caller's own stream.
+    pub(super) rng_arrival: Vec<KeyedRng>,
+    pub(super) rng_handle: Vec<KeyedRng>,
+    pub(super) rng_wrap: Vec<KeyedRng>,
+    pub(super) rng_patience: Vec<KeyedRng>,
+    pub(super) rng_retrial_call: Vec<KeyedRng>,
+    pub(super) rng_policy: Vec<KeyedRng>,
     /// Global interval index currently open for statistics, or `None` after closing.
     pub(super) open_interval: Option<usize>,
     /// Day being simulated (0-based).
@@ -184,10 +186,24 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// Points every stream slot at replication (`seed`, `rep`): each re-seeds at its first use.
+    pub(super) fn start_streams(&mut self, seed: u64, rep: u32) {
+        self.stream_base = super::streams::replication_base(seed, rep);
+        for slots in [
+            &mut self.rng_arrival,
+            &mut self.rng_handle,
+            &mut self.rng_wrap,
+            &mut self.rng_patience,
+            &mut self.rng_retrial_call,
+            &mut self.rng_policy,
+        ] {
+            slots.iter_mut().for_each(KeyedRng::reset);
+        }
+    }
+
     /// Buffers sized for `model`.
     pub fn new(model: &Model) -> Workspace {
         let nq = model.queues.len();
-        let seed_dummy = || Rng::seed_from_u64(0);
         Workspace {
             agents: vec![NEW_AGENT; model.agents()],
             groups: vec![GroupState::default(); model.groups.len()],
@@ -199,14 +215,13 @@ impl Workspace {
             heap: BinaryHeap::with_capacity(1024),
             arrivals: BinaryHeap::with_capacity(model.queues.len()),
             next_seq: 0,
-            rng_arrival: (0..nq).map(|_| seed_dummy()).collect(),
-            rng_handle: (0..nq).map(|_| seed_dummy()).collect(),
-            rng_wrap: (0..nq).map(|_| seed_dummy()).collect(),
-            rng_patience: (0..nq).map(|_| seed_dummy()).collect(),
-            rng_retrial: (0..nq).map(|_| seed_dummy()).collect(),
-            rng_busyness: (0..nq).map(|_| seed_dummy()).collect(),
-            rng_absence: (0..model.groups.len()).map(|_| seed_dummy()).collect(),
-            rng_policy: (0..nq).map(|_| seed_dummy()).collect(),
+            stream_base: 0,
+            rng_arrival: vec![KeyedRng::default(); nq],
+            rng_handle: vec![KeyedRng::default(); nq],
+            rng_wrap: vec![KeyedRng::default(); nq],
+            rng_patience: vec![KeyedRng::default(); nq],
+            rng_retrial_call: vec![KeyedRng::default(); nq],
+            rng_policy: vec![KeyedRng::default(); nq],
             open_interval: None,
             day: 0,
             last_agent_t: 0.0,
