@@ -19,7 +19,7 @@ fn load(name: &str) -> Scenario {
 
 /// One replication of `scenario` as criterion's `replication/<name>`, in calls per second.
 fn bench_replication(c: &mut Criterion, name: &str, scenario: &Scenario, samples: usize) {
-    let model = Model::compile(scenario);
+    let model = Model::compile(scenario, None).expect("model");
     let mut ws = Workspace::new(&model);
     let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
     run_replication(&model, 0, &mut ws, &mut facts).unwrap();
@@ -92,7 +92,7 @@ fn thousand_replications(c: &mut Criterion) {
     let mut g = c.benchmark_group("experiment");
     g.sample_size(10);
     g.bench_function("realistic_day_1000_replications", |b| {
-        b.iter(|| black_box(experiment::run(&scenario, &|| {}).unwrap()))
+        b.iter(|| black_box(experiment::run(&scenario, None, &|| {}).unwrap()))
     });
     g.finish();
 }
@@ -104,8 +104,8 @@ fn staffing_sweep(c: &mut Criterion) {
     let base = load("realistic_day.yaml");
     let axis = ccsim::sweep::Axis::parse("agents.agents.shifts[0].count=0..40:2").expect("axis");
     let points = ccsim::sweep::grid(&[axis]);
-    let scenarios: Vec<Scenario> =
-        points.iter().map(|p| ccsim::sweep::scenario_at(&base, &path, &[], &[], p).expect("point")).collect();
+    let scenarios: Vec<ccsim::sweep::PointRun> =
+        points.iter().map(|p| ccsim::sweep::scenario_at(&base, &path, &[], None, &[], p).expect("point")).collect();
     let all: Vec<usize> = (0..scenarios.len()).collect();
     let mut g = c.benchmark_group("sweep");
     g.sample_size(10);

@@ -7,12 +7,11 @@
 use ccsim::facts::ReplicationFacts;
 use ccsim::model::Model;
 use ccsim::scenario::Scenario;
-use ccsim::script::policy::ScriptPolicy;
+use ccsim::script::policy::PolicyScript;
 use ccsim::sim::{Workspace, run_replication};
 use criterion::{Criterion, Throughput, criterion_group};
 use std::hint::black_box;
 use std::path::Path;
-use std::sync::Arc;
 
 // The hooks read the live state like a supervisor would; their conditions never hold here, so
 // the simulated day is the same as without a policy and only the cost of the hooks shows.
@@ -42,37 +41,31 @@ fn select_agent(ctx, c) { "agents" }
 fn select_call(ctx, agent) { "support" }
 "#;
 
-fn with_script(base: &Scenario, text: &str, tick_s: Option<f64>) -> Scenario {
+fn with_script(base: &Scenario, text: &str, tick_s: Option<f64>) -> Model {
     with_script_in(base, text, tick_s, true)
 }
 
-/// `base` with the policy script `text`; `fast`: hooks inside the native subset run natively
-/// (as in `ccsim`), else every hook runs in Rhai.
-fn with_script_in(base: &Scenario, text: &str, tick_s: Option<f64>, fast: bool) -> Scenario {
+/// The model of `base` with the policy script `text`; `fast`: hooks inside the native subset run
+/// natively (as in `ccsim`), else every hook runs in Rhai.
+fn with_script_in(base: &Scenario, text: &str, tick_s: Option<f64>, fast: bool) -> Model {
     let mut s = base.clone();
-    let mut p = ScriptPolicy::compile(text, Path::new("bench.rhai"), &s, tick_s, vec![]).expect("compiles");
+    let mut p = PolicyScript::compile(text, Path::new("bench.rhai"), vec![]).expect("compiles");
     p.set_fast_path(fast);
-    s.policy = Some(ccsim::scenario::PolicyConfig {
-        script: Some("bench.rhai".into()),
-        tick_s,
-        builtins: vec![],
-        program: Some(Arc::new(p)),
-    });
-    s
+    s.policy = Some(ccsim::scenario::PolicyConfig { script: Some("bench.rhai".into()), tick_s, builtins: vec![] });
+    Model::compile(&s, Some(&p)).expect("binds")
 }
 
 fn policies(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
     let base = Scenario::load(&path).expect("bundled scenario loads");
     let cases = [
-        ("none", base.clone()),
+        ("none", Model::compile(&base, None).expect("model")),
         ("on_interval_script", with_script(&base, INTERVAL, None)),
         ("on_tick_5m_script", with_script(&base, TICK, Some(300.0))),
         ("select_agent_and_call_script", with_script(&base, ROUTING, None)),
     ];
     let mut g = c.benchmark_group("policy_realistic_day");
-    for (name, s) in cases {
-        let model = Model::compile(&s);
+    for (name, model) in cases {
         let mut ws = Workspace::new(&model);
         let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
         run_replication(&model, 0, &mut ws, &mut facts).expect("runs");
@@ -104,7 +97,9 @@ fn hook_calls(c: &mut Criterion) {
         groups: vec![Default::default(); base.groups.len()],
     };
     let mut g = c.benchmark_group("policy_hook_call");
-    let iv = ScriptPolicy::compile(INTERVAL, Path::new("bench.rhai"), &base, None, vec![]).expect("compiles");
+    let iv = PolicyScript::compile(INTERVAL, Path::new("bench.rhai"), vec![])
+        .and_then(|p| p.bind_to(&base, None))
+        .expect("compiles");
     let mut p = iv.start(0);
     let mut out = Vec::new();
     g.bench_function("on_interval_script", |b| {
@@ -113,7 +108,8 @@ fn hook_calls(c: &mut Criterion) {
             out.clear();
         })
     });
-    let empty = ScriptPolicy::compile("fn on_interval(ctx) { }", Path::new("bench.rhai"), &base, None, vec![])
+    let empty = PolicyScript::compile("fn on_interval(ctx) { }", Path::new("bench.rhai"), vec![])
+        .and_then(|p| p.bind_to(&base, None))
         .expect("compiles");
     let mut pe = empty.start(0);
     g.bench_function("on_interval_empty_script", |b| {
@@ -122,7 +118,9 @@ fn hook_calls(c: &mut Criterion) {
         })
     });
     g.bench_function("start_replication_script", |b| b.iter(|| black_box(iv.start(black_box(3)))));
-    let rt = ScriptPolicy::compile(ROUTING, Path::new("bench.rhai"), &base, None, vec![]).expect("compiles");
+    let rt = PolicyScript::compile(ROUTING, Path::new("bench.rhai"), vec![])
+        .and_then(|p| p.bind_to(&base, None))
+        .expect("compiles");
     let mut p = rt.start(0);
     g.bench_function("select_agent_script", |b| {
         b.iter(|| black_box(p.select_agent(black_box(&snap), 0, &mut out).expect("runs")))
@@ -145,8 +143,8 @@ const BLOCKS: u32 = 40;
 fn interval_hook_overhead() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
     let base = Scenario::load(&path).expect("bundled scenario loads");
-    let plain = Model::compile(&base);
-    for (name, scripted) in [
+    let plain = Model::compile(&base, None).expect("model");
+    for (name, model) in [
         ("on_interval_script", with_script(&base, INTERVAL, None)),
         ("on_interval_script_in_rhai", with_script_in(&base, INTERVAL, None, false)),
         ("on_interval_empty_script", with_script(&base, "fn on_interval(ctx) { }", None)),
@@ -165,17 +163,15 @@ fn interval_hook_overhead() {
             b.policy = Some(ccsim::scenario::PolicyConfig {
                 script: None,
                 tick_s: None,
-                builtins: vec![ccsim::policy::Builtin::Callback {
+                builtins: vec![ccsim::scenario::BuiltinPolicy::Callback {
                     queue: 0,
                     max_wait_s: f64::INFINITY,
                     acceptance: 0.0,
                 }],
-                program: None,
             });
-            b
+            Model::compile(&b, None).expect("model")
         }),
     ] {
-        let model = Model::compile(&scripted);
         let mut ws = Workspace::new(&plain);
         let mut facts = ReplicationFacts::new(plain.total_intervals(), 1, 1);
         let mut block = |m: &Model, first: u32| {

@@ -15,10 +15,9 @@
 use ccsim::facts::ReplicationFacts;
 use ccsim::model::Model;
 use ccsim::scenario::{PolicyConfig, Scenario};
-use ccsim::script::policy::ScriptPolicy;
+use ccsim::script::policy::PolicyScript;
 use ccsim::sim::{Workspace, run_replication};
 use std::path::Path;
-use std::sync::Arc;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -26,18 +25,15 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let reps: u32 = args.next().map_or(Ok(20), |n| n.parse())?;
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
     let mut s = Scenario::load(&path)?;
+    let mut script = None;
     if !text.is_empty() {
-        let mut p = ScriptPolicy::compile(&text, Path::new("profile.rhai"), &s, None, vec![])?;
+        let mut p = PolicyScript::compile(&text, Path::new("profile.rhai"), vec![])?;
         p.set_fast_path(args.next().as_deref() != Some("rhai"));
-        eprintln!("native hooks: {:?}", p.fast_hooks());
-        s.policy = Some(PolicyConfig {
-            script: Some("profile.rhai".into()),
-            tick_s: None,
-            builtins: vec![],
-            program: Some(Arc::new(p)),
-        });
+        eprintln!("native hooks: {:?}", p.bind_to(&s, None)?.fast_hooks());
+        s.policy = Some(PolicyConfig { script: Some("profile.rhai".into()), tick_s: None, builtins: vec![] });
+        script = Some(p);
     }
-    let model = Model::compile(&s);
+    let model = Model::compile(&s, script.as_ref().map(|p| p as &dyn ccsim::policy::PolicySource))?;
     let mut ws = Workspace::new(&model);
     let mut facts = ReplicationFacts::new(model.total_intervals(), model.queues.len(), model.groups.len());
     let mut hooks = 0.0;

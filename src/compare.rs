@@ -14,8 +14,10 @@
 use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_of};
 use crate::facts::{N_QUEUE_KPIS, QUEUE_KPIS, SL};
 use crate::model::Model;
+use crate::policy::{PolicySource, RunError};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, Welford};
+use std::sync::Arc;
 
 /// One variant's results and its paired differences to the baseline.
 #[derive(Debug, Clone, PartialEq)]
@@ -98,28 +100,30 @@ pub fn judge(r: &RunResult, variant: &Scenario, baseline: &Scenario) -> Verdict 
 /// Returns the names whose verdict was withdrawn ("baseline" for the baseline).
 pub fn confirm_on_fresh_seeds(
     base: &Scenario,
+    base_policy: Option<&dyn PolicySource>,
     base_meets: &mut bool,
-    vars: &[(String, Scenario)],
+    vars: &[Variant],
     verdicts: &mut [Verdict],
     progress: &(dyn Fn() + Sync),
-) -> Result<Vec<String>, crate::policy::PolicyError> {
+) -> Result<Vec<String>, RunError> {
     let fresh = |s: &Scenario| {
         let mut s = s.clone();
         s.simulation.seed = s.simulation.seed.wrapping_add(crate::optimize::VERIFY_SEED_OFFSET);
         s
     };
     let mut withdrawn = Vec::new();
-    if *base_meets && !meets_all(&crate::experiment::run(&fresh(base), progress)?, base) {
+    if *base_meets && !meets_all(&crate::experiment::run(&fresh(base), base_policy, progress)?, base) {
         *base_meets = false;
         withdrawn.push("baseline".to_string());
     }
-    for ((name, s), v) in vars.iter().zip(verdicts.iter_mut()) {
-        if v.meets() && !judge(&crate::experiment::run(&fresh(s), progress)?, s, base).meets() {
+    for (var, v) in vars.iter().zip(verdicts.iter_mut()) {
+        let s = &var.scenario;
+        if v.meets() && !judge(&crate::experiment::run(&fresh(s), var.policy(), progress)?, s, base).meets() {
             *v = match *v {
                 Verdict::Baseline(_) => Verdict::Baseline(false),
                 Verdict::Own(_) => Verdict::Own(false),
             };
-            withdrawn.push(name.clone());
+            withdrawn.push(var.name.clone());
         }
     }
     Ok(withdrawn)
@@ -166,23 +170,58 @@ fn diff_into(acc: &mut [Welford; N_QUEUE_KPIS], v: &[f64; N_QUEUE_KPIS], b: &[f6
     }
 }
 
-/// Runs `baseline` and every `(name, variant)` with the baseline's replications and seed.
-/// Variants may add queues (matched to the baseline by id) but keep the baseline's horizon.
-/// Fails only when a scenario's policy fails.
+/// A variant to compare with the baseline: its name, its scenario, and the policy script that
+/// scenario names (if any), bound to it when its model is built.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    /// Display name.
+    pub name: String,
+    /// The variant's scenario.
+    pub scenario: Scenario,
+    /// The policy script its `policy.script` names, loaded.
+    pub script: Option<Arc<dyn PolicySource>>,
+}
+
+impl From<(String, Scenario)> for Variant {
+    /// A named variant without a policy script.
+    fn from((name, scenario): (String, Scenario)) -> Variant {
+        Variant { name, scenario, script: None }
+    }
+}
+
+impl Variant {
+    /// A variant without a policy script.
+    pub fn new(name: impl Into<String>, scenario: Scenario) -> Variant {
+        Variant { name: name.into(), scenario, script: None }
+    }
+
+    /// The variant's policy script, as the model compiler takes it.
+    pub fn policy(&self) -> Option<&dyn PolicySource> {
+        self.script.as_deref()
+    }
+}
+
+/// Runs `baseline` (with `base_policy`, the script it names) and every variant with the
+/// baseline's replications and seed. Variants may add queues (matched to the baseline by id) but
+/// keep the baseline's horizon. Fails only when a scenario's policy cannot be bound or fails.
 pub fn compare(
     baseline: &Scenario,
-    variants: &[(String, Scenario)],
+    base_policy: Option<&dyn PolicySource>,
+    variants: &[Variant],
     progress: &(dyn Fn() + Sync),
-) -> Result<Comparison, crate::policy::PolicyError> {
+) -> Result<Comparison, RunError> {
     let mut scenarios = vec![baseline.clone()];
-    for (_, v) in variants {
-        let mut v = v.clone();
+    let mut policies = vec![base_policy];
+    for var in variants {
+        policies.push(var.policy());
+        let mut v = var.scenario.clone();
         v.simulation.replications = baseline.simulation.replications;
         v.simulation.seed = baseline.simulation.seed;
         v.simulation.warmup_s = baseline.simulation.warmup_s;
         scenarios.push(v);
     }
-    let models: Vec<Model> = scenarios.iter().map(Model::compile).collect();
+    let models: Vec<Model> =
+        scenarios.iter().zip(&policies).map(|(s, p)| Model::compile(s, *p)).collect::<Result<_, _>>()?;
     let mut reducers: Vec<Reducer> = scenarios.iter().zip(&models).map(|(s, m)| Reducer::new(s, m)).collect();
     let n_int = baseline.horizon.total_intervals();
     let nqb = baseline.queues.len();
@@ -224,8 +263,8 @@ pub fn compare(
     let variants = results
         .zip(variants)
         .zip(diffs)
-        .map(|((result, (name, _)), d)| VariantResult {
-            name: name.clone(),
+        .map(|((result, var), d)| VariantResult {
+            name: var.name.clone(),
             diff_total: est(&d.total),
             diff_queues: d.queues.iter().map(|(qv, _, w)| (*qv, est(w))).collect(),
             diff_intervals: d

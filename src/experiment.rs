@@ -101,9 +101,15 @@ pub fn for_each_replication_of(
     Ok(())
 }
 
-/// Simulates a scenario and returns its statistics; fails only when its policy fails.
-pub fn run(scenario: &Scenario, progress: &(dyn Fn() + Sync)) -> Result<RunResult, PolicyError> {
-    let model = Model::compile(scenario);
+/// Simulates a scenario, with `script` bound as the policy script it names (see
+/// [`Model::compile`]), and returns its statistics; fails only when its policy cannot be bound
+/// or fails.
+pub fn run(
+    scenario: &Scenario,
+    script: Option<&dyn crate::policy::PolicySource>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<RunResult, crate::policy::RunError> {
+    let model = Model::compile(scenario, script)?;
     let mut reducer = Reducer::new(scenario, &model);
     for_each_replication(&model, progress, |_, f| {
         reducer.push(f);

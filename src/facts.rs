@@ -5,7 +5,7 @@
 //! counts, with its definition written next to it. Calls are attributed to the interval in
 //! which they arrived; agent time to the interval in which it was spent.
 
-use crate::scenario::SlDefinition;
+use crate::vocabulary::SlDefinition;
 
 /// Per (interval, queue) counts of one replication. Counts are stored as `f64` to sum freely.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -109,8 +109,8 @@ impl GroupFacts {
 /// What a policy did over one replication (all days).
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct PolicyFacts {
-    /// Actions taken, by kind ([`crate::policy::ACTION_NAMES`] order).
-    pub actions: [f64; crate::policy::ACTION_KINDS],
+    /// Actions taken, by kind ([`crate::vocabulary::ACTION_NAMES`] order).
+    pub actions: [f64; crate::vocabulary::ACTION_KINDS],
     /// Hook calls made.
     pub hook_calls: f64,
     /// Agents moved between groups.
@@ -149,7 +149,7 @@ pub const POLICY_KPIS: [&str; 11] = [
 ];
 
 /// The policy counters of one replication in [`POLICY_KPIS`] order, then one count per action
-/// kind ([`crate::policy::ACTION_NAMES`] order).
+/// kind ([`crate::vocabulary::ACTION_NAMES`] order).
 pub fn policy_values(p: &PolicyFacts) -> Vec<f64> {
     let mut v = vec![
         p.hook_calls,

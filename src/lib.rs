@@ -10,9 +10,10 @@
 //! ```text
 //! scenario.yaml ─parse─▶ scenario::raw (serde, deny_unknown_fields, path + line/column)
 //!               ─validate─▶ scenario::Scenario (ids resolved, distributions checked)
-//! policy.rhai ─script::policy::attach─▶ Scenario.policy (compiled once, shared by threads)
-//! Scenario ─compile─▶ model::Model (dense indices, samplers; no strings in the hot loop;
-//!               the policy: built-ins + script, as a policy::PolicyFactory)
+//! policy.rhai ─load─▶ script::policy::PolicyScript (compiled once, independent of any scenario)
+//! Scenario (+ PolicyScript) ─model::Model::compile─▶ Model (dense indices, samplers; no strings
+//!               in the hot loop; the policy: built-ins + the script bound to this very
+//!               scenario, as a policy::PolicyFactory; a what-if's scenario is bound afresh)
 //! (replication) × N ─rayon─▶ sim::run_replication(&Model, rep) with one Policy instance per
 //!               replication (hooks ─▶ Snapshot ─▶ Actions applied in order)
 //!               ─▶ facts::ReplicationFacts (incl. what the policy did)
@@ -26,7 +27,8 @@
 //! Scenario ─optimize (Erlang start, simulation corrections)─▶ least staffing curves
 //! ```
 //!
-//! Module by module: [`time`] parses clock times and durations; [`dist`] holds distributions
+//! Module by module: [`vocabulary`] the names several layers share (SL definitions, action
+//! kinds); [`time`] parses clock times and durations; [`dist`] holds distributions
 //! and samplers; [`scenario`] the format and its validation; [`model`] the compiled form;
 //! [`sim`] the event engine (one file per concern: event loop, events, arrivals, routing,
 //! staffing, recording, policy actions); [`facts`] what the engine records and the one place KPIs are
@@ -58,7 +60,7 @@
 //! simulation: { replications: 20, seed: 1 }
 //! "#;
 //! let scenario = parse_str(yaml, std::path::Path::new("example.yaml")).unwrap();
-//! let result = experiment::run(&scenario, &|| {}).unwrap();
+//! let result = experiment::run(&scenario, None, &|| {}).unwrap();
 //! let sl = &result.queues[0].kpis[ccsim::facts::SL];
 //! assert!(sl.ci_low <= sl.mean && sl.mean <= sl.ci_high);
 //! ```
@@ -80,3 +82,4 @@ pub mod sim;
 pub mod stats;
 pub mod sweep;
 pub mod time;
+pub mod vocabulary;

@@ -4,8 +4,9 @@
 //! by the engine; ids stay in the scenario for reporting.
 
 use crate::dist::Sampler;
-use crate::policy::{Combined, PolicyFactory, QueueTarget};
-use crate::scenario::{AgentSelection, Scenario, SlDefinition, Staffing};
+use crate::policy::{BindError, Combined, PolicyFactory, PolicySource, QueueTarget};
+use crate::scenario::{AgentSelection, Scenario, Staffing};
+use crate::vocabulary::SlDefinition;
 use std::sync::Arc;
 
 /// A queue, compiled.
@@ -236,8 +237,10 @@ pub struct Model {
 }
 
 impl Model {
-    /// Compiles a validated scenario.
-    pub fn compile(s: &Scenario) -> Model {
+    /// Compiles a validated scenario, binding its policy: the built-ins it configures and, when
+    /// it names a policy script, `script` (which must be that script), bound to this very
+    /// scenario. A script given for a scenario that names none is not used.
+    pub fn compile(s: &Scenario, script: Option<&dyn PolicySource>) -> Result<Model, BindError> {
         let h = &s.horizon;
         let n_day = h.intervals_per_day();
         let mut queues: Vec<QueueModel> = s
@@ -347,7 +350,7 @@ impl Model {
             }
         }
         timeline.sort_by(|x, y| x.t.total_cmp(&y.t).then(x.kind.cmp(&y.kind)).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
-        Model {
+        Ok(Model {
             queues,
             groups,
             agent_group,
@@ -362,10 +365,10 @@ impl Model {
             start_s: h.start_s,
             queue_ids: s.queues.iter().map(|q| q.id.clone()).collect(),
             group_ids: s.groups.iter().map(|g| g.id.clone()).collect(),
-            policy: compile_policy(s),
+            policy: compile_policy(s, script)?,
             replications: s.simulation.replications,
             seed: s.simulation.seed,
-        }
+        })
     }
 
     /// Total number of agents in all pools.
@@ -379,9 +382,20 @@ impl Model {
     }
 }
 
-/// The model's policy: the scenario's built-ins and its loaded script, combined.
-fn compile_policy(s: &Scenario) -> Option<Arc<dyn PolicyFactory>> {
-    let p = s.policy.as_ref()?;
+/// The model's policy: the scenario's built-ins and its script, bound to `s`, combined.
+fn compile_policy(
+    s: &Scenario,
+    script: Option<&dyn PolicySource>,
+) -> Result<Option<Arc<dyn PolicyFactory>>, BindError> {
+    let Some(p) = s.policy.as_ref() else { return Ok(None) };
+    let bound = match (&p.script, script) {
+        (None, _) => None,
+        (Some(named), None) => return Err(BindError::NotGiven(named.clone())),
+        (Some(named), Some(src)) if src.path() != named => {
+            return Err(BindError::Mismatch { named: named.clone(), given: src.path().to_path_buf() });
+        }
+        (Some(_), Some(src)) => Some(src.bind(s, p.tick_s).map_err(BindError::Script)?),
+    };
     let c = Combined {
         builtins: p.builtins.clone(),
         targets: s
@@ -389,9 +403,8 @@ fn compile_policy(s: &Scenario) -> Option<Arc<dyn PolicyFactory>> {
             .iter()
             .map(|q| QueueTarget { definition: q.service_level.definition, sl_target: q.service_level.target })
             .collect(),
-        script: p.program.clone(),
+        script: bound,
         tick_s: p.tick_s,
-        missing: if p.program.is_none() { p.script.clone() } else { None },
     };
-    Some(Arc::new(c))
+    Ok(Some(Arc::new(c)))
 }

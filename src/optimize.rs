@@ -39,7 +39,7 @@ use crate::experiment::{self, Reducer, RunResult};
 use crate::facts::{MEETS, SL, queue_kpi};
 use crate::model::Model;
 use crate::plan::{self, ModelChoice};
-use crate::policy::PolicyError;
+use crate::policy::{PolicySource, RunError as PolicyError};
 use crate::scenario::{Scenario, Staffing};
 use crate::stats::{Estimate, Welford};
 use std::collections::BTreeMap;
@@ -251,12 +251,19 @@ struct Search<'a> {
     n: u32,
     nq: usize,
     progress: &'a (dyn Fn() + Sync),
+    /// The policy script the scenario names, bound afresh to every staffing tried.
+    policy: Option<&'a dyn PolicySource>,
     simulations: u32,
     replications: u64,
 }
 
 impl Search<'_> {
-    fn new<'a>(base: &Scenario, opts: Options, progress: &'a (dyn Fn() + Sync)) -> Search<'a> {
+    fn new<'a>(
+        base: &Scenario,
+        policy: Option<&'a dyn PolicySource>,
+        opts: Options,
+        progress: &'a (dyn Fn() + Sync),
+    ) -> Search<'a> {
         let n = base.simulation.replications.max(2);
         Search {
             opts: Options { max_replications: opts.max_replications.max(n), ..opts },
@@ -264,6 +271,7 @@ impl Search<'_> {
             n,
             nq: base.queues.len(),
             progress,
+            policy,
             simulations: 0,
             replications: 0,
         }
@@ -287,7 +295,7 @@ impl Search<'_> {
         let mut sc = s.clone();
         sc.simulation.seed = self.seed.wrapping_add(sample.batches.wrapping_mul(BATCH_SEED_STRIDE));
         sc.simulation.replications = more;
-        let model = Model::compile(&sc);
+        let model = Model::compile(&sc, self.policy)?;
         let mut reducer = Reducer::new(&sc, &model);
         let idx = JUDGED.map(queue_kpi);
         experiment::for_each_replication(&model, self.progress, |_, f| {
@@ -347,7 +355,7 @@ impl Search<'_> {
         check.simulation.seed = self.seed.wrapping_add(VERIFY_SEED_OFFSET);
         check.simulation.replications = self.opts.verify_replications.max(2);
         self.replications += u64::from(check.simulation.replications);
-        let r = experiment::run(&check, self.progress)?;
+        let r = experiment::run(&check, self.policy, self.progress)?;
         let sf = shortfalls(&check, &r, self.opts.criterion, intervals);
         Ok((r, sf))
     }
@@ -451,7 +459,12 @@ fn group_for(s: &Scenario, q: usize) -> Option<usize> {
 
 /// Optimises per interval (see the module doc for the decisions and the verification).
 /// Fails only when the scenario's policy fails.
-pub fn per_interval(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)) -> Result<Optimized, PolicyError> {
+pub fn per_interval(
+    base: &Scenario,
+    policy: Option<&dyn PolicySource>,
+    opts: Options,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Optimized, PolicyError> {
     let plan = plan::plan(base, ModelChoice::Auto, 0.0);
     let erlang = plan::curves(base, &plan);
     let mut s = as_curves(base);
@@ -460,7 +473,7 @@ pub fn per_interval(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)
         group.staffing = Staffing::Curve(start);
         group.absenteeism = base.groups[g].absenteeism;
     }
-    let mut search = Search::new(base, opts, progress);
+    let mut search = Search::new(base, policy, opts, progress);
     let max_agents = opts.max_agents;
     let mut cur = search.sample(&s)?;
     let n = s.horizon.total_intervals();
@@ -494,7 +507,7 @@ pub fn per_interval(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)
             }
         }
     }
-    let result = experiment::run(&s, &|| {})?;
+    let result = experiment::run(&s, policy, &|| {})?;
     search.replications += u64::from(s.simulation.replications);
     let verification = search.verify(&mut s, true, |s, sf, r| {
         let mut added = 0;
@@ -533,7 +546,12 @@ pub fn per_interval(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)
 /// added or removed in every interval), the least offsets such that every queue meets the
 /// criterion over the day, decided and verified as in [`per_interval`] (`max_agents` caps
 /// the offsets). Fails only when the scenario's policy fails.
-pub fn per_group(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)) -> Result<Optimized, PolicyError> {
+pub fn per_group(
+    base: &Scenario,
+    policy: Option<&dyn PolicySource>,
+    opts: Options,
+    progress: &(dyn Fn() + Sync),
+) -> Result<Optimized, PolicyError> {
     let plan = plan::plan(base, ModelChoice::Auto, 0.0);
     let erlang = plan::curves(base, &plan);
     let ng = base.groups.len();
@@ -546,7 +564,7 @@ pub fn per_group(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)) -
         }
         s
     };
-    let mut search = Search::new(base, opts, progress);
+    let mut search = Search::new(base, policy, opts, progress);
     let mut offsets = vec![0i64; ng];
     let mut s = build(&offsets);
     let mut cur = search.sample(&s)?;
@@ -578,7 +596,7 @@ pub fn per_group(base: &Scenario, opts: Options, progress: &(dyn Fn() + Sync)) -
             (offsets, s) = (trial, ts);
         }
     }
-    let result = experiment::run(&s, &|| {})?;
+    let result = experiment::run(&s, policy, &|| {})?;
     search.replications += u64::from(s.simulation.replications);
     let n = base.horizon.total_intervals() as u32;
     let verification = search.verify(&mut s, false, |s, sf, _| {

@@ -2,8 +2,9 @@
 //!
 //! Owns the [`Policy`] trait the engine is generic over, the live view a policy reads
 //! ([`Snapshot`]), the [`Action`]s it may take, the built-in policies (plain Rust) and the
-//! [`Combined`] policy that runs built-ins and a script side by side. It knows nothing of Rhai:
-//! scripted policies implement [`PolicyFactory`] in `script::policy`.
+//! [`Combined`] policy that runs built-ins and a script side by side, and the [`PolicySource`]
+//! trait through which a compiled script is bound to a scenario when a model is built. It knows
+//! nothing of Rhai: scripted policies implement these traits in `script::policy`.
 //!
 //! A policy never touches the engine's state. It reads a snapshot and returns actions; the engine
 //! applies them in order, right after the hook returns, and counts them in
@@ -12,8 +13,11 @@
 //! identical for any thread count.
 
 use crate::facts::QueueFacts;
+use crate::scenario::{BuiltinPolicy, Scenario};
 use crate::time::format_clock;
+use crate::vocabulary::SlDefinition;
 use std::fmt;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// Live state of a queue when a hook runs.
@@ -168,23 +172,8 @@ pub enum Action {
     },
 }
 
-/// Number of action kinds counted in [`crate::facts::PolicyFacts::actions`].
-pub const ACTION_KINDS: usize = 11;
-
-/// Names of the action kinds, in [`Action::kind`] order.
-pub const ACTION_NAMES: [&str; ACTION_KINDS] = [
-    "move_agents",
-    "set_skill",
-    "postpone_breaks",
-    "cancel_breaks",
-    "extend_shifts",
-    "send_home",
-    "set_open",
-    "offer_callbacks",
-    "set_priority",
-    "set_overflow",
-    "watch",
-];
+/// The action kinds, shared with `facts` (which counts them) through [`crate::vocabulary`].
+pub use crate::vocabulary::{ACTION_KINDS, ACTION_NAMES};
 
 impl Action {
     /// Index of this action's kind in [`ACTION_NAMES`].
@@ -355,6 +344,52 @@ pub trait PolicyFactory: Send + Sync + fmt::Debug {
     }
 }
 
+/// A policy compiled once and independent of any scenario (a policy script: its text, compiled
+/// form and parameters), bound to a scenario each time a model is built from one
+/// ([`crate::model::Model::compile`]). Binding reads the scenario as it is then — its ids,
+/// volumes, targets, seed and tick — so a scenario changed by a what-if never runs with a copy
+/// bound to the scenario before the change. Implemented by `script::policy::PolicyScript`; the
+/// model depends on this trait only, not on Rhai.
+pub trait PolicySource: Send + Sync + fmt::Debug {
+    /// The file the policy was loaded from; the scenario's `policy.script` must name it.
+    fn path(&self) -> &Path;
+    /// The policy bound to `scenario`, ticking every `tick_s` seconds when given; `Err` says why
+    /// it cannot run with this scenario.
+    fn bind(&self, scenario: &Scenario, tick_s: Option<f64>) -> Result<Arc<dyn PolicyFactory>, String>;
+}
+
+/// A policy could not be bound to a scenario: found when the model is built, before any
+/// simulation.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum BindError {
+    /// The scenario names a policy script but none was given to run it.
+    #[error("the scenario's policy script {} was not given to the model: load it (script::policy::PolicyScript::load) and pass it along", .0.display())]
+    NotGiven(PathBuf),
+    /// The script given is not the one the scenario names.
+    #[error("the scenario's policy script is {}, but the script given is {}", named.display(), given.display())]
+    Mismatch {
+        /// The path the scenario names.
+        named: PathBuf,
+        /// The path of the script given.
+        given: PathBuf,
+    },
+    /// The script does not fit this scenario.
+    #[error("{0}")]
+    Script(String),
+}
+
+/// Why a simulation run stopped: its policy could not be bound to the scenario, or failed in a
+/// hook.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum RunError {
+    /// Binding failed (before any simulation).
+    #[error(transparent)]
+    Bind(#[from] BindError),
+    /// A hook or an action failed during the simulation.
+    #[error(transparent)]
+    Policy(#[from] PolicyError),
+}
+
 /// The policy that does nothing: the engine with it is the engine without policies.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct NoPolicy;
@@ -365,71 +400,37 @@ impl Policy for NoPolicy {
     }
 }
 
-/// A built-in policy, configured in the scenario's `policy.builtin` list.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub enum Builtin {
-    /// At the start of each day, calls of `queue` waiting `after_s` overflow to `groups`.
-    Overflow {
-        /// Queue.
-        queue: usize,
-        /// Overflow groups.
-        groups: Vec<usize>,
-        /// Delay, seconds.
-        after_s: f64,
-    },
-    /// At every tick, when `queue`'s SL so far in the current interval is below its target,
-    /// breaks of `group` falling due in the next `hold_s` seconds wait until then.
-    BreakPostponement {
-        /// Queue whose SL is watched.
-        queue: usize,
-        /// Group whose breaks are held.
-        group: usize,
-        /// Hold, seconds.
-        hold_s: f64,
-    },
-    /// At the start of each day, offer callbacks to calls of `queue` whose estimated wait exceeds
-    /// `max_wait_s`; callers accept with probability `acceptance`.
-    Callback {
-        /// Queue.
-        queue: usize,
-        /// Estimated-wait threshold, seconds.
-        max_wait_s: f64,
-        /// Acceptance probability.
-        acceptance: f64,
-    },
+/// Hooks a built-in policy needs.
+pub fn builtin_hooks(b: &BuiltinPolicy) -> Hooks {
+    match b {
+        BuiltinPolicy::BreakPostponement { .. } => Hooks { tick: true, ..Hooks::default() },
+        _ => Hooks { interval: true, ..Hooks::default() },
+    }
 }
 
-impl Builtin {
-    /// Hooks this built-in needs.
-    pub fn hooks(&self) -> Hooks {
-        match self {
-            Builtin::BreakPostponement { .. } => Hooks { tick: true, ..Hooks::default() },
-            _ => Hooks { interval: true, ..Hooks::default() },
-        }
+/// A built-in's `on_interval`: overflow and callbacks are set at the start of each day.
+fn builtin_on_interval(b: &BuiltinPolicy, s: &Snapshot, out: &mut Vec<Action>) {
+    if s.interval != 0 {
+        return;
     }
-
-    fn on_interval(&self, s: &Snapshot, out: &mut Vec<Action>) {
-        if s.interval != 0 {
-            return;
+    match b {
+        BuiltinPolicy::Overflow { queue, groups, after_s } => {
+            out.push(Action::SetOverflow { queue: *queue, groups: groups.clone(), after_s: *after_s })
         }
-        match self {
-            Builtin::Overflow { queue, groups, after_s } => {
-                out.push(Action::SetOverflow { queue: *queue, groups: groups.clone(), after_s: *after_s })
-            }
-            Builtin::Callback { queue, max_wait_s, acceptance } => {
-                out.push(Action::OfferCallbacks { queue: *queue, max_wait_s: *max_wait_s, acceptance: *acceptance })
-            }
-            Builtin::BreakPostponement { .. } => {}
+        BuiltinPolicy::Callback { queue, max_wait_s, acceptance } => {
+            out.push(Action::OfferCallbacks { queue: *queue, max_wait_s: *max_wait_s, acceptance: *acceptance })
         }
+        BuiltinPolicy::BreakPostponement { .. } => {}
     }
+}
 
-    fn on_tick(&self, s: &Snapshot, targets: &[QueueTarget], out: &mut Vec<Action>) {
-        if let Builtin::BreakPostponement { queue, group, hold_s } = self {
-            let t = &targets[*queue];
-            let sl = crate::facts::live_service_level(&s.queues[*queue].interval, t.definition);
-            if sl < t.sl_target {
-                out.push(Action::PostponeBreaks { group: *group, for_s: *hold_s });
-            }
+/// A built-in's `on_tick`: break postponement while the watched queue is below target.
+fn builtin_on_tick(b: &BuiltinPolicy, s: &Snapshot, targets: &[QueueTarget], out: &mut Vec<Action>) {
+    if let BuiltinPolicy::BreakPostponement { queue, group, hold_s } = b {
+        let t = &targets[*queue];
+        let sl = crate::facts::live_service_level(&s.queues[*queue].interval, t.definition);
+        if sl < t.sl_target {
+            out.push(Action::PostponeBreaks { group: *group, for_s: *hold_s });
         }
     }
 }
@@ -438,7 +439,7 @@ impl Builtin {
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct QueueTarget {
     /// SL definition.
-    pub definition: crate::scenario::SlDefinition,
+    pub definition: SlDefinition,
     /// Target share.
     pub sl_target: f64,
 }
@@ -447,16 +448,13 @@ pub struct QueueTarget {
 #[derive(Debug, Clone)]
 pub struct Combined {
     /// Built-ins, in scenario order.
-    pub builtins: Vec<Builtin>,
+    pub builtins: Vec<BuiltinPolicy>,
     /// SL targets per queue.
     pub targets: Vec<QueueTarget>,
     /// The scripted policy, if any.
     pub script: Option<Arc<dyn PolicyFactory>>,
     /// Seconds between ticks.
     pub tick_s: Option<f64>,
-    /// A script the scenario names but nobody loaded: every run fails rather than silently
-    /// running without it.
-    pub missing: Option<std::path::PathBuf>,
 }
 
 struct CombinedRun<'a> {
@@ -467,8 +465,7 @@ struct CombinedRun<'a> {
 
 impl PolicyFactory for Combined {
     fn hooks(&self) -> Hooks {
-        let mut b = self.builtins.iter().fold(Hooks::default(), |h, b| h.or(b.hooks()));
-        b.interval |= self.missing.is_some();
+        let b = self.builtins.iter().fold(Hooks::default(), |h, b| h.or(builtin_hooks(b)));
         self.script.as_ref().map_or(b, |s| b.or(s.hooks()))
     }
 
@@ -496,11 +493,8 @@ impl Policy for CombinedRun<'_> {
     }
 
     fn on_interval(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
-        if let Some(path) = &self.c.missing {
-            return Err(format!("{}: the policy script was not loaded (script::policy::attach)", path.display()));
-        }
         for b in &self.c.builtins {
-            b.on_interval(s, out);
+            builtin_on_interval(b, s, out);
         }
         match &mut self.script {
             Some(p) if p.hooks().interval => p.on_interval(s, out),
@@ -510,7 +504,7 @@ impl Policy for CombinedRun<'_> {
 
     fn on_tick(&mut self, s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
         for b in &self.c.builtins {
-            b.on_tick(s, &self.c.targets, out);
+            builtin_on_tick(b, s, &self.c.targets, out);
         }
         match &mut self.script {
             Some(p) if p.hooks().tick => p.on_tick(s, out),

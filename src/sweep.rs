@@ -10,6 +10,7 @@ use crate::model::Model;
 use crate::scenario::Scenario;
 use crate::scenario::path::with_value;
 use crate::script::Param;
+use crate::script::policy::PolicyScript;
 use crate::script::whatif::{WhatIf, WhatIfError};
 use std::path::Path;
 
@@ -126,15 +127,27 @@ pub fn describe(p: &Point) -> String {
     p.iter().map(|(n, v)| format!("{n}={v}")).collect::<Vec<_>>().join(", ")
 }
 
+/// One point ready to simulate: its scenario and the policy script that scenario names, with the
+/// point's parameters; the script is bound to the scenario when its model is built.
+#[derive(Debug, Clone)]
+pub struct PointRun {
+    /// The point's scenario.
+    pub scenario: Scenario,
+    /// The policy script it names, with the point's parameters.
+    pub policy: Option<PolicyScript>,
+}
+
 /// The scenario of one point: scenario paths set first, then each what-if script applied with
-/// the point's other names as `--set` parameters (plus `sets`).
+/// the point's other names as `--set` parameters (plus `sets`); `policy` (the script the base
+/// scenario names, loaded once) gets the same parameters.
 pub fn scenario_at(
     base: &Scenario,
     file: &Path,
     scripts: &[WhatIf],
+    policy: Option<&PolicyScript>,
     sets: &[Param],
     p: &Point,
-) -> Result<Scenario, SweepError> {
+) -> Result<PointRun, SweepError> {
     let point = describe(p);
     let mut s = base.clone();
     let params = params_at(sets, p);
@@ -150,10 +163,11 @@ pub fn scenario_at(
     }
     s.name = base.name.clone();
     s.simulation = base.simulation;
-    // the policy script reads this point's ids and forecast
-    crate::script::policy::attach(&mut s, &params)
+    let policy = policy
+        .map(|p| p.with_params(params))
+        .transpose()
         .map_err(|e| SweepError::Script { point: point.clone(), source: Box::new(WhatIfError::Script(e)) })?;
-    Ok(s)
+    Ok(PointRun { scenario: s, policy })
 }
 
 /// The fingerprint of one point's run: SHA-256 (hex) of the point's validated scenario (as
@@ -238,16 +252,22 @@ pub fn resumable(
 /// Runs the points with the base seed and replications, `batch` points at a time scheduled
 /// together; `done` receives each batch's (point index, result) in point order.
 pub fn run(
-    scenarios: &[Scenario],
+    points: &[PointRun],
     indices: &[usize],
     batch: usize,
     progress: &(dyn Fn() + Sync),
     mut done: impl FnMut(&[(usize, RunResult)]),
-) -> Result<(), crate::policy::PolicyError> {
+) -> Result<(), crate::policy::RunError> {
     for chunk in indices.chunks(batch.max(1)) {
-        let models: Vec<Model> = chunk.iter().map(|&i| Model::compile(&scenarios[i])).collect();
+        let models: Vec<Model> = chunk
+            .iter()
+            .map(|&i| {
+                let p = &points[i];
+                Model::compile(&p.scenario, p.policy.as_ref().map(|s| s as &dyn crate::policy::PolicySource))
+            })
+            .collect::<Result<_, _>>()?;
         let mut reducers: Vec<Reducer> =
-            chunk.iter().zip(&models).map(|(&i, m)| Reducer::new(&scenarios[i], m)).collect();
+            chunk.iter().zip(&models).map(|(&i, m)| Reducer::new(&points[i].scenario, m)).collect();
         for_each_replication_of(&models, progress, |_, facts| {
             for (r, f) in reducers.iter_mut().zip(facts) {
                 r.push(f);

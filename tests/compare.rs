@@ -43,12 +43,12 @@ fn the_baseline_equals_a_plain_run_and_threads_do_not_matter() {
     base.simulation.replications = 20;
     let v = variant(&base, r#"scenario.scale_arrivals("*", 1.1);"#);
     let one = rayon::ThreadPoolBuilder::new().num_threads(1).build().unwrap();
-    let c1 = one.install(|| compare(&base, std::slice::from_ref(&v), &|| {}).unwrap());
-    let c2 = compare(&base, std::slice::from_ref(&v), &|| {}).unwrap();
+    let c1 = one.install(|| compare(&base, None, &[v.clone().into()], &|| {}).unwrap());
+    let c2 = compare(&base, None, &[v.clone().into()], &|| {}).unwrap();
     assert_eq!(c1, c2);
-    assert_eq!(c1.baseline, experiment::run(&base, &|| {}).unwrap());
+    assert_eq!(c1.baseline, experiment::run(&base, None, &|| {}).unwrap());
     // the variant's own statistics equal a plain run of the variant with the same seed
-    assert_eq!(c1.variants[0].result, experiment::run(&v.1, &|| {}).unwrap());
+    assert_eq!(c1.variants[0].result, experiment::run(&v.1, None, &|| {}).unwrap());
 }
 
 #[test]
@@ -56,7 +56,7 @@ fn a_variant_that_changes_nothing_differs_by_exactly_zero() {
     let mut base = bundled("realistic_day.yaml");
     base.simulation.replications = 10;
     let v = variant(&base, "let unused = 1;");
-    let c = compare(&base, &[v], &|| {}).unwrap();
+    let c = compare(&base, None, &[v.into()], &|| {}).unwrap();
     for e in &c.variants[0].diff_total {
         assert!(e.mean == 0.0 || e.mean.is_nan(), "{e:?}");
         assert!(!significant(e));
@@ -71,7 +71,7 @@ fn an_identity_staffing_whatif_differs_by_exactly_zero() {
     let mut base = bundled("realistic_day.yaml");
     base.simulation.replications = 10;
     let v = variant(&base, r#"scenario.set_staffing("agents", scenario.staffing("agents"));"#);
-    let c = compare(&base, &[v], &|| {}).unwrap();
+    let c = compare(&base, None, &[v.into()], &|| {}).unwrap();
     let d = &c.variants[0].diff_total;
     println!(
         "identity: ΔSL {:?}, Δcost {:?}",
@@ -116,7 +116,7 @@ fn an_unchanged_kpi_differs_by_exactly_zero() {
     let mut base = bundled("erlang_c_check.yaml");
     base.simulation.replications = 30;
     let v = variant(&base, r#"scenario.scale_handle_time("*", 1.05);"#);
-    let c = compare(&base, &[v], &|| {}).unwrap();
+    let c = compare(&base, None, &[v.into()], &|| {}).unwrap();
     let cost = ccsim::facts::QUEUE_KPIS.iter().position(|k| *k == "cost").unwrap();
     let e = &c.variants[0].diff_total[cost];
     assert!(e.mean == 0.0 && e.half_width() == 0.0 && !significant(e), "{e:?}");
@@ -129,12 +129,12 @@ fn common_random_numbers_sharpen_the_difference() {
     let mut base = bundled("realistic_day.yaml");
     base.simulation.replications = 100;
     let (name, more) = variant(&base, r#"scenario.add_shift("agents", "08:00", "16:00", 2);"#);
-    let c = compare(&base, &[(name, more.clone())], &|| {}).unwrap();
+    let c = compare(&base, None, &[(name, more.clone()).into()], &|| {}).unwrap();
     let paired = c.variants[0].diff_total[SL];
     // independent: the variant with other random numbers
     let mut other = more;
     other.simulation.seed = base.simulation.seed + 1;
-    let independent = experiment::run(&other, &|| {}).unwrap();
+    let independent = experiment::run(&other, None, &|| {}).unwrap();
     let hw_b = c.baseline.total[SL].half_width();
     let hw_v = independent.total[SL].half_width();
     let independent_hw = (hw_b * hw_b + hw_v * hw_v).sqrt();
@@ -149,7 +149,7 @@ fn a_variant_with_a_new_queue_is_compared_on_the_queues_both_have() {
     base.simulation.replications = 5;
     let w = WhatIf::load(Path::new("scripts/new_client.rhai"), vec![]).unwrap();
     let v = w.apply(&base).unwrap();
-    let c = compare(&base, &[(w.name, v)], &|| {}).unwrap();
+    let c = compare(&base, None, &[(w.name, v).into()], &|| {}).unwrap();
     let d = &c.variants[0];
     assert_eq!(d.result.queues.len(), 2);
     assert_eq!(d.diff_queues.len(), 1);
@@ -399,7 +399,7 @@ fn a_verdict_of_meets_holds_on_fresh_random_numbers() {
     let meets_with = |seed: u64| {
         let mut s = base.clone();
         s.simulation.seed = seed;
-        ccsim::compare::meets_all(&experiment::run(&s, &|| {}).unwrap(), &s)
+        ccsim::compare::meets_all(&experiment::run(&s, None, &|| {}).unwrap(), &s)
     };
     let mut withdrawn = 0;
     for seed in 1..=30u64 {
@@ -408,7 +408,7 @@ fn a_verdict_of_meets_holds_on_fresh_random_numbers() {
         let first = meets_with(seed);
         let rerun = meets_with(seed + ccsim::optimize::VERIFY_SEED_OFFSET);
         let mut base_meets = first;
-        let names = ccsim::compare::confirm_on_fresh_seeds(&s, &mut base_meets, &[], &mut [], &|| {}).unwrap();
+        let names = ccsim::compare::confirm_on_fresh_seeds(&s, None, &mut base_meets, &[], &mut [], &|| {}).unwrap();
         assert_eq!(base_meets, first && rerun, "seed {seed}");
         if first && !rerun {
             assert_eq!(names, ["baseline"]);

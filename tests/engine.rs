@@ -18,7 +18,7 @@ fn bundled(name: &str) -> Scenario {
 
 /// Runs replication `rep` and returns its facts.
 fn facts(s: &Scenario, rep: u32) -> ReplicationFacts {
-    let m = Model::compile(s);
+    let m = Model::compile(s, None).expect("model");
     let mut ws = Workspace::new(&m);
     let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
     run_replication(&m, rep, &mut ws, &mut f).unwrap();
@@ -93,7 +93,7 @@ fn a_flat_curve_equals_a_count() {
         "staffing: [19, 19, 19, 19, 19, 19, 19, 19]",
         20,
     );
-    assert_eq!(experiment::run(&count, &|| {}).unwrap(), experiment::run(&curve, &|| {}).unwrap());
+    assert_eq!(experiment::run(&count, None, &|| {}).unwrap(), experiment::run(&curve, None, &|| {}).unwrap());
 }
 
 #[test]
@@ -153,7 +153,7 @@ fn a_rising_curve_starts_agents_at_once_and_they_take_waiting_calls() {
 #[test]
 fn absenteeism_removes_the_expected_share_of_agents() {
     let s = one_queue(0.0, "exponential, mean: 3m", "", "count: 100\n    absenteeism: 0.2", 200);
-    let r = experiment::run(&s, &|| {}).unwrap();
+    let r = experiment::run(&s, None, &|| {}).unwrap();
     let agents = &r.groups[0].kpis[1];
     assert!((agents.mean - 80.0).abs() <= 2.0 * agents.half_width(), "{agents:?}");
     assert!(agents.half_width() < 1.0);
@@ -176,7 +176,7 @@ agents:
     count: 9
 simulation: { replications: 100, seed: 3 }
 "#;
-    let r = experiment::run(&scenario(yaml), &|| {}).unwrap();
+    let r = experiment::run(&scenario(yaml), None, &|| {}).unwrap();
     let (retrials, abandoned) = (q(&r, 0, "retrials"), q(&r, 0, "abandoned"));
     // every retry comes one minute after an abandonment; only those in the last minute are lost
     let share = retrials / abandoned;
@@ -211,12 +211,12 @@ simulation: {{ replications: 200, seed: 3 }}
     // share ± 4 binomial standard deviations over all replications' abandons
     let close_to = |x: f64, abandoned: f64| (x / abandoned - 0.4).abs() < 4.0 * (0.24 / (abandoned * reps)).sqrt();
 
-    let r = experiment::run(&scenario(&yaml("3h")), &|| {}).unwrap();
+    let r = experiment::run(&scenario(&yaml("3h")), None, &|| {}).unwrap();
     let (abandoned, lost) = (q(&r, 0, "abandoned"), q(&r, 0, "retrials_lost_at_close"));
     assert_eq!(q(&r, 0, "retrials"), 0.0);
     assert!(abandoned > 10.0 && close_to(lost, abandoned), "lost {lost} of {abandoned} abandoned");
 
-    let r = experiment::run(&scenario(&yaml("1m")), &|| {}).unwrap();
+    let r = experiment::run(&scenario(&yaml("1m")), None, &|| {}).unwrap();
     let (abandoned, lost, retrials) = (q(&r, 0, "abandoned"), q(&r, 0, "retrials_lost_at_close"), q(&r, 0, "retrials"));
     assert!(lost > 0.0 && lost < retrials / 20.0, "only the last minute's retrials are lost: {lost} vs {retrials}");
     assert!(close_to(retrials + lost, abandoned), "{retrials} + {lost} of {abandoned}");
@@ -231,8 +231,8 @@ fn overflow_lets_another_group_take_long_waiting_calls() {
     let (mut a, mut b) = (with.clone(), without);
     a.simulation.replications = 40;
     b.simulation.replications = 40;
-    let ra = experiment::run(&a, &|| {}).unwrap();
-    let rb = experiment::run(&b, &|| {}).unwrap();
+    let ra = experiment::run(&a, None, &|| {}).unwrap();
+    let rb = experiment::run(&b, None, &|| {}).unwrap();
     assert!(q(&ra, billing, "service_level") > q(&rb, billing, "service_level") + 0.02);
     // only with overflow does the sales team spend time on billing calls
     let sales_team = with.group_index("sales_team").unwrap();
@@ -251,7 +251,7 @@ fn busyness_overdisperses_daily_volume() {
     let base = "name: b\nhorizon: { start: \"08:00\", end: \"20:00\", interval: 1h }\nqueues:\n  - id: q\n    arrivals: { daily_total: 2000 BUSY }\n    handle_time: { dist: exponential, mean: 3m }\nagents:\n  - group: g\n    skills: [q]\n    count: 30\nsimulation: { replications: 300, seed: 8 }\n";
     let sd = |busy: &str| {
         let s = scenario(&base.replace("BUSY", busy));
-        let r = experiment::run(&s, &|| {}).unwrap();
+        let r = experiment::run(&s, None, &|| {}).unwrap();
         let e = &r.queues[0].kpis[0];
         (e.mean, e.half_width() * (300f64).sqrt() / 1.968)
     };
@@ -268,7 +268,7 @@ fn warmup_intervals_are_left_out() {
     let mut s = bundled("erlang_c_check.yaml");
     s.simulation.warmup_s = 2.0 * 3600.0;
     s.simulation.replications = 3;
-    let r = experiment::run(&s, &|| {}).unwrap();
+    let r = experiment::run(&s, None, &|| {}).unwrap();
     assert_eq!(r.intervals.len(), 44);
     assert_eq!(r.intervals[0].start, "02:00");
     let paid = g(&r, 0, "paid_hours");
@@ -308,7 +308,7 @@ fn results_do_not_depend_on_the_thread_count() {
             .num_threads(threads)
             .build()
             .unwrap()
-            .install(|| experiment::run(&s, &|| {}).unwrap())
+            .install(|| experiment::run(&s, None, &|| {}).unwrap())
     };
     let one = run(1);
     assert_eq!(one, run(2));
@@ -325,7 +325,7 @@ fn least_skilled_routing_spares_the_blended_agents() {
     li.simulation.replications = 30;
     let blended = ls.group_index("blended").unwrap();
     let support_team = ls.group_index("support_team").unwrap();
-    let (rls, rli) = (experiment::run(&ls, &|| {}).unwrap(), experiment::run(&li, &|| {}).unwrap());
+    let (rls, rli) = (experiment::run(&ls, None, &|| {}).unwrap(), experiment::run(&li, None, &|| {}).unwrap());
     // specialists first: specialists busier, blended agents less so
     assert!(g(&rls, support_team, "occupancy") > g(&rli, support_team, "occupancy"));
     assert!(g(&rls, blended, "occupancy") < g(&rli, blended, "occupancy"));
@@ -346,7 +346,7 @@ agents:
     count: 10
 simulation: { replications: 200, seed: 1 }
 "#;
-    let r = experiment::run(&scenario(yaml), &|| {}).unwrap();
+    let r = experiment::run(&scenario(yaml), None, &|| {}).unwrap();
     assert_eq!(r.days, 3);
     assert_eq!(r.intervals.len(), 12);
     assert_eq!(r.intervals[4].start, "d2 08:00");
@@ -383,7 +383,7 @@ agents:
 simulation: { replications: 50, seed: 1 }
 "#;
     let mut s = scenario(yaml);
-    let r = experiment::run(&s, &|| {}).unwrap();
+    let r = experiment::run(&s, None, &|| {}).unwrap();
     assert!(
         q(&r, 0, "asa_seconds") * 3.0 < q(&r, 1, "asa_seconds"),
         "{} vs {}",
@@ -392,7 +392,7 @@ simulation: { replications: 50, seed: 1 }
     );
     // with equal priority, both queues wait alike
     s.queues[0].priority = 0;
-    let r = experiment::run(&s, &|| {}).unwrap();
+    let r = experiment::run(&s, None, &|| {}).unwrap();
     let (a, b) = (q(&r, 0, "asa_seconds"), q(&r, 1, "asa_seconds"));
     assert!((a - b).abs() < 0.25 * (a + b), "{a} vs {b}");
 }

@@ -150,7 +150,7 @@ fn mutated_scenarios_load_or_are_refused_and_never_panic() {
                     let calls: f64 = s.queues.iter().flat_map(|q| q.volumes.iter()).sum();
                     // simulate one day when it is of a size a test can afford
                     if calls < 50_000.0 && s.horizon.days <= 7 {
-                        let m = Model::compile(&s);
+                        let m = Model::compile(&s, None).expect("model");
                         let mut ws = Workspace::new(&m);
                         let mut facts =
                             ccsim::facts::ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());

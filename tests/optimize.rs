@@ -29,7 +29,7 @@ simulation: { replications: 100, seed: 3 }
 #[test]
 fn agrees_with_erlang_c_within_one_agent_and_holds_with_fresh_random_numbers() {
     let s = parse_str(SLICE, Path::new("slice.yaml")).unwrap();
-    let o = per_interval(&s, Options::new(&s, Criterion::Mean), &|| {}).unwrap();
+    let o = per_interval(&s, None, Options::new(&s, Criterion::Mean), &|| {}).unwrap();
     assert!(o.met);
     assert_eq!(o.rows.len(), 4);
     for r in &o.rows {
@@ -40,7 +40,7 @@ fn agrees_with_erlang_c_within_one_agent_and_holds_with_fresh_random_numbers() {
     let mut check = o.scenario.clone();
     check.simulation.seed = 999;
     check.simulation.replications = 400;
-    let r = experiment::run(&check, &|| {}).unwrap();
+    let r = experiment::run(&check, None, &|| {}).unwrap();
     for row in &r.intervals {
         let e = &row.kpis[SL];
         assert!(e.mean >= 0.80 - e.half_width(), "{} SL {e:?}", row.start);
@@ -51,8 +51,8 @@ fn agrees_with_erlang_c_within_one_agent_and_holds_with_fresh_random_numbers() {
 fn a_probability_criterion_asks_for_at_least_as_many_agents() {
     let s = parse_str(SLICE, Path::new("slice.yaml")).unwrap();
     let mean: u32 =
-        per_interval(&s, Options::new(&s, Criterion::Mean), &|| {}).unwrap().rows.iter().map(|r| r.agents).sum();
-    let p90: u32 = per_interval(&s, Options::new(&s, Criterion::Probability(0.9)), &|| {})
+        per_interval(&s, None, Options::new(&s, Criterion::Mean), &|| {}).unwrap().rows.iter().map(|r| r.agents).sum();
+    let p90: u32 = per_interval(&s, None, Options::new(&s, Criterion::Probability(0.9)), &|| {})
         .unwrap()
         .rows
         .iter()
@@ -96,7 +96,7 @@ fn the_command_line_reports_curves_simulations_and_a_staffing_file() {
 #[test]
 fn by_group_shifts_each_curve_until_the_day_meets_its_targets() {
     let s = parse_str(SLICE, Path::new("slice.yaml")).unwrap();
-    let o = ccsim::optimize::per_group(&s, Options::new(&s, Criterion::Mean), &|| {}).unwrap();
+    let o = ccsim::optimize::per_group(&s, None, Options::new(&s, Criterion::Mean), &|| {}).unwrap();
     assert!(o.met && ccsim::optimize::day_meets(&o.scenario, &o.verification.result, Criterion::Mean));
     // one offset for the whole day: the difference to Erlang is the same in every interval
     let d: Vec<i64> = o.rows.iter().map(|r| i64::from(r.agents) - i64::from(r.erlang_agents)).collect();

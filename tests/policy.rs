@@ -7,11 +7,11 @@
 mod common;
 use assert_cmd::Command;
 use ccsim::compare::{compare, significant};
-use ccsim::experiment::{self, RunResult};
+use ccsim::experiment::RunResult;
 use ccsim::facts::{ReplicationFacts, SL};
 use ccsim::policy::ACTION_NAMES;
 use ccsim::scenario::{Scenario, parse_str};
-use ccsim::script::policy::{ScriptPolicy, set_script};
+use ccsim::script::policy::PolicyScript;
 use common::*;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -37,7 +37,7 @@ fn policy_script(name: &str) -> PathBuf {
 
 /// The compile error of a policy script, as text.
 fn compile_error(s: &Scenario, text: &str, tick_s: Option<f64>) -> String {
-    match ScriptPolicy::compile(text, Path::new("x.rhai"), s, tick_s, vec![]) {
+    match PolicyScript::compile(text, Path::new("x.rhai"), vec![]).and_then(|p| p.bind_to(s, tick_s)) {
         Ok(_) => panic!("expected a compile error for:\n{text}"),
         Err(e) => e.to_string(),
     }
@@ -52,8 +52,8 @@ fn action_count(f: &ReplicationFacts, name: &str) -> f64 {
     f.policy.actions[ACTION_NAMES.iter().position(|n| *n == name).expect("known action")]
 }
 
-fn run(s: &Scenario) -> RunResult {
-    experiment::run(s, &|| {}).unwrap_or_else(|e| panic!("{e}"))
+fn run(s: &impl Runnable) -> RunResult {
+    simulate(s).unwrap_or_else(|e| panic!("{e}"))
 }
 
 /// The same result with the policy counters dropped, to compare a policy run with a plain one.
@@ -220,7 +220,7 @@ fn extend_shifts_pays_exactly_the_overtime_and_needs_shifts() {
         r#"fn on_interval(ctx) { if ctx.interval == 2 { ctx.extend_shifts("g", 1, "30m"); } }"#,
         None,
     );
-    let e = experiment::run(&count, &|| {}).expect_err("extend_shifts on a count group fails");
+    let e = simulate(&count).expect_err("extend_shifts on a count group fails");
     assert_eq!(e.hook, "on_interval");
     let msg = e.to_string();
     assert!(msg.contains("extend_shifts") && msg.contains("not staffed by shifts") && msg.contains("08:30"), "{msg}");
@@ -449,7 +449,7 @@ simulation: { replications: 40, seed: 21 }
         r#"fn on_interval(ctx) { if ctx.interval == 0 { ctx.set_priority("qb", 5); } }"#,
         None,
     );
-    let c = compare(&base, &[("prio".into(), prio)], &|| {}).unwrap();
+    let c = compare(&base, None, &[variant("prio", prio)], &|| {}).unwrap();
     let v = &c.variants[0];
     let diff = |q: usize| v.diff_queues.iter().find(|(i, _)| *i == q).expect("paired queue").1[SL];
     let (da, db) = (diff(0), diff(1));
@@ -582,11 +582,6 @@ fn with_builtin(text: &str, policy: &str, reps: u32) -> Scenario {
     s
 }
 
-fn with_script_file(mut s: Scenario, script: &Path, tick_s: Option<f64>) -> Scenario {
-    set_script(&mut s, Some(script), tick_s, &[]).unwrap_or_else(|e| panic!("{e}"));
-    s
-}
-
 #[test]
 fn builtin_overflow_equals_its_scripted_twin() {
     let path = policy_script("overflow.rhai");
@@ -704,18 +699,18 @@ fn select_call(ctx, agent) { "support" }
 fn routing_to_an_unknown_id_or_a_group_without_the_skill_fails_clearly() {
     let plain = bundled("realistic_day.yaml");
     let unknown = with_script(plain.clone(), r#"fn select_agent(ctx, c) { "nobody" }"#, None);
-    let e = experiment::run(&unknown, &|| {}).expect_err("unknown group").to_string();
+    let e = simulate(&unknown).expect_err("unknown group").to_string();
     assert!(e.contains("select_agent") && e.contains("unknown id `nobody`") && e.contains("agents"), "{e}");
     assert!(e.contains("x.rhai"), "{e}");
     let unknown = with_script(plain.clone(), r#"fn select_call(ctx, a) { "billing" }"#, None);
-    let e = experiment::run(&unknown, &|| {}).expect_err("unknown queue").to_string();
+    let e = simulate(&unknown).expect_err("unknown queue").to_string();
     assert!(e.contains("select_call") && e.contains("unknown id `billing`") && e.contains("support"), "{e}");
     let e = try_facts(&with_script(plain, "fn select_agent(ctx, c) { 7 }", None), 0).expect_err("index out of range");
     assert!(e.to_string().contains("index 7"), "{e}");
 
     let s = scenario(TWO_GROUPS);
     let wrong = with_script(s, r#"fn select_agent(ctx, c) { "A" }"#, None);
-    let e = experiment::run(&wrong, &|| {}).expect_err("A lacks q2").to_string();
+    let e = simulate(&wrong).expect_err("A lacks q2").to_string();
     assert!(e.contains("select_agent") && e.contains("lacks the skill") && e.contains("08:"), "{e}");
 }
 
@@ -723,14 +718,14 @@ fn routing_to_an_unknown_id_or_a_group_without_the_skill_fails_clearly() {
 
 fn engine_side_policy_errors_name_groups_by_id() {
     let wrong = with_script(scenario(TWO_GROUPS), r#"fn select_agent(ctx, c) { "A" }"#, None);
-    let e = experiment::run(&wrong, &|| {}).expect_err("A lacks q2").to_string();
+    let e = simulate(&wrong).expect_err("A lacks q2").to_string();
     assert!(e.contains("`A`") && e.contains("q2"), "{e}");
     let count = with_script(
         small(0.0, "constant, mean: 5m", "count: 3"),
         r#"fn on_interval(ctx) { ctx.extend_shifts("g", 1, "30m"); }"#,
         None,
     );
-    let e = experiment::run(&count, &|| {}).expect_err("no shifts").to_string();
+    let e = simulate(&count).expect_err("no shifts").to_string();
     assert!(e.contains("`g`"), "{e}");
 }
 
@@ -773,7 +768,7 @@ fn compare_reports_differences_of_the_policy_kpis() {
     let mut base = bundled("realistic_day.yaml");
     base.simulation.replications = 20;
     let cb = with_script_file(base.clone(), &policy_script("callback.rhai"), None);
-    let c = compare(&base, &[("callback".into(), cb)], &|| {}).unwrap();
+    let c = compare(&base, None, &[variant("callback", cb)], &|| {}).unwrap();
     let d = c.variants[0].diff_total[kpi("callbacks")];
     assert!(d.mean > 0.0 && significant(&d), "{d:?}");
 }
@@ -825,7 +820,7 @@ const UNKNOWN_GROUP_AT_0845: &str = r#"fn on_interval(ctx) {
 fn a_script_error_names_script_line_hook_and_simulated_time() {
     let mut s = bundled("realistic_day.yaml");
     s.simulation.replications = 4;
-    let e = experiment::run(&with_script(s, UNKNOWN_GROUP_AT_0845, None), &|| {}).expect_err("unknown group");
+    let e = simulate(&with_script(s, UNKNOWN_GROUP_AT_0845, None)).expect_err("unknown group");
     assert_eq!((e.hook, e.day), ("on_interval", 0));
     let msg = e.to_string();
     assert!(msg.contains("x.rhai:3:") && msg.contains("unknown group `nobody`") && msg.contains("agents"), "{msg}");
@@ -957,7 +952,7 @@ fn select_agent(ctx, c) {
         None,
     );
     let pool = rayon::ThreadPoolBuilder::new().num_threads(2).build().unwrap();
-    let r = pool.install(|| experiment::run(&s, &|| {}));
+    let r = pool.install(|| simulate(&s));
     let r = r.unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.replications, 200);
     assert!(r.total[kpi("handled")].mean > 100.0);
@@ -1120,8 +1115,8 @@ fn day_so_far_counts_are_summed_only_for_scripts_that_read_them() {
     let base = bundled("realistic_day.yaml");
     let reads = |text: &str| {
         let s = with_script(base.clone(), text, None);
-        let p = s.policy.as_ref().and_then(|p| p.program.clone()).expect("attached");
-        p.start(0).reads_day()
+        let m = model(&s);
+        m.policy.as_ref().expect("bound").start(0).reads_day()
     };
     assert!(!reads("fn on_interval(ctx) { let q = ctx.queue(\"support\"); q.sl_interval; }"));
     assert!(reads("fn on_interval(ctx) { let q = ctx.queue(\"support\"); q.sl_day; }"));
@@ -1172,7 +1167,7 @@ fn the_engine_sums_the_day_only_for_policies_that_read_it() {
         }
     }
     let s = bundled("realistic_day.yaml");
-    let m = ccsim::model::Model::compile(&s);
+    let m = model(&s);
     let run = |reads: bool| {
         let mut ws = ccsim::sim::Workspace::new(&m);
         let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
@@ -1197,17 +1192,12 @@ fn with_bundled_policy(
     script: &str,
     tick_s: Option<f64>,
     fast: bool,
-) -> (Scenario, Vec<&'static str>) {
-    let mut p = ScriptPolicy::load(&policy_script(script), &s, tick_s, vec![]).unwrap_or_else(|e| panic!("{e}"));
+) -> (Scripted, Vec<&'static str>) {
+    let mut p = PolicyScript::load(&policy_script(script), vec![]).unwrap_or_else(|e| panic!("{e}"));
     p.set_fast_path(fast);
-    let native = p.fast_hooks();
-    s.policy = Some(ccsim::scenario::PolicyConfig {
-        script: Some(policy_script(script)),
-        tick_s,
-        builtins: vec![],
-        program: Some(std::sync::Arc::new(p)),
-    });
-    (s, native)
+    let native = p.bind_to(&s, tick_s).unwrap_or_else(|e| panic!("{e}")).fast_hooks();
+    s.policy = Some(ccsim::scenario::PolicyConfig { script: Some(policy_script(script)), tick_s, builtins: vec![] });
+    (Scripted { scenario: s, script: Some(p) }, native)
 }
 
 #[test]
@@ -1248,9 +1238,9 @@ fn a_native_hook_that_fails_reports_the_rhai_error_with_its_line() {
         ("let n = ctx.interval;\n    let x = 10 / (n - n);", "Division by zero"),
     ] {
         let text = format!("fn on_interval(ctx) {{\n    {body}\n}}");
-        let p = ScriptPolicy::compile(&text, Path::new("x.rhai"), &s, None, vec![]).unwrap();
+        let p = PolicyScript::compile(&text, Path::new("x.rhai"), vec![]).and_then(|p| p.bind_to(&s, None)).unwrap();
         assert_eq!(p.fast_hooks(), ["on_interval"]);
-        let err = experiment::run(&with_script(s.clone(), &text, None), &|| {}).expect_err("fails").to_string();
+        let err = simulate(&with_script(s.clone(), &text, None)).expect_err("fails").to_string();
         assert!(err.contains(message) && err.contains("x.rhai:3:") && err.contains("on_interval"), "{err}");
         assert!(err.contains("08:00"), "{err}");
     }

@@ -4,9 +4,7 @@
 //! Tests marked `//! and document behaviour that was checked.
 
 mod common;
-use ccsim::experiment;
 use ccsim::facts::ReplicationFacts;
-use ccsim::model::Model;
 use ccsim::policy::{Action, HookResult, Hooks, Policy, Snapshot};
 use ccsim::scenario::Scenario;
 use ccsim::sim::{Workspace, run_with};
@@ -18,7 +16,7 @@ use common::*;
 fn facts_with<P: Policy>(s: &Scenario, rep: u32, p: &mut P, tick_s: Option<f64>) -> ReplicationFacts {
     let mut s = s.clone();
     s.policy = None;
-    let m = Model::compile(&s);
+    let m = model(&s);
     let mut ws = Workspace::new(&m);
     let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
     run_with(&m, rep, &mut ws, &mut f, p, tick_s).unwrap_or_else(|e| panic!("{e}"));
@@ -27,8 +25,8 @@ fn facts_with<P: Policy>(s: &Scenario, rep: u32, p: &mut P, tick_s: Option<f64>)
 
 /// The generic accounting checks: per interval and group, busy ≤ available ≤ paid ≤ interval ×
 /// all agents, nothing negative; per cell and per queue, calls are conserved.
-fn assert_invariants(s: &Scenario, f: &ReplicationFacts, what: &str) {
-    let m = Model::compile(s);
+fn assert_invariants(s: &impl Runnable, f: &ReplicationFacts, what: &str) {
+    let m = model(s);
     let all_agents = m.agents() as f64;
     let eps = 1e-6;
     for i in 0..intervals(f) {
@@ -277,7 +275,7 @@ impl Policy for Reasserter {
 #[test]
 fn set_skill_from_select_call_does_not_recurse_without_bound() {
     let s = scenario(TWO_GROUPS);
-    let m = Model::compile(&s);
+    let m = model(&s);
     let mut ws = Workspace::new(&m);
     let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
     let mut p = Reasserter { at: -1.0, calls_at: 0 };
@@ -314,7 +312,7 @@ fn on_tick(ctx) { if ctx.clock == "09:58" { ctx.set_skill("A", "q2", false); } }
 "#,
         Some(60.0),
     );
-    let r = experiment::run(&s, &|| {}).unwrap_or_else(|e| panic!("{e}"));
+    let r = simulate(&s).unwrap_or_else(|e| panic!("{e}"));
     let cost = kpi("cost");
     let queues: f64 = r.queues.iter().map(|q| q.kpis[cost].mean).sum();
     let total = r.total[cost].mean;
@@ -335,7 +333,7 @@ fn on_interval(ctx) {
 "#,
         None,
     );
-    let r = experiment::run(&s, &|| {}).unwrap_or_else(|e| panic!("{e}"));
+    let r = simulate(&s).unwrap_or_else(|e| panic!("{e}"));
     let cost = kpi("cost");
     let queues: f64 = r.queues.iter().map(|q| q.kpis[cost].mean).sum();
     let total = r.total[cost].mean;
@@ -807,7 +805,7 @@ fn nothing_a_policy_does_on_day_0_leaks_into_day_1() {
 fn a_random_policy_is_deterministic_and_reduces_with_warmup() {
     let s = with_script(scenario(MIXED), CHAOS, Some(240.0));
     assert_eq!(facts(&s, 3), facts(&s, 3));
-    let r = experiment::run(&s, &|| {}).unwrap_or_else(|e| panic!("{e}"));
+    let r = simulate(&s).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.replications, 4);
     assert_eq!(r.intervals.len(), 2 * 15 * 2, "warm-up intervals left out");
     let offered = r.total[kpi("offered")].mean;
@@ -900,7 +898,7 @@ fn queue_costs_add_up_when_a_group_loses_its_last_skill() {
         r#"fn on_interval(ctx) { if ctx.interval == 8 { ctx.set_skill("A", "q1", false); } }"#,
         None,
     );
-    let r = experiment::run(&s, &|| {}).unwrap_or_else(|e| panic!("{e}"));
+    let r = simulate(&s).unwrap_or_else(|e| panic!("{e}"));
     let cost = kpi("cost");
     let queues: f64 = r.queues.iter().map(|q| q.kpis[cost].mean).sum();
     let total = r.total[cost].mean;
@@ -960,11 +958,9 @@ fn a_hook_may_recurse_as_deep_as_before() {
 /// never found when called: every run failed at its first hook. It is refused at load.
 #[test]
 fn a_hook_written_as_a_method_is_refused_at_load() {
-    let e = ccsim::script::policy::ScriptPolicy::compile(
+    let e = ccsim::script::policy::PolicyScript::compile(
         "fn Ctx.on_interval(x) { }",
         std::path::Path::new("x.rhai"),
-        &scenario(TWO_GROUPS),
-        None,
         vec![],
     )
     .expect_err("refused")

@@ -46,7 +46,7 @@ fn simulate(c: &Case) -> RunResult {
         w = c.warmup_hours,
     );
     let scenario = parse_str(&yaml, Path::new("validation.yaml")).expect("valid test scenario");
-    experiment::run(&scenario, &|| {}).unwrap()
+    experiment::run(&scenario, None, &|| {}).unwrap()
 }
 
 fn kpi<'a>(r: &'a RunResult, name: &str) -> &'a Estimate {

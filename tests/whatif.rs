@@ -1275,3 +1275,78 @@ fn whole_number_messages_name_the_right_thing() {
         assert!(msg.contains("whole number") && !msg.contains("agents"), "{msg}");
     }
 }
+
+// ---- policy scripts bound to the scenario a what-if produced (issue 13) ----------------------
+
+/// The mean of the policy counter `name` (e.g. `actions.set_open`) in `r`.
+fn policy_counter(r: &ccsim::experiment::RunResult, name: &str) -> f64 {
+    let p = r.policy.as_ref().expect("a policy ran");
+    p.values[p.names.iter().position(|n| n == name).expect("known counter")].mean
+}
+
+/// The base with a policy script `x.rhai` (compiled once, before any what-if) named.
+fn base_with_policy(text: &str) -> (Scenario, ccsim::script::policy::PolicyScript) {
+    let mut s = base();
+    s.simulation.replications = 3;
+    s.policy = Some(ccsim::scenario::PolicyConfig { script: Some("x.rhai".into()), tick_s: None, builtins: vec![] });
+    let p = ccsim::script::policy::PolicyScript::compile(text, Path::new("x.rhai"), vec![]).expect("compiles");
+    (s, p)
+}
+
+/// Regression test (failed before the script was bound at model compile: the script kept the
+/// ids and volumes of the scenario it was attached to, before the what-if).
+/// A what-if that raises the volumes and adds a queue, run with a policy script compiled once
+/// before it: the script reads the changed forecast and acts on the new queue.
+#[test]
+fn a_policy_script_sees_the_scenario_a_whatif_changed() {
+    let (base, script) = base_with_policy(
+        r#"fn on_interval(ctx) {
+            if ctx.forecast("sales", 0) > 100.0 { ctx.close_queue("sales"); } else { ctx.open_queue("sales"); }
+            if ctx.interval == 0 { ctx.close_queue("extra"); }
+        }"#,
+    );
+    let w = WhatIf::compile(
+        r#"scenario.scale_arrivals("sales", 10);
+           scenario.add_queue(#{ id: "extra", arrivals: #{ rate_per_hour: 30 }, handle_time: #{ dist: "constant", mean: "2m" } });
+           scenario.add_skill("counted", "extra", 2);"#,
+        Path::new("w.rhai"),
+        vec![],
+    )
+    .expect("compiles");
+    let changed = w.apply(&base).expect("applies");
+    let r = ccsim::experiment::run(&changed, Some(&script), &|| {}).unwrap_or_else(|e| panic!("{e}"));
+    // sales forecasts 100, 200, 300, 400 calls: closed in three intervals, opened in one; `extra`
+    // closed once a day
+    assert_eq!(policy_counter(&r, "actions.set_open"), 5.0);
+    let extra = r.queues.iter().find(|q| q.id == "extra").expect("the new queue is reported");
+    let sales = r.queues.iter().find(|q| q.id == "sales").expect("sales");
+    let blocked = ccsim::facts::queue_kpi("blocked");
+    assert!(extra.kpis[blocked].mean > 0.0 && sales.kpis[blocked].mean > 0.0);
+    // the base itself, with the same compiled script, never closes sales (forecast ≤ 40) and has
+    // no `extra` to close: that script fails there, naming the queue
+    let e = ccsim::experiment::run(&base, Some(&script), &|| {}).expect_err("no queue extra").to_string();
+    assert!(e.contains("unknown queue `extra`"), "{e}");
+}
+
+/// A scenario is plain data: two loads of the same file, with a policy script named, compare
+/// equal, and so does the scenario after its script was compiled and bound.
+#[test]
+fn equal_scenarios_compare_equal() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let file = root.join("scenarios/multi_skill.yaml");
+    let mut a = Scenario::load(&file).expect("loads");
+    a.policy = Some(ccsim::scenario::PolicyConfig {
+        script: Some(root.join("scripts/policies/supervisor.rhai")),
+        tick_s: Some(300.0),
+        builtins: vec![],
+    });
+    let b = a.clone();
+    let script = ccsim::script::policy::load_named(&a, &[]).expect("loads").expect("named");
+    ccsim::model::Model::compile(&a, Some(&script)).expect("binds");
+    assert_eq!(a, b);
+    assert_eq!(Scenario::load(&file).unwrap(), Scenario::load(&file).unwrap());
+    assert_eq!(a.revalidate(&file).expect("valid"), b);
+    // a model for a scenario that names a script cannot be built without it
+    let e = ccsim::model::Model::compile(&a, None).expect_err("script not given").to_string();
+    assert!(e.contains("supervisor.rhai") && e.contains("not given"), "{e}");
+}

@@ -1,13 +1,15 @@
 //! `ccsim compare`: a baseline and what-if variants under common random numbers.
 
 use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
-use crate::compare::{Verdict, compare, judge, meets_all};
+use crate::compare::{Variant, Verdict, compare, judge, meets_all};
+use crate::policy::PolicySource;
 use crate::report::write_comparison;
 use crate::script::Param;
 use crate::script::whatif::WhatIf;
 use anyhow::{Context, Result, bail};
 use clap::ArgMatches;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// Arguments of `ccsim compare`.
 #[derive(Debug, clap::Args)]
@@ -44,7 +46,7 @@ pub struct Args {
 }
 
 /// A variant as the command line describes it: a what-if with its parameters, a policy, or both.
-struct Variant {
+struct VariantSpec {
     whatif: Option<(PathBuf, Vec<Param>)>,
     policy: Option<PathBuf>,
     /// `--set` parameters of a policy-only variant (those given before any `--whatif`).
@@ -53,16 +55,16 @@ struct Variant {
 
 /// The variants: each `--whatif` with the `--set`s and the `--policy` after it (before the next
 /// `--whatif`), then each `--policy` given before any `--whatif` as a variant of its own.
-fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<Variant>> {
+fn variants(a: &Args, m: &ArgMatches) -> Result<Vec<VariantSpec>> {
     let policy_at: Vec<usize> = m.indices_of("policy").map(|i| i.collect()).unwrap_or_default();
     let whatif_at: Vec<usize> = m.indices_of("whatif").map(|i| i.collect()).unwrap_or_default();
     let first = whatif_at.first().copied().unwrap_or(usize::MAX);
-    let mut out: Vec<Variant> =
-        whatifs(a, m)?.into_iter().map(|w| Variant { whatif: Some(w), policy: None, params: vec![] }).collect();
+    let mut out: Vec<VariantSpec> =
+        whatifs(a, m)?.into_iter().map(|w| VariantSpec { whatif: Some(w), policy: None, params: vec![] }).collect();
     let global = global_params(a, m)?;
     for (p, at) in a.policy.iter().zip(&policy_at) {
         if *at < first {
-            out.push(Variant { whatif: None, policy: Some(p.clone()), params: global.clone() });
+            out.push(VariantSpec { whatif: None, policy: Some(p.clone()), params: global.clone() });
             continue;
         }
         let k = whatif_at.iter().rposition(|w| w < at).expect("after the first --whatif");
@@ -126,6 +128,9 @@ fn whatifs(a: &Args, m: &ArgMatches) -> Result<Vec<(PathBuf, Vec<Param>)>> {
 /// Runs `ccsim compare`.
 pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
     let base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
+    // the baseline's script, compiled once; every variant that keeps it binds it to its own scenario
+    let base_script: Option<Arc<dyn PolicySource>> =
+        super::run::policy_script(&base, &[])?.map(|p| Arc::new(p) as Arc<dyn PolicySource>);
     let list = variants(&a, m)?;
     if list.is_empty() {
         bail!("nothing to compare: give a --whatif, a --whatif-dir or a --policy");
@@ -147,9 +152,10 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
             }
             None => (String::new(), base.clone(), v.params),
         };
-        if let Some(p) = &v.policy {
+        let script = if let Some(p) = &v.policy {
             // the variant's --set parameters reach its policy script too
-            super::run::apply_policy(&mut s, Some(p), a.tick.as_deref(), &params)?;
+            super::run::apply_policy(&mut s, Some(p), a.tick.as_deref())?;
+            let script = super::run::policy_script(&s, &params)?.map(|p| Arc::new(p) as Arc<dyn PolicySource>);
             let stem = p.file_stem().map_or("policy".into(), |x| x.to_string_lossy().to_string());
             // a what-if's name already shows the parameters
             let label = if !name.is_empty() || params.is_empty() {
@@ -160,26 +166,34 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
             };
             s.name = format!("{} + {label}", s.name);
             name = if name.is_empty() { label } else { format!("{name} + {label}") };
+            script
         } else {
-            crate::script::policy::attach(&mut s, &[])?;
-        }
-        vars.push((name, s));
+            base_script.clone()
+        };
+        vars.push(Variant { name, scenario: s, script });
     }
     let total = u64::from(base.simulation.replications) * (vars.len() as u64 + 1);
     super::run::note_size(&base, vars.len() + 1);
     let pb = progress_bar(total, a.sim.quiet, "comparing");
-    let c = with_threads(a.sim.threads, || compare(&base, &vars, &|| pb.inc(1)))??;
+    let c = with_threads(a.sim.threads, || compare(&base, base_script.as_deref(), &vars, &|| pb.inc(1)))??;
     pb.finish_and_clear();
     // every variant is judged against the baseline's targets (see compare::judge)
     let mut verdicts: Vec<Verdict> =
-        vars.iter().zip(&c.variants).map(|((_, s), v)| judge(&v.result, s, &base)).collect();
+        vars.iter().zip(&c.variants).map(|(var, v)| judge(&v.result, &var.scenario, &base)).collect();
     let mut base_meets = meets_all(&c.baseline, &base);
     // a verdict of "meets" (and so "cheapest") must hold on fresh random numbers too
     let confirming = u64::from(base.simulation.replications)
         * (u64::from(base_meets) + verdicts.iter().filter(|v| v.meets()).count() as u64);
     let pb = progress_bar(confirming, a.sim.quiet, "confirming on fresh seeds");
     let withdrawn = with_threads(a.sim.threads, || {
-        crate::compare::confirm_on_fresh_seeds(&base, &mut base_meets, &vars, &mut verdicts, &|| pb.inc(1))
+        crate::compare::confirm_on_fresh_seeds(
+            &base,
+            base_script.as_deref(),
+            &mut base_meets,
+            &vars,
+            &mut verdicts,
+            &|| pb.inc(1),
+        )
     })??;
     pb.finish_and_clear();
     for name in withdrawn {

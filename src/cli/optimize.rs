@@ -56,6 +56,8 @@ pub struct Args {
 /// Runs `ccsim optimize`.
 pub fn exec(a: Args) -> Result<()> {
     let base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
+    let script = super::run::policy_script(&base, &[])?;
+    let policy = script.as_ref().map(|p| p as &dyn crate::policy::PolicySource);
     let c = Criterion::parse(&a.criterion).map_err(|e| anyhow!(e))?;
     let mut opts = Options::new(&base, c);
     opts.max_agents = a.max_agents;
@@ -68,8 +70,8 @@ pub fn exec(a: Args) -> Result<()> {
     }
     let pb = progress_bar(0, a.sim.quiet, "optimizing");
     let o = with_threads(a.sim.threads, || match a.by {
-        By::Interval => per_interval(&base, opts, &|| pb.inc(1)),
-        By::Group => per_group(&base, opts, &|| pb.inc(1)),
+        By::Interval => per_interval(&base, policy, opts, &|| pb.inc(1)),
+        By::Group => per_group(&base, policy, opts, &|| pb.inc(1)),
     })??;
     pb.finish_and_clear();
     let v = &o.verification;

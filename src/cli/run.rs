@@ -2,8 +2,10 @@
 
 use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
 use crate::experiment;
+use crate::policy::PolicySource;
 use crate::report::report;
-use crate::scenario::Scenario;
+use crate::scenario::{PolicyConfig, Scenario};
+use crate::script::policy::PolicyScript;
 use anyhow::{Result, bail};
 
 /// Arguments of `ccsim run`.
@@ -39,32 +41,43 @@ pub fn params(set: &[String]) -> Result<Vec<crate::script::Param>> {
     set.iter().map(|s| crate::script::Param::parse(s).map_err(|e| anyhow::anyhow!(e))).collect()
 }
 
-/// `--policy` / `--tick` applied to `s` (`none` removes the policy); `params` are the script's
-/// `--set` constants.
-pub fn apply_policy(
-    s: &mut Scenario,
-    policy: Option<&std::path::Path>,
-    tick: Option<&str>,
-    params: &[crate::script::Param],
-) -> Result<()> {
+/// `--policy` / `--tick` applied to the scenario's data: `--policy` replaces its
+/// `policy.script` (keeping its built-ins), `none` removes the whole policy.
+pub fn apply_policy(s: &mut Scenario, policy: Option<&std::path::Path>, tick: Option<&str>) -> Result<()> {
     let tick_s = tick.map(crate::time::parse_duration).transpose().map_err(|e| anyhow::anyhow!("--tick: {e}"))?;
     let min = crate::scenario::limits::MIN_TICK_S;
     if let Some(t) = tick_s.filter(|t| *t < min) {
         bail!("--tick {t} s: the shortest tick is {min} s");
     }
     match policy {
-        Some(p) if p == std::path::Path::new("none") => crate::script::policy::set_script(s, None, None, &[])?,
-        Some(p) => crate::script::policy::set_script(s, Some(p), tick_s, params)?,
+        Some(p) if p == std::path::Path::new("none") => s.policy = None,
+        Some(p) => {
+            let cfg = s.policy.get_or_insert(PolicyConfig { script: None, tick_s: None, builtins: Vec::new() });
+            cfg.script = Some(p.to_path_buf());
+            if tick_s.is_some() {
+                cfg.tick_s = tick_s;
+            }
+        }
         None => {
             if let (Some(t), Some(cfg)) = (tick_s, &mut s.policy) {
                 cfg.tick_s = Some(t);
             } else if tick_s.is_some() {
                 bail!("--tick needs a policy (--policy or the scenario's `policy`)");
             }
-            crate::script::policy::attach(s, params)?;
         }
     }
     Ok(())
+}
+
+/// The policy script `s` names, loaded and compiled once with `params` (its `--set`
+/// constants), and bound to `s` once so that a script that cannot run with it fails before any
+/// simulation. Every model built from `s`, or from a what-if's change of it, binds it afresh.
+pub fn policy_script(s: &Scenario, params: &[crate::script::Param]) -> Result<Option<PolicyScript>> {
+    let script = crate::script::policy::load_named(s, params)?;
+    if let Some(p) = &script {
+        p.bind_to(s, s.policy.as_ref().and_then(|c| c.tick_s))?;
+    }
+    Ok(script)
 }
 
 /// Loads the scenario with command-line overrides applied.
@@ -80,7 +93,6 @@ pub fn load(path: &std::path::Path, replications: Option<u32>, seed: Option<u64>
     if let Some(seed) = seed {
         s.simulation.seed = seed;
     }
-    crate::script::policy::attach(&mut s, &[])?;
     for warning in s.warnings() {
         eprintln!("warning: {warning}");
     }
@@ -108,10 +120,12 @@ pub fn exec(a: Args) -> Result<()> {
     if let Some(path) = &a.staffing {
         scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
     }
-    apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref(), &params(&a.set)?)?;
+    apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref())?;
+    let script = policy_script(&scenario, &params(&a.set)?)?;
     note_size(&scenario, 1);
     let pb = progress_bar(u64::from(scenario.simulation.replications), a.sim.quiet, "simulating");
-    let result = with_threads(a.sim.threads, || experiment::run(&scenario, &|| pb.inc(1)))??;
+    let policy = script.as_ref().map(|p| p as &dyn PolicySource);
+    let result = with_threads(a.sim.threads, || experiment::run(&scenario, policy, &|| pb.inc(1)))??;
     pb.finish_and_clear();
     let rep = report(a.out.format.into());
     write_output(a.out.output.as_deref(), |w| rep.write(&result, a.intervals, w))

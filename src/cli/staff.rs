@@ -82,12 +82,14 @@ pub fn exec(a: Args) -> Result<()> {
             q.service_level.definition = SlDefinition::Offered;
         }
         let assumed = plan::model_assumptions(&sim, &plan);
+        let script = super::run::policy_script(&sim, &[])?;
+        let policy = script.as_ref().map(|p| p as &dyn crate::policy::PolicySource);
         let reps = u64::from(sim.simulation.replications);
         let pb = progress_bar(2 * reps, a.sim.quiet, "verifying");
         let (result, model_result) = with_threads(a.sim.threads, || {
-            Ok::<_, crate::policy::PolicyError>((
-                experiment::run(&sim, &|| pb.inc(1))?,
-                experiment::run(&assumed, &|| pb.inc(1))?,
+            Ok::<_, crate::policy::RunError>((
+                experiment::run(&sim, policy, &|| pb.inc(1))?,
+                experiment::run(&assumed, policy, &|| pb.inc(1))?,
             ))
         })??;
         pb.finish_and_clear();

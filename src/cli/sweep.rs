@@ -52,7 +52,9 @@ pub struct Args {
 pub fn exec(a: Args) -> Result<()> {
     let mut base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
     let sets = super::run::params(&a.set)?;
-    super::run::apply_policy(&mut base, a.policy.as_deref(), a.tick.as_deref(), &sets)?;
+    super::run::apply_policy(&mut base, a.policy.as_deref(), a.tick.as_deref())?;
+    // compiled once; each point gets its parameters and binds it to its own scenario
+    let policy = super::run::policy_script(&base, &sets)?;
     let points: Vec<Point> = match &a.grid {
         Some(f) => {
             let text = std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?;
@@ -69,15 +71,17 @@ pub fn exec(a: Args) -> Result<()> {
     };
     let scripts: Vec<WhatIf> = a.whatif.iter().map(|p| WhatIf::load(p, vec![])).collect::<Result<_, _>>()?;
     // Build (and so validate) every point before simulating anything.
-    let scenarios =
-        points.iter().map(|p| scenario_at(&base, &a.scenario, &scripts, &sets, p)).collect::<Result<Vec<_>, _>>()?;
+    let runs = points
+        .iter()
+        .map(|p| scenario_at(&base, &a.scenario, &scripts, policy.as_ref(), &sets, p))
+        .collect::<Result<Vec<_>, _>>()?;
 
     let fmt = a.out.format;
     if a.chart.is_some() && !crate::report::chart::numeric_axis(&points) {
         bail!("--chart needs a one-dimensional sweep over numeric values (one --vary, or a grid with one column)");
     }
     let fingerprints: Vec<String> =
-        points.iter().zip(&scenarios).map(|(p, s)| fingerprint(s, &params_at(&sets, p))).collect();
+        points.iter().zip(&runs).map(|(p, r)| fingerprint(&r.scenario, &params_at(&sets, p))).collect();
     let header = run_header(base.simulation.seed, base.simulation.replications);
     let mut finished_json: Vec<Value> = Vec::new();
     let mut skip = vec![false; points.len()];
@@ -109,7 +113,7 @@ pub fn exec(a: Args) -> Result<()> {
     let mut rows: Vec<(usize, RunResult)> = Vec::new();
     let mut write_err: Option<anyhow::Error> = None;
     with_threads(a.sim.threads, || {
-        run(&scenarios, &todo, a.batch, &|| pb.inc(1), |batch| {
+        run(&runs, &todo, a.batch, &|| pb.inc(1), |batch| {
             rows.extend(batch.iter().cloned());
             pb.set_message(format!("{}/{} points", rows.len(), todo.len()));
             if let (Some(path), FormatArg::Json) = (a.out.output.as_deref(), fmt) {

@@ -13,9 +13,14 @@ pub struct Args {
 
 /// Runs `ccsim validate`.
 pub fn exec(a: Args) -> Result<()> {
-    let mut s = Scenario::load(&a.scenario)?;
-    crate::script::policy::attach(&mut s, &[])?;
-    let notes = s.policy.as_ref().and_then(|p| p.program.as_ref()).map(|p| p.notes()).unwrap_or_default();
+    let s = Scenario::load(&a.scenario)?;
+    let notes = match crate::script::policy::load_named(&s, &[])? {
+        Some(p) => {
+            use crate::policy::PolicyFactory;
+            p.bind_to(&s, s.policy.as_ref().and_then(|c| c.tick_s))?.notes()
+        }
+        None => Vec::new(),
+    };
     super::write_output(None, |w| {
         writeln!(w, "{}: valid.", a.scenario.display())?;
         writeln!(w, "{}", s.summary())?;

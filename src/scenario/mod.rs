@@ -17,6 +17,7 @@ use serde::Serialize;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+pub use crate::vocabulary::SlDefinition;
 pub use validate::{from_raw, parse_str, validate_dist, validate_queue};
 
 /// A validated scenario.
@@ -40,29 +41,52 @@ pub struct Scenario {
     pub policy: Option<PolicyConfig>,
 }
 
-/// The intraday policy of a scenario: built-ins, a script and a tick.
-#[derive(Debug, Clone, Serialize)]
+/// The intraday policy of a scenario as the file says it: built-ins, the path of a script and a
+/// tick. The script itself is loaded and compiled elsewhere (`script::policy::PolicyScript`) and
+/// bound to the scenario when the engine's model is built (`model::Model::compile`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PolicyConfig {
     /// The policy script, as a path usable from the working directory.
     pub script: Option<PathBuf>,
     /// Seconds between `on_tick` calls.
     pub tick_s: Option<f64>,
     /// Built-in policies, in file order.
-    pub builtins: Vec<crate::policy::Builtin>,
-    /// The compiled script, once loaded (`script::policy::attach`).
-    #[serde(skip)]
-    pub program: Option<std::sync::Arc<dyn crate::policy::PolicyFactory>>,
+    pub builtins: Vec<BuiltinPolicy>,
 }
 
-impl PartialEq for PolicyConfig {
-    fn eq(&self, o: &Self) -> bool {
-        let same_program = match (&self.program, &o.program) {
-            (Some(a), Some(b)) => std::sync::Arc::ptr_eq(a, b),
-            (None, None) => true,
-            _ => false,
-        };
-        self.script == o.script && self.tick_s == o.tick_s && self.builtins == o.builtins && same_program
-    }
+/// A built-in policy as configured in the scenario's `policy.builtin` list: data only; the
+/// engine runs it natively (`policy::builtin_hooks` and the `Combined` policy).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum BuiltinPolicy {
+    /// At the start of each day, calls of `queue` waiting `after_s` overflow to `groups`.
+    Overflow {
+        /// Queue index.
+        queue: usize,
+        /// Overflow group indices.
+        groups: Vec<usize>,
+        /// Delay, seconds.
+        after_s: f64,
+    },
+    /// At every tick, when `queue`'s SL so far in the current interval is below its target,
+    /// breaks of `group` falling due in the next `hold_s` seconds wait until then.
+    BreakPostponement {
+        /// Index of the queue whose SL is watched.
+        queue: usize,
+        /// Index of the group whose breaks are held.
+        group: usize,
+        /// Hold, seconds.
+        hold_s: f64,
+    },
+    /// At the start of each day, offer callbacks to calls of `queue` whose estimated wait exceeds
+    /// `max_wait_s`; callers accept with probability `acceptance`.
+    Callback {
+        /// Queue index.
+        queue: usize,
+        /// Estimated-wait threshold, seconds.
+        max_wait_s: f64,
+        /// Acceptance probability, in [0, 1].
+        acceptance: f64,
+    },
 }
 
 /// Planning settings.
@@ -129,29 +153,6 @@ pub enum AgentSelection {
 pub struct Routing {
     /// Agent selection for a new call.
     pub agent_selection: AgentSelection,
-}
-
-/// Which calls the service level counts; see DOMAIN.md and `stats::kpi`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SlDefinition {
-    /// answered_within_t / offered: abandoned calls count as failures (default; Erlang A's SL).
-    Offered,
-    /// answered_within_t / (offered − abandoned_within_t): short abandons ignored.
-    OfferedMinusShortAbandons,
-    /// answered_within_t / answered: served calls only.
-    Answered,
-}
-
-impl SlDefinition {
-    /// The name used in scenario files and reports.
-    pub fn name(self) -> &'static str {
-        match self {
-            SlDefinition::Offered => "offered",
-            SlDefinition::OfferedMinusShortAbandons => "offered_minus_short_abandons",
-            SlDefinition::Answered => "answered",
-        }
-    }
 }
 
 /// A queue's service-level target.
@@ -535,9 +536,9 @@ impl Scenario {
                 .builtins
                 .iter()
                 .map(|b| match b {
-                    crate::policy::Builtin::Overflow { .. } => "built-in overflow".to_string(),
-                    crate::policy::Builtin::BreakPostponement { .. } => "built-in break postponement".to_string(),
-                    crate::policy::Builtin::Callback { .. } => "built-in callback".to_string(),
+                    BuiltinPolicy::Overflow { .. } => "built-in overflow".to_string(),
+                    BuiltinPolicy::BreakPostponement { .. } => "built-in break postponement".to_string(),
+                    BuiltinPolicy::Callback { .. } => "built-in callback".to_string(),
                 })
                 .collect();
             if let Some(script) = &p.script {

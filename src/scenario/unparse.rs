@@ -139,7 +139,7 @@ impl Scenario {
             }),
             planning: Some(RawPlanning { shrinkage: self.planning.shrinkage }),
             policy: self.policy.as_ref().map(|p| {
-                use crate::policy::Builtin;
+                use crate::scenario::BuiltinPolicy as Builtin;
                 RawPolicy::Full(RawPolicyFull {
                     script: p.script.as_ref().map(|s| s.to_string_lossy().into_owned()),
                     tick: p.tick_s.map(dur),
@@ -170,8 +170,7 @@ impl Scenario {
     }
 
     /// Validates this scenario again by the file rules (after a script changed it).
-    /// The policy script path is kept as is (it was anchored when first read), and a loaded
-    /// policy program carries over.
+    /// The policy script path is kept as is (it was anchored when first read).
     pub fn revalidate(&self, file: &Path) -> Result<Scenario, ScenarioError> {
         let mut raw = self.to_raw();
         if let Some(RawPolicy::Full(p)) = &mut raw.policy
@@ -184,7 +183,6 @@ impl Scenario {
         let mut s = from_raw(&raw, file)?;
         if let (Some(old), Some(new)) = (&self.policy, &mut s.policy) {
             new.script.clone_from(&old.script);
-            new.program.clone_from(&old.program);
         }
         Ok(s)
     }

@@ -25,7 +25,7 @@
 //! safe because nothing in the subset changes state: actions are only queued, and `random`
 //! and `set_state` are outside it. A differential property test checks fast path against Rhai.
 
-use super::policy::{ACTIONS, Arg, GROUP_PROPS, QUEUE_VALUES, Static, forecast, queue_values};
+use super::api::{ACTIONS, Arg, GROUP_PROPS, QUEUE_VALUES, Static, forecast, queue_values};
 use crate::policy::{Action, Snapshot};
 use rhai::{ASTFlags, Dynamic, Expr, FnCallExpr, ImmutableString, Position, Scope, Stmt};
 

@@ -4,6 +4,7 @@
 //! the Rhai-only hook, errors included.
 
 use super::*;
+use crate::facts::QueueFacts;
 use crate::policy::{GroupLive, QueueLive};
 use crate::scenario::parse_str;
 use proptest::prelude::*;
@@ -185,11 +186,13 @@ fn the_fast_path_decides_every_call_as_rhai_does() {
     runner
         .run(&(body(), snapshot()), |(body, snap)| {
             let text = format!("{HEAD}fn on_interval(ctx) {{\n{body}\n}}");
-            let Ok(fast) = ScriptPolicy::compile(&text, Path::new("x.rhai"), &scenario, None, vec![]) else {
+            let Ok(script) = PolicyScript::compile(&text, Path::new("x.rhai"), vec![]) else {
                 return Ok(()); // Rhai refused the text (e.g. a constant folded into an overflow)
             };
-            let mut slow = ScriptPolicy::compile(&text, Path::new("x.rhai"), &scenario, None, vec![]).unwrap();
-            slow.set_fast_path(false);
+            let fast = script.bind_to(&scenario, None).unwrap();
+            let mut off = script.clone();
+            off.set_fast_path(false);
+            let slow = off.bind_to(&scenario, None).unwrap();
             cases.set(cases.get() + 1);
             let Some(prog) = &fast.fast[0] else {
                 return Err(TestCaseError::fail(format!("not translated:\n{text}")));

@@ -1,7 +1,10 @@
 //! Everything Rhai: the one sandboxed engine configuration, compiling scripts once, turning
 //! Rhai errors into messages with script, line and column, and `--set name=value` parameters.
-//! What-if scripts ([`whatif`]) change a scenario before it runs. Rhai is used nowhere else.
+//! What-if scripts ([`whatif`]) change a scenario before it runs; policy scripts ([`policy`]) act
+//! while a day runs, through the API in `api.rs` shared by the Rhai registrations and the native
+//! hook path (`fast.rs`). Rhai is used nowhere else.
 
+mod api;
 mod fast;
 pub mod policy;
 pub mod whatif;

@@ -223,7 +223,7 @@ struct Check {
 impl Check {
     /// The `policy` section: built-ins with resolved ids, the script path anchored at `base`.
     fn policy(&mut self, p: &RawPolicy, queue_ids: &[&str], group_ids: &[&str], base: &Path) -> PolicyConfig {
-        use crate::policy::Builtin;
+        use crate::scenario::BuiltinPolicy as Builtin;
         let full = match p {
             RawPolicy::Script(s) => RawPolicyFull { script: Some(s.clone()), ..Default::default() },
             RawPolicy::Full(f) => f.clone(),
@@ -276,7 +276,7 @@ impl Check {
         if full.script.is_none() && builtins.is_empty() {
             self.err("policy", "expected a `script`, a `builtin` list, or both".into());
         }
-        PolicyConfig { script: full.script.map(|s| base.join(s)), tick_s, builtins, program: None }
+        PolicyConfig { script: full.script.map(|s| base.join(s)), tick_s, builtins }
     }
 
     fn err(&mut self, path: &str, message: String) {

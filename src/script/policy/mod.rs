@@ -3,7 +3,8 @@
 //! through `ctx`'s methods; every action is queued and applied by the engine after the hook
 //! returns, in order.
 //!
-//! The script is compiled once per scenario ([`ScriptPolicy`], shared by all threads). Each
+//! A script is loaded and compiled once ([`PolicyScript`], independent of any scenario) and bound
+//! to a scenario when the engine's model is built ([`ScriptPolicy`], shared by all threads). Each
 //! replication gets its own `Scope` (the script's top-level constants and `--set` parameters) and
 //! its own `ctx` state, so nothing leaks between replications. The top level runs once per
 //! replication, not per call. Hooks are called through Rhai's `EvalContext::call_fn_raw` (the
@@ -11,18 +12,18 @@
 //! function look-ups one hook resolves serve the next, where `Engine::call_fn` would start from
 //! empty caches at every call. The sandbox's operation budget restarts at every call.
 
-mod api;
+mod register;
 
+use super::api::{ACTIONS, Arg, GROUP_PROPS, QUEUE_VALUES, Static, forecast, queue_values};
 use super::fast::{self, Builder, Program};
-use super::{R, ScriptError, count, duration, fail, num, sandboxed_engine};
-use crate::facts::{QueueFacts, abandon_rate, asa_s, live_service_level};
-use crate::policy::{Action, HookResult, Hooks, Policy, PolicyFactory, Snapshot};
-use crate::scenario::{PolicyConfig, Scenario, SlDefinition};
+use super::{R, ScriptError, sandboxed_engine};
+use crate::policy::{Action, HookResult, Hooks, Policy, PolicyFactory, PolicySource, Snapshot};
+use crate::scenario::Scenario;
 use crate::sim::{Purpose, Rng, stream};
 use crate::time::format_clock;
-use api::register;
-pub(super) use api::{ACTIONS, Arg};
+use crate::vocabulary::SlDefinition;
 use rand::RngExt;
+use register::register;
 use rhai::{
     AST, ASTNode, Caches, Dynamic, Engine, EvalAltResult, EvalContext, GlobalRuntimeState, ImmutableString, Map,
     Position, Scope,
@@ -30,47 +31,6 @@ use rhai::{
 use std::any::TypeId;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
-
-/// What a script may read that does not change during a run.
-#[derive(Debug)]
-pub(super) struct Static {
-    queue_ids: Vec<String>,
-    group_ids: Vec<String>,
-    /// The same ids as script strings (cloning one is a reference count, not an allocation).
-    pub(super) queue_names: Vec<ImmutableString>,
-    pub(super) group_names: Vec<ImmutableString>,
-    /// Planned calls per interval, per queue, over the horizon.
-    volumes: Vec<Vec<f64>>,
-    /// Per queue: SL threshold (s), target share, definition.
-    pub(super) sl: Vec<(f64, f64, SlDefinition)>,
-    intervals_per_day: usize,
-    /// Interval length, seconds.
-    pub(super) interval_s: f64,
-    start_s: f64,
-    seed: u64,
-    /// The script names a day-so-far property (`sl_day`, `offered_day`, ...): only then does the
-    /// engine sum the day for its snapshots. Properties are reached only by their literal names
-    /// (a function pointer cannot call a getter), so the text tells.
-    reads_day: bool,
-}
-
-impl Static {
-    /// The index of queue `id`, or an error naming the queues.
-    pub(super) fn queue(&self, id: &str) -> R<usize> {
-        self.queue_ids
-            .iter()
-            .position(|q| q == id)
-            .map_or_else(|| fail(format!("unknown queue `{id}` (queues: {})", self.queue_ids.join(", "))), Ok)
-    }
-
-    /// The index of group `id`, or an error naming the groups.
-    pub(super) fn group(&self, id: &str) -> R<usize> {
-        self.group_ids
-            .iter()
-            .position(|g| g == id)
-            .map_or_else(|| fail(format!("unknown group `{id}` (groups: {})", self.group_ids.join(", "))), Ok)
-    }
-}
 
 /// Live state shared between the engine side and `ctx` for one replication.
 #[derive(Debug)]
@@ -114,72 +74,6 @@ impl QueueView {
             v: queue_values(live, sl),
         }
     }
-}
-
-/// The `Queue` properties that are numbers, in the order of [`queue_values`].
-pub(super) const QUEUE_VALUES: [&str; 15] = [
-    "oldest_wait",
-    "sl_target",
-    "sl_threshold",
-    "offered_interval",
-    "handled_interval",
-    "abandoned_interval",
-    "sl_interval",
-    "abandon_rate_interval",
-    "asa_interval",
-    "offered_day",
-    "handled_day",
-    "abandoned_day",
-    "sl_day",
-    "abandon_rate_day",
-    "asa_day",
-];
-
-/// A queue's numeric properties (see [`QUEUE_VALUES`]) from its live state and its SL
-/// threshold (s), target and definition.
-pub(super) fn queue_values(live: &crate::policy::QueueLive, sl: (f64, f64, SlDefinition)) -> [f64; 15] {
-    let (threshold_s, target, def) = sl;
-    let (i, d) = (&live.interval, &live.day);
-    let (sli, abi, asai) = live_kpis(i, def);
-    let (sld, abd, asad) = live_kpis(d, def);
-    [
-        live.oldest_wait_s,
-        target,
-        threshold_s,
-        i.offered,
-        i.handled,
-        i.abandoned,
-        sli,
-        abi,
-        asai,
-        d.offered,
-        d.handled,
-        d.abandoned,
-        sld,
-        abd,
-        asad,
-    ]
-}
-
-/// Reads one agent count of a group's live state.
-pub(super) type GroupCount = fn(&crate::policy::GroupLive) -> u32;
-
-/// The `Group` properties: agent counts.
-pub(super) const GROUP_PROPS: [(&str, GroupCount); 5] = [
-    ("staffed", |g| g.staffed),
-    ("available", |g| g.available),
-    ("idle", |g| g.idle),
-    ("busy", |g| g.busy),
-    ("on_break", |g| g.on_break),
-];
-
-/// `ctx.forecast(queue, ahead)`: planned calls `ahead` intervals from the current one, 0 outside
-/// the current day.
-pub(super) fn forecast(stat: &Static, snap: &Snapshot, q: usize, ahead: i64) -> f64 {
-    let n = stat.intervals_per_day;
-    let i = (snap.day * n + snap.interval) as i64 + ahead;
-    let end = ((snap.day + 1) * n) as i64;
-    if i < 0 || i >= end { 0.0 } else { stat.volumes[q][i as usize] }
 }
 
 /// A group as `ctx.group(id)` returns it.
@@ -227,48 +121,40 @@ const DAY_SUFFIX: &str = "_day";
 const HOOKS: [(&str, usize); 5] =
     [("on_interval", 1), ("on_tick", 1), ("on_queue", 2), ("select_agent", 2), ("select_call", 2)];
 
-/// A compiled policy script for one scenario, shared by all replications and threads.
-#[derive(Debug)]
-pub struct ScriptPolicy {
+/// A policy script loaded and compiled once, independent of any scenario: its path, compiled
+/// form, the hooks it defines and its `--set` parameters. It becomes a runnable policy only when
+/// bound to a scenario ([`PolicySource::bind`], called by `model::Model::compile`), which reads
+/// that scenario's ids, volumes, targets and seed; a scenario changed by a what-if is bound
+/// afresh when its model is built.
+#[derive(Debug, Clone)]
+pub struct PolicyScript {
     path: PathBuf,
-    ast: AST,
+    ast: Arc<AST>,
     hooks: Hooks,
-    tick_s: Option<f64>,
     params: Vec<super::Param>,
-    stat: Arc<Static>,
-    /// `on_interval`, `on_tick`, `on_queue` translated for the native fast path, where their
-    /// bodies allow it (see `script::fast`).
-    fast: [Option<Program>; 3],
-    /// For each defined hook: where it runs, and if in Rhai, why (`on_tick: native`,
-    /// `on_queue: in Rhai (why)`); shown by `ccsim validate`.
-    placement: Vec<String>,
+    /// The script names a day-so-far property (`sl_day`, `offered_day`, ...): only then does the
+    /// engine sum the day for its snapshots. Properties are reached only by their literal names
+    /// (a function pointer cannot call a getter), so the text tells.
+    reads_day: bool,
+    /// Translate the interval-level hooks for the native fast path when bound (the default).
+    fast_path: bool,
 }
 
-impl ScriptPolicy {
-    /// Reads and compiles `path` for `scenario`; checks the hooks it defines and runs its top
-    /// level once, so that errors there show before any simulation.
-    pub fn load(
-        path: &Path,
-        scenario: &Scenario,
-        tick_s: Option<f64>,
-        params: Vec<super::Param>,
-    ) -> Result<ScriptPolicy, ScriptError> {
+impl PolicyScript {
+    /// Reads and compiles `path`; checks the hooks it defines and runs its top level once with
+    /// `params`, so that errors there show before any simulation.
+    pub fn load(path: &Path, params: Vec<super::Param>) -> Result<PolicyScript, ScriptError> {
         let text = std::fs::read_to_string(path).map_err(|e| ScriptError {
             script: path.to_path_buf(),
             position: None,
             message: format!("cannot read: {e}"),
         })?;
-        ScriptPolicy::compile(&text, path, scenario, tick_s, params)
+        PolicyScript::compile(&text, path, params)
     }
 
-    /// Compiles script text for `scenario`; `path` names it in errors.
-    pub fn compile(
-        text: &str,
-        path: &Path,
-        scenario: &Scenario,
-        tick_s: Option<f64>,
-        params: Vec<super::Param>,
-    ) -> Result<ScriptPolicy, ScriptError> {
+    /// Compiles script text; `path` names it in errors and must be what the scenario's
+    /// `policy.script` names for the script to be bound to it.
+    pub fn compile(text: &str, path: &Path, params: Vec<super::Param>) -> Result<PolicyScript, ScriptError> {
         let err = |message: String| ScriptError { script: path.to_path_buf(), position: None, message };
         let ast = engine().compile(text).map_err(|e| ScriptError::from_rhai(path, &e.into()))?;
         let mut defined = [false; 5];
@@ -297,10 +183,46 @@ impl ScriptPolicy {
                 "defines none of the hooks on_interval, on_tick, on_queue, select_agent, select_call".into()
             ));
         }
-        if hooks.tick && tick_s.is_none() {
-            return Err(err(
-                "defines on_tick but no tick is set: add `tick: 5m` to the scenario's policy, or --tick".into()
-            ));
+        let p = PolicyScript {
+            path: path.to_path_buf(),
+            ast: Arc::new(ast),
+            hooks,
+            params,
+            reads_day: text.contains(DAY_SUFFIX),
+            fast_path: true,
+        };
+        p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
+        Ok(p)
+    }
+
+    /// The same compiled script with other `--set` parameters (a sweep point's); its top level
+    /// runs once with them.
+    pub fn with_params(&self, params: Vec<super::Param>) -> Result<PolicyScript, ScriptError> {
+        let p = PolicyScript { params, ..self.clone() };
+        p.scope().map_err(|e| ScriptError::from_rhai(&p.path, &e))?;
+        Ok(p)
+    }
+
+    /// The hooks the script defines.
+    pub fn hooks(&self) -> Hooks {
+        self.hooks
+    }
+
+    /// Turns the native fast path off (`false`) or back on for every binding made afterwards:
+    /// with it off every hook runs in Rhai. For checking the two agree, and for measuring.
+    pub fn set_fast_path(&mut self, on: bool) {
+        self.fast_path = on;
+    }
+
+    /// This script bound to `scenario`, ticking every `tick_s` seconds when given.
+    pub fn bind_to(&self, scenario: &Scenario, tick_s: Option<f64>) -> Result<ScriptPolicy, ScriptError> {
+        if self.hooks.tick && tick_s.is_none() {
+            return Err(ScriptError {
+                script: self.path.clone(),
+                position: None,
+                message: "defines on_tick but no tick is set: add `tick: 5m` to the scenario's policy, or --tick"
+                    .into(),
+            });
         }
         let h = &scenario.horizon;
         let stat = Arc::new(Static {
@@ -318,29 +240,78 @@ impl ScriptPolicy {
             interval_s: h.interval_s,
             start_s: h.start_s,
             seed: scenario.simulation.seed,
-            reads_day: text.contains(DAY_SUFFIX),
+            reads_day: self.reads_day,
         });
-        let mut p = ScriptPolicy {
-            path: path.to_path_buf(),
-            ast,
-            hooks,
-            tick_s,
-            params,
-            stat,
-            fast: [None, None, None],
-            placement: Vec::new(),
+        let mut p =
+            ScriptPolicy { script: self.clone(), tick_s, stat, fast: [None, None, None], placement: Vec::new() };
+        let translated = if self.fast_path {
+            let scope = self.scope().map_err(|e| ScriptError::from_rhai(&self.path, &e))?;
+            p.translate(&scope)
+        } else {
+            std::array::from_fn(|k| Some(Err("the native fast path is off".into())).filter(|_| self.defines(k)))
         };
-        let scope = p.scope().map_err(|e| ScriptError::from_rhai(path, &e))?;
-        p.place(p.translate(&scope));
+        p.place(translated);
         Ok(p)
     }
 
+    /// Whether the script defines hook `k` (`HOOKS` order).
+    fn defines(&self, k: usize) -> bool {
+        let h = self.hooks;
+        [h.interval, h.tick, h.queue, h.select_agent, h.select_call][k]
+    }
+
+    /// A fresh scope: the parameters as constants, then the script's top level run once.
+    fn scope(&self) -> Result<Scope<'static>, Box<rhai::EvalAltResult>> {
+        let mut scope = Scope::new();
+        for p in &self.params {
+            scope.push_constant_dynamic(p.name.clone(), p.value());
+        }
+        engine().run_ast_with_scope(&mut scope, &self.ast)?;
+        Ok(scope)
+    }
+}
+
+impl PolicySource for PolicyScript {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn bind(&self, scenario: &Scenario, tick_s: Option<f64>) -> Result<Arc<dyn PolicyFactory>, String> {
+        Ok(Arc::new(self.bind_to(scenario, tick_s).map_err(|e| e.to_string())?))
+    }
+}
+
+/// Loads the policy script `scenario` names (`policy.script`), if any, with `params`: the one
+/// script its models are then compiled with.
+pub fn load_named(scenario: &Scenario, params: &[super::Param]) -> Result<Option<PolicyScript>, ScriptError> {
+    match scenario.policy.as_ref().and_then(|p| p.script.as_ref()) {
+        Some(path) => PolicyScript::load(path, params.to_vec()).map(Some),
+        None => Ok(None),
+    }
+}
+
+/// A policy script bound to one scenario, shared by all replications and threads.
+#[derive(Debug)]
+pub struct ScriptPolicy {
+    script: PolicyScript,
+    tick_s: Option<f64>,
+    stat: Arc<Static>,
+    /// `on_interval`, `on_tick`, `on_queue` translated for the native fast path, where their
+    /// bodies allow it (see `script::fast`).
+    fast: [Option<Program>; 3],
+    /// For each defined hook: where it runs, and if in Rhai, why (`on_tick: native`,
+    /// `on_queue: in Rhai (why)`); shown by `ccsim validate`.
+    placement: Vec<String>,
+}
+
+impl ScriptPolicy {
     /// Translates the interval-level hooks for the native fast path where their bodies allow it
     /// (each hook: its program, or why it runs in Rhai). A script that defines a function named
     /// like a `ctx` method keeps every hook in Rhai (Rhai would call its own).
     fn translate(&self, scope: &Scope<'static>) -> [Option<Result<Program, String>>; 3] {
-        let lib = self.ast.shared_lib();
-        let shadows = self.ast.iter_functions().find(|f| fast::method_names().any(|m| m == f.name));
+        let ast = &self.script.ast;
+        let lib = ast.shared_lib();
+        let shadows = ast.iter_functions().find(|f| fast::method_names().any(|m| m == f.name));
         if let Some(f) = shadows {
             let why = format!("the script defines its own `{}`", f.name);
             return std::array::from_fn(|k| lib.get_script_fn(HOOKS[k].0, HOOKS[k].1).map(|_| Err(why.clone())));
@@ -354,7 +325,7 @@ impl ScriptPolicy {
             })
             .collect();
         let mut lost = false;
-        self.ast.walk(&mut |path: &[ASTNode]| {
+        ast.walk(&mut |path: &[ASTNode]| {
             if let [ASTNode::Stmt(st)] = path {
                 let at = st.position();
                 // a statement without a position could not be placed in its function
@@ -372,17 +343,6 @@ impl ScriptPolicy {
             out[k] = Some(if lost { Err("a statement has no position".into()) } else { b.finish() });
         }
         out
-    }
-
-    /// Turns the native fast path off (`false`) or back on: every hook then runs in Rhai. For
-    /// checking the two agree.
-    pub fn set_fast_path(&mut self, on: bool) {
-        let translated = if on {
-            self.translate(&self.scope().unwrap_or_default())
-        } else {
-            std::array::from_fn(|k| Some(Err("the native fast path is off".into())).filter(|_| self.defines(k)))
-        };
-        self.place(translated);
     }
 
     /// Keeps the translated hooks, and notes where each defined hook runs.
@@ -403,31 +363,15 @@ impl ScriptPolicy {
             };
         }
         for (k, (name, _)) in HOOKS.iter().enumerate().skip(3) {
-            if self.defines(k) {
+            if self.script.defines(k) {
                 self.placement.push(format!("{name}: in Rhai (called per call)"));
             }
         }
     }
 
-    /// Whether the script defines hook `k` (`HOOKS` order).
-    fn defines(&self, k: usize) -> bool {
-        let h = self.hooks;
-        [h.interval, h.tick, h.queue, h.select_agent, h.select_call][k]
-    }
-
     /// The hooks the native fast path runs (the others run in Rhai).
     pub fn fast_hooks(&self) -> Vec<&'static str> {
         (0..3).filter(|&k| self.fast[k].is_some()).map(|k| HOOKS[k].0).collect()
-    }
-
-    /// A fresh scope: the parameters as constants, then the script's top level run once.
-    fn scope(&self) -> Result<Scope<'static>, Box<rhai::EvalAltResult>> {
-        let mut scope = Scope::new();
-        for p in &self.params {
-            scope.push_constant_dynamic(p.name.clone(), p.value());
-        }
-        engine().run_ast_with_scope(&mut scope, &self.ast)?;
-        Ok(scope)
     }
 }
 
@@ -444,7 +388,7 @@ struct ScriptRun<'a> {
 
 impl PolicyFactory for ScriptPolicy {
     fn hooks(&self) -> Hooks {
-        self.hooks
+        self.script.hooks
     }
 
     fn notes(&self) -> Vec<String> {
@@ -457,7 +401,7 @@ impl PolicyFactory for ScriptPolicy {
 
     fn start(&self, rep: u32) -> Box<dyn Policy + '_> {
         // the top level ran without error when the script was loaded, and runs the same again
-        let scope = self.scope().unwrap_or_default();
+        let scope = self.script.scope().unwrap_or_default();
         let shared = Shared {
             stat: self.stat.clone(),
             snap: Snapshot::default(),
@@ -466,7 +410,7 @@ impl PolicyFactory for ScriptPolicy {
             rng: stream(self.stat.seed, rep, Purpose::Policy, usize::MAX),
         };
         let mut global = engine().new_global_runtime_state();
-        global.lib.push(self.ast.shared_lib().clone());
+        global.lib.push(self.script.ast.shared_lib().clone());
         let ctx = Ctx(Arc::new(Mutex::new(shared)));
         Box::new(ScriptRun { p: self, scope, ctx, global, caches: Caches::new() })
     }
@@ -499,7 +443,7 @@ impl ScriptRun<'_> {
             EvalAltResult::Exit(v, _) => Ok(v),
             _ => Err(e),
         })
-        .map_err(|e| ScriptError::from_rhai(&self.p.path, &e).to_string())
+        .map_err(|e| ScriptError::from_rhai(&self.p.script.path, &e).to_string())
     }
 
     /// Runs hook `k` (`HOOKS` order) on the fast path if it has one; `false` when the call must
@@ -517,7 +461,7 @@ impl ScriptRun<'_> {
 
     /// A routing hook's answer: an id or index of `ids`, or `()` for none.
     fn chosen(&self, v: Dynamic, ids: &[String], hook: &str) -> HookResult<Option<usize>> {
-        let at = |m: String| format!("{}: {hook} returned {m}", self.p.path.display());
+        let at = |m: String| format!("{}: {hook} returned {m}", self.p.script.path.display());
         if v.is_unit() {
             return Ok(None);
         }
@@ -541,7 +485,7 @@ impl ScriptRun<'_> {
 
 impl Policy for ScriptRun<'_> {
     fn hooks(&self) -> Hooks {
-        self.p.hooks
+        self.p.script.hooks
     }
 
     fn reads_day(&self) -> bool {
@@ -591,49 +535,6 @@ impl Policy for ScriptRun<'_> {
         let v = self.call("select_call", Some(a), s, out)?;
         self.chosen(v, &self.p.stat.queue_ids, "select_call")
     }
-}
-
-/// Loads the scenario's policy script (if it names one) and attaches it, replacing any program
-/// attached before (the script reads the scenario's final ids and forecast).
-pub fn attach(s: &mut Scenario, params: &[super::Param]) -> Result<(), ScriptError> {
-    let Some(cfg) = &s.policy else { return Ok(()) };
-    let Some(path) = cfg.script.clone() else { return Ok(()) };
-    let tick = cfg.tick_s;
-    let program = ScriptPolicy::load(&path, s, tick, params.to_vec())?;
-    if let Some(cfg) = &mut s.policy {
-        cfg.program = Some(Arc::new(program));
-    }
-    Ok(())
-}
-
-/// Replaces the scenario's policy script with `script` (keeping its built-ins), or removes the
-/// whole policy when `script` is `None`; `tick_s` overrides the tick when given. Then attaches.
-pub fn set_script(
-    s: &mut Scenario,
-    script: Option<&Path>,
-    tick_s: Option<f64>,
-    params: &[super::Param],
-) -> Result<(), ScriptError> {
-    match script {
-        None => s.policy = None,
-        Some(path) => {
-            let cfg = s.policy.get_or_insert(PolicyConfig {
-                script: None,
-                tick_s: None,
-                builtins: Vec::new(),
-                program: None,
-            });
-            cfg.script = Some(path.to_path_buf());
-            if tick_s.is_some() {
-                cfg.tick_s = tick_s;
-            }
-        }
-    }
-    attach(s, params)
-}
-
-fn live_kpis(q: &QueueFacts, def: SlDefinition) -> (f64, f64, f64) {
-    (live_service_level(q, def), abandon_rate(q), asa_s(q))
 }
 
 #[cfg(test)]
