@@ -2,7 +2,7 @@
 //! absences, retrials, overflow, busyness, warm-up, common random numbers and determinism.
 
 use ccsim::experiment::{self, RunResult};
-use ccsim::facts::{GROUP_KPIS, QUEUE_KPIS, ReplicationFacts};
+use ccsim::facts::ReplicationFacts;
 use ccsim::model::Model;
 use ccsim::scenario::{Scenario, parse_str};
 use ccsim::sim::{Workspace, run_replication};
@@ -26,11 +26,11 @@ fn facts(s: &Scenario, rep: u32) -> ReplicationFacts {
 }
 
 fn q(r: &RunResult, queue: usize, kpi: &str) -> f64 {
-    r.queues[queue].kpis[QUEUE_KPIS.iter().position(|k| *k == kpi).unwrap()].mean
+    r.queues[queue].kpis[kpi].mean
 }
 
 fn g(r: &RunResult, group: usize, kpi: &str) -> f64 {
-    r.groups[group].kpis[GROUP_KPIS.iter().position(|k| *k == kpi).unwrap()].mean
+    r.groups[group].kpis[kpi].mean
 }
 
 const ONE_QUEUE: &str = r#"
@@ -154,7 +154,7 @@ fn a_rising_curve_starts_agents_at_once_and_they_take_waiting_calls() {
 fn absenteeism_removes_the_expected_share_of_agents() {
     let s = one_queue(0.0, "exponential, mean: 3m", "", "count: 100\n    absenteeism: 0.2", 200);
     let r = experiment::run(&s, &|| {}).unwrap();
-    let agents = &r.groups[0].kpis[1];
+    let agents = &r.groups[0].kpis["agents"];
     assert!((agents.mean - 80.0).abs() <= 2.0 * agents.half_width(), "{agents:?}");
     assert!(agents.half_width() < 1.0);
 }
@@ -252,7 +252,7 @@ fn busyness_overdisperses_daily_volume() {
     let sd = |busy: &str| {
         let s = scenario(&base.replace("BUSY", busy));
         let r = experiment::run(&s, &|| {}).unwrap();
-        let e = &r.queues[0].kpis[0];
+        let e = &r.queues[0].kpis["offered"];
         (e.mean, e.half_width() * (300f64).sqrt() / 1.968)
     };
     let (m0, sd0) = sd("");
@@ -351,13 +351,13 @@ simulation: { replications: 200, seed: 1 }
     assert_eq!(r.intervals.len(), 12);
     assert_eq!(r.intervals[4].start, "d2 08:00");
     for (day, calls) in [(0, 100.0), (1, 200.0), (2, 400.0)] {
-        let per_interval = &r.intervals[day * 4].kpis[0];
+        let per_interval = &r.intervals[day * 4].kpis["offered"];
         assert!(
             (per_interval.mean - calls / 4.0).abs() <= 2.0 * per_interval.half_width(),
             "day {day}: {per_interval:?}"
         );
     }
-    let total = &r.queues[0].kpis[0];
+    let total = &r.queues[0].kpis["offered"];
     assert!((total.mean - 700.0).abs() <= 2.0 * total.half_width());
     // paid hours: 10 agents × 4 hours × 3 days
     assert!((g(&r, 0, "paid_hours") - 120.0).abs() < 1e-9);
