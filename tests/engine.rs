@@ -273,6 +273,11 @@ fn warmup_intervals_are_left_out() {
     assert_eq!(r.intervals[0].start, "02:00");
     let paid = g(&r, 0, "paid_hours");
     assert!((paid - 12.0 * 22.0).abs() < 1e-9, "paid hours {paid}");
+    // who served whom leaves the warm-up out too
+    let served = &r.served[0].kpis;
+    assert_eq!(served["handled"], r.queues[0].kpis["handled"]);
+    let busy = g(&r, 0, "busy_hours") + g(&r, 0, "busy_hours_after_close");
+    assert!((served["busy_hours"].mean - busy).abs() < 1e-6 * busy, "{served:?} vs {busy}");
 }
 
 #[test]
@@ -395,4 +400,64 @@ simulation: { replications: 50, seed: 1 }
     let r = experiment::run(&s, &|| {}).unwrap();
     let (a, b) = (q(&r, 0, "asa_seconds"), q(&r, 1, "asa_seconds"));
     assert!((a - b).abs() < 0.25 * (a + b), "{a} vs {b}");
+}
+
+#[test]
+fn who_served_whom_adds_up_to_the_queues_and_groups() {
+    for name in ["multi_skill.yaml", "realistic_day.yaml", "morning_peak.yaml"] {
+        let s = bundled(name);
+        for rep in 0..3 {
+            let f = facts(&s, rep);
+            let ni = f.queues.len() / f.n_queues;
+            // every answered call is counted once, on the group that answered it
+            for q in 0..f.n_queues {
+                let handled: f64 = (0..ni).map(|i| f.queue(i, q).handled).sum();
+                let served: f64 = (0..f.n_groups).map(|g| f.served(g, q).handled).sum();
+                assert_eq!(served, handled, "{name} rep {rep} queue {q}");
+            }
+            // a group's time on each queue adds up to its busy time, in hours and after the close
+            for g in 0..f.n_groups {
+                let busy: f64 = (0..ni).map(|i| f.group(i, g).busy_s + f.group(i, g).busy_after_close_s).sum();
+                let served: f64 = (0..f.n_queues).map(|q| f.served(g, q).busy_s).sum();
+                assert!((served - busy).abs() < 1e-6 * busy.max(1.0), "{name} rep {rep} group {g}: {served} vs {busy}");
+            }
+        }
+    }
+    let s = bundled("multi_skill.yaml");
+    let r = experiment::run(&s, &|| {}).unwrap();
+    for (qi, queue) in r.queues.iter().enumerate() {
+        let served: f64 = r.served.iter().filter(|p| p.queue == qi).map(|p| p.kpis["handled"].mean).sum();
+        let handled = queue.kpis["handled"].mean;
+        assert!((served - handled).abs() < 1e-9 * handled, "{}: {served} vs {handled}", queue.id);
+    }
+    // a group only serves queues it has the skill for (or overflows to)
+    let group = |id: &str| r.groups.iter().position(|g| g.id == id).unwrap();
+    let queue = |id: &str| r.queues.iter().position(|q| q.id == id).unwrap();
+    assert!(!r.served.iter().any(|p| p.group == group("sales_team") && p.queue == queue("support")));
+    assert!(r.served.iter().any(|p| p.group == group("blended") && p.queue == queue("support")));
+}
+
+#[test]
+fn work_after_the_close_counts_in_the_occupancy_with_it() {
+    // one agent, 40-minute calls, callers who never hang up: the agent works on after the
+    // close at 10:00 until the queue is empty
+    let s = one_queue(6.0, "constant, mean: 40m", "", "count: 1", 40);
+    for rep in 0..5 {
+        let f = facts(&s, rep);
+        let last = f.groups.len() - 1;
+        assert!(f.group(last, 0).busy_after_close_s > 0.0, "{:?}", f.group(last, 0));
+        assert!(f.groups[..last].iter().all(|c| c.busy_after_close_s == 0.0), "only the day's last interval holds it");
+        // every call's 40 minutes are booked, in hours or after the close
+        let sv = f.served(0, 0);
+        let busy: f64 = f.groups.iter().map(|c| c.busy_s + c.busy_after_close_s).sum();
+        assert!((sv.busy_s - sv.handled * 2400.0).abs() < 1e-6 && (busy - sv.busy_s).abs() < 1e-6, "{sv:?} {busy}");
+    }
+    let r = experiment::run(&s, &|| {}).unwrap();
+    let (occ, with) = (g(&r, 0, "occupancy"), g(&r, 0, "occupancy_with_after_close"));
+    let (busy, after) = (g(&r, 0, "busy_hours"), g(&r, 0, "busy_hours_after_close"));
+    assert!(after > 0.1 && with > occ && with <= 1.0, "after {after} h, occupancy {occ} vs {with}");
+    assert!((busy + after - q(&r, 0, "handled") * 40.0 / 60.0).abs() < 1e-9, "{busy} + {after}");
+    let pair = &r.served[0];
+    assert_eq!(r.served.len(), 1);
+    assert!((pair.kpis["busy_hours"].mean - (busy + after)).abs() < 1e-9);
 }

@@ -27,3 +27,35 @@ pub use table::{Group, Kind, Kpi, KpiDef, KpiScope, Policy, Queue, Served, Table
 
 /// `num / den`, `NaN` when `den` is not positive (an undefined KPI is skipped, never zero).
 pub use crate::facts::ratio;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check<I>(table: &[KpiDef<I>], scope: KpiScope) {
+        for d in table {
+            assert!(!d.name.is_empty() && !d.unit.is_empty() && !d.doc.is_empty(), "{d:?}");
+            assert_eq!(d.scope, scope, "{}", d.name);
+            assert!(d.max > 0.0, "{}", d.name);
+            assert!(d.max == f64::INFINITY || d.unit.contains("0–1"), "{}: a bounded KPI is a share", d.name);
+        }
+    }
+
+    #[test]
+    fn every_entry_has_a_unit_a_definition_and_its_scope() {
+        check(&queue::TABLE, KpiScope::Queue);
+        check(&group::TABLE, KpiScope::Group);
+        check(&policy::TABLE, KpiScope::Policy);
+        check(&served::TABLE, KpiScope::Served);
+    }
+
+    #[test]
+    fn values_are_read_by_handle_or_by_name() {
+        let v: Values<Group, f64> = Values::from_fn(|k| k.index() as f64);
+        assert_eq!(v[group::OCCUPANCY_WITH_AFTER_CLOSE], v["occupancy_with_after_close"]);
+        assert_eq!(v.get("no_such_kpi"), None);
+        assert_eq!(v.named().count(), group::N);
+        assert_eq!(Kpi::<Group>::named("paid_hours"), group::PAID_HOURS);
+        assert_eq!(group::COST.def().unit, "currency");
+    }
+}
