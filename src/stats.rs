@@ -92,7 +92,30 @@ impl Estimate {
 }
 
 /// Two-sided Student-t critical value: the `(1 + level)/2` quantile with `df` degrees of freedom.
+///
+/// The inverse CDF is iterative (regularized incomplete beta) and a run asks for the same few
+/// values for every KPI of every cell, so the last few are remembered per thread: a pure
+/// function of its inputs, the answer is the same bits either way.
 pub fn t_quantile(level: f64, df: u64) -> f64 {
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<(u64, u64, f64)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key = (level.to_bits(), df);
+    if let Some(t) = SEEN.with(|c| c.borrow().iter().find(|e| (e.0, e.1) == key).map(|e| e.2)) {
+        return t;
+    }
+    let t = t_quantile_uncached(level, df);
+    SEEN.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 8 {
+            c.remove(0);
+        }
+        c.push((key.0, key.1, t));
+    });
+    t
+}
+
+fn t_quantile_uncached(level: f64, df: u64) -> f64 {
     let p = 0.5 * (1.0 + level);
     match StudentsT::new(0.0, 1.0, df.max(1) as f64) {
         Ok(t) => t.inverse_cdf(p),
@@ -135,6 +158,11 @@ mod tests {
 
     #[test]
     fn t_values() {
+        for df in [1, 2, 7, 49, 1000] {
+            let first = t_quantile(0.95, df);
+            assert_eq!(first.to_bits(), t_quantile_uncached(0.95, df).to_bits());
+            assert_eq!(first.to_bits(), t_quantile(0.95, df).to_bits(), "remembered");
+        }
         assert!((t_quantile(0.95, 1) - 12.7062).abs() < 1e-3);
         assert!((t_quantile(0.95, 49) - 2.0096).abs() < 1e-3);
         assert!((t_quantile(0.95, 100_000) - 1.95998).abs() < 1e-3);
