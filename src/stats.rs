@@ -28,6 +28,27 @@ impl Welford {
         self.m2 += d * (x - self.mean);
     }
 
+    /// Folds in `later`, the accumulator of the observations that follow this one's (Chan,
+    /// Golub & LeVeque 1979: n = na + nb, δ = mean_b − mean_a, mean = mean_a + δ·nb/n,
+    /// M2 = M2a + M2b + δ²·na·nb/n). Count, mean and variance equal those of pushing every
+    /// observation in order up to rounding (a few ulps), not bit for bit; merging with an empty
+    /// accumulator, on either side, is exact.
+    pub fn merge(&mut self, later: &Welford) {
+        if later.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *later;
+            return;
+        }
+        let n = self.n + later.n;
+        let d = later.mean - self.mean;
+        let (na, nb, nf) = (self.n as f64, later.n as f64, n as f64);
+        self.mean += d * nb / nf;
+        self.m2 += later.m2 + d * d * na * nb / nf;
+        self.n = n;
+    }
+
     /// Number of observations.
     pub fn count(&self) -> u64 {
         self.n
@@ -154,6 +175,25 @@ mod tests {
         let e = w.estimate();
         // t(0.975, 7) = 2.364624
         assert!((e.half_width() - 2.364624 * (var / 8.0).sqrt()).abs() < 1e-5);
+    }
+
+    #[test]
+    fn merging_equals_pushing_in_order_up_to_rounding() {
+        let xs: Vec<f64> = (0..50).map(|i| ((i * 37) % 11) as f64 * 0.7 + 100.0).collect();
+        let mut all = Welford::default();
+        xs.iter().for_each(|&x| all.push(x));
+        for cut in [0, 1, 20, 49, 50] {
+            let (mut a, mut b) = (Welford::default(), Welford::default());
+            xs[..cut].iter().for_each(|&x| a.push(x));
+            xs[cut..].iter().for_each(|&x| b.push(x));
+            a.merge(&b);
+            assert_eq!(a.count(), all.count());
+            assert!((a.mean() - all.mean()).abs() <= 1e-12 * all.mean().abs(), "cut {cut}");
+            assert!((a.variance() - all.variance()).abs() <= 1e-10 * all.variance(), "cut {cut}");
+            if cut == 0 || cut == 50 {
+                assert_eq!(a, all, "merging with an empty side is exact");
+            }
+        }
     }
 
     #[test]

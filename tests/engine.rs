@@ -461,3 +461,38 @@ fn work_after_the_close_counts_in_the_occupancy_with_it() {
     assert_eq!(r.served.len(), 1);
     assert!((pair.kpis["busy_hours"].mean - (busy + after)).abs() < 1e-9);
 }
+
+#[test]
+fn reducers_of_consecutive_replications_merge_into_one() {
+    use ccsim::kpi::Reducer;
+    let mut s = bundled("multi_skill.yaml");
+    s.simulation.replications = 8;
+    let m = Model::compile(&s);
+    let (mut whole, mut first, mut second) = (Reducer::new(&s, &m), Reducer::new(&s, &m), Reducer::new(&s, &m));
+    experiment::for_each_replication(&m, &|| {}, |rep, f| {
+        whole.push(f);
+        if rep < 3 {
+            first.push(f)
+        } else {
+            second.push(f)
+        };
+    })
+    .unwrap();
+    first.merge(second);
+    let (a, b) = (whole.finish(), first.finish());
+    assert_eq!(a.replications, b.replications);
+    assert_eq!(a.total_risk.sl_p5, b.total_risk.sl_p5, "day quantiles are exact");
+    let close = |x: f64, y: f64| x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()) || (x.is_nan() && y.is_nan());
+    let pairs = a.queues.iter().flat_map(|q| q.kpis.iter()).zip(b.queues.iter().flat_map(|q| q.kpis.iter()));
+    let pairs =
+        pairs.chain(a.intervals.iter().flat_map(|r| r.kpis.iter()).zip(b.intervals.iter().flat_map(|r| r.kpis.iter())));
+    let pairs =
+        pairs.chain(a.served.iter().flat_map(|r| r.kpis.iter()).zip(b.served.iter().flat_map(|r| r.kpis.iter())));
+    let mut n = 0;
+    for (x, y) in pairs {
+        assert!(close(x.mean, y.mean) && close(x.ci_low, y.ci_low) && close(x.ci_high, y.ci_high), "{x:?} vs {y:?}");
+        assert_eq!(x.n, y.n);
+        n += 1;
+    }
+    assert!(n > 1000, "{n} estimates compared");
+}

@@ -240,6 +240,40 @@ impl Reducer {
             && f.busy_by_queue[base..base + nq].iter().all(|&b| b == 0.0)
     }
 
+    /// Folds in `later`, a reducer of the same scenario over the replications that follow this
+    /// one's (a shard of a run): every accumulator is merged ([`Welford::merge`]: equal to
+    /// folding the replications in order up to rounding) and the per-day service levels, kept
+    /// in replication order, are appended, so the quantiles are exactly those of one reducer.
+    pub fn merge(&mut self, later: Reducer) {
+        fn all<const N: usize>(a: &mut [[Welford; N]], b: &[[Welford; N]]) {
+            for (a, b) in a.iter_mut().zip(b) {
+                for (a, b) in a.iter_mut().zip(b) {
+                    a.merge(b);
+                }
+            }
+        }
+        debug_assert!(self.queue_ids == later.queue_ids && self.group_ids == later.group_ids);
+        self.reps += later.reps;
+        all(std::slice::from_mut(&mut self.total), std::slice::from_ref(&later.total));
+        self.total_meets.merge(&later.total_meets);
+        self.total_day_sl.extend(later.total_day_sl);
+        all(&mut self.queues, &later.queues);
+        for (a, b) in self.queue_meets.iter_mut().zip(&later.queue_meets) {
+            a.merge(b);
+        }
+        for (a, b) in self.queue_day_sl.iter_mut().zip(later.queue_day_sl) {
+            a.extend(b);
+        }
+        all(&mut self.groups, &later.groups);
+        all(&mut self.cells, &later.cells);
+        all(&mut self.group_cells, &later.group_cells);
+        all(&mut self.served, &later.served);
+        if let (Some((ta, aa)), Some((tb, ab))) = (&mut self.policy, &later.policy) {
+            all(std::slice::from_mut(ta), std::slice::from_ref(tb));
+            all(std::slice::from_mut(aa), std::slice::from_ref(ab));
+        }
+    }
+
     /// The final statistics.
     pub fn finish(self) -> RunResult {
         let risk = |meets: &Welford, sl: &[f64]| Risk {
