@@ -12,7 +12,8 @@
 //! the ranking ([`Verdict::Own`]).
 
 use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_of};
-use crate::facts::{N_QUEUE_KPIS, QUEUE_KPIS, SL};
+use crate::kpi::queue::{self, ABANDON_RATE, ASA, SL};
+use crate::kpi::{Queue, Values};
 use crate::model::Model;
 use crate::policy::{PolicySource, RunError};
 use crate::scenario::Scenario;
@@ -26,10 +27,10 @@ pub struct VariantResult {
     pub name: String,
     /// The variant's own statistics.
     pub result: RunResult,
-    /// variant − baseline over all queues, in [`QUEUE_KPIS`] order.
-    pub diff_total: Vec<Estimate>,
+    /// variant − baseline over all queues, per queue KPI.
+    pub diff_total: Values<Queue, Estimate>,
     /// variant − baseline per queue present in both: (variant queue index, differences).
-    pub diff_queues: Vec<(usize, Vec<Estimate>)>,
+    pub diff_queues: Vec<(usize, Values<Queue, Estimate>)>,
     /// variant − baseline per interval and queue present in both (`index` = variant queue).
     pub diff_intervals: Vec<IntervalResult>,
 }
@@ -50,10 +51,9 @@ pub fn meets_all(r: &RunResult, s: &Scenario) -> bool {
 /// rate); the SL is taken as measured, so `q` must have the threshold and definition it was
 /// measured with.
 fn meets_queue(qr: &crate::experiment::QueueResult, q: &crate::scenario::Queue) -> bool {
-    let idx = |k: &str| QUEUE_KPIS.iter().position(|n| *n == k).expect("known KPI");
     let sl = qr.kpis[SL].mean;
-    let asa = qr.kpis[idx("asa_seconds")].mean;
-    let ab = qr.kpis[idx("abandon_rate")].mean;
+    let asa = qr.kpis[ASA].mean;
+    let ab = qr.kpis[ABANDON_RATE].mean;
     (sl.is_nan() || sl >= q.service_level.target)
         && q.max_asa_s.is_none_or(|m| asa.is_nan() || asa <= m)
         && q.max_abandon_rate.is_none_or(|m| ab.is_nan() || ab <= m)
@@ -150,9 +150,9 @@ pub struct Comparison {
 }
 
 struct Diffs {
-    total: [Welford; N_QUEUE_KPIS],
-    queues: Vec<(usize, usize, [Welford; N_QUEUE_KPIS])>,
-    cells: Vec<(usize, usize, usize, [Welford; N_QUEUE_KPIS])>,
+    total: [Welford; queue::N],
+    queues: Vec<(usize, usize, [Welford; queue::N])>,
+    cells: Vec<(usize, usize, usize, [Welford; queue::N])>,
 }
 
 /// Relative size below which a paired difference is floating-point rounding: the same paid
@@ -163,8 +163,8 @@ pub const ROUNDING: f64 = 1e-9;
 
 /// Adds one replication's paired differences. A difference within [`ROUNDING`] of the values'
 /// magnitude counts as exactly 0.
-fn diff_into(acc: &mut [Welford; N_QUEUE_KPIS], v: &[f64; N_QUEUE_KPIS], b: &[f64; N_QUEUE_KPIS]) {
-    for k in 0..N_QUEUE_KPIS {
+fn diff_into(acc: &mut [Welford; queue::N], v: &[f64; queue::N], b: &[f64; queue::N]) {
+    for k in 0..queue::N {
         let d = v[k] - b[k];
         acc[k].push(if d.abs() <= ROUNDING * v[k].abs().max(b[k].abs()) { 0.0 } else { d });
     }
@@ -257,7 +257,7 @@ pub fn compare(
             }
         }
     })?;
-    let est = |w: &[Welford; N_QUEUE_KPIS]| w.iter().map(Welford::estimate).collect::<Vec<_>>();
+    let est = |w: &[Welford; queue::N]| w.iter().map(Welford::estimate).collect::<Values<Queue, _>>();
     let mut results = reducers.into_iter().map(Reducer::finish);
     let base = results.next().expect("baseline");
     let variants = results

@@ -1,9 +1,11 @@
-//! What the engine records (facts), and the one place where KPIs are derived from them.
+//! What the engine records (facts): counts per (interval, queue), agent time per (interval,
+//! group), who served whom, and what a policy did — plus the elementary ratios over one cell
+//! of counts (service level under each definition, ASA, abandon rate, occupancy).
 //!
-//! The engine only counts: offered, handled, waits, agent seconds. Every KPI — service level
-//! under each definition, ASA, abandon rate, occupancy, cost — is computed here from those
-//! counts, with its definition written next to it. Calls are attributed to the interval in
-//! which they arrived; agent time to the interval in which it was spent.
+//! The engine only counts: offered, handled, waits, agent seconds. The KPIs, their table and
+//! their reduction over replications are in [`crate::kpi`]. Calls are attributed to the
+//! interval in which they arrived; agent time to the interval in which it was spent (work
+//! after the close to the day's last interval).
 
 use crate::vocabulary::SlDefinition;
 
@@ -93,6 +95,9 @@ pub struct GroupFacts {
     pub late_break_s: f64,
     /// Delay of shift exits because the agent was on a call.
     pub late_exit_s: f64,
+    /// Busy time after the close (calls in progress or still waiting then), recorded in the
+    /// day's last interval.
+    pub busy_after_close_s: f64,
 }
 
 impl GroupFacts {
@@ -103,6 +108,26 @@ impl GroupFacts {
         self.busy_s += o.busy_s;
         self.late_break_s += o.late_break_s;
         self.late_exit_s += o.late_exit_s;
+        self.busy_after_close_s += o.busy_after_close_s;
+    }
+}
+
+/// What one group did for one queue over a replication (all days, warm-up left out).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct ServedFacts {
+    /// Calls of the queue the group answered (callbacks made included), counted in the
+    /// interval the call arrived; calls that arrived in a warm-up interval are left out.
+    pub handled: f64,
+    /// Seconds the group spent on the queue's calls (talk and wrap-up) outside warm-up
+    /// intervals, work after the close included.
+    pub busy_s: f64,
+}
+
+impl ServedFacts {
+    /// Adds another pair's counts.
+    pub fn add(&mut self, o: &ServedFacts) {
+        self.handled += o.handled;
+        self.busy_s += o.busy_s;
     }
 }
 
@@ -133,41 +158,6 @@ pub struct PolicyFacts {
     pub sent_home_s: f64,
 }
 
-/// Names of the policy counters, in the order [`policy_values`] returns them.
-pub const POLICY_KPIS: [&str; 11] = [
-    "hook_calls",
-    "actions",
-    "agents_moved",
-    "breaks_postponed",
-    "break_postponement_minutes",
-    "breaks_cancelled",
-    "cancelled_break_minutes",
-    "overtime_hours",
-    "overtime_cost",
-    "sent_home",
-    "sent_home_hours",
-];
-
-/// The policy counters of one replication in [`POLICY_KPIS`] order, then one count per action
-/// kind ([`crate::vocabulary::ACTION_NAMES`] order).
-pub fn policy_values(p: &PolicyFacts) -> Vec<f64> {
-    let mut v = vec![
-        p.hook_calls,
-        p.actions.iter().sum(),
-        p.agents_moved,
-        p.breaks_postponed,
-        p.postponed_s / 60.0,
-        p.breaks_cancelled,
-        p.cancelled_break_s / 60.0,
-        p.overtime_s / 3600.0,
-        p.overtime_cost,
-        p.sent_home,
-        p.sent_home_s / 3600.0,
-    ];
-    v.extend(p.actions);
-    v
-}
-
 /// Everything one replication recorded, indexed by global interval.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReplicationFacts {
@@ -187,20 +177,23 @@ pub struct ReplicationFacts {
     /// same groups every interval; a policy that changes routing marks what it changed. Used for
     /// a queue's occupancy and for sharing an idle group's cost.
     pub serves: Vec<bool>,
+    /// Who served whom: `[group × n_queues + queue]`, over the whole replication.
+    pub served: Vec<ServedFacts>,
     /// What the policy did (all zero without one).
     pub policy: PolicyFacts,
 }
 
 impl ReplicationFacts {
-    /// Zeroed facts for `intervals` intervals.
     /// The memory one replication's facts take, bytes (for sizing how many are in flight).
     pub fn bytes(intervals: usize, n_queues: usize, n_groups: usize) -> usize {
         intervals
             * (n_queues * std::mem::size_of::<QueueFacts>()
                 + n_groups * std::mem::size_of::<GroupFacts>()
                 + n_groups * n_queues * (std::mem::size_of::<f64>() + std::mem::size_of::<bool>()))
+            + n_groups * n_queues * std::mem::size_of::<ServedFacts>()
     }
 
+    /// Zeroed facts for `intervals` intervals.
     pub fn new(intervals: usize, n_queues: usize, n_groups: usize) -> Self {
         ReplicationFacts {
             n_queues,
@@ -209,6 +202,7 @@ impl ReplicationFacts {
             groups: vec![GroupFacts::default(); intervals * n_groups],
             busy_by_queue: vec![0.0; intervals * n_groups * n_queues],
             serves: vec![false; intervals * n_groups * n_queues],
+            served: vec![ServedFacts::default(); n_groups * n_queues],
             policy: PolicyFacts::default(),
         }
     }
@@ -219,6 +213,7 @@ impl ReplicationFacts {
         self.groups.fill(GroupFacts::default());
         self.busy_by_queue.fill(0.0);
         self.serves.fill(false);
+        self.served.fill(ServedFacts::default());
         self.policy = PolicyFacts::default();
     }
 
@@ -230,6 +225,11 @@ impl ReplicationFacts {
     /// A group cell.
     pub fn group(&self, interval: usize, g: usize) -> &GroupFacts {
         &self.groups[interval * self.n_groups + g]
+    }
+
+    /// What group `g` did for queue `q`.
+    pub fn served(&self, g: usize, q: usize) -> &ServedFacts {
+        &self.served[g * self.n_queues + q]
     }
 }
 
@@ -278,238 +278,6 @@ pub fn ratio(num: f64, den: f64) -> f64 {
     if den > 0.0 { num / den } else { f64::NAN }
 }
 
-/// Names of the queue KPIs, in the order [`queue_kpis`] returns them.
-pub const QUEUE_KPIS: [&str; N_QUEUE_KPIS] = [
-    "offered",
-    "handled",
-    "abandoned",
-    "retrials",
-    "unserved",
-    "service_level",
-    "asa_seconds",
-    "avg_wait_seconds",
-    "max_wait_seconds",
-    "abandon_rate",
-    "avg_queue_length",
-    "occupancy",
-    "cost",
-    "cost_per_handled",
-    "p_meet_target",
-    "p_wait",
-    "blocked",
-    "callbacks",
-    "callback_delay_seconds",
-    "retrials_lost_at_close",
-];
-
-/// Number of queue KPIs.
-pub const N_QUEUE_KPIS: usize = 20;
-
-/// Upper bounds of the queue KPIs (1 for shares), used to clip confidence intervals; every
-/// KPI is non-negative.
-pub const QUEUE_KPI_MAX: [f64; N_QUEUE_KPIS] = [
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    1.0,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    1.0,
-    f64::INFINITY,
-    1.0,
-    f64::INFINITY,
-    f64::INFINITY,
-    1.0,
-    1.0,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-    f64::INFINITY,
-];
-
-/// Index of `service_level` in [`QUEUE_KPIS`].
-pub const SL: usize = queue_kpi("service_level");
-/// Index of `p_meet_target` in [`QUEUE_KPIS`].
-pub const MEETS: usize = queue_kpi("p_meet_target");
-
-/// The index of the queue KPI `name` in [`QUEUE_KPIS`]. In a `const` an unknown name fails the
-/// build, so a report column cannot be bound to the wrong KPI by counting positions; at run
-/// time an unknown name panics (a programming error, never input).
-pub const fn queue_kpi(name: &str) -> usize {
-    position(&QUEUE_KPIS, name)
-}
-
-/// The index of the group KPI `name` in [`GROUP_KPIS`] (see [`queue_kpi`]).
-pub const fn group_kpi(name: &str) -> usize {
-    position(&GROUP_KPIS, name)
-}
-
-const fn position(list: &[&str], name: &str) -> usize {
-    let mut i = 0;
-    while i < list.len() {
-        if same(list[i], name) {
-            return i;
-        }
-        i += 1;
-    }
-    panic!("unknown KPI name")
-}
-
-const fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    let mut i = 0;
-    while i < a.len() {
-        if a[i] != b[i] {
-            return false;
-        }
-        i += 1;
-    }
-    true
-}
-
-/// A queue's targets, as needed to judge whether a period met them.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Targets {
-    /// Which calls the SL counts.
-    pub definition: SlDefinition,
-    /// SL target share.
-    pub sl_target: f64,
-    /// Maximum ASA, seconds.
-    pub max_asa_s: Option<f64>,
-    /// Maximum abandon rate.
-    pub max_abandon_rate: Option<f64>,
-}
-
-/// What one scope (a queue or all queues, over an interval, a day or the horizon) recorded.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
-pub struct Scope {
-    /// Summed call facts.
-    pub calls: QueueFacts,
-    /// SL numerator and denominator, summed under each queue's own definition.
-    pub sl_num: f64,
-    /// See `sl_num`.
-    pub sl_den: f64,
-    /// Busy seconds of the groups serving the scope.
-    pub busy_s: f64,
-    /// Available seconds of the groups serving the scope.
-    pub available_s: f64,
-    /// Cost allocated to the scope, currency units.
-    pub cost: f64,
-    /// Length of the scope, seconds (for the time-average queue length).
-    pub length_s: f64,
-    /// Queues in the scope that had calls and missed a target / had calls at all.
-    pub missed: u32,
-    /// See `missed`.
-    pub judged: u32,
-}
-
-impl Scope {
-    /// Adds one queue-interval cell to the scope.
-    pub fn add_calls(&mut self, f: &QueueFacts, t: &Targets) {
-        self.calls.add(f);
-        let (num, den) = f.sl_parts(t.definition);
-        self.sl_num += num;
-        self.sl_den += den;
-    }
-
-    /// Judges one queue's summed facts over a period against its targets and records it.
-    pub fn judge(&mut self, f: &QueueFacts, t: &Targets) {
-        let m = meets_targets(f, t);
-        if !m.is_nan() {
-            self.judged += 1;
-            if m == 0.0 {
-                self.missed += 1;
-            }
-        }
-    }
-}
-
-/// 1 when a period met every target of the queue (SL ≥ target under its definition, ASA and
-/// abandon rate within their maxima), 0 when it missed one, `NaN` when it had no calls.
-pub fn meets_targets(f: &QueueFacts, t: &Targets) -> f64 {
-    let sl = service_level(f, t.definition);
-    if f.offered == 0.0 {
-        return f64::NAN;
-    }
-    // A period with calls but no defined SL or ASA (nobody answered) misses the target.
-    let sl_ok = !sl.is_nan() && sl >= t.sl_target - 1e-12;
-    let asa_ok = t.max_asa_s.is_none_or(|m| !asa_s(f).is_nan() && asa_s(f) <= m);
-    let ab_ok = t.max_abandon_rate.is_none_or(|m| abandon_rate(f) <= m + 1e-12);
-    if sl_ok && asa_ok && ab_ok { 1.0 } else { 0.0 }
-}
-
-/// The KPIs of a scope, in [`QUEUE_KPIS`] order. Undefined ratios are `NaN`.
-/// `p_meet_target` is 1 when every judged queue met its targets (see [`meets_targets`]).
-/// `p_wait` is the share of offered calls that waited at all (Erlang C's P(wait)).
-pub fn queue_kpis(s: &Scope) -> [f64; N_QUEUE_KPIS] {
-    let f = &s.calls;
-    [
-        f.offered,
-        f.handled,
-        f.abandoned,
-        f.retrials,
-        f.unserved,
-        ratio(s.sl_num, s.sl_den),
-        asa_s(f),
-        avg_wait_s(f),
-        if f.offered > 0.0 { f.max_wait_s } else { f64::NAN },
-        abandon_rate(f),
-        ratio(f.queue_area_s, s.length_s),
-        occupancy(s.busy_s, s.available_s),
-        s.cost,
-        ratio(s.cost, f.handled),
-        if s.judged == 0 {
-            f64::NAN
-        } else if s.missed == 0 {
-            1.0
-        } else {
-            0.0
-        },
-        ratio(f.waited, f.offered),
-        f.blocked,
-        f.callbacks,
-        ratio(f.callback_delay_s, f.callbacks_made),
-        f.retrials_lost_at_close,
-    ]
-}
-
-/// Names of the group KPIs, in the order [`group_kpis`] returns them.
-pub const GROUP_KPIS: [&str; 8] = [
-    "occupancy",
-    "agents",
-    "paid_hours",
-    "available_hours",
-    "busy_hours",
-    "cost",
-    "late_break_minutes",
-    "late_exit_minutes",
-];
-
-/// Upper bounds of the group KPIs (occupancy is a share), for clipping confidence intervals.
-pub const GROUP_KPI_MAX: [f64; 8] =
-    [1.0, f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY, f64::INFINITY];
-
-/// Group KPIs over a period of `length_s` seconds: occupancy (busy ÷ available), mean agents
-/// on duty (paid ÷ length), hours, cost (paid hours × rate), and late breaks/exits in minutes.
-pub fn group_kpis(g: &GroupFacts, cost_per_s: f64, length_s: f64) -> [f64; 8] {
-    [
-        occupancy(g.busy_s, g.available_s),
-        ratio(g.paid_s, length_s),
-        g.paid_s / 3600.0,
-        g.available_s / 3600.0,
-        g.busy_s / 3600.0,
-        g.paid_s * cost_per_s,
-        g.late_break_s / 60.0,
-        g.late_exit_s / 60.0,
-    ]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -520,21 +288,9 @@ mod tests {
         let held = f.queues.len() * std::mem::size_of::<QueueFacts>()
             + f.groups.len() * std::mem::size_of::<GroupFacts>()
             + f.busy_by_queue.len() * 8
-            + f.serves.len();
+            + f.serves.len()
+            + f.served.len() * std::mem::size_of::<ServedFacts>();
         assert_eq!(ReplicationFacts::bytes(448, 60, 30), held);
-    }
-
-    #[test]
-    fn kpis_are_found_by_name() {
-        for (i, name) in QUEUE_KPIS.iter().enumerate() {
-            assert_eq!(queue_kpi(name), i);
-        }
-        for (i, name) in GROUP_KPIS.iter().enumerate() {
-            assert_eq!(group_kpi(name), i);
-        }
-        assert_eq!(QUEUE_KPIS[SL], "service_level");
-        assert_eq!(QUEUE_KPIS[MEETS], "p_meet_target");
-        assert!(std::panic::catch_unwind(|| queue_kpi("no_such_kpi")).is_err());
     }
 
     #[test]
@@ -552,26 +308,5 @@ mod tests {
         assert_eq!(service_level(&f, SlDefinition::Answered), 0.75);
         assert!(service_level(&QueueFacts::default(), SlDefinition::Offered).is_nan());
         assert_eq!(abandon_rate(&f), 0.2);
-    }
-
-    #[test]
-    fn meeting_targets_needs_every_target() {
-        let f = QueueFacts {
-            offered: 100.0,
-            handled: 95.0,
-            abandoned: 5.0,
-            answered_within: 85.0,
-            wait_answered_s: 950.0,
-            ..Default::default()
-        };
-        let mut t =
-            Targets { definition: SlDefinition::Offered, sl_target: 0.8, max_asa_s: None, max_abandon_rate: None };
-        assert_eq!(meets_targets(&f, &t), 1.0);
-        t.max_asa_s = Some(9.0); // ASA is 10 s
-        assert_eq!(meets_targets(&f, &t), 0.0);
-        t.max_asa_s = Some(10.0);
-        t.max_abandon_rate = Some(0.04);
-        assert_eq!(meets_targets(&f, &t), 0.0);
-        assert!(meets_targets(&QueueFacts::default(), &t).is_nan());
     }
 }

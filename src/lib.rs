@@ -16,10 +16,11 @@
 //!               scenario, as a policy::PolicyFactory; a what-if's scenario is bound afresh)
 //! (replication) × N ─rayon─▶ sim::run_replication(&Model, rep) with one Policy instance per
 //!               replication (hooks ─▶ Snapshot ─▶ Actions applied in order)
-//!               ─▶ facts::ReplicationFacts (incl. what the policy did)
-//!               ─▶ experiment::Reducer (in replication order: thread-count independent)
-//!               ─▶ experiment::RunResult (means, Student-t CIs, quantiles, P(meet target))
-//!               ─▶ report (table | json | csv) ─▶ cli writes atomically
+//!               ─▶ facts::ReplicationFacts (counts; incl. who served whom, what the policy did)
+//!               ─▶ kpi::Reducer (in replication order: thread-count independent; every KPI
+//!                  derived by its entry in the kpi tables)
+//!               ─▶ kpi::RunResult (means, Student-t CIs, quantiles, P(meet target))
+//!               ─▶ report (table | json | csv, iterating the kpi tables) ─▶ cli writes atomically
 //! Scenario ─▶ plan (analytic::required_agents per queue and interval) ─▶ report::write_plan
 //! what-if.rhai ─script::whatif─▶ Scenario' (validated again) ; baseline + variants
 //!               ─compare (same seeds: common random numbers)─▶ paired differences ─▶ report
@@ -31,9 +32,10 @@
 //! kinds); [`time`] parses clock times and durations; [`dist`] holds distributions
 //! and samplers; [`scenario`] the format and its validation; [`model`] the compiled form;
 //! [`sim`] the event engine (one file per concern: event loop, events, arrivals, routing,
-//! staffing, recording, policy actions); [`facts`] what the engine records and the one place KPIs are
-//! derived; [`stats`] Welford means, t intervals, quantiles; [`experiment`] parallel
-//! replications and their reduction; [`analytic`] Erlang B/C/A/X and requirement search;
+//! staffing, recording, policy actions); [`facts`] what the engine records; [`kpi`] the KPI
+//! tables (name, unit, derivation, direction), the reducer and the run's results; [`stats`]
+//! Welford means, t intervals, quantiles; [`experiment`] parallel replications, handed to the
+//! reducer in order; [`analytic`] Erlang B/C/A/X and requirement search;
 //! [`plan`] analytic staffing of a scenario; [`policy`] the intraday policy trait, live
 //! snapshot, actions and built-ins; [`script`] Rhai (sandbox, what-if API, policy scripts);
 //! [`compare`] baseline and variants under common random numbers; [`sweep`] grids of points;
@@ -61,7 +63,8 @@
 //! "#;
 //! let scenario = parse_str(yaml, std::path::Path::new("example.yaml")).unwrap();
 //! let result = experiment::run(&scenario, None, &|| {}).unwrap();
-//! let sl = &result.queues[0].kpis[ccsim::facts::SL];
+//! let sl = &result.queues[0].kpis[ccsim::kpi::queue::SL]; // or ….kpis["service_level"]
+//! assert_eq!(sl, &result.queues[0].kpis["service_level"]);
 //! assert!(sl.ci_low <= sl.mean && sl.mean <= sl.ci_high);
 //! ```
 
@@ -71,6 +74,7 @@ pub mod compare;
 pub mod dist;
 pub mod experiment;
 pub mod facts;
+pub mod kpi;
 pub mod model;
 pub mod optimize;
 pub mod plan;

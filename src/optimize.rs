@@ -36,7 +36,8 @@
 //! verification: a target is met only when that mean meets it, whatever its CI.
 
 use crate::experiment::{self, Reducer, RunResult};
-use crate::facts::{MEETS, SL, queue_kpi};
+use crate::kpi::queue::{MEETS, SL};
+use crate::kpi::{Kpi, Queue, Values};
 use crate::model::Model;
 use crate::plan::{self, ModelChoice};
 use crate::policy::{PolicySource, RunError as PolicyError};
@@ -191,6 +192,11 @@ pub struct Optimized {
 }
 
 /// The KPIs a decision looks at, in this order in a [`Sample`]'s cells.
+/// The queue KPI called `name` (names here are constants of this module).
+fn queue_kpi(name: &str) -> Kpi<Queue> {
+    Kpi::named(name)
+}
+
 const JUDGED: [&str; 4] = ["service_level", "asa_seconds", "abandon_rate", "p_meet_target"];
 
 /// Per-replication KPI values of one staffing, extendable by batches of replications.
@@ -302,7 +308,7 @@ impl Search<'_> {
             let v = reducer.push(f);
             for (acc, vals) in sample.cells.iter_mut().zip(&v.cells).chain(sample.days.iter_mut().zip(&v.queues)) {
                 for (w, &k) in acc.iter_mut().zip(&idx) {
-                    w.push(vals[k]);
+                    w.push(vals[k.index()]);
                 }
             }
         })?;
@@ -396,7 +402,7 @@ impl Search<'_> {
 /// The targets whose means in `r` miss the criterion: every (interval, queue) when
 /// `intervals`, then every queue over the horizon ("day"). Undefined means (no calls) meet.
 pub fn shortfalls(s: &Scenario, r: &RunResult, c: Criterion, intervals: bool) -> Vec<Shortfall> {
-    let judge = |q: usize, kpis: &[Estimate], p_meet: &Estimate, interval: Option<usize>, start: &str| {
+    let judge = |q: usize, kpis: &Values<Queue, Estimate>, p_meet: &Estimate, interval: Option<usize>, start: &str| {
         let qq = &s.queues[q];
         let checks: Vec<(&'static str, &Estimate, f64, bool)> = match c {
             Criterion::Mean => {
@@ -676,7 +682,7 @@ pub fn cost_per_day(r: &RunResult) -> Estimate {
 
 /// Paid agent hours per simulated day over all groups (the groups' `paid_hours` KPI means).
 pub fn agent_hours_per_day(r: &RunResult) -> f64 {
-    let k = crate::facts::group_kpi("paid_hours");
+    let k = crate::kpi::group::PAID_HOURS;
     r.groups.iter().map(|g| g.kpis[k].mean).sum::<f64>() / f64::from(r.days.max(1))
 }
 

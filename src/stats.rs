@@ -28,6 +28,27 @@ impl Welford {
         self.m2 += d * (x - self.mean);
     }
 
+    /// Folds in `later`, the accumulator of the observations that follow this one's (Chan,
+    /// Golub & LeVeque 1979: n = na + nb, δ = mean_b − mean_a, mean = mean_a + δ·nb/n,
+    /// M2 = M2a + M2b + δ²·na·nb/n). Count, mean and variance equal those of pushing every
+    /// observation in order up to rounding (a few ulps), not bit for bit; merging with an empty
+    /// accumulator, on either side, is exact.
+    pub fn merge(&mut self, later: &Welford) {
+        if later.n == 0 {
+            return;
+        }
+        if self.n == 0 {
+            *self = *later;
+            return;
+        }
+        let n = self.n + later.n;
+        let d = later.mean - self.mean;
+        let (na, nb, nf) = (self.n as f64, later.n as f64, n as f64);
+        self.mean += d * nb / nf;
+        self.m2 += later.m2 + d * d * na * nb / nf;
+        self.n = n;
+    }
+
     /// Number of observations.
     pub fn count(&self) -> u64 {
         self.n
@@ -92,7 +113,30 @@ impl Estimate {
 }
 
 /// Two-sided Student-t critical value: the `(1 + level)/2` quantile with `df` degrees of freedom.
+///
+/// The inverse CDF is iterative (regularized incomplete beta) and a run asks for the same few
+/// values for every KPI of every cell, so the last few are remembered per thread: a pure
+/// function of its inputs, the answer is the same bits either way.
 pub fn t_quantile(level: f64, df: u64) -> f64 {
+    thread_local! {
+        static SEEN: std::cell::RefCell<Vec<(u64, u64, f64)>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
+    let key = (level.to_bits(), df);
+    if let Some(t) = SEEN.with(|c| c.borrow().iter().find(|e| (e.0, e.1) == key).map(|e| e.2)) {
+        return t;
+    }
+    let t = t_quantile_uncached(level, df);
+    SEEN.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= 8 {
+            c.remove(0);
+        }
+        c.push((key.0, key.1, t));
+    });
+    t
+}
+
+fn t_quantile_uncached(level: f64, df: u64) -> f64 {
     let p = 0.5 * (1.0 + level);
     match StudentsT::new(0.0, 1.0, df.max(1) as f64) {
         Ok(t) => t.inverse_cdf(p),
@@ -134,7 +178,31 @@ mod tests {
     }
 
     #[test]
+    fn merging_equals_pushing_in_order_up_to_rounding() {
+        let xs: Vec<f64> = (0..50).map(|i| ((i * 37) % 11) as f64 * 0.7 + 100.0).collect();
+        let mut all = Welford::default();
+        xs.iter().for_each(|&x| all.push(x));
+        for cut in [0, 1, 20, 49, 50] {
+            let (mut a, mut b) = (Welford::default(), Welford::default());
+            xs[..cut].iter().for_each(|&x| a.push(x));
+            xs[cut..].iter().for_each(|&x| b.push(x));
+            a.merge(&b);
+            assert_eq!(a.count(), all.count());
+            assert!((a.mean() - all.mean()).abs() <= 1e-12 * all.mean().abs(), "cut {cut}");
+            assert!((a.variance() - all.variance()).abs() <= 1e-10 * all.variance(), "cut {cut}");
+            if cut == 0 || cut == 50 {
+                assert_eq!(a, all, "merging with an empty side is exact");
+            }
+        }
+    }
+
+    #[test]
     fn t_values() {
+        for df in [1, 2, 7, 49, 1000] {
+            let first = t_quantile(0.95, df);
+            assert_eq!(first.to_bits(), t_quantile_uncached(0.95, df).to_bits());
+            assert_eq!(first.to_bits(), t_quantile(0.95, df).to_bits(), "remembered");
+        }
         assert!((t_quantile(0.95, 1) - 12.7062).abs() < 1e-3);
         assert!((t_quantile(0.95, 49) - 2.0096).abs() < 1e-3);
         assert!((t_quantile(0.95, 100_000) - 1.95998).abs() < 1e-3);

@@ -5,7 +5,7 @@
 use assert_cmd::Command;
 use ccsim::compare::{compare, significant};
 use ccsim::experiment;
-use ccsim::facts::SL;
+use ccsim::kpi::queue::SL;
 use ccsim::scenario::Scenario;
 use ccsim::script::Param;
 use ccsim::script::whatif::WhatIf;
@@ -73,14 +73,10 @@ fn an_identity_staffing_whatif_differs_by_exactly_zero() {
     let v = variant(&base, r#"scenario.set_staffing("agents", scenario.staffing("agents"));"#);
     let c = compare(&base, None, &[v.into()], &|| {}).unwrap();
     let d = &c.variants[0].diff_total;
-    println!(
-        "identity: ΔSL {:?}, Δcost {:?}",
-        d[SL],
-        d[ccsim::facts::QUEUE_KPIS.iter().position(|k| *k == "cost").unwrap()]
-    );
-    for (k, e) in ccsim::facts::QUEUE_KPIS.iter().zip(d) {
-        assert!(e.mean == 0.0 || e.mean.is_nan(), "{k}: {e:?}");
-        assert!(!significant(e), "{k}: {e:?}");
+    println!("identity: ΔSL {:?}, Δcost {:?}", d[SL], d["cost"]);
+    for (k, e) in d.named() {
+        assert!(e.mean == 0.0 || e.mean.is_nan(), "{}: {e:?}", k.name);
+        assert!(!significant(e), "{}: {e:?}", k.name);
     }
 }
 
@@ -117,8 +113,7 @@ fn an_unchanged_kpi_differs_by_exactly_zero() {
     base.simulation.replications = 30;
     let v = variant(&base, r#"scenario.scale_handle_time("*", 1.05);"#);
     let c = compare(&base, None, &[v.into()], &|| {}).unwrap();
-    let cost = ccsim::facts::QUEUE_KPIS.iter().position(|k| *k == "cost").unwrap();
-    let e = &c.variants[0].diff_total[cost];
+    let e = &c.variants[0].diff_total["cost"];
     assert!(e.mean == 0.0 && e.half_width() == 0.0 && !significant(e), "{e:?}");
 }
 
@@ -154,7 +149,7 @@ fn a_variant_with_a_new_queue_is_compared_on_the_queues_both_have() {
     assert_eq!(d.result.queues.len(), 2);
     assert_eq!(d.diff_queues.len(), 1);
     assert_eq!(d.result.queues[d.diff_queues[0].0].id, "support");
-    assert!(d.diff_total[0].mean > 1000.0, "offered calls up by the new client's");
+    assert!(d.diff_total["offered"].mean > 1000.0, "offered calls up by the new client's");
 }
 
 #[test]

@@ -2,7 +2,7 @@
 //! absences, retrials, overflow, busyness, warm-up, common random numbers and determinism.
 
 use ccsim::experiment::{self, RunResult};
-use ccsim::facts::{GROUP_KPIS, QUEUE_KPIS, ReplicationFacts};
+use ccsim::facts::ReplicationFacts;
 use ccsim::model::Model;
 use ccsim::scenario::{Scenario, parse_str};
 use ccsim::sim::{Workspace, run_replication};
@@ -26,11 +26,11 @@ fn facts(s: &Scenario, rep: u32) -> ReplicationFacts {
 }
 
 fn q(r: &RunResult, queue: usize, kpi: &str) -> f64 {
-    r.queues[queue].kpis[QUEUE_KPIS.iter().position(|k| *k == kpi).unwrap()].mean
+    r.queues[queue].kpis[kpi].mean
 }
 
 fn g(r: &RunResult, group: usize, kpi: &str) -> f64 {
-    r.groups[group].kpis[GROUP_KPIS.iter().position(|k| *k == kpi).unwrap()].mean
+    r.groups[group].kpis[kpi].mean
 }
 
 const ONE_QUEUE: &str = r#"
@@ -154,7 +154,7 @@ fn a_rising_curve_starts_agents_at_once_and_they_take_waiting_calls() {
 fn absenteeism_removes_the_expected_share_of_agents() {
     let s = one_queue(0.0, "exponential, mean: 3m", "", "count: 100\n    absenteeism: 0.2", 200);
     let r = experiment::run(&s, None, &|| {}).unwrap();
-    let agents = &r.groups[0].kpis[1];
+    let agents = &r.groups[0].kpis["agents"];
     assert!((agents.mean - 80.0).abs() <= 2.0 * agents.half_width(), "{agents:?}");
     assert!(agents.half_width() < 1.0);
 }
@@ -252,7 +252,7 @@ fn busyness_overdisperses_daily_volume() {
     let sd = |busy: &str| {
         let s = scenario(&base.replace("BUSY", busy));
         let r = experiment::run(&s, None, &|| {}).unwrap();
-        let e = &r.queues[0].kpis[0];
+        let e = &r.queues[0].kpis["offered"];
         (e.mean, e.half_width() * (300f64).sqrt() / 1.968)
     };
     let (m0, sd0) = sd("");
@@ -273,6 +273,11 @@ fn warmup_intervals_are_left_out() {
     assert_eq!(r.intervals[0].start, "02:00");
     let paid = g(&r, 0, "paid_hours");
     assert!((paid - 12.0 * 22.0).abs() < 1e-9, "paid hours {paid}");
+    // who served whom leaves the warm-up out too
+    let served = &r.served[0].kpis;
+    assert_eq!(served["handled"], r.queues[0].kpis["handled"]);
+    let busy = g(&r, 0, "busy_hours") + g(&r, 0, "busy_hours_after_close");
+    assert!((served["busy_hours"].mean - busy).abs() < 1e-6 * busy, "{served:?} vs {busy}");
 }
 
 #[test]
@@ -351,13 +356,13 @@ simulation: { replications: 200, seed: 1 }
     assert_eq!(r.intervals.len(), 12);
     assert_eq!(r.intervals[4].start, "d2 08:00");
     for (day, calls) in [(0, 100.0), (1, 200.0), (2, 400.0)] {
-        let per_interval = &r.intervals[day * 4].kpis[0];
+        let per_interval = &r.intervals[day * 4].kpis["offered"];
         assert!(
             (per_interval.mean - calls / 4.0).abs() <= 2.0 * per_interval.half_width(),
             "day {day}: {per_interval:?}"
         );
     }
-    let total = &r.queues[0].kpis[0];
+    let total = &r.queues[0].kpis["offered"];
     assert!((total.mean - 700.0).abs() <= 2.0 * total.half_width());
     // paid hours: 10 agents × 4 hours × 3 days
     assert!((g(&r, 0, "paid_hours") - 120.0).abs() < 1e-9);
@@ -395,4 +400,99 @@ simulation: { replications: 50, seed: 1 }
     let r = experiment::run(&s, None, &|| {}).unwrap();
     let (a, b) = (q(&r, 0, "asa_seconds"), q(&r, 1, "asa_seconds"));
     assert!((a - b).abs() < 0.25 * (a + b), "{a} vs {b}");
+}
+
+#[test]
+fn who_served_whom_adds_up_to_the_queues_and_groups() {
+    for name in ["multi_skill.yaml", "realistic_day.yaml", "morning_peak.yaml"] {
+        let s = bundled(name);
+        for rep in 0..3 {
+            let f = facts(&s, rep);
+            let ni = f.queues.len() / f.n_queues;
+            // every answered call is counted once, on the group that answered it
+            for q in 0..f.n_queues {
+                let handled: f64 = (0..ni).map(|i| f.queue(i, q).handled).sum();
+                let served: f64 = (0..f.n_groups).map(|g| f.served(g, q).handled).sum();
+                assert_eq!(served, handled, "{name} rep {rep} queue {q}");
+            }
+            // a group's time on each queue adds up to its busy time, in hours and after the close
+            for g in 0..f.n_groups {
+                let busy: f64 = (0..ni).map(|i| f.group(i, g).busy_s + f.group(i, g).busy_after_close_s).sum();
+                let served: f64 = (0..f.n_queues).map(|q| f.served(g, q).busy_s).sum();
+                assert!((served - busy).abs() < 1e-6 * busy.max(1.0), "{name} rep {rep} group {g}: {served} vs {busy}");
+            }
+        }
+    }
+    let s = bundled("multi_skill.yaml");
+    let r = experiment::run(&s, None, &|| {}).unwrap();
+    for (qi, queue) in r.queues.iter().enumerate() {
+        let served: f64 = r.served.iter().filter(|p| p.queue == qi).map(|p| p.kpis["handled"].mean).sum();
+        let handled = queue.kpis["handled"].mean;
+        assert!((served - handled).abs() < 1e-9 * handled, "{}: {served} vs {handled}", queue.id);
+    }
+    // a group only serves queues it has the skill for (or overflows to)
+    let group = |id: &str| r.groups.iter().position(|g| g.id == id).unwrap();
+    let queue = |id: &str| r.queues.iter().position(|q| q.id == id).unwrap();
+    assert!(!r.served.iter().any(|p| p.group == group("sales_team") && p.queue == queue("support")));
+    assert!(r.served.iter().any(|p| p.group == group("blended") && p.queue == queue("support")));
+}
+
+#[test]
+fn work_after_the_close_counts_in_the_occupancy_with_it() {
+    // one agent, 40-minute calls, callers who never hang up: the agent works on after the
+    // close at 10:00 until the queue is empty
+    let s = one_queue(6.0, "constant, mean: 40m", "", "count: 1", 40);
+    for rep in 0..5 {
+        let f = facts(&s, rep);
+        let last = f.groups.len() - 1;
+        assert!(f.group(last, 0).busy_after_close_s > 0.0, "{:?}", f.group(last, 0));
+        assert!(f.groups[..last].iter().all(|c| c.busy_after_close_s == 0.0), "only the day's last interval holds it");
+        // every call's 40 minutes are booked, in hours or after the close
+        let sv = f.served(0, 0);
+        let busy: f64 = f.groups.iter().map(|c| c.busy_s + c.busy_after_close_s).sum();
+        assert!((sv.busy_s - sv.handled * 2400.0).abs() < 1e-6 && (busy - sv.busy_s).abs() < 1e-6, "{sv:?} {busy}");
+    }
+    let r = experiment::run(&s, None, &|| {}).unwrap();
+    let (occ, with) = (g(&r, 0, "occupancy"), g(&r, 0, "occupancy_with_after_close"));
+    let (busy, after) = (g(&r, 0, "busy_hours"), g(&r, 0, "busy_hours_after_close"));
+    assert!(after > 0.1 && with > occ && with <= 1.0, "after {after} h, occupancy {occ} vs {with}");
+    assert!((busy + after - q(&r, 0, "handled") * 40.0 / 60.0).abs() < 1e-9, "{busy} + {after}");
+    let pair = &r.served[0];
+    assert_eq!(r.served.len(), 1);
+    assert!((pair.kpis["busy_hours"].mean - (busy + after)).abs() < 1e-9);
+}
+
+#[test]
+fn reducers_of_consecutive_replications_merge_into_one() {
+    use ccsim::kpi::Reducer;
+    let mut s = bundled("multi_skill.yaml");
+    s.simulation.replications = 8;
+    let m = Model::compile(&s, None).unwrap();
+    let (mut whole, mut first, mut second) = (Reducer::new(&s, &m), Reducer::new(&s, &m), Reducer::new(&s, &m));
+    experiment::for_each_replication(&m, &|| {}, |rep, f| {
+        whole.push(f);
+        if rep < 3 {
+            first.push(f)
+        } else {
+            second.push(f)
+        };
+    })
+    .unwrap();
+    first.merge(second);
+    let (a, b) = (whole.finish(), first.finish());
+    assert_eq!(a.replications, b.replications);
+    assert_eq!(a.total_risk.sl_p5, b.total_risk.sl_p5, "day quantiles are exact");
+    let close = |x: f64, y: f64| x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs()) || (x.is_nan() && y.is_nan());
+    let pairs = a.queues.iter().flat_map(|q| q.kpis.iter()).zip(b.queues.iter().flat_map(|q| q.kpis.iter()));
+    let pairs =
+        pairs.chain(a.intervals.iter().flat_map(|r| r.kpis.iter()).zip(b.intervals.iter().flat_map(|r| r.kpis.iter())));
+    let pairs =
+        pairs.chain(a.served.iter().flat_map(|r| r.kpis.iter()).zip(b.served.iter().flat_map(|r| r.kpis.iter())));
+    let mut n = 0;
+    for (x, y) in pairs {
+        assert!(close(x.mean, y.mean) && close(x.ci_low, y.ci_low) && close(x.ci_high, y.ci_high), "{x:?} vs {y:?}");
+        assert_eq!(x.n, y.n);
+        n += 1;
+    }
+    assert!(n > 1000, "{n} estimates compared");
 }

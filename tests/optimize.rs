@@ -5,7 +5,7 @@
 
 use assert_cmd::Command;
 use ccsim::experiment;
-use ccsim::facts::SL;
+use ccsim::kpi::queue::SL;
 use ccsim::optimize::{Criterion, Options, per_interval};
 use ccsim::scenario::parse_str;
 use serde_json::Value;

@@ -2,7 +2,7 @@
 //! (issue 12, items 6, 9, 11, 14, 15): permissions follow the umask, devices are never
 //! replaced, bad output paths and bad `--chart`/`--threads` fail before any simulation,
 //! `validate` reports a failed write instead of panicking, and `sweep --resume` refuses files
-//! from another run.
+//! from another run. KPIs in JSON and CSV follow the tables of `ccsim::kpi` by name (issue 13).
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -197,4 +197,48 @@ fn a_huge_run_says_so_before_it_starts() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert!(first.contains("note: this run simulates about") && first.contains("100000 replications"), "{first}");
+}
+
+/// Every KPI of every table appears in the JSON under its name, in its shape (a probability
+/// over days as a number with `_ci`, the rest as `{mean, ci_low, ci_high}`), and who served
+/// whom is listed per (group, queue) pair; the CSV has the same names.
+#[test]
+fn json_and_csv_follow_the_kpi_tables() {
+    use ccsim::kpi::{Kind, KpiDef, group, queue, served};
+    fn check<I>(o: &Value, table: &[KpiDef<I>], what: &str) {
+        for d in table {
+            match d.kind {
+                Kind::DayShare => {
+                    assert!(o[d.name].is_number(), "{what}.{}: {}", d.name, o[d.name]);
+                    assert!(o[format!("{}_ci", d.name)].is_array(), "{what}.{}_ci", d.name);
+                }
+                // undefined (no callbacks, say) is null
+                Kind::Mean => assert!(o[d.name].get("mean").is_some(), "{what}.{}: {}", d.name, o[d.name]),
+            }
+        }
+    }
+    let out = success(&["run", "scenarios/multi_skill.yaml", "-n", "3", "--quiet", "--format", "json"]);
+    let v: Value = serde_json::from_str(&out).unwrap();
+    check(&v["total"], &queue::TABLE, "total");
+    check(&v["queues"]["sales"], &queue::TABLE, "queues.sales");
+    check(&v["groups"]["blended"], &group::TABLE, "groups.blended");
+    check(&v["intervals"][0], &queue::TABLE, "intervals[0]");
+    check(&v["group_intervals"][0], &group::TABLE, "group_intervals[0]");
+    let pairs = v["served"].as_array().expect("served");
+    assert!(pairs.len() >= 6, "{pairs:?}");
+    for p in pairs {
+        assert!(p["group"].is_string() && p["queue"].is_string(), "{p}");
+        check(p, &served::TABLE, "served");
+    }
+    let blended_support = pairs.iter().find(|p| p["group"] == "blended" && p["queue"] == "support").unwrap();
+    assert!(blended_support["handled"]["mean"].as_f64().unwrap() > 0.0);
+    let g = &v["groups"]["support_team"];
+    assert!(g["occupancy_with_after_close"]["mean"].as_f64() >= g["occupancy"]["mean"].as_f64());
+
+    let out = success(&["run", "scenarios/multi_skill.yaml", "-n", "3", "--quiet", "--format", "csv"]);
+    let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split(',').collect()).collect();
+    for d in &group::TABLE {
+        assert!(rows.iter().any(|r| r[0] == "group" && r[3] == d.name), "csv group {}", d.name);
+    }
+    assert!(rows.iter().any(|r| r[0] == "served" && r[1] == "blended:support" && r[3] == "busy_hours"));
 }

@@ -8,7 +8,8 @@ mod common;
 use assert_cmd::Command;
 use ccsim::compare::{compare, significant};
 use ccsim::experiment::RunResult;
-use ccsim::facts::{ReplicationFacts, SL};
+use ccsim::facts::ReplicationFacts;
+use ccsim::kpi::queue::SL;
 use ccsim::policy::ACTION_NAMES;
 use ccsim::scenario::{Scenario, parse_str};
 use ccsim::script::policy::PolicyScript;
@@ -600,7 +601,7 @@ fn builtin_overflow_equals_its_scripted_twin() {
     let billing = plain.queue_index("billing").unwrap();
     assert_ne!(rb.queues[billing].kpis[SL], rn.queues[billing].kpis[SL], "the overflow changes billing's SL");
     let p = rb.policy.as_ref().unwrap();
-    assert_eq!(p.values[p.names.iter().position(|n| n == "actions.set_overflow").unwrap()].mean, 1.0);
+    assert_eq!(p.counter("actions.set_overflow").unwrap().mean, 1.0);
 }
 
 #[test]
@@ -619,7 +620,7 @@ fn builtin_break_postponement_equals_its_scripted_twin() {
     assert_eq!(rb, rs);
     assert_ne!(rb.total[SL], rn.total[SL], "holding breaks changes the service level");
     let p = rb.policy.as_ref().unwrap();
-    let breaks = p.values[p.names.iter().position(|n| n == "breaks_postponed").unwrap()];
+    let breaks = p.counter("breaks_postponed").unwrap();
     assert!(breaks.ci_low > 0.0, "{breaks:?}");
 }
 
@@ -687,7 +688,7 @@ fn select_call(ctx, agent) { "support" }
         None,
     );
     let (rr, rp) = (run(&routed), run(&plain));
-    let calls = rr.policy.as_ref().unwrap().values[0];
+    let calls = rr.policy.as_ref().unwrap().values["hook_calls"];
     assert!(calls.mean > 5000.0, "routing hooks were called: {calls:?}");
     assert_eq!(without_policy_counters(rr), rp);
     // indices work as well as ids
@@ -921,7 +922,7 @@ fn a_policy_run_is_identical_for_any_thread_count() {
     let one = pool(1).install(|| run(&s));
     let two = pool(2).install(|| run(&s));
     assert_eq!(one, two);
-    assert!(one.policy.as_ref().unwrap().values[1].mean > 0.0, "the policy acted");
+    assert!(one.policy.as_ref().unwrap().values["actions"].mean > 0.0, "the policy acted");
     // the same for every replication's facts
     assert_eq!(facts(&s, 7), facts(&s, 7));
 }

@@ -10,7 +10,6 @@
 
 use ccsim::analytic::{self, Kpis, Traffic};
 use ccsim::experiment::{self, RunResult};
-use ccsim::facts::QUEUE_KPIS;
 use ccsim::scenario::parse_str;
 use ccsim::stats::Estimate;
 use std::path::Path;
@@ -50,8 +49,7 @@ fn simulate(c: &Case) -> RunResult {
 }
 
 fn kpi<'a>(r: &'a RunResult, name: &str) -> &'a Estimate {
-    let i = QUEUE_KPIS.iter().position(|k| *k == name).expect("known KPI");
-    &r.queues[0].kpis[i]
+    &r.queues[0].kpis[name]
 }
 
 fn exact(c: &Case, agents: u32) -> Kpis {

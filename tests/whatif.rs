@@ -1280,8 +1280,7 @@ fn whole_number_messages_name_the_right_thing() {
 
 /// The mean of the policy counter `name` (e.g. `actions.set_open`) in `r`.
 fn policy_counter(r: &ccsim::experiment::RunResult, name: &str) -> f64 {
-    let p = r.policy.as_ref().expect("a policy ran");
-    p.values[p.names.iter().position(|n| n == name).expect("known counter")].mean
+    r.policy.as_ref().expect("a policy ran").counter(name).expect("known counter").mean
 }
 
 /// The base with a policy script `x.rhai` (compiled once, before any what-if) named.
@@ -1320,8 +1319,7 @@ fn a_policy_script_sees_the_scenario_a_whatif_changed() {
     assert_eq!(policy_counter(&r, "actions.set_open"), 5.0);
     let extra = r.queues.iter().find(|q| q.id == "extra").expect("the new queue is reported");
     let sales = r.queues.iter().find(|q| q.id == "sales").expect("sales");
-    let blocked = ccsim::facts::queue_kpi("blocked");
-    assert!(extra.kpis[blocked].mean > 0.0 && sales.kpis[blocked].mean > 0.0);
+    assert!(extra.kpis["blocked"].mean > 0.0 && sales.kpis["blocked"].mean > 0.0);
     // the base itself, with the same compiled script, never closes sales (forecast ≤ 40) and has
     // no `extra` to close: that script fails there, naming the queue
     let e = ccsim::experiment::run(&base, Some(&script), &|| {}).expect_err("no queue extra").to_string();

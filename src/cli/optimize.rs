@@ -207,7 +207,7 @@ pub fn exec(a: Args) -> Result<()> {
                     w,
                     "  {} (day): SL {} %, P(meet) {:.1} %",
                     q.id,
-                    pm(&q.kpis[crate::facts::SL], 100.0, 1),
+                    pm(&q.kpis[crate::kpi::queue::SL], 100.0, 1),
                     q.risk.p_meet_target.mean * 100.0
                 )?;
             }

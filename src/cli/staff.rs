@@ -2,7 +2,7 @@
 
 use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
 use crate::experiment;
-use crate::facts::SL;
+use crate::kpi::queue::SL;
 use crate::plan::{self, ModelChoice};
 use crate::report::{VerifyRow, write_plan};
 use crate::scenario::SlDefinition;

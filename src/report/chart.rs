@@ -3,7 +3,7 @@
 //! `Write` it is given.
 
 use crate::experiment::RunResult;
-use crate::facts::SL;
+use crate::kpi::queue::SL;
 use crate::sweep::Point;
 use plotters::prelude::*;
 use std::io::{self, Write};

@@ -10,19 +10,19 @@ use super::csv::rows;
 use super::json::{kpi_object, run_json};
 use super::table::{pm, render};
 use crate::compare::{Comparison, Verdict, significant};
-use crate::facts::{QUEUE_KPIS, queue_kpi};
+use crate::kpi::{Kind, Kpi, Queue, Values, queue as qk};
 use crate::stats::Estimate;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
-/// The KPIs shown in the comparison table: (name, label, scale, decimals).
-const SHOWN: [(&str, &str, f64, usize); 6] = [
-    ("service_level", "SL %", 100.0, 1),
-    ("asa_seconds", "ASA s", 1.0, 1),
-    ("abandon_rate", "abandon %", 100.0, 1),
-    ("occupancy", "occupancy %", 100.0, 1),
-    ("cost", "cost", 1.0, 0),
-    ("p_meet_target", "P(meet) %", 100.0, 1),
+/// The KPIs shown in the comparison table: (KPI, label, scale, decimals).
+const SHOWN: [(Kpi<Queue>, &str, f64, usize); 6] = [
+    (qk::SL, "SL %", 100.0, 1),
+    (qk::ASA, "ASA s", 1.0, 1),
+    (qk::ABANDON_RATE, "abandon %", 100.0, 1),
+    (qk::OCCUPANCY, "occupancy %", 100.0, 1),
+    (qk::COST, "cost", 1.0, 0),
+    (qk::MEETS, "P(meet) %", 100.0, 1),
 ];
 
 fn diff_cell(e: &Estimate, scale: f64, decimals: usize) -> String {
@@ -36,17 +36,19 @@ fn diff_cell(e: &Estimate, scale: f64, decimals: usize) -> String {
     format!("{:+.*} ±{:.*}{mark}", decimals, e.mean * scale, decimals, e.half_width() * scale)
 }
 
-fn diff_object(values: &[Estimate]) -> Map<String, Value> {
-    let mut m = kpi_object(&QUEUE_KPIS, values);
+fn diff_object(values: &Values<Queue, Estimate>) -> Map<String, Value> {
+    let mut m = kpi_object(values);
     // differences keep their CI as an object, with the significance flag
-    for (name, e) in QUEUE_KPIS.iter().zip(values) {
+    for (def, e) in values.named() {
         let num = |x: f64| serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number);
         m.insert(
-            (*name).into(),
+            def.name.into(),
             json!({ "mean": num(e.mean), "ci_low": num(e.ci_low), "ci_high": num(e.ci_high), "significant": significant(e) }),
         );
+        if def.kind == Kind::DayShare {
+            m.remove(&format!("{}_ci", def.name));
+        }
     }
-    m.remove("p_meet_target_ci");
     m
 }
 
@@ -54,7 +56,7 @@ fn diff_object(values: &[Estimate]) -> Map<String, Value> {
 /// mean total cost) among the baseline (when it meets them, named `baseline`) and those variants.
 /// Variants judged by their own targets ([`Verdict::Own`]) are not ranked.
 pub fn verdict(c: &Comparison, baseline_meets: bool, verdicts: &[Verdict]) -> (Vec<String>, Option<String>) {
-    let cost = queue_kpi("cost");
+    let cost = qk::COST;
     let ok: Vec<&crate::compare::VariantResult> =
         c.variants.iter().zip(verdicts).filter(|(_, m)| **m == Verdict::Baseline(true)).map(|(v, _)| v).collect();
     let base = baseline_meets.then_some(("baseline".to_string(), c.baseline.total[cost].mean));
@@ -134,31 +136,21 @@ pub fn write_comparison(
             let all = std::iter::once(("baseline", &c.baseline))
                 .chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)));
             for (name, r) in all {
-                rows(&mut w, &[name, "result", "total", "", ""], &QUEUE_KPIS, &r.total)?;
+                rows(&mut w, &[name, "result", "total", "", ""], &r.total)?;
                 for q in &r.queues {
-                    rows(&mut w, &[name, "result", "queue", &q.id, ""], &QUEUE_KPIS, &q.kpis)?;
+                    rows(&mut w, &[name, "result", "queue", &q.id, ""], &q.kpis)?;
                 }
                 for row in &r.intervals {
-                    rows(
-                        &mut w,
-                        &[name, "result", "interval", &r.queues[row.index].id, &row.start],
-                        &QUEUE_KPIS,
-                        &row.kpis,
-                    )?;
+                    rows(&mut w, &[name, "result", "interval", &r.queues[row.index].id, &row.start], &row.kpis)?;
                 }
             }
             for v in &c.variants {
-                rows(&mut w, &[&v.name, "diff", "total", "", ""], &QUEUE_KPIS, &v.diff_total)?;
+                rows(&mut w, &[&v.name, "diff", "total", "", ""], &v.diff_total)?;
                 for (qv, d) in &v.diff_queues {
-                    rows(&mut w, &[&v.name, "diff", "queue", &v.result.queues[*qv].id, ""], &QUEUE_KPIS, d)?;
+                    rows(&mut w, &[&v.name, "diff", "queue", &v.result.queues[*qv].id, ""], d)?;
                 }
                 for r in &v.diff_intervals {
-                    rows(
-                        &mut w,
-                        &[&v.name, "diff", "interval", &v.result.queues[r.index].id, &r.start],
-                        &QUEUE_KPIS,
-                        &r.kpis,
-                    )?;
+                    rows(&mut w, &[&v.name, "diff", "interval", &v.result.queues[r.index].id, &r.start], &r.kpis)?;
                 }
             }
             w.flush()
@@ -190,22 +182,23 @@ pub fn write_comparison(
             for qid in queue_ids.iter().map(Some).chain(std::iter::once(None)) {
                 let mut rows = Vec::new();
                 let label = qid.map_or("all queues".to_string(), |q| q.clone());
-                let pick = |r: &crate::experiment::RunResult| -> Option<Vec<Estimate>> {
+                let pick = |r: &crate::experiment::RunResult| -> Option<Values<Queue, Estimate>> {
                     match qid {
                         None => Some(r.total.clone()),
                         Some(q) => r.queues.iter().find(|x| &x.id == q).map(|x| x.kpis.clone()),
                     }
                 };
-                let line = |name: &str, k: &[Estimate], d: Option<&[Estimate]>| -> Vec<String> {
+                let line = |name: &str,
+                            k: &Values<Queue, Estimate>,
+                            d: Option<&Values<Queue, Estimate>>|
+                 -> Vec<String> {
                     let mut row = vec![name.to_string()];
-                    row.extend(SHOWN.iter().map(|(n, _, s, dec)| {
-                        let e = &k[queue_kpi(n)];
-                        if *n == "p_meet_target" { format!("{:.1}", e.mean * 100.0) } else { pm(e, *s, *dec) }
+                    row.extend(SHOWN.iter().map(|&(n, _, s, dec)| {
+                        let e = &k[n];
+                        if n == qk::MEETS { format!("{:.1}", e.mean * 100.0) } else { pm(e, s, dec) }
                     }));
                     row.extend(
-                        SHOWN[..5]
-                            .iter()
-                            .map(|(n, _, s, dec)| d.map_or(String::new(), |d| diff_cell(&d[queue_kpi(n)], *s, *dec))),
+                        SHOWN[..5].iter().map(|&(n, _, s, dec)| d.map_or(String::new(), |d| diff_cell(&d[n], s, dec))),
                     );
                     row
                 };
@@ -215,12 +208,8 @@ pub fn write_comparison(
                 for v in &c.variants {
                     let Some(k) = pick(&v.result) else { continue };
                     let d = match qid {
-                        None => Some(v.diff_total.as_slice()),
-                        Some(q) => v
-                            .diff_queues
-                            .iter()
-                            .find(|(qv, _)| &v.result.queues[*qv].id == q)
-                            .map(|(_, d)| d.as_slice()),
+                        None => Some(&v.diff_total),
+                        Some(q) => v.diff_queues.iter().find(|(qv, _)| &v.result.queues[*qv].id == q).map(|(_, d)| d),
                     };
                     rows.push(line(&v.name, &k, d));
                 }
@@ -236,11 +225,10 @@ pub fn write_comparison(
             {
                 if let Some(p) = &r.policy {
                     let acted: Vec<String> = p
-                        .names
+                        .actions
                         .iter()
-                        .zip(&p.values)
-                        .filter(|(n, e)| n.starts_with("actions.") && e.mean != 0.0)
-                        .map(|(n, e)| format!("{} {:.1}", n.trim_start_matches("actions."), e.mean))
+                        .filter(|(_, e)| e.mean != 0.0)
+                        .map(|(n, e)| format!("{n} {:.1}", e.mean))
                         .collect();
                     let list = if acted.is_empty() { "none".to_string() } else { acted.join(", ") };
                     writeln!(out, "\nPolicy actions per replication in {name}: {list}")?;
@@ -283,11 +271,11 @@ pub fn write_comparison(
                             vec![
                                 d.start.clone(),
                                 qid.clone(),
-                                b.map_or("–".into(), |r| pm(&r.kpis[SL_IDX], 100.0, 1)),
-                                x.map_or("–".into(), |r| pm(&r.kpis[SL_IDX], 100.0, 1)),
-                                diff_cell(&d.kpis[SL_IDX], 100.0, 1),
-                                diff_cell(&d.kpis[queue_kpi("asa_seconds")], 1.0, 1),
-                                diff_cell(&d.kpis[queue_kpi("abandon_rate")], 100.0, 1),
+                                b.map_or("–".into(), |r| pm(&r.kpis[qk::SL], 100.0, 1)),
+                                x.map_or("–".into(), |r| pm(&r.kpis[qk::SL], 100.0, 1)),
+                                diff_cell(&d.kpis[qk::SL], 100.0, 1),
+                                diff_cell(&d.kpis[qk::ASA], 1.0, 1),
+                                diff_cell(&d.kpis[qk::ABANDON_RATE], 100.0, 1),
                             ]
                         })
                         .collect();
@@ -302,5 +290,3 @@ pub fn write_comparison(
         }
     }
 }
-
-const SL_IDX: usize = crate::facts::SL;

@@ -1,11 +1,12 @@
 //! CSV output in long format: `level,id,start,kpi,mean,ci_low,ci_high`, one row per scope,
 //! interval and KPI. `level` is `total`, `queue`, `group`, `interval` or `group_interval`;
-//! `start` is empty for whole-horizon rows. Undefined values are empty cells. With a policy,
-//! `level` `policy` rows give its counters per replication.
+//! `start` is empty for whole-horizon rows. Undefined values are empty cells. `level` `served`
+//! rows (id `group:queue`) say who served whom. With a policy, `level` `policy` rows give its
+//! counters per replication. KPI names and order come from the tables in [`crate::kpi`].
 
 use super::Report;
 use crate::experiment::RunResult;
-use crate::facts::{GROUP_KPIS, QUEUE_KPIS};
+use crate::kpi::{Table, Values};
 use crate::stats::Estimate;
 use std::io::{self, Write};
 
@@ -17,13 +18,21 @@ pub(super) fn cell(x: f64) -> String {
 }
 
 /// Writes one row per KPI: the `prefix` columns, then `kpi,mean,ci_low,ci_high`.
-pub(super) fn rows<W: Write>(
+pub(super) fn rows<W: Write, S: Table>(
     w: &mut csv::Writer<W>,
     prefix: &[&str],
-    names: &[&str],
-    kpis: &[Estimate],
+    kpis: &Values<S, Estimate>,
 ) -> io::Result<()> {
-    for (name, e) in names.iter().zip(kpis) {
+    named_rows(w, prefix, kpis.named().map(|(d, e)| (d.name.to_string(), e)))
+}
+
+/// Writes one row per `(name, estimate)`: the `prefix` columns, then `kpi,mean,ci_low,ci_high`.
+pub(super) fn named_rows<'a, W: Write>(
+    w: &mut csv::Writer<W>,
+    prefix: &[&str],
+    kpis: impl Iterator<Item = (String, &'a Estimate)>,
+) -> io::Result<()> {
+    for (name, e) in kpis {
         let mut rec: Vec<String> = prefix.iter().map(|p| p.to_string()).collect();
         rec.extend([name.to_string(), cell(e.mean), cell(e.ci_low), cell(e.ci_high)]);
         w.write_record(&rec)?;
@@ -35,22 +44,25 @@ impl Report for CsvReport {
     fn write(&self, r: &RunResult, _intervals: bool, out: &mut dyn Write) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(out);
         w.write_record(["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"])?;
-        rows(&mut w, &["total", "", ""], &QUEUE_KPIS, &r.total)?;
+        rows(&mut w, &["total", "", ""], &r.total)?;
         for q in &r.queues {
-            rows(&mut w, &["queue", &q.id, ""], &QUEUE_KPIS, &q.kpis)?;
+            rows(&mut w, &["queue", &q.id, ""], &q.kpis)?;
         }
         for g in &r.groups {
-            rows(&mut w, &["group", &g.id, ""], &GROUP_KPIS, &g.kpis)?;
+            rows(&mut w, &["group", &g.id, ""], &g.kpis)?;
         }
         for row in &r.intervals {
-            rows(&mut w, &["interval", &r.queues[row.index].id, &row.start], &QUEUE_KPIS, &row.kpis)?;
+            rows(&mut w, &["interval", &r.queues[row.index].id, &row.start], &row.kpis)?;
         }
         for row in &r.group_intervals {
-            rows(&mut w, &["group_interval", &r.groups[row.index].id, &row.start], &GROUP_KPIS, &row.kpis)?;
+            rows(&mut w, &["group_interval", &r.groups[row.index].id, &row.start], &row.kpis)?;
+        }
+        for s in &r.served {
+            let id = format!("{}:{}", r.groups[s.group].id, r.queues[s.queue].id);
+            rows(&mut w, &["served", &id, ""], &s.kpis)?;
         }
         if let Some(p) = &r.policy {
-            let names: Vec<&str> = p.names.iter().map(String::as_str).collect();
-            rows(&mut w, &["policy", "", ""], &names, &p.values)?;
+            named_rows(&mut w, &["policy", "", ""], super::policy_rows(p))?;
         }
         w.flush()
     }

@@ -1,9 +1,12 @@
 //! JSON output. KPIs are objects `{"mean", "ci_low", "ci_high"}` with plain JSON numbers
-//! (`null` where undefined); `p_meet_target` is a plain number with `p_meet_target_ci` beside it.
+//! (`null` where undefined); a KPI of kind [`Kind::DayShare`] (`p_meet_target`) is a plain
+//! number with `<name>_ci` beside it. Names and order come from the tables in [`crate::kpi`];
+//! `served` lists who served whom.
 
 use super::Report;
 use crate::experiment::{IntervalResult, Risk, RunResult};
-use crate::facts::{GROUP_KPIS, MEETS, QUEUE_KPIS};
+use crate::kpi::{Group, Queue};
+use crate::kpi::{Kind, Table, Values};
 use crate::stats::Estimate;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
 use serde_json::{Map, Value, json};
@@ -29,14 +32,18 @@ fn estimate(e: &Estimate) -> Value {
 }
 
 /// KPI estimates as a JSON object, with `p_meet_target` flattened to a number.
-pub fn kpi_object(names: &[&str], values: &[Estimate]) -> Map<String, Value> {
+pub fn kpi_object<S: Table>(values: &Values<S, Estimate>) -> Map<String, Value> {
     let mut m = Map::new();
-    for (i, (name, e)) in names.iter().zip(values).enumerate() {
-        if names.len() == QUEUE_KPIS.len() && i == MEETS {
-            m.insert((*name).into(), num(e.mean));
-            m.insert(format!("{name}_ci"), json!([num(e.ci_low), num(e.ci_high)]));
-        } else {
-            m.insert((*name).into(), estimate(e));
+    for (def, e) in values.named() {
+        let name = def.name;
+        match def.kind {
+            Kind::DayShare => {
+                m.insert(name.into(), num(e.mean));
+                m.insert(format!("{name}_ci"), json!([num(e.ci_low), num(e.ci_high)]));
+            }
+            Kind::Mean => {
+                m.insert(name.into(), estimate(e));
+            }
         }
     }
     m
@@ -59,11 +66,11 @@ struct RunDoc<'a>(&'a RunResult);
 impl Serialize for RunDoc<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let r = self.0;
-        let mut total = kpi_object(&QUEUE_KPIS, &r.total);
+        let mut total = kpi_object(&r.total);
         risk(&mut total, &r.total_risk);
         let mut queues = Map::new();
         for q in &r.queues {
-            let mut m = kpi_object(&QUEUE_KPIS, &q.kpis);
+            let mut m = kpi_object(&q.kpis);
             risk(&mut m, &q.risk);
             m.insert(
                 "target".into(),
@@ -73,7 +80,7 @@ impl Serialize for RunDoc<'_> {
         }
         let mut groups = Map::new();
         for g in &r.groups {
-            groups.insert(g.id.clone(), Value::Object(kpi_object(&GROUP_KPIS, &g.kpis)));
+            groups.insert(g.id.clone(), Value::Object(kpi_object(&g.kpis)));
         }
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("scenario", &r.scenario)?;
@@ -84,25 +91,36 @@ impl Serialize for RunDoc<'_> {
         m.serialize_entry("total", &total)?;
         m.serialize_entry("queues", &queues)?;
         m.serialize_entry("groups", &groups)?;
-        let queue_row = |row: &IntervalResult| {
+        let served: Vec<Value> = r
+            .served
+            .iter()
+            .map(|s| {
+                let mut o = Map::new();
+                o.insert("group".into(), json!(r.groups[s.group].id));
+                o.insert("queue".into(), json!(r.queues[s.queue].id));
+                o.extend(kpi_object(&s.kpis));
+                Value::Object(o)
+            })
+            .collect();
+        m.serialize_entry("served", &served)?;
+        let queue_row = |row: &IntervalResult<Queue>| {
             let mut m = Map::new();
             m.insert("queue".into(), json!(r.queues[row.index].id));
             m.insert("start".into(), json!(row.start));
-            m.extend(kpi_object(&QUEUE_KPIS, &row.kpis));
+            m.extend(kpi_object(&row.kpis));
             m
         };
         m.serialize_entry("intervals", &Rows(&r.intervals, &queue_row))?;
-        let group_row = |row: &IntervalResult| {
+        let group_row = |row: &IntervalResult<Group>| {
             let mut m = Map::new();
             m.insert("group".into(), json!(r.groups[row.index].id));
             m.insert("start".into(), json!(row.start));
-            m.extend(kpi_object(&GROUP_KPIS, &row.kpis));
+            m.extend(kpi_object(&row.kpis));
             m
         };
         m.serialize_entry("group_intervals", &Rows(&r.group_intervals, &group_row))?;
         if let Some(p) = &r.policy {
-            let counters: Map<String, Value> =
-                p.names.iter().zip(&p.values).map(|(n, e)| (n.clone(), estimate(e))).collect();
+            let counters: Map<String, Value> = super::policy_rows(p).map(|(n, e)| (n, estimate(e))).collect();
             m.serialize_entry("policy", &counters)?;
         }
         m.end()
@@ -110,9 +128,9 @@ impl Serialize for RunDoc<'_> {
 }
 
 /// Interval rows serialized one at a time, each built just before it is written.
-struct Rows<'a, F: Fn(&IntervalResult) -> Map<String, Value>>(&'a [IntervalResult], &'a F);
+struct Rows<'a, T, F: Fn(&T) -> Map<String, Value>>(&'a [T], &'a F);
 
-impl<F: Fn(&IntervalResult) -> Map<String, Value>> Serialize for Rows<'_, F> {
+impl<T, F: Fn(&T) -> Map<String, Value>> Serialize for Rows<'_, T, F> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for row in self.0 {

@@ -16,7 +16,18 @@ pub use self::staff::{VerifyRow, write_plan};
 pub use self::table::TableReport;
 
 use crate::experiment::RunResult;
+use crate::kpi::PolicyResult;
+use crate::stats::Estimate;
 use std::io::{self, Write};
+
+/// A policy's counters as `(name, estimate)`: the policy table's KPIs, then `actions.<kind>`
+/// per action kind.
+pub(crate) fn policy_rows(p: &PolicyResult) -> impl Iterator<Item = (String, &Estimate)> {
+    p.values
+        .named()
+        .map(|(d, e)| (d.name.to_string(), e))
+        .chain(p.actions.iter().map(|(n, e)| (format!("actions.{n}"), e)))
+}
 
 /// An output format for a [`RunResult`].
 pub trait Report {

@@ -6,7 +6,8 @@ use super::csv::cell;
 use super::json::run_json;
 use super::table::{pm, render};
 use crate::experiment::RunResult;
-use crate::facts::{MEETS, SL, queue_kpi};
+use crate::kpi::queue::{ABANDON_RATE, ASA, COST, HANDLED, MEETS, OCCUPANCY, OFFERED, SL};
+use crate::kpi::{Kpi, Queue};
 use crate::sweep::Point;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
@@ -43,7 +44,7 @@ pub fn write_json(header: &Value, points: &[Value], out: &mut dyn Write) -> io::
     writeln!(out)
 }
 
-const COLUMNS: [&str; 7] = ["service_level", "asa_seconds", "abandon_rate", "occupancy", "cost", "offered", "handled"];
+const COLUMNS: [Kpi<Queue>; 7] = [SL, ASA, ABANDON_RATE, OCCUPANCY, COST, OFFERED, HANDLED];
 
 /// CSV: the parameters, then mean, ci_low, ci_high of the all-queue KPIs, and p_meet_target.
 pub fn write_csv(rows: &[(Point, RunResult)], out: &mut dyn Write) -> io::Result<()> {
@@ -51,14 +52,15 @@ pub fn write_csv(rows: &[(Point, RunResult)], out: &mut dyn Write) -> io::Result
     let names: Vec<String> = rows.first().map(|(p, _)| p.iter().map(|(n, _)| n.clone()).collect()).unwrap_or_default();
     let mut header = names.clone();
     for c in COLUMNS {
+        let c = c.name();
         header.extend([c.to_string(), format!("{c}_ci_low"), format!("{c}_ci_high")]);
     }
-    header.push("p_meet_target".into());
+    header.push(MEETS.name().into());
     w.write_record(&header)?;
     for (p, r) in rows {
         let mut rec: Vec<String> = p.iter().map(|(_, v)| v.clone()).collect();
         for c in COLUMNS {
-            let e = &r.total[queue_kpi(c)];
+            let e = &r.total[c];
             rec.extend([cell(e.mean), cell(e.ci_low), cell(e.ci_high)]);
         }
         rec.push(cell(r.total[MEETS].mean));
@@ -81,10 +83,10 @@ pub fn write_table(title: &str, rows: &[(Point, RunResult)], out: &mut dyn Write
             let mut row: Vec<String> = p.iter().map(|(_, v)| v.clone()).collect();
             row.extend([
                 pm(&t[SL], 100.0, 1),
-                pm(&t[queue_kpi("asa_seconds")], 1.0, 1),
-                pm(&t[queue_kpi("abandon_rate")], 100.0, 1),
-                pm(&t[queue_kpi("occupancy")], 100.0, 1),
-                pm(&t[queue_kpi("cost")], 1.0, 0),
+                pm(&t[ASA], 1.0, 1),
+                pm(&t[ABANDON_RATE], 100.0, 1),
+                pm(&t[OCCUPANCY], 100.0, 1),
+                pm(&t[COST], 1.0, 0),
                 format!("{:.1}", t[MEETS].mean * 100.0),
             ]);
             row

@@ -4,36 +4,12 @@
 
 use super::Report;
 use crate::experiment::RunResult;
+use crate::kpi::{Queue, Values, group as gk, queue as qk};
 use crate::stats::Estimate;
 use std::io::{self, Write};
 
 /// The table report.
 pub struct TableReport;
-
-/// Column indices into the KPI vectors, bound by name (see `facts::queue_kpi`).
-mod k {
-    use crate::facts::{group_kpi, queue_kpi};
-    pub const OFFERED: usize = queue_kpi("offered");
-    pub const HANDLED: usize = queue_kpi("handled");
-    pub const ABANDONED: usize = queue_kpi("abandoned");
-    pub const UNSERVED: usize = queue_kpi("unserved");
-    pub const SL: usize = queue_kpi("service_level");
-    pub const ASA: usize = queue_kpi("asa_seconds");
-    pub const ABANDON_RATE: usize = queue_kpi("abandon_rate");
-    pub const QUEUE_LEN: usize = queue_kpi("avg_queue_length");
-    pub const OCCUPANCY: usize = queue_kpi("occupancy");
-    pub const COST: usize = queue_kpi("cost");
-    pub const MEETS: usize = queue_kpi("p_meet_target");
-    pub const BLOCKED: usize = queue_kpi("blocked");
-    pub const CALLBACKS: usize = queue_kpi("callbacks");
-    pub const CALLBACK_DELAY: usize = queue_kpi("callback_delay_seconds");
-    pub const G_OCC: usize = group_kpi("occupancy");
-    pub const G_AGENTS: usize = group_kpi("agents");
-    pub const G_PAID: usize = group_kpi("paid_hours");
-    pub const G_COST: usize = group_kpi("cost");
-    pub const G_LATE_BREAK: usize = group_kpi("late_break_minutes");
-    pub const G_LATE_EXIT: usize = group_kpi("late_exit_minutes");
-}
 
 /// `mean ±half` with `decimals`, scaled by `scale` (100 for percentages); "–" when undefined.
 pub fn pm(e: &Estimate, scale: f64, decimals: usize) -> String {
@@ -99,25 +75,48 @@ pub fn render(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io:
     Ok(())
 }
 
-fn queue_row(name: &str, v: &[Estimate]) -> Vec<String> {
+fn queue_row(name: &str, v: &Values<Queue, Estimate>) -> Vec<String> {
     vec![
         name.to_string(),
-        pm(&v[k::OFFERED], 1.0, 1),
-        pm(&v[k::HANDLED], 1.0, 1),
-        pm(&v[k::ABANDONED], 1.0, 1),
-        pm(&v[k::SL], 100.0, 1),
-        pm(&v[k::ASA], 1.0, 1),
-        pm(&v[k::ABANDON_RATE], 100.0, 1),
-        pm(&v[k::QUEUE_LEN], 1.0, 2),
-        pm(&v[k::OCCUPANCY], 100.0, 1),
-        pm(&v[k::COST], 1.0, 0),
-        pct(v[k::MEETS].mean),
+        pm(&v[qk::OFFERED], 1.0, 1),
+        pm(&v[qk::HANDLED], 1.0, 1),
+        pm(&v[qk::ABANDONED], 1.0, 1),
+        pm(&v[qk::SL], 100.0, 1),
+        pm(&v[qk::ASA], 1.0, 1),
+        pm(&v[qk::ABANDON_RATE], 100.0, 1),
+        pm(&v[qk::QUEUE_LEN], 1.0, 2),
+        pm(&v[qk::OCCUPANCY], 100.0, 1),
+        pm(&v[qk::COST], 1.0, 0),
+        pct(v[qk::MEETS].mean),
     ]
+}
+
+/// Who served whom: calls each group answered of each queue, and the hours it spent on them;
+/// left out when one group served one queue (the queue and group rows say it all).
+fn write_served(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
+    if r.served.len() <= 1 {
+        return Ok(());
+    }
+    writeln!(out)?;
+    writeln!(out, "Who served whom, per replication (work after the close included)")?;
+    let rows: Vec<Vec<String>> = r
+        .served
+        .iter()
+        .map(|s| {
+            vec![
+                r.groups[s.group].id.clone(),
+                r.queues[s.queue].id.clone(),
+                pm(&s.kpis[crate::kpi::served::HANDLED], 1.0, 1),
+                pm(&s.kpis[crate::kpi::served::BUSY_HOURS], 1.0, 2),
+            ]
+        })
+        .collect();
+    render(out, &["group", "queue", "handled", "busy h"], &rows)
 }
 
 /// Callbacks and blocked calls per queue (when any), and the policy's counters that are not zero.
 fn write_policy(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
-    let used = |q: &[Estimate]| q[k::BLOCKED].mean > 0.0 || q[k::CALLBACKS].mean > 0.0;
+    let used = |q: &Values<Queue, Estimate>| q[qk::BLOCKED].mean > 0.0 || q[qk::CALLBACKS].mean > 0.0;
     if r.queues.iter().any(|q| used(&q.kpis)) {
         writeln!(out)?;
         let rows: Vec<Vec<String>> = r
@@ -128,9 +127,9 @@ fn write_policy(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
                 let v = &q.kpis;
                 vec![
                     q.id.clone(),
-                    pm(&v[k::BLOCKED], 1.0, 1),
-                    pm(&v[k::CALLBACKS], 1.0, 1),
-                    pm(&v[k::CALLBACK_DELAY], 1.0, 1),
+                    pm(&v[qk::BLOCKED], 1.0, 1),
+                    pm(&v[qk::CALLBACKS], 1.0, 1),
+                    pm(&v[qk::CALLBACK_DELAY], 1.0, 1),
                 ]
             })
             .collect();
@@ -139,12 +138,9 @@ fn write_policy(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
     let Some(p) = &r.policy else { return Ok(()) };
     writeln!(out)?;
     writeln!(out, "Policy, per replication (mean ±half-width); counters that stayed 0 are left out")?;
-    let rows: Vec<Vec<String>> = p
-        .names
-        .iter()
-        .zip(&p.values)
-        .filter(|(n, e)| e.mean != 0.0 || n.as_str() == "hook_calls")
-        .map(|(n, e)| vec![n.clone(), pm(e, 1.0, 2)])
+    let rows: Vec<Vec<String>> = super::policy_rows(p)
+        .filter(|(n, e)| e.mean != 0.0 || n == "hook_calls")
+        .map(|(n, e)| vec![n, pm(e, 1.0, 2)])
         .collect();
     render(out, &["policy", "value"], &rows)
 }
@@ -179,8 +175,8 @@ impl Report for TableReport {
         let unserved: Vec<String> = r
             .queues
             .iter()
-            .filter(|q| q.kpis[k::UNSERVED].mean > 0.0)
-            .map(|q| format!("{} {}", q.id, pm(&q.kpis[k::UNSERVED], 1.0, 1)))
+            .filter(|q| q.kpis[qk::UNSERVED].mean > 0.0)
+            .map(|q| format!("{} {}", q.id, pm(&q.kpis[qk::UNSERVED], 1.0, 1)))
             .collect();
         if !unserved.is_empty() {
             writeln!(
@@ -214,7 +210,16 @@ impl Report for TableReport {
             )?;
         }
         writeln!(out)?;
-        let gheader = ["group", "agents", "occupancy %", "paid h", "cost", "late breaks min", "late exits min"];
+        let gheader = [
+            "group",
+            "agents",
+            "occupancy %",
+            "with after close %",
+            "paid h",
+            "cost",
+            "late breaks min",
+            "late exits min",
+        ];
         let grows: Vec<Vec<String>> = r
             .groups
             .iter()
@@ -222,16 +227,18 @@ impl Report for TableReport {
                 let v = &g.kpis;
                 vec![
                     g.id.clone(),
-                    pm(&v[k::G_AGENTS], 1.0, 1),
-                    pm(&v[k::G_OCC], 100.0, 1),
-                    pm(&v[k::G_PAID], 1.0, 1),
-                    pm(&v[k::G_COST], 1.0, 0),
-                    pm(&v[k::G_LATE_BREAK], 1.0, 1),
-                    pm(&v[k::G_LATE_EXIT], 1.0, 1),
+                    pm(&v[gk::AGENTS], 1.0, 1),
+                    pm(&v[gk::OCCUPANCY], 100.0, 1),
+                    pm(&v[gk::OCCUPANCY_WITH_AFTER_CLOSE], 100.0, 1),
+                    pm(&v[gk::PAID_HOURS], 1.0, 1),
+                    pm(&v[gk::COST], 1.0, 0),
+                    pm(&v[gk::LATE_BREAK], 1.0, 1),
+                    pm(&v[gk::LATE_EXIT], 1.0, 1),
                 ]
             })
             .collect();
         render(out, &gheader, &grows)?;
+        write_served(r, out)?;
         write_policy(r, out)?;
         if intervals {
             writeln!(out)?;
@@ -245,13 +252,13 @@ impl Report for TableReport {
                     vec![
                         row.start.clone(),
                         r.queues[row.index].id.clone(),
-                        pm(&v[k::OFFERED], 1.0, 1),
-                        pm(&v[k::SL], 100.0, 1),
-                        pm(&v[k::ASA], 1.0, 1),
-                        pm(&v[k::ABANDON_RATE], 100.0, 1),
-                        pm(&v[k::QUEUE_LEN], 1.0, 2),
-                        pm(&v[k::OCCUPANCY], 100.0, 1),
-                        pct(v[k::MEETS].mean),
+                        pm(&v[qk::OFFERED], 1.0, 1),
+                        pm(&v[qk::SL], 100.0, 1),
+                        pm(&v[qk::ASA], 1.0, 1),
+                        pm(&v[qk::ABANDON_RATE], 100.0, 1),
+                        pm(&v[qk::QUEUE_LEN], 1.0, 2),
+                        pm(&v[qk::OCCUPANCY], 100.0, 1),
+                        pct(v[qk::MEETS].mean),
                     ]
                 })
                 .collect();

@@ -1,14 +1,15 @@
 //! Recording facts: a typed recorder over one replication's fact cells, and the engine's
-//! writes into it: integrating time counters, counting answered, abandoned and unserved calls in
-//! the cell of the interval they arrived in, busy time per queue, which groups serve which
-//! queues, and the day-so-far sums a policy may read.
+//! writes into it: integrating time counters (busy time after the close into the day's last
+//! interval), counting answered, abandoned and unserved calls in the cell of the interval they
+//! arrived in, busy time per queue, who served whom, which groups serve which queues, and the
+//! day-so-far sums a policy may read.
 //!
 //! Owns every write into [`ReplicationFacts`]; cells are addressed by (interval, queue) or
 //! (interval, group), never by hand-computed indices. It derives no KPI.
 
 use super::Sim;
 use super::state::CallState;
-use crate::facts::{GroupFacts, PolicyFacts, QueueFacts, ReplicationFacts};
+use crate::facts::{GroupFacts, PolicyFacts, QueueFacts, ReplicationFacts, ServedFacts};
 use crate::policy::Policy;
 
 /// Typed access to one replication's facts. Intervals are global (day × intervals per day +
@@ -41,6 +42,12 @@ impl<'a> Recorder<'a> {
     pub(super) fn busy_on_queue(&mut self, interval: usize, group: usize, queue: usize) -> &mut f64 {
         let (ng, nq) = (self.facts.n_groups, self.facts.n_queues);
         &mut self.facts.busy_by_queue[(interval * ng + group) * nq + queue]
+    }
+
+    /// What group `group` did for queue `queue` over the replication.
+    #[inline]
+    pub(super) fn served(&mut self, group: usize, queue: usize) -> &mut ServedFacts {
+        &mut self.facts.served[group * self.facts.n_queues + queue]
     }
 
     /// Marks that group `group` could take calls of queue `queue` in global interval `interval`.
@@ -87,6 +94,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             cell.paid_s += f64::from(gs.on_duty) * dt;
             cell.available_s += f64::from(gs.available) * dt;
             cell.busy_s += f64::from(gs.busy) * dt;
+        } else if gs.busy > 0 {
+            // after the close: only the work still being done counts, in the day's last interval
+            let last = (self.work.day + 1) * self.model.intervals_per_day - 1;
+            self.facts.group(last, g).busy_after_close_s += f64::from(gs.busy) * (t - gs.last_t);
         }
         gs.last_t = t;
     }
@@ -139,21 +150,37 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     }
 
     /// Books the busy time of agent `a`'s finished call on its queue, split over the intervals
-    /// it spans (up to the close), for sharing the group's cost among queues.
+    /// it spans (up to the close), for sharing the group's cost among queues; and on the
+    /// (group, queue) pair of who served whom, warm-up intervals left out, work after the close
+    /// included.
     pub(super) fn book_busy(&mut self, a: u32, g: usize, t: f64) {
         let m = self.model;
         let agent = &self.work.agents[a as usize];
         let (q, mut s) = (agent.queue as usize, agent.busy_since);
         let end = t.min(m.day_s);
         let base = self.work.day * m.intervals_per_day;
+        let mut served_s = (t - s.max(m.day_s)).max(0.0);
         while s < end {
             let i = ((s / m.interval_s) as usize).min(m.intervals_per_day - 1);
             let cell_end = ((i + 1) as f64 * m.interval_s).min(end);
             *self.facts.busy_on_queue(base + i, g, q) += cell_end - s;
+            if i >= m.warmup_intervals {
+                served_s += cell_end - s;
+            }
             if cell_end <= s {
                 break;
             }
             s = cell_end;
+        }
+        self.facts.served(g, q).busy_s += served_s;
+    }
+
+    /// Counts a call of queue `q` that arrived in global interval `interval` as answered by
+    /// group `g` (who served whom), unless it arrived in a warm-up interval.
+    #[inline]
+    pub(super) fn record_served(&mut self, g: usize, q: usize, interval: usize) {
+        if interval % self.model.intervals_per_day >= self.model.warmup_intervals {
+            self.facts.served(g, q).handled += 1.0;
         }
     }
 

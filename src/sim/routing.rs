@@ -147,6 +147,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 cell.callbacks_made += 1.0;
                 cell.callback_delay_s += t - cb.accepted_t;
                 self.record_wait(q, cb.interval as usize, cb.wait_s, WaitEnd::Answered);
+                self.record_served(g, q, cb.interval as usize);
                 self.start_work(a, g, q, cb.work_s, t);
                 return true;
             }
@@ -180,6 +181,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     pub(super) fn answer(&mut self, call: &Call, a: u32, g: usize, t: f64) {
         let q = call.queue as usize;
         self.record_wait(q, call.interval as usize, t - call.arrival_t, WaitEnd::Answered);
+        self.record_served(g, q, call.interval as usize);
         self.start_work(a, g, q, call.work_s, t);
     }
 

@@ -3,7 +3,8 @@
 #![allow(dead_code)] // each test file uses a part
 
 use ccsim::experiment::{self, RunResult};
-use ccsim::facts::{GroupFacts, QUEUE_KPIS, QueueFacts, ReplicationFacts};
+use ccsim::facts::{GroupFacts, QueueFacts, ReplicationFacts};
+use ccsim::kpi::{Kpi, Queue};
 use ccsim::model::Model;
 use ccsim::policy::{PolicyError, PolicySource, RunError};
 use ccsim::scenario::{PolicyConfig, Scenario, parse_str};
@@ -142,8 +143,9 @@ pub fn paid_by_interval(f: &ReplicationFacts, g: usize) -> Vec<f64> {
     (0..intervals(f)).map(|i| f.group(i, g).paid_s).collect()
 }
 
-pub fn kpi(name: &str) -> usize {
-    QUEUE_KPIS.iter().position(|k| *k == name).expect("known KPI")
+/// The queue KPI called `name` (panics on an unknown name).
+pub fn kpi(name: &str) -> Kpi<Queue> {
+    Kpi::named(name)
 }
 
 /// Two queues: `q1` without traffic served by A (3 agents), `q2` with 10 Erlangs of 5-minute

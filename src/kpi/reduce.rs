@@ -1,0 +1,361 @@
+//! The reducer: folds replications' facts, in replication order, into running statistics of
+//! every KPI of every table, and builds the [`RunResult`] the reports read.
+//!
+//! Per replication it sums the recorded counts into scopes (a queue-interval cell, a queue's
+//! day, a queue's horizon, all queues; a group's interval and horizon; a (group, queue) pair),
+//! derives each scope's KPIs from its table, and pushes them into Welford accumulators. Folding
+//! in replication order makes results identical for any thread count.
+
+use super::group::{self, GroupScope};
+use super::queue::{self, MEETS, QueueScope, SL, Targets, meets_targets};
+use super::result::{GroupResult, IntervalResult, PolicyResult, QueueResult, RepValues, Risk, RunResult, ServedResult};
+use super::{Table, Values, policy, served};
+use crate::facts::{GroupFacts, QueueFacts, ReplicationFacts, service_level};
+use crate::model::Model;
+use crate::policy::{ACTION_KINDS, ACTION_NAMES};
+use crate::scenario::Scenario;
+use crate::stats::{Estimate, Welford, quantile};
+
+/// Folds replications' facts into running statistics.
+pub struct Reducer {
+    scenario: String,
+    seed: u64,
+    days: usize,
+    n_day: usize,
+    warmup: usize,
+    interval_s: f64,
+    targets: Vec<Targets>,
+    thresholds: Vec<f64>,
+    cost_per_s: Vec<f64>,
+    /// Per group, the queues it serves in the scenario (skill or overflow).
+    static_queues: Vec<Vec<usize>>,
+    queue_ids: Vec<String>,
+    group_ids: Vec<String>,
+    labels: Vec<String>,
+    reps: u32,
+    total: [Welford; queue::N],
+    total_meets: Welford,
+    total_day_sl: Vec<f64>,
+    queues: Vec<[Welford; queue::N]>,
+    queue_meets: Vec<Welford>,
+    queue_day_sl: Vec<Vec<f64>>,
+    groups: Vec<[Welford; group::N]>,
+    cells: Vec<[Welford; queue::N]>,
+    group_cells: Vec<[Welford; group::N]>,
+    /// `[group × n_queues + queue]`.
+    served: Vec<[Welford; served::N]>,
+    policy: Option<([Welford; policy::N], [Welford; ACTION_KINDS])>,
+    // scratch, reused per replication
+    scopes: Vec<QueueScope>,
+}
+
+impl Reducer {
+    /// An empty reducer for `scenario` compiled as `model`.
+    pub fn new(scenario: &Scenario, model: &Model) -> Reducer {
+        let nq = scenario.queues.len();
+        let ng = scenario.groups.len();
+        let ni = model.total_intervals();
+        Reducer {
+            scenario: scenario.name.clone(),
+            seed: model.seed,
+            days: model.days,
+            n_day: model.intervals_per_day,
+            warmup: model.warmup_intervals,
+            interval_s: model.interval_s,
+            targets: scenario
+                .queues
+                .iter()
+                .map(|q| Targets {
+                    definition: q.service_level.definition,
+                    sl_target: q.service_level.target,
+                    max_asa_s: q.max_asa_s,
+                    max_abandon_rate: q.max_abandon_rate,
+                })
+                .collect(),
+            thresholds: scenario.queues.iter().map(|q| q.service_level.threshold_s).collect(),
+            cost_per_s: model.groups.iter().map(|g| g.cost_per_s).collect(),
+            static_queues: (0..ng)
+                .map(|g| (0..nq).filter(|&q| model.queues[q].serving_groups.contains(&(g as u16))).collect())
+                .collect(),
+            queue_ids: scenario.queues.iter().map(|q| q.id.clone()).collect(),
+            group_ids: scenario.groups.iter().map(|g| g.id.clone()).collect(),
+            labels: (0..ni).map(|i| scenario.horizon.interval_label(i)).collect(),
+            reps: 0,
+            total: Default::default(),
+            total_meets: Welford::default(),
+            total_day_sl: Vec::new(),
+            queues: vec![Default::default(); nq],
+            queue_meets: vec![Welford::default(); nq],
+            queue_day_sl: vec![Vec::new(); nq],
+            groups: vec![Default::default(); ng],
+            cells: vec![Default::default(); ni * nq],
+            group_cells: vec![Default::default(); ni * ng],
+            served: vec![Default::default(); ng * nq],
+            scopes: vec![QueueScope::default(); ni * nq],
+            policy: model.policy.as_ref().map(|_| Default::default()),
+        }
+    }
+
+    fn counted(&self, interval: usize) -> bool {
+        interval % self.n_day >= self.warmup
+    }
+
+    /// Folds one replication (the next in replication order) and returns its queue KPI values.
+    pub fn push(&mut self, f: &ReplicationFacts) -> RepValues {
+        self.reps += 1;
+        let (nq, ng) = (f.n_queues, f.n_groups);
+        let ni = self.days * self.n_day;
+        let mut out = RepValues {
+            total: [f64::NAN; queue::N],
+            queues: vec![[f64::NAN; queue::N]; nq],
+            cells: vec![[f64::NAN; queue::N]; ni * nq],
+        };
+        let mut meets_q = vec![Welford::default(); nq];
+        let mut meets_t = Welford::default();
+        let mut group_total = vec![GroupFacts::default(); ng];
+        let mut horizon_q = vec![QueueScope::default(); nq];
+        let mut horizon_t = QueueScope::default();
+
+        // Per-interval cells.
+        let mut cost_g = vec![0.0; ng];
+        for i in 0..ni {
+            if !self.counted(i) {
+                continue;
+            }
+            for g in 0..ng {
+                let gf = f.group(i, g);
+                group_total[g].add(gf);
+                cost_g[g] = gf.paid_s * self.cost_per_s[g];
+                let scope = GroupScope { facts: *gf, cost_per_s: self.cost_per_s[g], length_s: self.interval_s };
+                push_all(&mut self.group_cells[i * ng + g], &group::derive(&scope));
+            }
+            for q in 0..nq {
+                let cf: &QueueFacts = f.queue(i, q);
+                let mut s = QueueScope { length_s: self.interval_s, ..Default::default() };
+                s.add_calls(cf, &self.targets[q]);
+                s.judge(cf, &self.targets[q]);
+                for (g, &group_cost) in cost_g.iter().enumerate() {
+                    // a group counts for the queue when it could serve it in the interval, or
+                    // finished calls of it there (after losing the skill)
+                    let cell = (i * ng + g) * nq + q;
+                    if !f.serves[cell] && f.busy_by_queue[cell] == 0.0 && !self.fallback(f, i, g, q) {
+                        continue;
+                    }
+                    let gf = f.group(i, g);
+                    s.busy_s += gf.busy_s;
+                    s.available_s += gf.available_s;
+                    s.cost += group_cost * self.cost_share(f, i, g, q);
+                }
+                let k = queue::derive(&s);
+                push_all(&mut self.cells[i * nq + q], &k);
+                out.cells[i * nq + q] = k;
+                self.scopes[i * nq + q] = s;
+            }
+        }
+
+        // Days: judge each queue's day, and all queues together.
+        for d in 0..self.days {
+            let mut day_t = QueueScope::default();
+            for (q, hq) in horizon_q.iter_mut().enumerate() {
+                let mut day_q = QueueScope::default();
+                for i in d * self.n_day..(d + 1) * self.n_day {
+                    if self.counted(i) {
+                        day_q.merge(&self.scopes[i * nq + q]);
+                    }
+                }
+                let t = &self.targets[q];
+                let meets = meets_targets(&day_q.calls, t);
+                self.queue_meets[q].push(meets);
+                meets_q[q].push(meets);
+                self.queue_day_sl[q].push(service_level(&day_q.calls, t.definition));
+                day_t.add_calls(&day_q.calls, t);
+                day_t.judge(&day_q.calls, t);
+                hq.merge(&day_q);
+            }
+            let k = queue::derive(&day_t);
+            self.total_meets.push(k[MEETS.index()]);
+            meets_t.push(k[MEETS.index()]);
+            self.total_day_sl.push(k[SL.index()]);
+        }
+
+        // Horizon: per queue, per group, total; `p_meet_target` is reported per day (from the
+        // day judgments above), so the horizon's own is left out of its accumulator.
+        for (q, hq) in horizon_q.iter().enumerate() {
+            let mut k = queue::derive(hq);
+            k[MEETS.index()] = f64::NAN;
+            push_all(&mut self.queues[q], &k);
+            k[MEETS.index()] = meets_q[q].mean();
+            out.queues[q] = k;
+            horizon_t.add_calls(&hq.calls, &self.targets[q]);
+        }
+        let length = self.interval_s * (self.n_day - self.warmup) as f64 * self.days as f64;
+        horizon_t.length_s = length;
+        for (g, gf) in group_total.iter().enumerate() {
+            let scope = GroupScope { facts: *gf, cost_per_s: self.cost_per_s[g], length_s: length };
+            push_all(&mut self.groups[g], &group::derive(&scope));
+            horizon_t.busy_s += gf.busy_s;
+            horizon_t.available_s += gf.available_s;
+            horizon_t.cost += gf.paid_s * self.cost_per_s[g];
+        }
+        for (acc, sf) in self.served.iter_mut().zip(&f.served) {
+            push_all(acc, &served::derive(sf));
+        }
+        if let Some((table, actions)) = &mut self.policy {
+            push_all(table, &policy::derive(&f.policy));
+            push_all(actions, &f.policy.actions);
+        }
+        let mut k = queue::derive(&horizon_t);
+        k[MEETS.index()] = f64::NAN;
+        push_all(&mut self.total, &k);
+        k[MEETS.index()] = meets_t.mean();
+        out.total = k;
+        out
+    }
+
+    /// Share of group `g`'s cost in interval `i` allocated to queue `q`: its share of the
+    /// group's busy time in the interval, or an equal split over the queues it could serve in
+    /// the interval when idle.
+    fn cost_share(&self, f: &ReplicationFacts, i: usize, g: usize, q: usize) -> f64 {
+        let nq = f.n_queues;
+        let row = &f.busy_by_queue[(i * f.n_groups + g) * nq..(i * f.n_groups + g + 1) * nq];
+        let busy: f64 = row.iter().sum();
+        if busy > 0.0 {
+            row[q] / busy
+        } else {
+            let serves = &f.serves[(i * f.n_groups + g) * nq..(i * f.n_groups + g + 1) * nq];
+            match serves.iter().filter(|&&s| s).count() {
+                0 => 1.0 / self.static_queues[g].len().max(1) as f64,
+                n => 1.0 / n as f64,
+            }
+        }
+    }
+
+    /// An idle group that a policy left without any queue in interval `i` has its cost shared
+    /// among the queues it serves in the scenario, so that queue costs still add up.
+    fn fallback(&self, f: &ReplicationFacts, i: usize, g: usize, q: usize) -> bool {
+        let nq = f.n_queues;
+        let base = (i * f.n_groups + g) * nq;
+        self.static_queues[g].contains(&q)
+            && !f.serves[base..base + nq].iter().any(|&s| s)
+            && f.busy_by_queue[base..base + nq].iter().all(|&b| b == 0.0)
+    }
+
+    /// Folds in `later`, a reducer of the same scenario over the replications that follow this
+    /// one's (a shard of a run): every accumulator is merged ([`Welford::merge`]: equal to
+    /// folding the replications in order up to rounding) and the per-day service levels, kept
+    /// in replication order, are appended, so the quantiles are exactly those of one reducer.
+    pub fn merge(&mut self, later: Reducer) {
+        fn all<const N: usize>(a: &mut [[Welford; N]], b: &[[Welford; N]]) {
+            for (a, b) in a.iter_mut().zip(b) {
+                for (a, b) in a.iter_mut().zip(b) {
+                    a.merge(b);
+                }
+            }
+        }
+        debug_assert!(self.queue_ids == later.queue_ids && self.group_ids == later.group_ids);
+        self.reps += later.reps;
+        all(std::slice::from_mut(&mut self.total), std::slice::from_ref(&later.total));
+        self.total_meets.merge(&later.total_meets);
+        self.total_day_sl.extend(later.total_day_sl);
+        all(&mut self.queues, &later.queues);
+        for (a, b) in self.queue_meets.iter_mut().zip(&later.queue_meets) {
+            a.merge(b);
+        }
+        for (a, b) in self.queue_day_sl.iter_mut().zip(later.queue_day_sl) {
+            a.extend(b);
+        }
+        all(&mut self.groups, &later.groups);
+        all(&mut self.cells, &later.cells);
+        all(&mut self.group_cells, &later.group_cells);
+        all(&mut self.served, &later.served);
+        if let (Some((ta, aa)), Some((tb, ab))) = (&mut self.policy, &later.policy) {
+            all(std::slice::from_mut(ta), std::slice::from_ref(tb));
+            all(std::slice::from_mut(aa), std::slice::from_ref(ab));
+        }
+    }
+
+    /// The final statistics.
+    pub fn finish(self) -> RunResult {
+        let risk = |meets: &Welford, sl: &[f64]| Risk {
+            p_meet_target: meets.estimate().clipped(0.0, 1.0),
+            sl_p5: quantile(sl, 0.05),
+            sl_p50: quantile(sl, 0.5),
+            sl_p95: quantile(sl, 0.95),
+        };
+        let nq = self.queue_ids.len();
+        let ng = self.group_ids.len();
+        let with_meets = |w: &[Welford; queue::N], meets: &Welford| {
+            let mut v = estimates(w);
+            v[MEETS] = meets.estimate().clipped(0.0, 1.0);
+            v
+        };
+        let served = (0..ng)
+            .flat_map(|g| (0..nq).map(move |q| (g, q)))
+            .map(|(g, q)| ServedResult { group: g, queue: q, kpis: estimates(&self.served[g * nq + q]) })
+            .filter(|s| s.kpis.iter().any(|e| e.mean > 0.0))
+            .collect();
+        RunResult {
+            scenario: self.scenario.clone(),
+            replications: self.reps,
+            seed: self.seed,
+            days: self.days as u32,
+            total: with_meets(&self.total, &self.total_meets),
+            total_risk: risk(&self.total_meets, &self.total_day_sl),
+            queues: (0..nq)
+                .map(|q| {
+                    let t = &self.targets[q];
+                    QueueResult {
+                        id: self.queue_ids[q].clone(),
+                        kpis: with_meets(&self.queues[q], &self.queue_meets[q]),
+                        risk: risk(&self.queue_meets[q], &self.queue_day_sl[q]),
+                        sl_threshold_s: self.thresholds[q],
+                        sl_target: t.sl_target,
+                        sl_definition: t.definition,
+                        max_asa_s: t.max_asa_s,
+                        max_abandon_rate: t.max_abandon_rate,
+                    }
+                })
+                .collect(),
+            groups: (0..ng)
+                .map(|g| GroupResult { id: self.group_ids[g].clone(), kpis: estimates(&self.groups[g]) })
+                .collect(),
+            served,
+            intervals: self.interval_rows(nq, &self.cells),
+            group_intervals: self.interval_rows(ng, &self.group_cells),
+            policy: self.policy.as_ref().map(|(table, actions)| PolicyResult {
+                values: estimates(table),
+                actions: ACTION_NAMES
+                    .iter()
+                    .zip(actions)
+                    .map(|(n, w)| (*n, w.estimate().clipped(0.0, f64::INFINITY)))
+                    .collect(),
+            }),
+        }
+    }
+
+    /// Per-interval rows of `n` scopes (queues or groups) from their accumulators, interval-major,
+    /// warm-up intervals left out.
+    fn interval_rows<S: Table, const K: usize>(&self, n: usize, cells: &[[Welford; K]]) -> Vec<IntervalResult<S>> {
+        (0..self.days * self.n_day)
+            .filter(|&i| self.counted(i))
+            .flat_map(|i| (0..n).map(move |k| (i, k)))
+            .map(|(i, k)| IntervalResult {
+                index: k,
+                interval: i,
+                start: self.labels[i].clone(),
+                kpis: estimates(&cells[i * n + k]),
+            })
+            .collect()
+    }
+}
+
+/// Estimates of a scope's accumulators, each interval clipped to [0, the KPI's maximum].
+fn estimates<S: Table>(acc: &[Welford]) -> Values<S, Estimate> {
+    acc.iter().zip(S::DEFS).map(|(w, d)| w.estimate().clipped(0.0, d.max)).collect()
+}
+
+fn push_all<const N: usize>(acc: &mut [Welford; N], values: &[f64; N]) {
+    for (w, v) in acc.iter_mut().zip(values) {
+        w.push(*v);
+    }
+}

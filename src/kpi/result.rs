@@ -1,0 +1,155 @@
+//! What a run's statistics look like: estimates per scope, each a row of [`Values`] of its
+//! scope's table, as the reducer hands them to the reports.
+
+use super::{Group, Policy, Queue, Served, Values};
+use crate::scenario::SlDefinition;
+use crate::stats::Estimate;
+
+/// What the policy did, per replication (the whole horizon): means with CIs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PolicyResult {
+    /// The policy table's estimates ([`crate::kpi::policy`]).
+    pub values: Values<Policy, Estimate>,
+    /// Actions taken per kind, `(kind, estimate)` in [`crate::policy::ACTION_NAMES`] order;
+    /// reported as `actions.<kind>` after the table's KPIs.
+    pub actions: Vec<(&'static str, Estimate)>,
+}
+
+impl PolicyResult {
+    /// The counter called `name`: a policy-table KPI, or `actions.<kind>`.
+    pub fn counter(&self, name: &str) -> Option<Estimate> {
+        match name.strip_prefix("actions.") {
+            Some(kind) => self.actions.iter().find(|(n, _)| *n == kind).map(|(_, e)| *e),
+            None => self.values.get(name).copied(),
+        }
+    }
+}
+
+/// The risk side of a queue (or of all queues): how often a day meets its targets, and the
+/// spread of the day's service level across replications.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Risk {
+    /// Share of (replication, day) pairs that met every target, with its CI.
+    pub p_meet_target: Estimate,
+    /// 5th percentile of the day's service level.
+    pub sl_p5: f64,
+    /// Median of the day's service level.
+    pub sl_p50: f64,
+    /// 95th percentile of the day's service level.
+    pub sl_p95: f64,
+}
+
+/// Results of one queue over the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueResult {
+    /// Queue id.
+    pub id: String,
+    /// Estimates of the queue table (`p_meet_target` is per day).
+    pub kpis: Values<Queue, Estimate>,
+    /// Day-level risk.
+    pub risk: Risk,
+    /// SL threshold, seconds.
+    pub sl_threshold_s: f64,
+    /// SL target share.
+    pub sl_target: f64,
+    /// SL definition.
+    pub sl_definition: SlDefinition,
+    /// Highest mean ASA a day may have to meet the targets, seconds (none: no ASA target).
+    pub max_asa_s: Option<f64>,
+    /// Highest abandon rate (share of offered) a day may have to meet the targets.
+    pub max_abandon_rate: Option<f64>,
+}
+
+/// Results of one agent group over the horizon.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupResult {
+    /// Group id.
+    pub id: String,
+    /// Estimates of the group table.
+    pub kpis: Values<Group, Estimate>,
+}
+
+/// One (group, queue) pair of the who-served-whom table, per replication (all days).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServedResult {
+    /// Group index.
+    pub group: usize,
+    /// Queue index.
+    pub queue: usize,
+    /// Estimates of the served table.
+    pub kpis: Values<Served, Estimate>,
+}
+
+/// One row of per-interval results: a queue's (`S` = [`Queue`]) or a group's ([`Group`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct IntervalResult<S: super::Table = Queue> {
+    /// Queue or group index.
+    pub index: usize,
+    /// Global interval index.
+    pub interval: usize,
+    /// Interval start label, "08:15" (or "d2 08:15").
+    pub start: String,
+    /// Estimates of the scope's table.
+    pub kpis: Values<S, Estimate>,
+}
+
+/// Everything `ccsim run` reports.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RunResult {
+    /// Scenario name.
+    pub scenario: String,
+    /// Replications simulated.
+    pub replications: u32,
+    /// Base seed.
+    pub seed: u64,
+    /// Days per replication.
+    pub days: u32,
+    /// All queues together.
+    pub total: Values<Queue, Estimate>,
+    /// All queues together: a day meets its targets when every queue does.
+    pub total_risk: Risk,
+    /// Per queue.
+    pub queues: Vec<QueueResult>,
+    /// Per group.
+    pub groups: Vec<GroupResult>,
+    /// Who served whom: the (group, queue) pairs with any call handled or time spent, group-major.
+    pub served: Vec<ServedResult>,
+    /// Per queue and interval (warm-up intervals left out), interval-major.
+    pub intervals: Vec<IntervalResult<Queue>>,
+    /// Per group and interval (warm-up intervals left out), interval-major.
+    pub group_intervals: Vec<IntervalResult<Group>>,
+    /// What the policy did; `None` without a policy.
+    pub policy: Option<PolicyResult>,
+}
+
+impl RunResult {
+    /// All queues' estimate of the queue KPI called `name` (panics on an unknown name: for tests
+    /// and tools that name KPIs in code).
+    pub fn total_kpi(&self, name: &str) -> Estimate {
+        self.total[name]
+    }
+
+    /// Queue `id`'s estimate of the queue KPI called `name`; `None` for an unknown queue.
+    pub fn queue_kpi(&self, id: &str, name: &str) -> Option<Estimate> {
+        self.queues.iter().find(|q| q.id == id).map(|q| q.kpis[name])
+    }
+
+    /// Group `id`'s estimate of the group KPI called `name`; `None` for an unknown group.
+    pub fn group_kpi(&self, id: &str, name: &str) -> Option<Estimate> {
+        self.groups.iter().find(|g| g.id == id).map(|g| g.kpis[name])
+    }
+}
+
+/// One replication's queue KPI values, as folded into the statistics: for pairing replications
+/// of two scenarios. `p_meet_target` is the share of the replication's days that met the
+/// targets; warm-up cells are `NaN`. Rows are in queue-table order (index them with
+/// `Kpi::index` inside the crate, or turn them into [`Values`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RepValues {
+    /// All queues together.
+    pub total: [f64; super::queue::N],
+    /// Per queue.
+    pub queues: Vec<[f64; super::queue::N]>,
+    /// Per interval and queue, `[interval × n_queues + queue]`.
+    pub cells: Vec<[f64; super::queue::N]>,
+}
