@@ -46,10 +46,22 @@ pub fn for_each_replication(
 pub fn for_each_replication_of(
     models: &[Model],
     progress: &(dyn Fn() + Sync),
-    mut sink: impl FnMut(u32, &[ReplicationFacts]),
+    sink: impl FnMut(u32, &[ReplicationFacts]),
 ) -> Result<(), PolicyError> {
     let Some(first) = models.first() else { return Ok(()) };
-    let reps = first.replications;
+    for_each_replication_in(models, 0..first.replications, progress, sink)
+}
+
+/// As [`for_each_replication_of`], for the replications in `range` only (a shard of a run:
+/// replication r is the same whichever shard simulates it, as its random streams are derived
+/// from r).
+pub fn for_each_replication_in(
+    models: &[Model],
+    range: std::ops::Range<u32>,
+    progress: &(dyn Fn() + Sync),
+    mut sink: impl FnMut(u32, &[ReplicationFacts]),
+) -> Result<(), PolicyError> {
+    let reps = range.end;
     let k = models.len() as u32;
     let per_rep: usize =
         models.iter().map(|m| ReplicationFacts::bytes(m.total_intervals(), m.queues.len(), m.groups.len())).sum();
@@ -59,7 +71,7 @@ pub fn for_each_replication_of(
     // The lowest replication whose policy failed: later ones are skipped (a runaway script
     // fails fast), earlier ones still run, so the error reported is always the lowest's.
     let failed = std::sync::atomic::AtomicU32::new(u32::MAX);
-    let mut start = 0;
+    let mut start = range.start;
     while start < reps {
         let end = (start + chunk).min(reps);
         let facts: Vec<Option<Result<ReplicationFacts, PolicyError>>> = (start * k..end * k)

@@ -82,6 +82,7 @@ pub mod policy;
 pub mod report;
 pub mod scenario;
 pub mod script;
+pub mod shard;
 pub mod sim;
 pub mod stats;
 pub mod sweep;

@@ -1,14 +1,15 @@
 //! Statistics over replications: running mean and variance (Welford), Student-t confidence
 //! intervals, quantiles. Plain numbers in, plain numbers out; nothing here knows about calls.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, StudentsT};
 
 /// Confidence level of every interval ccsim reports.
 pub const CONFIDENCE: f64 = 0.95;
 
 /// Running mean and variance of a sample (Welford 1962); `NaN` values are skipped.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Serialisable, so that a shard of a run can hand its accumulators to `ccsim merge`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
 pub struct Welford {
     n: u64,
     mean: f64,
@@ -62,6 +63,25 @@ impl Welford {
     /// Unbiased sample variance (`NaN` with fewer than two observations).
     pub fn variance(&self) -> f64 {
         if self.n < 2 { f64::NAN } else { self.m2 / (self.n - 1) as f64 }
+    }
+
+    /// For a sample of 0s and 1s (a share of days): the mean and interval computed from the
+    /// exact count of 1s, k = round(mean · n): p = k/n, s² = k(n − k)/(n(n − 1)). The running
+    /// mean is only approximately k/n (rounding); the count is exact, so the estimate is the
+    /// same bits however the sample was accumulated or merged (shards of a run).
+    pub fn share_estimate(&self) -> Estimate {
+        if self.n == 0 {
+            return self.estimate();
+        }
+        let n = self.n as f64;
+        let k = (self.mean * n).round();
+        let mean = k / n;
+        let half = if self.n >= 2 {
+            t_quantile(CONFIDENCE, self.n - 1) * (k * (n - k) / (n * (n - 1.0)) / n).sqrt()
+        } else {
+            f64::NAN
+        };
+        Estimate { mean, ci_low: mean - half, ci_high: mean + half, n: self.n }
     }
 
     /// Mean with its two-sided [`CONFIDENCE`] Student-t interval: mean ± t(n−1) · s/√n.

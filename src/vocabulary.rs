@@ -3,10 +3,10 @@
 //! ([`ACTION_NAMES`]). It depends on nothing else in the crate, so every layer may use it
 //! without a dependency circle.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Which calls the service level counts; see DOMAIN.md and `facts::service_level`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SlDefinition {
     /// answered_within_t / offered: abandoned calls count as failures (default; Erlang A's SL).

@@ -126,3 +126,35 @@ fn an_svg_chart_is_drawn_for_a_one_dimensional_sweep() {
         .unwrap();
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("one-dimensional"));
 }
+
+/// Regression test: a sweep over a scenario value with a policy script failed at every point
+/// ("the scenario's policy script is scenarios/scripts/..., but the script given is scripts/..."):
+/// setting the value re-anchored the script path to the scenario's folder a second time.
+#[test]
+fn a_sweep_of_scenario_values_keeps_the_policy_script() {
+    let v = json(&[
+        "sweep",
+        "scenarios/multi_skill.yaml",
+        "--vary",
+        "agents.blended=5,6",
+        "--policy",
+        "scripts/policies/supervisor.rhai",
+        "--tick",
+        "5m",
+        "-n",
+        "2",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(v["points"].as_array().map(Vec::len), Some(2), "{v}");
+}
+
+#[test]
+fn varying_the_count_of_a_group_staffed_by_shifts_names_the_path_to_vary() {
+    let out = ccsim()
+        .args(["sweep", "scenarios/multi_skill.yaml", "--vary", "agents.sales_team=8,9", "-n", "2", "-q"])
+        .output()
+        .unwrap();
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && e.contains("vary `agents.sales_team.shifts[i].count` instead"), "{e}");
+}

@@ -3,6 +3,7 @@
 //! anyhow.
 
 mod compare;
+mod merge;
 mod optimize;
 mod run;
 mod schema;
@@ -40,6 +41,8 @@ enum Command {
     Optimize(optimize::Args),
     /// Print the JSON Schema of the scenario format.
     Schema(schema::Args),
+    /// Merge the partial results of a sharded run (`--shard K/N`) into the single run's result.
+    Merge(merge::Args),
 }
 
 /// Options shared by every command that simulates.
@@ -122,6 +125,7 @@ impl Command {
             Command::Sweep(a) => vec![out(&a.out), a.chart.as_deref()],
             Command::Optimize(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
             Command::Schema(a) => vec![a.output.as_deref()],
+            Command::Merge(a) => vec![out(&a.out)],
         };
         list.into_iter().flatten().collect()
     }
@@ -142,13 +146,91 @@ pub fn run() -> Result<()> {
                 .ok_or_else(|| anyhow::anyhow!("internal: no compare arguments"))?;
             compare::exec(a, sub)
         }
-        Command::Run(a) => run::exec(a),
+        Command::Run(a) => run::exec(a, Work::of(a_shard(&matches, "run")?)),
         Command::Validate(a) => validate::exec(a),
         Command::Staff(a) => staff::exec(a),
-        Command::Sweep(a) => sweep::exec(a),
+        Command::Sweep(a) => sweep::exec(a, Work::of(a_shard(&matches, "sweep")?)),
         Command::Optimize(a) => optimize::exec(a),
         Command::Schema(a) => schema::exec(a),
+        Command::Merge(a) => merge::exec(a),
     }
+}
+
+/// `--shard K/N` of subcommand `sub`, parsed.
+fn a_shard(matches: &clap::ArgMatches, sub: &str) -> Result<Option<crate::shard::Shard>> {
+    let text = matches.subcommand_matches(sub).and_then(|m| m.get_one::<String>("shard"));
+    text.map(|t| crate::shard::Shard::parse(t).map_err(|e| anyhow::anyhow!(e))).transpose()
+}
+
+/// Where a simulating command's statistics come from.
+pub enum Work {
+    /// Simulated here, every replication.
+    Local,
+    /// Simulated here, one shard only: the command writes a partial result.
+    Shard(crate::shard::Shard),
+    /// Merged from the parts of a sharded run (`ccsim merge`): nothing is simulated.
+    Merged(crate::shard::Merged),
+}
+
+impl Work {
+    fn of(shard: Option<crate::shard::Shard>) -> Work {
+        shard.map_or(Work::Local, Work::Shard)
+    }
+}
+
+/// `--shard K/N`: simulate one shard of the run and write a partial result for `ccsim merge`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ShardArgs {
+    /// Simulate shard K of N only (K from 0) and write a partial result (JSON, `-o FILE`) for
+    /// `ccsim merge`; see docs/cluster.md.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<String>,
+}
+
+/// The command line as a part records it: without the options that only say where and how
+/// this shard ran (`--shard`, `--output`, `--threads`, `--quiet`, `--format`), so that every
+/// shard of a run, and a shard run again, records the same.
+fn recorded_args(args: impl Iterator<Item = String>) -> Vec<String> {
+    const WITH_VALUE: [&str; 5] = ["--shard", "--output", "-o", "--threads", "--format"];
+    let mut out = Vec::new();
+    let mut skip_next = false;
+    for a in args {
+        if std::mem::take(&mut skip_next) {
+            continue;
+        }
+        if WITH_VALUE.contains(&a.as_str()) {
+            skip_next = true;
+        } else if a == "-q"
+            || a == "--quiet"
+            || WITH_VALUE.iter().any(|o| o.starts_with("--") && a.starts_with(&format!("{o}=")))
+        {
+        } else {
+            out.push(a);
+        }
+    }
+    out
+}
+
+/// Writes shard `shard`'s `pieces` of run `run` as a partial result to `out` (standard output
+/// when `None`), recording the command line this process was given.
+pub fn write_part(
+    out: Option<&Path>,
+    run: crate::shard::RunId,
+    shard: crate::shard::Shard,
+    pieces: Vec<crate::shard::Piece>,
+) -> Result<()> {
+    let part = crate::shard::Part {
+        format: crate::shard::FORMAT.into(),
+        run,
+        shard,
+        args: recorded_args(std::env::args().skip(1)),
+        pieces,
+    };
+    write_output(out, |w| {
+        serde_json::to_writer(&mut *w, &part).map_err(std::io::Error::from)?;
+        writeln!(w)?;
+        Ok(())
+    })
 }
 
 /// An error and its causes as one line, `outer: cause: cause`, each message once: a cause whose
@@ -309,14 +391,29 @@ fn broken_pipe(e: &std::io::Error) -> bool {
 
 /// A progress bar on stderr when it is a terminal and not `quiet`; hidden otherwise.
 pub fn progress_bar(total: u64, quiet: bool, what: &str) -> ProgressBar {
+    days_progress_bar(total, 0, quiet, what)
+}
+
+/// A progress bar over `total` replications of `days` simulated days each, showing simulated
+/// days per second and the time left (hidden when `quiet` or standard error is not a terminal).
+pub fn days_progress_bar(total: u64, days: u32, quiet: bool, what: &str) -> ProgressBar {
     let pb = if quiet || !std::io::stderr().is_terminal() {
         ProgressBar::hidden()
     } else {
         ProgressBar::with_draw_target(Some(total), ProgressDrawTarget::stderr())
     };
+    let template = if days > 0 {
+        "{msg} [{bar:40}] {pos}/{len} ({days_per_s}, {eta} left)"
+    } else {
+        "{msg} [{bar:40}] {pos}/{len} ({eta} left)"
+    };
+    let days = f64::from(days);
     pb.set_style(
-        ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta} left)")
+        ProgressStyle::with_template(template)
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key("days_per_s", move |s: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0} simulated days/s", s.per_sec() * days);
+            })
             .progress_chars("=> "),
     );
     pb.set_message(what.to_string());

@@ -1,6 +1,6 @@
 //! `ccsim run`: simulate a scenario and report.
 
-use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
+use super::{OutArgs, PathArg, ShardArgs, SimArgs, Work, days_progress_bar, with_threads, write_output};
 use crate::experiment;
 use crate::policy::PolicySource;
 use crate::report::report;
@@ -15,6 +15,8 @@ pub struct Args {
     pub scenario: PathArg,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub shard: ShardArgs,
     /// Replace groups' staffing with the curves in this file (`staffing: { <group>: [..] }`,
     /// as `ccsim staff --emit-staffing` writes it).
     #[arg(long)]
@@ -114,19 +116,44 @@ pub fn note_size(s: &Scenario, points: usize) {
     }
 }
 
-/// Runs `ccsim run`.
-pub fn exec(a: Args) -> Result<()> {
+/// Runs `ccsim run`: simulates every replication, one shard of them (writing a partial
+/// result), or reports the merged shards of such a run.
+pub fn exec(a: Args, work: Work) -> Result<()> {
     let mut scenario = load(&a.scenario, a.sim.replications, a.sim.seed)?;
     if let Some(path) = &a.staffing {
         scenario = scenario.with_staffing(&crate::scenario::load_staffing(path)?, path)?;
     }
     apply_policy(&mut scenario, a.policy.as_deref(), a.tick.as_deref())?;
-    let script = policy_script(&scenario, &params(&a.set)?)?;
-    note_size(&scenario, 1);
-    let pb = progress_bar(u64::from(scenario.simulation.replications), a.sim.quiet, "simulating");
+    let params = params(&a.set)?;
+    let script = policy_script(&scenario, &params)?;
     let policy = script.as_ref().map(|p| p as &dyn PolicySource);
-    let result = with_threads(a.sim.threads, || experiment::run(&scenario, policy, &|| pb.inc(1)))??;
-    pb.finish_and_clear();
+    let scripts: Vec<&std::path::Path> =
+        scenario.policy.as_ref().and_then(|p| p.script.as_deref()).into_iter().collect();
+    let id = || crate::shard::RunId::new("run", &scenario, &scripts, &[crate::sweep::fingerprint(&scenario, &params)]);
+    let result = match work {
+        Work::Merged(m) => {
+            m.check(&id()).map_err(|e| anyhow::anyhow!(e))?;
+            m.reducers.into_iter().next().ok_or_else(|| anyhow::anyhow!("the parts hold no result"))?.finish()
+        }
+        Work::Shard(shard) => {
+            let reps = shard.pieces(1, scenario.simulation.replications).iter().map(|p| p.1.len() as u64).sum();
+            let what = format!("shard {}/{}", shard.index, shard.count);
+            let pb = days_progress_bar(reps, scenario.horizon.days, a.sim.quiet, &what);
+            let pieces = with_threads(a.sim.threads, || {
+                crate::shard::simulate(shard, &[(&scenario, policy)], 1, &|| pb.inc(1))
+            })??;
+            pb.finish_and_clear();
+            return super::write_part(a.out.output.as_deref(), id(), shard, pieces);
+        }
+        Work::Local => {
+            note_size(&scenario, 1);
+            let reps = u64::from(scenario.simulation.replications);
+            let pb = days_progress_bar(reps, scenario.horizon.days, a.sim.quiet, "simulating");
+            let result = with_threads(a.sim.threads, || experiment::run(&scenario, policy, &|| pb.inc(1)))??;
+            pb.finish_and_clear();
+            result
+        }
+    };
     let rep = report(a.out.format.into());
     write_output(a.out.output.as_deref(), |w| rep.write(&result, a.intervals, w))
 }

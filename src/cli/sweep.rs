@@ -1,6 +1,6 @@
 //! `ccsim sweep`: a grid over scenario values and script parameters, under common random numbers.
 
-use super::{FormatArg, OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
+use super::{FormatArg, OutArgs, PathArg, ShardArgs, SimArgs, Work, days_progress_bar, with_threads, write_output};
 use crate::experiment::RunResult;
 use crate::report::sweep::{point_json, point_json_params, run_header, text_chart, write_csv, write_json, write_table};
 use crate::script::whatif::WhatIf;
@@ -45,11 +45,14 @@ pub struct Args {
     #[command(flatten)]
     pub sim: SimArgs,
     #[command(flatten)]
+    pub shard: ShardArgs,
+    #[command(flatten)]
     pub out: OutArgs,
 }
 
-/// Runs `ccsim sweep`.
-pub fn exec(a: Args) -> Result<()> {
+/// Runs `ccsim sweep`: simulates every point, one shard of the points × replications
+/// (writing a partial result), or reports the merged shards of such a sweep.
+pub fn exec(a: Args, work: Work) -> Result<()> {
     let mut base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
     let sets = super::run::params(&a.set)?;
     super::run::apply_policy(&mut base, a.policy.as_deref(), a.tick.as_deref())?;
@@ -83,6 +86,41 @@ pub fn exec(a: Args) -> Result<()> {
     let fingerprints: Vec<String> =
         points.iter().zip(&runs).map(|(p, r)| fingerprint(&r.scenario, &params_at(&sets, p))).collect();
     let header = run_header(base.simulation.seed, base.simulation.replications);
+    let scripts: Vec<&std::path::Path> = base
+        .policy
+        .as_ref()
+        .and_then(|p| p.script.as_deref())
+        .into_iter()
+        .chain(a.whatif.iter().map(|p| p.as_path()))
+        .collect();
+    let id = crate::shard::RunId::new("sweep", &base, &scripts, &fingerprints);
+    let mut merged_rows = None;
+    match work {
+        Work::Local => {}
+        Work::Shard(shard) => {
+            if a.resume || a.chart.is_some() {
+                bail!(
+                    "--shard writes a partial result: --resume and --chart belong to `ccsim merge`'s run (leave them out)"
+                );
+            }
+            let pieces = shard.pieces(points.len(), base.simulation.replications);
+            let reps = pieces.iter().map(|p| p.1.len() as u64).sum();
+            let what = format!("shard {}/{}", shard.index, shard.count);
+            let pb = days_progress_bar(reps, base.horizon.days, a.sim.quiet, &what);
+            let list: Vec<_> = runs
+                .iter()
+                .map(|r| (&r.scenario, r.policy.as_ref().map(|p| p as &dyn crate::policy::PolicySource)))
+                .collect();
+            let pieces = with_threads(a.sim.threads, || crate::shard::simulate(shard, &list, a.batch, &|| pb.inc(1)))??;
+            pb.finish_and_clear();
+            return super::write_part(a.out.output.as_deref(), id, shard, pieces);
+        }
+        Work::Merged(m) => {
+            m.check(&id).map_err(|e| anyhow!(e))?;
+            let rows: Vec<(usize, RunResult)> = m.reducers.into_iter().map(|r| r.finish()).enumerate().collect();
+            merged_rows = Some(rows);
+        }
+    }
     let mut finished_json: Vec<Value> = Vec::new();
     let mut skip = vec![false; points.len()];
     if a.resume {
@@ -106,12 +144,20 @@ pub fn exec(a: Args) -> Result<()> {
             Err(e) => bail!("--resume: cannot read {}: {e}", path.display()),
         }
     }
-    let todo: Vec<usize> = (0..points.len()).filter(|i| !skip[*i]).collect();
+    let todo: Vec<usize> =
+        if merged_rows.is_some() { Vec::new() } else { (0..points.len()).filter(|i| !skip[*i]).collect() };
     super::run::note_size(&base, todo.len());
     let total = todo.len() as u64 * u64::from(base.simulation.replications);
-    let pb = progress_bar(total, a.sim.quiet, &format!("{} points", todo.len()));
+    let pb = days_progress_bar(total, base.horizon.days, a.sim.quiet, &format!("{} points", todo.len()));
     let mut rows: Vec<(usize, RunResult)> = Vec::new();
     let mut write_err: Option<anyhow::Error> = None;
+    if let Some(merged) = merged_rows {
+        if let (Some(path), FormatArg::Json) = (a.out.output.as_deref(), fmt) {
+            let v: Vec<Value> = merged.iter().map(|(i, r)| point_json(&points[*i], &fingerprints[*i], r)).collect();
+            write_output(Some(path), |w| write_json(&header, &v, w))?;
+        }
+        rows = merged;
+    }
     with_threads(a.sim.threads, || {
         run(&runs, &todo, a.batch, &|| pb.inc(1), |batch| {
             rows.extend(batch.iter().cloned());

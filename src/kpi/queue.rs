@@ -56,7 +56,7 @@ kpi_table! { Queue, QueueScope;
 }
 
 /// A queue's targets, as needed to judge whether a period met them.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Targets {
     /// Which calls the SL counts.
     pub definition: SlDefinition,

@@ -16,7 +16,9 @@ use crate::policy::{ACTION_KINDS, ACTION_NAMES};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, Welford, quantile};
 
-/// Folds replications' facts into running statistics.
+/// Folds replications' facts into running statistics. Serialisable (without its scratch
+/// space), so that a shard of a run can write it and `ccsim merge` fold it in.
+#[derive(serde::Serialize, serde::Deserialize)]
 pub struct Reducer {
     scenario: String,
     seed: u64,
@@ -45,7 +47,8 @@ pub struct Reducer {
     /// `[group × n_queues + queue]`.
     served: Vec<[Welford; served::N]>,
     policy: Option<([Welford; policy::N], [Welford; ACTION_KINDS])>,
-    // scratch, reused per replication
+    // scratch, reused per replication (sized on first use after deserialising)
+    #[serde(skip)]
     scopes: Vec<QueueScope>,
 }
 
@@ -105,6 +108,7 @@ impl Reducer {
         self.reps += 1;
         let (nq, ng) = (f.n_queues, f.n_groups);
         let ni = self.days * self.n_day;
+        self.scopes.resize(ni * nq, QueueScope::default());
         let mut out = RepValues {
             total: [f64::NAN; queue::N],
             queues: vec![[f64::NAN; queue::N]; nq],
@@ -277,7 +281,7 @@ impl Reducer {
     /// The final statistics.
     pub fn finish(self) -> RunResult {
         let risk = |meets: &Welford, sl: &[f64]| Risk {
-            p_meet_target: meets.estimate().clipped(0.0, 1.0),
+            p_meet_target: meets.share_estimate().clipped(0.0, 1.0),
             sl_p5: quantile(sl, 0.05),
             sl_p50: quantile(sl, 0.5),
             sl_p95: quantile(sl, 0.95),
@@ -286,7 +290,7 @@ impl Reducer {
         let ng = self.group_ids.len();
         let with_meets = |w: &[Welford; queue::N], meets: &Welford| {
             let mut v = estimates(w);
-            v[MEETS] = meets.estimate().clipped(0.0, 1.0);
+            v[MEETS] = meets.share_estimate().clipped(0.0, 1.0);
             v
         };
         let served = (0..ng)
@@ -350,8 +354,16 @@ impl Reducer {
 }
 
 /// Estimates of a scope's accumulators, each interval clipped to [0, the KPI's maximum].
+/// Each KPI's estimate from its accumulator: a share of days from its exact count of days
+/// ([`Welford::share_estimate`]), every other KPI as a mean with its t interval.
 fn estimates<S: Table>(acc: &[Welford]) -> Values<S, Estimate> {
-    acc.iter().zip(S::DEFS).map(|(w, d)| w.estimate().clipped(0.0, d.max)).collect()
+    acc.iter()
+        .zip(S::DEFS)
+        .map(|(w, d)| match d.kind {
+            super::table::Kind::DayShare => w.share_estimate().clipped(0.0, d.max),
+            super::table::Kind::Mean => w.estimate().clipped(0.0, d.max),
+        })
+        .collect()
 }
 
 fn push_all<const N: usize>(acc: &mut [Welford; N], values: &[f64; N]) {

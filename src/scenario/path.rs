@@ -34,6 +34,20 @@ pub fn with_value(s: &Scenario, path: &str, value: &str, file: &Path) -> Result<
         };
         if k == last && index.is_none() {
             let obj = node.as_object_mut().ok_or_else(|| invalid(format!("`{name}` is not a key here")))?;
+            let staffed_otherwise =
+                ["shifts", "staffing"].into_iter().find(|k| obj.get(*k).is_some_and(|v| !v.is_null()));
+            if name == "count"
+                && segs.len() == 3
+                && segs[0] == "agents"
+                && let Some(other) = staffed_otherwise
+            {
+                return Err(invalid(format!(
+                    "group `{}` is staffed by `{other}`, not by a count: vary `agents.{}.{other}[i]{}` instead",
+                    segs[1],
+                    segs[1],
+                    if other == "shifts" { ".count" } else { "" }
+                )));
+            }
             if !obj.contains_key(name) {
                 let keys: Vec<&String> = obj.keys().collect();
                 return Err(invalid(format!("no key `{name}` here (keys: {})", join(&keys))));
@@ -77,7 +91,12 @@ pub fn with_value(s: &Scenario, path: &str, value: &str, file: &Path) -> Result<
     }
     let raw: RawScenario =
         serde_json::from_value(doc).map_err(|e| invalid(format!("{value:?} does not fit here: {e}")))?;
-    from_raw(&raw, file)
+    let mut new = from_raw(&raw, file)?;
+    // the policy script path was anchored when the file was first read: keep it as it is
+    if let (Some(old), Some(p)) = (&s.policy, &mut new.policy) {
+        p.script.clone_from(&old.script);
+    }
+    Ok(new)
 }
 
 fn join(keys: &[&String]) -> String {

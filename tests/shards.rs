@@ -1,0 +1,194 @@
+//! Sharded runs (`--shard K/N`) merged by `ccsim merge` give the single run's result: every
+//! number within 1e-12 relative, P(meet target) and the day-SL quantiles identical; parts of
+//! different runs, missing and duplicated shards are refused by name; a re-run shard gives the
+//! same bytes.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn ccsim(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("ccsim").expect("binary");
+    let _ = dir;
+    c.current_dir(env!("CARGO_MANIFEST_DIR"));
+    c
+}
+
+/// Runs `args` as shard k of n for every k into a new folder of `dir`, returns the part paths.
+fn shards(dir: &Path, args: &[&str], n: u32) -> Vec<PathBuf> {
+    static RUNS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+    let run = dir.join(format!("run-{}", RUNS.fetch_add(1, std::sync::atomic::Ordering::Relaxed)));
+    std::fs::create_dir(&run).unwrap();
+    (0..n)
+        .map(|k| {
+            let part = run.join(format!("part-{k}.json"));
+            ccsim(dir).args(args).args(["--shard", &format!("{k}/{n}"), "-q", "-o"]).arg(&part).assert().success();
+            part
+        })
+        .collect()
+}
+
+fn single(dir: &Path, args: &[&str]) -> Value {
+    let out = ccsim(dir).args(args).args(["-q", "--format", "json"]).output().expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("json")
+}
+
+fn merge(dir: &Path, parts: &[PathBuf]) -> Result<Value, String> {
+    let out = ccsim(dir).arg("merge").args(parts).args(["--format", "json"]).output().expect("runs");
+    if out.status.success() {
+        Ok(serde_json::from_slice(&out.stdout).expect("json"))
+    } else {
+        Err(String::from_utf8_lossy(&out.stderr).into_owned())
+    }
+}
+
+/// The first difference between two results: numbers may differ by 1e-12 relative (merging
+/// running means rounds differently), except shares of days and quantiles, which are exact.
+fn difference(a: &Value, b: &Value, path: &str) -> Option<String> {
+    match (a, b) {
+        (Value::Object(x), Value::Object(y)) => {
+            if x.len() != y.len() {
+                return Some(format!("{path}: keys {:?} against {:?}", x.keys(), y.keys()));
+            }
+            x.iter().find_map(|(k, v)| match y.get(k) {
+                None => Some(format!("{path}/{k}: missing")),
+                Some(w) => difference(v, w, &format!("{path}/{k}")),
+            })
+        }
+        (Value::Array(x), Value::Array(y)) => {
+            if x.len() != y.len() {
+                return Some(format!("{path}: {} items against {}", x.len(), y.len()));
+            }
+            x.iter().zip(y).enumerate().find_map(|(i, (v, w))| difference(v, w, &format!("{path}/{i}")))
+        }
+        (Value::Number(x), Value::Number(y)) => {
+            let (x, y) = (x.as_f64().expect("f64"), y.as_f64().expect("f64"));
+            let exact = path.contains("p_meet") || path.contains("sl_p");
+            let close = x == y || (!exact && (x - y).abs() <= 1e-12 * x.abs().max(y.abs()));
+            (!close).then(|| format!("{path}: {x:e} against {y:e}{}", if exact { " (must be identical)" } else { "" }))
+        }
+        _ => (a != b).then(|| format!("{path}: {a} against {b}")),
+    }
+}
+
+fn assert_same(single: &Value, merged: &Value, what: &str) {
+    if let Some(d) = difference(single, merged, "") {
+        panic!("{what}: the merged result differs from the single run at {d}");
+    }
+}
+
+#[test]
+fn merged_shards_of_a_run_equal_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["run", "scenarios/realistic_day.yaml", "-n", "14", "--seed", "5"];
+    let one = single(dir.path(), &args);
+    for n in [1, 2, 3, 7] {
+        let merged = merge(dir.path(), &shards(dir.path(), &args, n)).unwrap_or_else(|e| panic!("{e}"));
+        assert_same(&one, &merged, &format!("run, {n} shards"));
+    }
+    // the comparison can fail: another seed is another result
+    let other = single(dir.path(), &["run", "scenarios/realistic_day.yaml", "-n", "14", "--seed", "6"]);
+    assert!(difference(&one, &other, "").is_some());
+}
+
+#[test]
+fn merged_shards_of_a_run_with_a_policy_equal_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "scenarios/multi_skill.yaml",
+        "--policy",
+        "scripts/policies/supervisor.rhai",
+        "--tick",
+        "5m",
+        "-n",
+        "9",
+    ];
+    let one = single(dir.path(), &args);
+    for n in [2, 3, 7] {
+        let merged = merge(dir.path(), &shards(dir.path(), &args, n)).unwrap_or_else(|e| panic!("{e}"));
+        assert_same(&one, &merged, &format!("run with a policy, {n} shards"));
+    }
+}
+
+#[test]
+fn merged_shards_of_a_sweep_with_whatifs_and_a_policy_equal_the_single_sweep() {
+    let dir = tempfile::tempdir().unwrap();
+    // 3 points × 5 replications = 15 work units: 7 shards cut points in the middle
+    let args = [
+        "sweep",
+        "scenarios/multi_skill.yaml",
+        "--whatif",
+        "scripts/absenteeism_15.rhai",
+        "--vary",
+        "agents.blended=5..7:1",
+        "--policy",
+        "scripts/policies/supervisor.rhai",
+        "--tick",
+        "5m",
+        "-n",
+        "5",
+    ];
+    let one = single(dir.path(), &args);
+    for n in [1, 2, 3, 7] {
+        let merged = merge(dir.path(), &shards(dir.path(), &args, n)).unwrap_or_else(|e| panic!("{e}"));
+        assert_same(&one, &merged, &format!("sweep, {n} shards"));
+    }
+}
+
+#[test]
+fn a_rerun_shard_writes_the_same_bytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["run", "scenarios/erlang_c_check.yaml", "-n", "6"];
+    let a = shards(dir.path(), &args, 3);
+    let first = std::fs::read(&a[1]).unwrap();
+    ccsim(dir.path()).args(args).args(["--shard", "1/3", "-q", "--threads", "1", "-o"]).arg(&a[1]).assert().success();
+    assert_eq!(first, std::fs::read(&a[1]).unwrap(), "shard 1 of 3 run again (on 1 thread)");
+}
+
+#[test]
+fn missing_and_duplicated_shards_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let parts = shards(dir.path(), &["run", "scenarios/erlang_c_check.yaml", "-n", "8"], 4);
+    let e = merge(dir.path(), &[parts[0].clone(), parts[2].clone()]).unwrap_err();
+    assert!(e.contains("shards 1 and 3 of 4 are missing"), "{e}");
+    let e = merge(dir.path(), &[parts[0].clone(), parts[1].clone(), parts[2].clone()]).unwrap_err();
+    assert!(e.contains("shard 3 of 4 is missing"), "{e}");
+    let mut twice = parts.clone();
+    twice.push(parts[2].clone());
+    let e = merge(dir.path(), &twice).unwrap_err();
+    assert!(e.contains("shard 2 of 4 appears twice"), "{e}");
+}
+
+#[test]
+fn parts_of_different_runs_refuse_to_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = shards(dir.path(), &["run", "scenarios/erlang_c_check.yaml", "-n", "8", "--seed", "1"], 2);
+    let b = shards(dir.path(), &["run", "scenarios/erlang_c_check.yaml", "-n", "8", "--seed", "2"], 2);
+    let e = merge(dir.path(), &[a[0].clone(), b[1].clone()]).unwrap_err();
+    assert!(e.contains("comes from another run") && e.contains("seed (2 against 1)"), "{e}");
+    let c = shards(dir.path(), &["run", "scenarios/erlang_c_check.yaml", "-n", "9", "--seed", "1"], 2);
+    let e = merge(dir.path(), &[a[0].clone(), c[1].clone()]).unwrap_err();
+    assert!(e.contains("comes from another run"), "{e}");
+    let e = merge(dir.path(), &[a[0].clone(), dir.path().join("nothing.json")]).unwrap_err();
+    assert!(e.contains("cannot read") && e.contains("nothing.json"), "{e}");
+    std::fs::write(dir.path().join("other.json"), "{\"total\": 1}").unwrap();
+    let e = merge(dir.path(), &[a[0].clone(), dir.path().join("other.json")]).unwrap_err();
+    assert!(e.contains("not a ccsim partial result"), "{e}");
+}
+
+#[test]
+fn a_scenario_changed_after_the_shards_ran_is_refused_at_merge() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("s.yaml");
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/erlang_c_check.yaml")).unwrap();
+    std::fs::write(&file, &text).unwrap();
+    let f = file.to_str().unwrap();
+    let parts = shards(dir.path(), &["run", f, "-n", "4"], 2);
+    merge(dir.path(), &parts).unwrap_or_else(|e| panic!("{e}"));
+    std::fs::write(&file, text.replace("count: 12", "count: 13")).unwrap();
+    let e = merge(dir.path(), &parts).unwrap_err();
+    assert!(e.contains("other inputs than the files here now") && e.contains("scenario"), "{e}");
+}
