@@ -57,7 +57,7 @@ pub struct GroupLive {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     /// Simulated time, seconds since the opening of the current day.
-    pub t: f64,
+    pub time_s: f64,
     /// Day index (0-based).
     pub day: usize,
     /// Interval index within the day.

@@ -259,13 +259,13 @@ impl Policy for Reasserter {
         Ok(())
     }
     fn select_call(&mut self, s: &Snapshot, _g: usize, _a: u32, out: &mut Vec<Action>) -> HookResult<Option<usize>> {
-        if s.t == self.at {
+        if s.time_s == self.at {
             self.calls_at += 1;
             if self.calls_at > 200 {
-                return Err(format!("select_call asked {} times at t = {} s", self.calls_at, s.t));
+                return Err(format!("select_call asked {} times at t = {} s", self.calls_at, s.time_s));
             }
         } else {
-            (self.at, self.calls_at) = (s.t, 1);
+            (self.at, self.calls_at) = (s.time_s, 1);
         }
         out.push(Action::SetSkill { group: 0, queue: 1, on: true });
         Ok(Some(1))
@@ -395,7 +395,7 @@ fn day_so_far_counts_include_calls_of_earlier_intervals_answered_since() {
         // nobody hangs up: every call that arrived today so far is waiting or was answered
         for x in &p.snaps {
             let q = &x.queues[0];
-            assert_eq!(q.day.offered, q.day.handled + f64::from(q.waiting), "rep {rep} at t = {} s: {q:?}", x.t);
+            assert_eq!(q.day.offered, q.day.handled + f64::from(q.waiting), "rep {rep} at t = {} s: {q:?}", x.time_s);
         }
     }
 }
@@ -408,16 +408,16 @@ fn snapshot_interval_counts_and_groups_are_live() {
         let mut p = Recorder::default();
         let f = facts_with(&s, rep, &mut p, Some(60.0));
         // at 08:15 the first interval's arrivals are all in the day so far
-        let at = p.snaps.iter().find(|x| x.t == 900.0).expect("the 08:15 boundary");
+        let at = p.snaps.iter().find(|x| x.time_s == 900.0).expect("the 08:15 boundary");
         assert_eq!(at.interval, 1);
         assert_eq!(at.queues[0].day.offered, f.queue(0, 0).offered, "rep {rep}");
         assert_eq!(at.queues[0].interval.offered, 0.0, "rep {rep}");
         for x in &p.snaps {
             let g = &x.groups[0];
-            assert_eq!((g.staffed, g.available, g.idle + g.busy, g.on_break), (1, 1, 1, 0), "rep {rep} t {}", x.t);
+            assert_eq!((g.staffed, g.available, g.idle + g.busy, g.on_break), (1, 1, 1, 0), "rep {rep} t {}", x.time_s);
             let q = &x.queues[0];
-            assert!(q.waiting == 0 || g.busy == 1, "rep {rep} t {}: calls wait while the agent is idle", x.t);
-            assert_eq!(x.interval, (x.t / 900.0) as usize, "t {}", x.t);
+            assert!(q.waiting == 0 || g.busy == 1, "rep {rep} t {}: calls wait while the agent is idle", x.time_s);
+            assert_eq!(x.interval, (x.time_s / 900.0) as usize, "t {}", x.time_s);
         }
     }
 }

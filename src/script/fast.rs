@@ -530,7 +530,7 @@ impl Machine<'_> {
     fn prop(&self, x: V, p: Prop) -> Run<V> {
         let s = self.s;
         Ok(match (x, p) {
-            (V::Ctx, Prop::Now) => V::Float(s.t),
+            (V::Ctx, Prop::Now) => V::Float(s.time_s),
             (V::Ctx, Prop::Day) => V::Int(s.day as i64),
             (V::Ctx, Prop::Interval) => V::Int(s.interval as i64),
             (V::Ctx, Prop::IntervalSeconds) => V::Float(self.stat.interval_s),

@@ -87,7 +87,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let nq = m.queues.len();
         let n = m.intervals_per_day;
         let cur = self.time_cell();
-        self.work.snapshot.t = t;
+        self.work.snapshot.time_s = t;
         self.work.snapshot.day = self.work.day;
         self.work.snapshot.interval = cur - self.work.day * n;
         self.work.snapshot.queues.resize(nq, Default::default());

@@ -12,10 +12,10 @@ pub(super) fn register(e: &mut Engine) {
     e.register_type_with_name::<AgentView>("Agent");
 
     // --- the clock
-    e.register_get("now", |c: &mut Ctx| c.lock().snap.t);
+    e.register_get("now", |c: &mut Ctx| c.lock().snap.time_s);
     e.register_get("clock", |c: &mut Ctx| {
         let sh = c.lock();
-        format_clock((sh.stat.start_s + sh.snap.t).floor())
+        format_clock((sh.stat.start_s + sh.snap.time_s).floor())
     });
     e.register_get("day", |c: &mut Ctx| c.lock().snap.day as i64);
     e.register_get("interval", |c: &mut Ctx| c.lock().snap.interval as i64);
