@@ -16,7 +16,7 @@ mod register;
 
 use super::api::{ACTIONS, Arg, GROUP_PROPS, QUEUE_VALUES, Static, forecast, queue_values};
 use super::fast::{self, Builder, Program};
-use super::{R, ScriptError, sandboxed_engine};
+use super::{ScriptError, ScriptResult, sandboxed_engine};
 use crate::policy::{Action, HookResult, Hooks, Policy, PolicyFactory, PolicySource, Snapshot};
 use crate::scenario::Scenario;
 use crate::sim::{Purpose, Rng, stream};

@@ -28,17 +28,17 @@ pub(super) fn register(e: &mut Engine) {
     });
 
     // --- reading
-    e.register_fn("queue", |c: &mut Ctx, id: &str| -> R<QueueView> {
+    e.register_fn("queue", |c: &mut Ctx, id: &str| -> ScriptResult<QueueView> {
         let sh = c.lock();
         let q = sh.stat.queue(id)?;
         Ok(QueueView::new(sh.stat.queue_names[q].clone(), &sh.snap.queues[q], sh.stat.sl[q]))
     });
-    e.register_fn("group", |c: &mut Ctx, id: &str| -> R<GroupView> {
+    e.register_fn("group", |c: &mut Ctx, id: &str| -> ScriptResult<GroupView> {
         let sh = c.lock();
         let g = sh.stat.group(id)?;
         Ok(GroupView { id: sh.stat.group_names[g].clone(), live: sh.snap.groups[g] })
     });
-    e.register_fn("forecast", |c: &mut Ctx, id: &str, ahead: i64| -> R<f64> {
+    e.register_fn("forecast", |c: &mut Ctx, id: &str, ahead: i64| -> ScriptResult<f64> {
         let sh = c.lock();
         Ok(forecast(&sh.stat, &sh.snap, sh.stat.queue(id)?, ahead))
     });
@@ -75,7 +75,7 @@ pub(super) fn register(e: &mut Engine) {
             Arg::Bool => TypeId::of::<bool>(),
             Arg::Any => TypeId::of::<Dynamic>(),
         }));
-        e.register_raw_fn(name, types, move |_, args: &mut [&mut Dynamic]| -> R<()> {
+        e.register_raw_fn(name, types, move |_, args: &mut [&mut Dynamic]| -> ScriptResult<()> {
             let ctx = args[0].clone_cast::<Ctx>();
             let mut rest = [Dynamic::UNIT, Dynamic::UNIT, Dynamic::UNIT];
             for (d, a) in rest.iter_mut().zip(args[1..].iter()) {
