@@ -55,9 +55,9 @@ pub struct ScanEntry {
 }
 
 /// Routing tables: the primitives a scenario (or a policy, during a day) sets, and the lookup
-/// lists the engine scans, derived from them by [`Routing::rebuild`].
+/// lists the engine scans, derived from them by [`RoutingTables::rebuild`].
 #[derive(Debug, Clone, Default)]
-pub struct Routing {
+pub struct RoutingTables {
     /// Number of queues (the row length of `skill_pref`).
     pub n_queues: usize,
     /// Skill preference of group g for queue q at `[g × nq + q]`; `None` = no skill.
@@ -78,7 +78,7 @@ pub struct Routing {
     pub overflow: Vec<Vec<u16>>,
 }
 
-impl Routing {
+impl RoutingTables {
     /// Number of groups.
     pub fn n_groups(&self) -> usize {
         self.skill_pref.len() / self.n_queues.max(1)
@@ -90,7 +90,7 @@ impl Routing {
     }
 
     /// Sets group `group`'s skill preference for queue `queue` (`None`: no skill); call
-    /// [`Routing::rebuild`] afterwards.
+    /// [`RoutingTables::rebuild`] afterwards.
     pub fn set_skill(&mut self, group: usize, queue: usize, pref: Option<u32>) {
         self.skill_pref[group * self.n_queues + queue] = pref;
     }
@@ -233,7 +233,7 @@ pub struct Model {
     /// One day's static timeline, sorted by (time, kind and its payload).
     pub timeline: Vec<StaticEvent>,
     /// Routing at the start of each day.
-    pub routing: Routing,
+    pub routing: RoutingTables,
     /// Horizon start, seconds since midnight (for messages).
     pub start_s: f64,
     /// Queue ids, for messages only (the engine works on indices).
@@ -278,7 +278,7 @@ impl Model {
 
         // Routing tables.
         let nq = s.queues.len();
-        let mut routing = Routing {
+        let mut routing = RoutingTables {
             n_queues: nq,
             skill_pref: vec![None; s.groups.len() * nq],
             priority: s.queues.iter().map(|q| q.priority).collect(),
@@ -293,7 +293,7 @@ impl Model {
                 .map(|q| q.overflow.as_ref().map_or(f64::INFINITY, |o| o.after_s))
                 .collect(),
             least_skilled: s.routing.agent_selection == AgentSelection::LeastSkilled,
-            ..Routing::default()
+            ..RoutingTables::default()
         };
         for (gi, g) in s.groups.iter().enumerate() {
             for sk in &g.skills {
