@@ -220,7 +220,7 @@ impl PolicyScript {
             return Err(ScriptError {
                 script: self.path.clone(),
                 position: None,
-                message: "defines on_tick but no tick is set: add `tick: 5m` to the scenario's policy, or --tick"
+                message: "defines on_tick but the policy has no tick interval: give the policy one (e.g. 5 minutes)"
                     .into(),
             });
         }
