@@ -401,6 +401,10 @@ fn compile_policy(
     script: Option<&dyn PolicySource>,
 ) -> Result<Option<Arc<dyn PolicyFactory>>, BindError> {
     let Some(p) = s.policy.as_ref() else { return Ok(None) };
+    // the engine schedules ticks by this: a NaN, zero or negative one would stall the day
+    if let Some(t) = p.tick_s.filter(|t| !(*t >= crate::scenario::limits::MIN_TICK_S && t.is_finite())) {
+        return Err(BindError::Tick(t));
+    }
     let bound = match (&p.script, script) {
         (None, _) => None,
         (Some(named), None) => return Err(BindError::NotGiven(named.clone())),

@@ -179,6 +179,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Applies one policy action at `t` and counts it.
     pub(super) fn apply(&mut self, action: Action, t: f64) -> Result<(), String> {
         let m = self.model;
+        action.check(m.queues.len(), m.groups.len())?;
         self.facts.policy().actions[action.kind()] += 1.0;
         match action {
             Action::MoveAgents { from, to, n } => {

@@ -82,7 +82,13 @@ pub(super) fn register(e: &mut Engine) {
                 *d = (**a).clone();
             }
             let mut sh = ctx.lock();
-            let a = build(&sh.stat, &rest[..kinds.len()])?;
+            // a bad argument is an error naming the action: "extend_shifts: overtime must ..."
+            let a = build(&sh.stat, &rest[..kinds.len()]).map_err(|e| match *e {
+                EvalAltResult::ErrorRuntime(msg, pos) => {
+                    EvalAltResult::ErrorRuntime(format!("{name}: {msg}").into(), pos).into()
+                }
+                other => Box::new(other),
+            })?;
             sh.actions.push(a);
             Ok(())
         });
