@@ -3,7 +3,7 @@
 
 use std::hint::black_box;
 
-use ccsim::analytic::{ErlangXParams, Model, Targets, Traffic, required_agents};
+use ccsim::analytic::{ErlangXParams, QueueingModel, StaffingTargets, Traffic, required_agents};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const INTERVAL_S: f64 = 900.0;
@@ -35,13 +35,13 @@ fn week_volumes() -> Vec<f64> {
 fn bench_week(c: &mut Criterion) {
     let traffic: Vec<Traffic> =
         week_volumes().into_iter().map(|calls| Traffic::from_volume(calls, INTERVAL_S, AHT_S)).collect();
-    let targets = Targets { service_level: Some((20.0, 0.8)), ..Targets::default() };
+    let targets = StaffingTargets { service_level: Some((20.0, 0.8)), ..StaffingTargets::default() };
     let models = [
-        ("erlang_c", Model::ErlangC),
-        ("erlang_a_patience_120s", Model::ErlangA { mean_patience_s: 120.0 }),
+        ("erlang_c", QueueingModel::ErlangC),
+        ("erlang_a_patience_120s", QueueingModel::ErlangA { mean_patience_s: 120.0 }),
         (
             "erlang_x_patience_120s_lines_redial",
-            Model::ErlangX(ErlangXParams { mean_patience_s: 120.0, lines: Some(130), redial_probability: 0.3 }),
+            QueueingModel::ErlangX(ErlangXParams { mean_patience_s: 120.0, lines: Some(130), redial_probability: 0.3 }),
         ),
     ];
 

@@ -90,7 +90,7 @@ fn hook_calls(c: &mut Criterion) {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/realistic_day.yaml");
     let base = Scenario::load(&path).expect("bundled scenario loads");
     let snap = Snapshot {
-        t: 3600.0,
+        time_s: 3600.0,
         day: 0,
         interval: 4,
         queues: vec![Default::default(); base.queues.len()],

@@ -55,11 +55,11 @@ pub struct ScanEntry {
 }
 
 /// Routing tables: the primitives a scenario (or a policy, during a day) sets, and the lookup
-/// lists the engine scans, derived from them by [`Routing::rebuild`].
+/// lists the engine scans, derived from them by [`RoutingTables::rebuild`].
 #[derive(Debug, Clone, Default)]
-pub struct Routing {
-    /// Queues.
-    pub nq: usize,
+pub struct RoutingTables {
+    /// Number of queues (the row length of `skill_pref`).
+    pub n_queues: usize,
     /// Skill preference of group g for queue q at `[g × nq + q]`; `None` = no skill.
     pub skill_pref: Vec<Option<u32>>,
     /// Priority per queue (higher first among equally preferred queues).
@@ -78,27 +78,27 @@ pub struct Routing {
     pub overflow: Vec<Vec<u16>>,
 }
 
-impl Routing {
-    /// Groups.
-    pub fn ng(&self) -> usize {
-        self.skill_pref.len() / self.nq.max(1)
+impl RoutingTables {
+    /// Number of groups.
+    pub fn n_groups(&self) -> usize {
+        self.skill_pref.len() / self.n_queues.max(1)
     }
 
     /// Skill preference of group `group` for queue `queue` (`None`: no skill).
     pub fn skill(&self, group: usize, queue: usize) -> Option<u32> {
-        self.skill_pref[group * self.nq + queue]
+        self.skill_pref[group * self.n_queues + queue]
     }
 
     /// Sets group `group`'s skill preference for queue `queue` (`None`: no skill); call
-    /// [`Routing::rebuild`] afterwards.
+    /// [`RoutingTables::rebuild`] afterwards.
     pub fn set_skill(&mut self, group: usize, queue: usize, pref: Option<u32>) {
-        self.skill_pref[group * self.nq + queue] = pref;
+        self.skill_pref[group * self.n_queues + queue] = pref;
     }
 
     /// Derives the scan, selection and overflow lists from the primitives. Tier: preference
     /// ascending, then priority descending; overflow entries come after every skill.
     pub fn rebuild(&mut self) {
-        let (nq, ng) = (self.nq, self.ng());
+        let (nq, ng) = (self.n_queues, self.n_groups());
         let tier = |pref: u32, prio: i32| (u64::from(pref) << 32) | (i64::from(i32::MAX) - i64::from(prio)) as u64;
         self.scan.resize(ng, Vec::new());
         self.selection.resize(nq, Vec::new());
@@ -169,32 +169,44 @@ pub struct AgentShift {
     pub breaks: Vec<(f64, f64)>,
 }
 
-/// Kinds of static events, in the order they are processed at equal times.
+/// What a static event does, and to whom. The derived order (variant, then payload) is the
+/// order of static events at equal times: interval boundaries, the close, shift ends, shift
+/// starts, breaks; within a kind by interval or agent index, then break index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StaticKind {
-    /// An interval starts (index within the day); curve levels change here.
-    Interval = 0,
+    /// An interval starts; curve levels change here.
+    Interval {
+        /// Interval index within the day.
+        interval: u32,
+    },
     /// The day closes: arrivals stop, statistics stop.
-    Close = 1,
+    Close,
     /// An agent's shift ends.
-    ShiftEnd = 2,
+    ShiftEnd {
+        /// Agent index (global).
+        agent: u32,
+    },
     /// An agent's shift starts.
-    ShiftStart = 3,
-    /// An agent's break is due (payload: break index).
-    BreakStart = 4,
+    ShiftStart {
+        /// Agent index (global).
+        agent: u32,
+    },
+    /// An agent's break is due.
+    BreakStart {
+        /// Agent index (global).
+        agent: u32,
+        /// Index of the break within the agent's shift.
+        break_index: u32,
+    },
 }
 
 /// An event known before the day starts.
 #[derive(Debug, Clone, Copy)]
 pub struct StaticEvent {
     /// Time, seconds since day start.
-    pub t: f64,
-    /// What happens.
+    pub time_s: f64,
+    /// What happens, and to whom.
     pub kind: StaticKind,
-    /// Interval index within the day, or agent index.
-    pub a: u32,
-    /// Break index for `BreakStart`.
-    pub b: u32,
 }
 
 /// The compiled scenario.
@@ -218,10 +230,10 @@ pub struct Model {
     pub day_s: f64,
     /// Intervals at the start of each day left out of statistics.
     pub warmup_intervals: usize,
-    /// One day's static timeline, sorted by (t, kind, a).
+    /// One day's static timeline, sorted by (time, kind and its payload).
     pub timeline: Vec<StaticEvent>,
     /// Routing at the start of each day.
-    pub routing: Routing,
+    pub routing: RoutingTables,
     /// Horizon start, seconds since midnight (for messages).
     pub start_s: f64,
     /// Queue ids, for messages only (the engine works on indices).
@@ -266,8 +278,8 @@ impl Model {
 
         // Routing tables.
         let nq = s.queues.len();
-        let mut routing = Routing {
-            nq,
+        let mut routing = RoutingTables {
+            n_queues: nq,
             skill_pref: vec![None; s.groups.len() * nq],
             priority: s.queues.iter().map(|q| q.priority).collect(),
             overflow_cfg: s
@@ -281,7 +293,7 @@ impl Model {
                 .map(|q| q.overflow.as_ref().map_or(f64::INFINITY, |o| o.after_s))
                 .collect(),
             least_skilled: s.routing.agent_selection == AgentSelection::LeastSkilled,
-            ..Routing::default()
+            ..RoutingTables::default()
         };
         for (gi, g) in s.groups.iter().enumerate() {
             for sk in &g.skills {
@@ -336,20 +348,21 @@ impl Model {
 
         let day_s = h.day_length_s();
         let mut timeline: Vec<StaticEvent> = (0..n_day)
-            .map(|i| StaticEvent { t: i as f64 * h.interval_s, kind: StaticKind::Interval, a: i as u32, b: 0 })
+            .map(|i| StaticEvent { time_s: i as f64 * h.interval_s, kind: StaticKind::Interval { interval: i as u32 } })
             .collect();
-        timeline.push(StaticEvent { t: day_s, kind: StaticKind::Close, a: 0, b: 0 });
+        timeline.push(StaticEvent { time_s: day_s, kind: StaticKind::Close });
         for (ai, sh) in agent_shift.iter().enumerate() {
             if let Some(sh) = sh {
-                let a = ai as u32;
-                timeline.push(StaticEvent { t: sh.start_s, kind: StaticKind::ShiftStart, a, b: 0 });
-                timeline.push(StaticEvent { t: sh.end_s, kind: StaticKind::ShiftEnd, a, b: 0 });
+                let agent = ai as u32;
+                timeline.push(StaticEvent { time_s: sh.start_s, kind: StaticKind::ShiftStart { agent } });
+                timeline.push(StaticEvent { time_s: sh.end_s, kind: StaticKind::ShiftEnd { agent } });
                 for (bi, (bs, _)) in sh.breaks.iter().enumerate() {
-                    timeline.push(StaticEvent { t: *bs, kind: StaticKind::BreakStart, a, b: bi as u32 });
+                    let kind = StaticKind::BreakStart { agent, break_index: bi as u32 };
+                    timeline.push(StaticEvent { time_s: *bs, kind });
                 }
             }
         }
-        timeline.sort_by(|x, y| x.t.total_cmp(&y.t).then(x.kind.cmp(&y.kind)).then(x.a.cmp(&y.a)).then(x.b.cmp(&y.b)));
+        timeline.sort_by(|x, y| x.time_s.total_cmp(&y.time_s).then(x.kind.cmp(&y.kind)));
         Ok(Model {
             queues,
             groups,
@@ -388,6 +401,10 @@ fn compile_policy(
     script: Option<&dyn PolicySource>,
 ) -> Result<Option<Arc<dyn PolicyFactory>>, BindError> {
     let Some(p) = s.policy.as_ref() else { return Ok(None) };
+    // the engine schedules ticks by this: a NaN, zero or negative one would stall the day
+    if let Some(t) = p.tick_s.filter(|t| !(*t >= crate::scenario::limits::MIN_TICK_S && t.is_finite())) {
+        return Err(BindError::Tick(t));
+    }
     let bound = match (&p.script, script) {
         (None, _) => None,
         (Some(named), None) => return Err(BindError::NotGiven(named.clone())),

@@ -211,7 +211,7 @@ struct Sample {
 
 /// Three-way outcome of a target against a confidence interval.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Call {
+enum TargetCall {
     Met,
     Unsure,
     Missed,
@@ -219,15 +219,15 @@ enum Call {
 
 /// Compares a mean and its CI with a target: `at_least` (SL, P(meet)) or at most (ASA,
 /// abandon rate). Undefined means (no calls) meet; an undefined CI is unsure.
-fn call(e: &Estimate, target: f64, at_least: bool) -> Call {
+fn verdict(e: &Estimate, target: f64, at_least: bool) -> TargetCall {
     let (good, bad) =
         if at_least { (e.ci_low >= target, e.ci_high < target) } else { (e.ci_high <= target, e.ci_low > target) };
     if e.mean.is_nan() || good {
-        Call::Met
+        TargetCall::Met
     } else if bad {
-        Call::Missed
+        TargetCall::Missed
     } else {
-        Call::Unsure
+        TargetCall::Unsure
     }
 }
 
@@ -328,17 +328,21 @@ impl Search<'_> {
                 Some(i) => sample.cells[i * nq + q],
                 None => sample.days[q],
             };
-            let calls: Vec<Call> = (0..self.nq)
+            let calls: Vec<TargetCall> = (0..self.nq)
                 .map(|q| {
                     let w = cell(sample, q);
-                    targets(s, q, c).iter().map(|&(k, t, up)| call(&w[k].estimate(), t, up)).max().unwrap_or(Call::Met)
+                    targets(s, q, c)
+                        .iter()
+                        .map(|&(k, t, up)| verdict(&w[k].estimate(), t, up))
+                        .max()
+                        .unwrap_or(TargetCall::Met)
                 })
                 .collect();
-            let missed: Vec<usize> = (0..self.nq).filter(|&q| calls[q] == Call::Missed).collect();
+            let missed: Vec<usize> = (0..self.nq).filter(|&q| calls[q] == TargetCall::Missed).collect();
             if !missed.is_empty() {
                 return Ok(missed);
             }
-            if !calls.contains(&Call::Unsure) {
+            if !calls.contains(&TargetCall::Unsure) {
                 return Ok(Vec::new());
             }
             if sample.reps >= self.opts.max_replications {
@@ -696,19 +700,19 @@ mod tests {
 
     #[test]
     fn a_target_inside_the_ci_is_unsure_and_decided_by_the_mean_only_at_the_cap() {
-        assert_eq!(call(&est(0.85, 0.03), 0.80, true), Call::Met);
-        assert_eq!(call(&est(0.75, 0.03), 0.80, true), Call::Missed);
-        assert_eq!(call(&est(0.81, 0.03), 0.80, true), Call::Unsure);
-        assert_eq!(call(&est(0.79, 0.03), 0.80, true), Call::Unsure);
+        assert_eq!(verdict(&est(0.85, 0.03), 0.80, true), TargetCall::Met);
+        assert_eq!(verdict(&est(0.75, 0.03), 0.80, true), TargetCall::Missed);
+        assert_eq!(verdict(&est(0.81, 0.03), 0.80, true), TargetCall::Unsure);
+        assert_eq!(verdict(&est(0.79, 0.03), 0.80, true), TargetCall::Unsure);
         // maxima (ASA, abandon rate) the other way round
-        assert_eq!(call(&est(20.0, 5.0), 30.0, false), Call::Met);
-        assert_eq!(call(&est(40.0, 5.0), 30.0, false), Call::Missed);
-        assert_eq!(call(&est(28.0, 5.0), 30.0, false), Call::Unsure);
+        assert_eq!(verdict(&est(20.0, 5.0), 30.0, false), TargetCall::Met);
+        assert_eq!(verdict(&est(40.0, 5.0), 30.0, false), TargetCall::Missed);
+        assert_eq!(verdict(&est(28.0, 5.0), 30.0, false), TargetCall::Unsure);
         // no calls: met; one replication (no CI): unsure
-        assert_eq!(call(&est(f64::NAN, f64::NAN), 0.80, true), Call::Met);
-        assert_eq!(call(&est(0.9, f64::NAN), 0.80, true), Call::Unsure);
+        assert_eq!(verdict(&est(f64::NAN, f64::NAN), 0.80, true), TargetCall::Met);
+        assert_eq!(verdict(&est(0.9, f64::NAN), 0.80, true), TargetCall::Unsure);
         assert!(by_mean(&est(0.80, 0.1), 0.80, true) && !by_mean(&est(0.799, 0.0), 0.80, true));
         // the order used to combine targets: any miss wins, then any doubt
-        assert!(Call::Missed > Call::Unsure && Call::Unsure > Call::Met);
+        assert!(TargetCall::Missed > TargetCall::Unsure && TargetCall::Unsure > TargetCall::Met);
     }
 }

@@ -16,7 +16,7 @@
 //! - **scheduled** `⌈r ÷ ((1 − s)·(1 − a))⌉`: paid agents, once shrinkage (breaks, meetings,
 //!   training; absence is counted by `a`, so leave it out of `s`) is counted too.
 
-use crate::analytic::{self, ErlangXParams, Model, Targets, Traffic};
+use crate::analytic::{self, ErlangXParams, QueueingModel, StaffingTargets, Traffic};
 use crate::dist::Dist;
 use crate::scenario::{Scenario, SlDefinition};
 use std::collections::BTreeMap;
@@ -56,7 +56,7 @@ pub struct PlanRow {
     pub interval: usize,
     /// Interval start label ("08:15", or "d2 08:15").
     pub start: String,
-    /// Model used for this queue ("erlang-c", "erlang-a", "erlang-x").
+    /// Queueing model used for this queue ("erlang-c", "erlang-a", "erlang-x").
     pub model: &'static str,
     /// Index of the group the queue is planned on ([`planning_group`]); `None` when no group
     /// serves the queue.
@@ -157,7 +157,7 @@ pub fn planning_group(scenario: &Scenario, queue: usize) -> Option<usize> {
 }
 
 /// The model of each queue under `choice`.
-fn queue_model(q: &crate::scenario::Queue, choice: ModelChoice) -> (Model, &'static str) {
+fn queue_model(q: &crate::scenario::Queue, choice: ModelChoice) -> (QueueingModel, &'static str) {
     let patience = q.patience.as_ref().map(|p| p.mean());
     let retrial = q.retrial.as_ref().map_or(0.0, |r| r.probability);
     let x = || {
@@ -166,16 +166,16 @@ fn queue_model(q: &crate::scenario::Queue, choice: ModelChoice) -> (Model, &'sta
             lines: q.lines,
             redial_probability: retrial,
         };
-        (Model::ErlangX(params), "erlang-x")
+        (QueueingModel::ErlangX(params), "erlang-x")
     };
-    let a = || (Model::ErlangA { mean_patience_s: patience.unwrap_or(f64::INFINITY) }, "erlang-a");
+    let a = || (QueueingModel::ErlangA { mean_patience_s: patience.unwrap_or(f64::INFINITY) }, "erlang-a");
     match choice {
-        ModelChoice::ErlangC => (Model::ErlangC, "erlang-c"),
+        ModelChoice::ErlangC => (QueueingModel::ErlangC, "erlang-c"),
         ModelChoice::ErlangA => a(),
         ModelChoice::ErlangX => x(),
         ModelChoice::Auto if retrial > 0.0 || q.lines.is_some() => x(),
         ModelChoice::Auto if patience.is_some() => a(),
-        ModelChoice::Auto => (Model::ErlangC, "erlang-c"),
+        ModelChoice::Auto => (QueueingModel::ErlangC, "erlang-c"),
     }
 }
 
@@ -183,7 +183,7 @@ fn queue_model(q: &crate::scenario::Queue, choice: ModelChoice) -> (Model, &'sta
 pub fn plan(scenario: &Scenario, model: ModelChoice, shrinkage: f64) -> Plan {
     let h = &scenario.horizon;
     let mut notes = Vec::new();
-    let models: Vec<(Model, &'static str)> = scenario.queues.iter().map(|q| queue_model(q, model)).collect();
+    let models: Vec<(QueueingModel, &'static str)> = scenario.queues.iter().map(|q| queue_model(q, model)).collect();
     let planned_on: Vec<Option<usize>> = (0..scenario.queues.len()).map(|q| planning_group(scenario, q)).collect();
     for (qi, q) in scenario.queues.iter().enumerate() {
         let mut approx = Vec::new();
@@ -232,7 +232,7 @@ pub fn plan(scenario: &Scenario, model: ModelChoice, shrinkage: f64) -> Plan {
             let aht = (q.handle_time.mean() + q.wrap_up.as_ref().map_or(0.0, |w| w.mean())) / speed;
             let calls = q.volumes[i];
             let traffic = Traffic::from_volume(calls, h.interval_s, aht);
-            let targets = Targets {
+            let targets = StaffingTargets {
                 service_level: Some((q.service_level.threshold_s, q.service_level.target)),
                 max_asa_s: q.max_asa_s,
                 max_abandon_rate: q.max_abandon_rate,

@@ -57,7 +57,7 @@ pub struct GroupLive {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Snapshot {
     /// Simulated time, seconds since the opening of the current day.
-    pub t: f64,
+    pub time_s: f64,
     /// Day index (0-based).
     pub day: usize,
     /// Interval index within the day.
@@ -190,6 +190,80 @@ impl Action {
             Action::SetPriority { .. } => 8,
             Action::SetOverflow { .. } => 9,
             Action::WatchWaiting { .. } | Action::WatchOldestWait { .. } => 10,
+        }
+    }
+
+    /// Checks this action before the engine applies it: queue and group indices in range
+    /// (`n_queues`, `n_groups`), times not NaN and not negative, finite where the engine
+    /// schedules an event by them (infinite only where it means "off": the callback threshold,
+    /// the watched oldest wait, the overflow delay of an empty overflow), shares in [0, 1].
+    /// Every action enters the engine here, whatever made it (a script, a built-in, Rust code),
+    /// so a bad one is an error naming the action, never a panic or a misplaced event.
+    pub fn check(&self, n_queues: usize, n_groups: usize) -> Result<(), String> {
+        let name = self.name();
+        let group = |g: usize| {
+            if g < n_groups {
+                Ok(())
+            } else {
+                Err(format!("{name}: group index {g} is out of range (groups: {n_groups})"))
+            }
+        };
+        let queue = |q: usize| {
+            if q < n_queues {
+                Ok(())
+            } else {
+                Err(format!("{name}: queue index {q} is out of range (queues: {n_queues})"))
+            }
+        };
+        // `what` in seconds: never NaN or negative, finite unless `infinite_is_off`
+        let seconds = |what: &str, v: f64, infinite_is_off: bool| {
+            if v.is_nan() || v < 0.0 || (v.is_infinite() && !infinite_is_off) {
+                let want = if infinite_is_off {
+                    "a non-negative number of seconds"
+                } else {
+                    "a finite, non-negative number of seconds"
+                };
+                Err(format!("{name}: the {what} must be {want}, got {v}"))
+            } else {
+                Ok(())
+            }
+        };
+        match *self {
+            Action::MoveAgents { from, to, .. } => group(from).and(group(to)),
+            Action::SetSkill { group: g, queue: q, .. } => group(g).and(queue(q)),
+            Action::PostponeBreaks { group: g, for_s } => group(g).and(seconds("hold", for_s, false)),
+            Action::CancelBreaks { group: g, for_s } => group(g).and(seconds("window", for_s, false)),
+            Action::ExtendShifts { group: g, by_s, .. } => group(g).and(seconds("overtime", by_s, false)),
+            Action::SendHome { group: g, .. } => group(g),
+            Action::SetOpen { queue: q, .. }
+            | Action::SetPriority { queue: q, .. }
+            | Action::WatchWaiting { queue: q, .. } => queue(q),
+            Action::OfferCallbacks { queue: q, max_wait_s, acceptance } => {
+                queue(q)?;
+                seconds("estimated-wait threshold", max_wait_s, true)?;
+                if (0.0..=1.0).contains(&acceptance) {
+                    Ok(())
+                } else {
+                    Err(format!("{name}: the acceptance must be a share in [0, 1], got {acceptance}"))
+                }
+            }
+            Action::SetOverflow { queue: q, ref groups, after_s } => {
+                queue(q)?;
+                groups.iter().try_for_each(|&g| group(g))?;
+                seconds("overflow delay", after_s, groups.is_empty())
+            }
+            Action::WatchOldestWait { queue: q, wait_s } => queue(q).and(seconds("oldest wait", wait_s, true)),
+        }
+    }
+
+    /// The action's name, as scripts call it (`extend_shifts`, `watch_oldest_wait`, ...).
+    pub fn name(&self) -> &'static str {
+        match self {
+            Action::SetOpen { open: true, .. } => "open_queue",
+            Action::SetOpen { open: false, .. } => "close_queue",
+            Action::WatchWaiting { .. } => "watch_waiting",
+            Action::WatchOldestWait { .. } => "watch_oldest_wait",
+            _ => ACTION_NAMES[self.kind()],
         }
     }
 }
@@ -376,6 +450,9 @@ pub enum BindError {
     /// The script does not fit this scenario.
     #[error("{0}")]
     Script(String),
+    /// The policy's tick interval is not a number of seconds the engine can tick by.
+    #[error("the policy's tick interval must be at least {min} s, got {0} s", min = crate::scenario::limits::MIN_TICK_S)]
+    Tick(f64),
 }
 
 /// Why a simulation run stopped: its policy could not be bound to the scenario, or failed in a

@@ -2,7 +2,7 @@
 //! routes, a small Monte Carlo of M/M/c+M, edge cases and proptest properties.
 
 use ccsim::analytic::{
-    ErlangXParams, Kpis, Model, Targets, Traffic, erlang_a, erlang_a_integral, erlang_b, erlang_c,
+    ErlangXParams, Kpis, QueueingModel, StaffingTargets, Traffic, erlang_a, erlang_a_integral, erlang_b, erlang_c,
     erlang_c_wait_probability, erlang_x, erlang_x_solve, kpis, meets_targets, required_agents,
 };
 use proptest::prelude::*;
@@ -54,8 +54,8 @@ fn assert_sane(k: &Kpis) {
     assert!(k.service_level <= 1.0 - k.p_abandon - k.p_blocked + 1e-9, "{k:?}");
 }
 
-const SL80_20: Targets =
-    Targets { service_level: Some((20.0, 0.8)), max_asa_s: None, max_abandon_rate: None, max_occupancy: None };
+const SL80_20: StaffingTargets =
+    StaffingTargets { service_level: Some((20.0, 0.8)), max_asa_s: None, max_abandon_rate: None, max_occupancy: None };
 
 // ---------------------------------------------------------------------------------------------
 // Published check values
@@ -65,7 +65,7 @@ const SL80_20: Targets =
 fn erlang_c_published_staffing_example() {
     let tr = reference_traffic();
     assert!((tr.load_erlangs() - 10.0).abs() < 1e-12);
-    let req = required_agents(Model::ErlangC, tr, &SL80_20);
+    let req = required_agents(QueueingModel::ErlangC, tr, &SL80_20);
     assert_eq!(req.agents, 14);
     assert!(req.feasible);
     let k = req.kpis;
@@ -316,7 +316,7 @@ fn zero_load_and_zero_agents() {
         assert_eq!(k.asa_s, 0.0);
         assert_eq!(k.occupancy, 0.0);
     }
-    let r = required_agents(Model::ErlangC, none, &SL80_20);
+    let r = required_agents(QueueingModel::ErlangC, none, &SL80_20);
     assert_eq!((r.agents, r.fractional_agents, r.feasible), (0, 0.0, true));
 
     let tr = reference_traffic();
@@ -384,7 +384,7 @@ fn extreme_inputs_stay_finite() {
         ] {
             assert!(!k.service_level.is_nan() && !k.p_abandon.is_nan(), "{k:?}");
         }
-        let _ = required_agents(Model::ErlangA { mean_patience_s: v }, tr, &SL80_20);
+        let _ = required_agents(QueueingModel::ErlangA { mean_patience_s: v }, tr, &SL80_20);
     }
 }
 
@@ -392,31 +392,35 @@ fn extreme_inputs_stay_finite() {
 fn required_agents_variants() {
     let tr = reference_traffic();
     // ASA and occupancy targets with Erlang C.
-    let t = Targets { max_asa_s: Some(10.0), max_occupancy: Some(0.75), ..Targets::default() };
-    let r = required_agents(Model::ErlangC, tr, &t);
+    let t = StaffingTargets { max_asa_s: Some(10.0), max_occupancy: Some(0.75), ..StaffingTargets::default() };
+    let r = required_agents(QueueingModel::ErlangC, tr, &t);
     assert_eq!(r.agents, 14); // occupancy 10/14 = 0.714; ASA(14) = 7.8 s, ASA(13) = 17.1 s
     // Occupancy exactly at target is met despite rounding.
-    let occ = Targets { max_occupancy: Some(0.8), ..Targets::default() };
-    let r = required_agents(Model::ErlangC, tr, &occ);
+    let occ = StaffingTargets { max_occupancy: Some(0.8), ..StaffingTargets::default() };
+    let r = required_agents(QueueingModel::ErlangC, tr, &occ);
     assert_eq!(r.agents, 13);
-    let r = required_agents(Model::ErlangC, tr, &Targets { max_occupancy: Some(10.0 / 12.5), ..Targets::default() });
+    let r = required_agents(
+        QueueingModel::ErlangC,
+        tr,
+        &StaffingTargets { max_occupancy: Some(10.0 / 12.5), ..StaffingTargets::default() },
+    );
     assert_eq!(r.agents, 13);
     // Abandon target with Erlang A; looser targets can need fewer agents than the load.
-    let ab = Targets { max_abandon_rate: Some(0.3), ..Targets::default() };
-    let r = required_agents(Model::ErlangA { mean_patience_s: 60.0 }, tr, &ab);
+    let ab = StaffingTargets { max_abandon_rate: Some(0.3), ..StaffingTargets::default() };
+    let r = required_agents(QueueingModel::ErlangA { mean_patience_s: 60.0 }, tr, &ab);
     assert!(r.feasible && r.agents < 10, "{r:?}");
     assert!(r.kpis.p_abandon <= 0.3);
     // Infeasible target.
-    let bad = Targets { service_level: Some((20.0, 1.1)), ..Targets::default() };
-    let r = required_agents(Model::ErlangC, tr, &bad);
+    let bad = StaffingTargets { service_level: Some((20.0, 1.1)), ..StaffingTargets::default() };
+    let r = required_agents(QueueingModel::ErlangC, tr, &bad);
     assert!(!r.feasible);
     // Erlang C with no targets: the smallest stable staffing; fractional = the load.
-    let r = required_agents(Model::ErlangC, tr, &Targets::default());
+    let r = required_agents(QueueingModel::ErlangC, tr, &StaffingTargets::default());
     assert_eq!(r.agents, 11);
     assert!(close(r.fractional_agents, 10.0, 1e-12));
     // Large queue.
     let big = Traffic::new(4000.0 / 900.0, 240.0);
-    let r = required_agents(Model::ErlangC, big, &SL80_20);
+    let r = required_agents(QueueingModel::ErlangC, big, &SL80_20);
     assert!(meets_targets(&r.kpis, &SL80_20));
     assert!(!meets_targets(&erlang_c(r.agents - 1, big, 20.0), &SL80_20));
 }
@@ -434,29 +438,29 @@ fn traffic() -> impl Strategy<Value = Traffic> {
     (log_uniform(1e-3, 5.0), log_uniform(5.0, 2000.0)).prop_map(|(l, h)| Traffic::new(l, h))
 }
 
-fn model() -> impl Strategy<Value = Model> {
+fn model() -> impl Strategy<Value = QueueingModel> {
     prop_oneof![
-        Just(Model::ErlangC),
-        log_uniform(1.0, 1e5).prop_map(|p| Model::ErlangA { mean_patience_s: p }),
-        (log_uniform(1.0, 1e5), proptest::option::of(0u32..400), 0.0..0.9f64).prop_map(|(p, extra, r)| Model::ErlangX(
-            ErlangXParams {
+        Just(QueueingModel::ErlangC),
+        log_uniform(1.0, 1e5).prop_map(|p| QueueingModel::ErlangA { mean_patience_s: p }),
+        (log_uniform(1.0, 1e5), proptest::option::of(0u32..400), 0.0..0.9f64).prop_map(|(p, extra, r)| {
+            QueueingModel::ErlangX(ErlangXParams {
                 mean_patience_s: p,
                 // Lines relative to the agents are set in the test.
                 lines: extra,
                 redial_probability: r,
-            }
-        )),
+            })
+        }),
     ]
 }
 
-fn targets() -> impl Strategy<Value = Targets> {
+fn targets() -> impl Strategy<Value = StaffingTargets> {
     (
         proptest::option::of((0.0..120.0f64, 0.3..0.99f64)),
         proptest::option::of(1.0..120.0f64),
         proptest::option::of(0.005..0.3f64),
         proptest::option::of(0.5..0.98f64),
     )
-        .prop_map(|(sl, asa, ab, occ)| Targets {
+        .prop_map(|(sl, asa, ab, occ)| StaffingTargets {
             service_level: sl,
             max_asa_s: asa,
             max_abandon_rate: ab,
@@ -560,9 +564,9 @@ proptest! {
         tr in traffic(), m in model(), tg in targets(),
     ) {
         let m = match m {
-            Model::ErlangX(p) => {
+            QueueingModel::ErlangX(p) => {
                 let guess = tr.load_erlangs().ceil() as u32;
-                Model::ErlangX(ErlangXParams {
+                QueueingModel::ErlangX(ErlangXParams {
                     lines: p.lines.map(|e| guess.saturating_add(e)),
                     ..p
                 })

@@ -1267,3 +1267,28 @@ fn validate_tells_which_hooks_run_natively_and_why_the_others_do_not() {
         assert!(stdout.contains(&line), "missing {line:?} in {stdout}");
     }
 }
+
+// ---- times entering the engine from a policy are checked where they enter --------------------
+
+/// A script action given a NaN, infinite or negative duration fails with an error naming the
+/// action and the hook, before any event is scheduled by it (never a panic or a misplaced event).
+#[test]
+fn a_script_action_with_a_nan_or_negative_duration_is_an_error_naming_the_action() {
+    let staff = r#"shifts: [{ start: "08:00", end: "10:00", count: 2 }]"#;
+    let base = small(0.0, "constant, mean: 5m", staff);
+    for (call, action, why) in [
+        ("ctx.extend_shifts(\"g\", 1, 0.0 / 0.0)", "extend_shifts", "got NaN"),
+        ("ctx.extend_shifts(\"g\", 1, -60.0)", "extend_shifts", "must not be negative"),
+        ("ctx.postpone_breaks(\"g\", 1.0 / 0.0)", "postpone_breaks", "got inf"),
+        ("ctx.cancel_breaks(\"g\", -1)", "cancel_breaks", "must not be negative"),
+        ("ctx.set_overflow(\"q\", [\"g\"], 0.0 / 0.0)", "set_overflow", "got NaN"),
+        ("ctx.watch_oldest_wait(\"q\", -5.0)", "watch_oldest_wait", "must not be negative"),
+        ("ctx.offer_callbacks(\"q\", 0.0 / 0.0, 0.5)", "offer_callbacks", "got NaN"),
+    ] {
+        let s = with_script(base.clone(), &format!("fn on_interval(ctx) {{ {call}; }}"), None);
+        let e = simulate(&s).expect_err(call);
+        assert_eq!(e.hook, "on_interval", "{call}");
+        let msg = e.to_string();
+        assert!(msg.contains(&format!("{action}: ")) && msg.contains(why), "{call}: {msg}");
+    }
+}

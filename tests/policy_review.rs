@@ -259,13 +259,13 @@ impl Policy for Reasserter {
         Ok(())
     }
     fn select_call(&mut self, s: &Snapshot, _g: usize, _a: u32, out: &mut Vec<Action>) -> HookResult<Option<usize>> {
-        if s.t == self.at {
+        if s.time_s == self.at {
             self.calls_at += 1;
             if self.calls_at > 200 {
-                return Err(format!("select_call asked {} times at t = {} s", self.calls_at, s.t));
+                return Err(format!("select_call asked {} times at t = {} s", self.calls_at, s.time_s));
             }
         } else {
-            (self.at, self.calls_at) = (s.t, 1);
+            (self.at, self.calls_at) = (s.time_s, 1);
         }
         out.push(Action::SetSkill { group: 0, queue: 1, on: true });
         Ok(Some(1))
@@ -395,7 +395,7 @@ fn day_so_far_counts_include_calls_of_earlier_intervals_answered_since() {
         // nobody hangs up: every call that arrived today so far is waiting or was answered
         for x in &p.snaps {
             let q = &x.queues[0];
-            assert_eq!(q.day.offered, q.day.handled + f64::from(q.waiting), "rep {rep} at t = {} s: {q:?}", x.t);
+            assert_eq!(q.day.offered, q.day.handled + f64::from(q.waiting), "rep {rep} at t = {} s: {q:?}", x.time_s);
         }
     }
 }
@@ -408,16 +408,16 @@ fn snapshot_interval_counts_and_groups_are_live() {
         let mut p = Recorder::default();
         let f = facts_with(&s, rep, &mut p, Some(60.0));
         // at 08:15 the first interval's arrivals are all in the day so far
-        let at = p.snaps.iter().find(|x| x.t == 900.0).expect("the 08:15 boundary");
+        let at = p.snaps.iter().find(|x| x.time_s == 900.0).expect("the 08:15 boundary");
         assert_eq!(at.interval, 1);
         assert_eq!(at.queues[0].day.offered, f.queue(0, 0).offered, "rep {rep}");
         assert_eq!(at.queues[0].interval.offered, 0.0, "rep {rep}");
         for x in &p.snaps {
             let g = &x.groups[0];
-            assert_eq!((g.staffed, g.available, g.idle + g.busy, g.on_break), (1, 1, 1, 0), "rep {rep} t {}", x.t);
+            assert_eq!((g.staffed, g.available, g.idle + g.busy, g.on_break), (1, 1, 1, 0), "rep {rep} t {}", x.time_s);
             let q = &x.queues[0];
-            assert!(q.waiting == 0 || g.busy == 1, "rep {rep} t {}: calls wait while the agent is idle", x.t);
-            assert_eq!(x.interval, (x.t / 900.0) as usize, "t {}", x.t);
+            assert!(q.waiting == 0 || g.busy == 1, "rep {rep} t {}: calls wait while the agent is idle", x.time_s);
+            assert_eq!(x.interval, (x.time_s / 900.0) as usize, "t {}", x.time_s);
         }
     }
 }
@@ -1064,4 +1064,76 @@ simulation: {{ replications: 1, seed: 7 }}
     let f = facts(&during, 0);
     assert_eq!((f.policy.overtime_s, f.policy.overtime_cost), (1800.0, 18.0));
     assert_eq!((f.policy.sent_home, f.policy.sent_home_s), (1.0, 0.0));
+}
+
+// ---- actions from Rust policies are checked where they enter the engine ----------------------
+
+/// Emits one action at the first interval boundary.
+struct Once(Option<Action>);
+
+impl Policy for Once {
+    fn hooks(&self) -> Hooks {
+        Hooks { interval: true, ..Hooks::default() }
+    }
+    fn on_interval(&mut self, _s: &Snapshot, out: &mut Vec<Action>) -> HookResult<()> {
+        out.extend(self.0.take());
+        Ok(())
+    }
+}
+
+/// A Rust policy's action with a NaN, infinite or negative time, a share out of [0, 1] or an
+/// index out of range is an error naming the action (the engine's check, not the script API's),
+/// never a panic or an event out of order.
+#[test]
+fn a_rust_policy_action_with_a_bad_time_or_index_is_an_error_naming_the_action() {
+    let s = scenario(TWO_GROUPS);
+    let m = model(&s);
+    for (action, expect) in [
+        (Action::ExtendShifts { group: 0, n: 1, by_s: f64::NAN }, "extend_shifts: the overtime"),
+        (Action::PostponeBreaks { group: 0, for_s: -1.0 }, "postpone_breaks: the hold"),
+        (Action::CancelBreaks { group: 0, for_s: f64::INFINITY }, "cancel_breaks: the window"),
+        (Action::SetOverflow { queue: 0, groups: vec![1], after_s: f64::NAN }, "set_overflow: the overflow delay"),
+        (Action::SetOverflow { queue: 0, groups: vec![1], after_s: f64::INFINITY }, "set_overflow: the overflow delay"),
+        (Action::WatchOldestWait { queue: 0, wait_s: f64::NAN }, "watch_oldest_wait: the oldest wait"),
+        (Action::OfferCallbacks { queue: 0, max_wait_s: -3.0, acceptance: 0.5 }, "offer_callbacks: the estimated-wait"),
+        (
+            Action::OfferCallbacks { queue: 0, max_wait_s: 60.0, acceptance: f64::NAN },
+            "offer_callbacks: the acceptance",
+        ),
+        (Action::SendHome { group: 7, n: 1 }, "send_home: group index 7"),
+        (Action::SetOpen { queue: 9, open: false }, "close_queue: queue index 9"),
+    ] {
+        let mut ws = Workspace::new(&m);
+        let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
+        let e = run_with(&m, 0, &mut ws, &mut f, &mut Once(Some(action.clone())), None)
+            .expect_err(&format!("{action:?} is refused"));
+        assert_eq!(e.hook, "on_interval");
+        assert!(e.message.starts_with(expect), "{action:?}: {}", e.message);
+    }
+    // infinite where it means "off" is fine
+    for action in [
+        Action::OfferCallbacks { queue: 0, max_wait_s: f64::INFINITY, acceptance: 0.0 },
+        Action::WatchOldestWait { queue: 0, wait_s: f64::INFINITY },
+        Action::SetOverflow { queue: 0, groups: Vec::new(), after_s: f64::INFINITY },
+    ] {
+        let mut ws = Workspace::new(&m);
+        let mut f = ReplicationFacts::new(m.total_intervals(), m.queues.len(), m.groups.len());
+        run_with(&m, 0, &mut ws, &mut f, &mut Once(Some(action)), None).unwrap_or_else(|e| panic!("{e}"));
+    }
+}
+
+/// A policy tick the engine cannot tick by (NaN, zero, negative, below the limit), set on the
+/// scenario's data directly, is refused when the model is built.
+#[test]
+fn a_nan_or_zero_tick_is_refused_when_the_model_is_built() {
+    use ccsim::model::Model;
+    use ccsim::policy::BindError;
+    use ccsim::scenario::PolicyConfig;
+    for tick in [f64::NAN, 0.0, -60.0, 0.5, f64::INFINITY] {
+        let mut s = scenario(TWO_GROUPS);
+        s.policy = Some(PolicyConfig { script: None, tick_s: Some(tick), builtins: Vec::new() });
+        let e = Model::compile(&s, None).expect_err("a bad tick is refused");
+        assert!(matches!(e, BindError::Tick(t) if t.to_bits() == tick.to_bits()), "{e}");
+        assert!(e.to_string().contains("tick interval"), "{e}");
+    }
 }

@@ -15,7 +15,7 @@
 //! | [`erlang_a()`] | M/M/c+M, exponential patience (Palm 1943; Garnett, Mandelbaum & Reiman 2002) | exact birth–death chain |
 //! | [`erlang_a_integral`] | same model, independent route (virtual-waiting-time integral) | adaptive Gauss–Kronrod |
 //! | [`erlang_x()`] | M/M/c/N+M with redials (Koole's Erlang X) | birth–death chain + redial fixed point |
-//! | [`required_agents`] | smallest staffing meeting [`Targets`] | galloping + bisection search |
+//! | [`required_agents`] | smallest staffing meeting [`StaffingTargets`] | galloping + bisection search |
 //!
 //! # Files
 //! Every public item is re-exported here, so `ccsim::analytic::X` is the one path to use.
@@ -31,7 +31,7 @@
 //! | `chain.rs` | the exact birth–death chain route |
 //! | `integral.rs` | the virtual-waiting-time integral route |
 //! | `quadrature.rs` | adaptive Gauss–Kronrod quadrature (numerics only) |
-//! | `requirement.rs` | [`Model`], [`kpis()`], [`Targets`], [`meets_targets`], [`required_agents`] |
+//! | `requirement.rs` | [`QueueingModel`], [`kpis()`], [`StaffingTargets`], [`meets_targets`], [`required_agents`] |
 //!
 //! # Service-level definitions
 //! [`Kpis::service_level`] is *answered within T ÷ all arrivals* (abandoned and blocked calls
@@ -62,8 +62,8 @@ pub use erlang_x::{ErlangXParams, ErlangXSolution, erlang_x, erlang_x_solve};
 pub use kpis::{Kpis, Traffic};
 pub use queue::MAX_WAITING_POSITIONS;
 pub use requirement::{
-    DEFAULT_SL_THRESHOLD_S, MAX_SEARCH_AGENTS, Model, Requirement, TARGET_TOLERANCE, Targets, kpis, meets_targets,
-    required_agents,
+    DEFAULT_SL_THRESHOLD_S, MAX_SEARCH_AGENTS, QueueingModel, Requirement, StaffingTargets, TARGET_TOLERANCE, kpis,
+    meets_targets, required_agents,
 };
 
 /// Relative difference of `a` and `b` (0 when equal), for the unit tests of the children.

@@ -1,5 +1,5 @@
-//! The staffing requirement search: [`Model`] (which Erlang model, with its parameters) and
-//! [`kpis`] dispatching to it, [`Targets`] and [`meets_targets`], and [`required_agents`], the
+//! The staffing requirement search: [`QueueingModel`] (which Erlang model, with its parameters) and
+//! [`kpis`] dispatching to it, [`StaffingTargets`] and [`meets_targets`], and [`required_agents`], the
 //! smallest staffing meeting every target (galloping from the offered load, then bisection;
 //! KPIs are monotone in the agents for these models) with a fractional requirement
 //! interpolated on the binding target for aggregation across queues and intervals.
@@ -10,7 +10,7 @@ use super::erlang_x::{ErlangXParams, erlang_x};
 use super::kpis::{Kpis, Traffic, nonneg};
 
 /// Threshold (seconds) used to report [`Kpis::service_level`] in [`required_agents`] when
-/// [`Targets::service_level`] is `None`: the common "x % within 20 s" convention.
+/// [`StaffingTargets::service_level`] is `None`: the common "x % within 20 s" convention.
 pub const DEFAULT_SL_THRESHOLD_S: f64 = 20.0;
 
 /// Upper limit of the staffing search in [`required_agents`] (agents).
@@ -22,7 +22,7 @@ pub const TARGET_TOLERANCE: f64 = 1e-12;
 
 /// A queueing model with its parameters, for [`kpis`] and [`required_agents`].
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Model {
+pub enum QueueingModel {
     /// [`erlang_c`]: infinite patience.
     ErlangC,
     /// [`erlang_a`]: exponential patience with this mean (seconds).
@@ -36,17 +36,17 @@ pub enum Model {
 
 /// KPIs of `model` with `agents` agents; dispatches to [`erlang_c`], [`erlang_a`] or
 /// [`erlang_x`]. `threshold_s` is the service-level threshold `T` in seconds.
-pub fn kpis(model: Model, agents: u32, traffic: Traffic, threshold_s: f64) -> Kpis {
+pub fn kpis(model: QueueingModel, agents: u32, traffic: Traffic, threshold_s: f64) -> Kpis {
     match model {
-        Model::ErlangC => erlang_c(agents, traffic, threshold_s),
-        Model::ErlangA { mean_patience_s } => erlang_a(agents, traffic, mean_patience_s, threshold_s),
-        Model::ErlangX(p) => erlang_x(agents, traffic, p, threshold_s),
+        QueueingModel::ErlangC => erlang_c(agents, traffic, threshold_s),
+        QueueingModel::ErlangA { mean_patience_s } => erlang_a(agents, traffic, mean_patience_s, threshold_s),
+        QueueingModel::ErlangX(p) => erlang_x(agents, traffic, p, threshold_s),
     }
 }
 
 /// Staffing targets of one queue; every `Some` must hold (see [`meets_targets`]).
 #[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct Targets {
+pub struct StaffingTargets {
     /// `(threshold_s, share)`: [`Kpis::service_level`] (answered within `threshold_s` seconds
     /// ÷ all arrivals) must be at least `share`, e.g. `(20.0, 0.8)` for 80/20.
     pub service_level: Option<(f64, f64)>,
@@ -79,7 +79,7 @@ pub struct Requirement {
 
 /// Whether `kpis` meet every `Some` target, each compared with a relative tolerance of
 /// [`TARGET_TOLERANCE`]. An unstable queue never meets targets.
-pub fn meets_targets(kpis: &Kpis, targets: &Targets) -> bool {
+pub fn meets_targets(kpis: &Kpis, targets: &StaffingTargets) -> bool {
     if !kpis.stable {
         return false;
     }
@@ -99,7 +99,7 @@ pub fn meets_targets(kpis: &Kpis, targets: &Targets) -> bool {
 /// answer, bisects, and finally checks that `agents − 1` fails; KPIs are monotone in the
 /// agents for these models, so this is the smallest feasible staffing. Each evaluation costs
 /// O(agents + queue states); a search takes ~10 evaluations.
-pub fn required_agents(model: Model, traffic: Traffic, targets: &Targets) -> Requirement {
+pub fn required_agents(model: QueueingModel, traffic: Traffic, targets: &StaffingTargets) -> Requirement {
     let threshold = targets.service_level.map_or(DEFAULT_SL_THRESHOLD_S, |(t, _)| t);
     let eval = |c: u32| kpis(model, c, traffic, threshold);
     let ok = |k: &Kpis| meets_targets(k, targets);
@@ -199,7 +199,7 @@ pub fn required_agents(model: Model, traffic: Traffic, targets: &Targets) -> Req
 }
 
 /// Fractional requirement between `prev` (failing, `c − 1` agents) and `cur` (meeting, `c`).
-fn fractional_requirement(prev: &Kpis, cur: &Kpis, targets: &Targets) -> f64 {
+fn fractional_requirement(prev: &Kpis, cur: &Kpis, targets: &StaffingTargets) -> f64 {
     let c = f64::from(cur.agents);
     let base = c - 1.0;
     let lin = |v_prev: f64, v_cur: f64, target: f64| {
@@ -211,16 +211,16 @@ fn fractional_requirement(prev: &Kpis, cur: &Kpis, targets: &Targets) -> f64 {
         }
     };
     // Only a target that `prev` misses on its own can bind.
-    let misses = |alone: Targets| !meets_targets(prev, &alone);
-    let none = Targets::default();
+    let misses = |alone: StaffingTargets| !meets_targets(prev, &alone);
+    let none = StaffingTargets::default();
     let mut frac = 0.0_f64;
     if let Some((_, share)) = targets.service_level
-        && misses(Targets { service_level: targets.service_level, ..none })
+        && misses(StaffingTargets { service_level: targets.service_level, ..none })
     {
         frac = frac.max(lin(prev.service_level, cur.service_level, share));
     }
     if let Some(max) = targets.max_asa_s
-        && misses(Targets { max_asa_s: Some(max), ..none })
+        && misses(StaffingTargets { max_asa_s: Some(max), ..none })
     {
         let f = if prev.asa_s.is_finite() {
             lin(prev.asa_s, cur.asa_s, max)
@@ -235,12 +235,12 @@ fn fractional_requirement(prev: &Kpis, cur: &Kpis, targets: &Targets) -> f64 {
         frac = frac.max(f);
     }
     if let Some(max) = targets.max_abandon_rate
-        && misses(Targets { max_abandon_rate: Some(max), ..none })
+        && misses(StaffingTargets { max_abandon_rate: Some(max), ..none })
     {
         frac = frac.max(lin(prev.p_abandon, cur.p_abandon, max));
     }
     if let Some(max) = targets.max_occupancy
-        && misses(Targets { max_occupancy: Some(max), ..none })
+        && misses(StaffingTargets { max_occupancy: Some(max), ..none })
     {
         frac = frac.max(lin(prev.occupancy, cur.occupancy, max));
     }

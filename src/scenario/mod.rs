@@ -28,7 +28,7 @@ pub struct Scenario {
     /// The simulated days and their intervals.
     pub horizon: Horizon,
     /// Routing rules.
-    pub routing: Routing,
+    pub routing: RoutingRules,
     /// Queues, in file order; indices are used everywhere else.
     pub queues: Vec<Queue>,
     /// Agent groups, in file order.
@@ -150,7 +150,7 @@ pub enum AgentSelection {
 
 /// Routing rules.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
-pub struct Routing {
+pub struct RoutingRules {
     /// Agent selection for a new call.
     pub agent_selection: AgentSelection,
 }

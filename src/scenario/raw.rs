@@ -20,8 +20,8 @@ pub enum RawDuration {
 
 impl<'de> Deserialize<'de> for RawDuration {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
+        struct DurationVisitor;
+        impl Visitor<'_> for DurationVisitor {
             type Value = RawDuration;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a duration: seconds as a number, or text like \"20s\", \"15m\", \"1h30m\"")
@@ -39,7 +39,7 @@ impl<'de> Deserialize<'de> for RawDuration {
                 Ok(RawDuration::Text(v.to_string()))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(DurationVisitor)
     }
 }
 
@@ -441,8 +441,8 @@ pub struct RawSimulation {
 
 impl<'de> Deserialize<'de> for OneOrMany {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct OneOrManyVisitor;
+        impl<'de> Visitor<'de> for OneOrManyVisitor {
             type Value = OneOrMany;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a number of calls, or a list with one number per day")
@@ -460,36 +460,36 @@ impl<'de> Deserialize<'de> for OneOrMany {
                 Vec::<f64>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(OneOrMany::Many)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(OneOrManyVisitor)
     }
 }
 
 impl<'de> Deserialize<'de> for RawBuiltin {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Overflow {
+        #[serde(deny_unknown_fields, rename = "Overflow")] // the name serde's messages show
+        struct OverflowFields {
             queue: String,
             groups: Vec<String>,
             after: RawDuration,
         }
         #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct BreakPostponement {
+        #[serde(deny_unknown_fields, rename = "BreakPostponement")] // the name serde's messages show
+        struct BreakPostponementFields {
             queue: String,
             group: String,
             hold: RawDuration,
         }
         #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Callback {
+        #[serde(deny_unknown_fields, rename = "Callback")] // the name serde's messages show
+        struct CallbackFields {
             queue: String,
             max_wait: RawDuration,
             acceptance: f64,
         }
         const NAMES: &[&str] = &["overflow", "break_postponement", "callback"];
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct BuiltinVisitor;
+        impl<'de> Visitor<'de> for BuiltinVisitor {
             type Value = RawBuiltin;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str(
@@ -502,15 +502,15 @@ impl<'de> Deserialize<'de> for RawBuiltin {
                 };
                 let b = match name.as_str() {
                     "overflow" => {
-                        let v: Overflow = map.next_value()?;
+                        let v: OverflowFields = map.next_value()?;
                         RawBuiltin::Overflow { queue: v.queue, groups: v.groups, after: v.after }
                     }
                     "break_postponement" => {
-                        let v: BreakPostponement = map.next_value()?;
+                        let v: BreakPostponementFields = map.next_value()?;
                         RawBuiltin::BreakPostponement { queue: v.queue, group: v.group, hold: v.hold }
                     }
                     "callback" => {
-                        let v: Callback = map.next_value()?;
+                        let v: CallbackFields = map.next_value()?;
                         RawBuiltin::Callback { queue: v.queue, max_wait: v.max_wait, acceptance: v.acceptance }
                     }
                     other => return Err(de::Error::unknown_variant(other, NAMES)),
@@ -523,14 +523,14 @@ impl<'de> Deserialize<'de> for RawBuiltin {
                 Ok(b)
             }
         }
-        d.deserialize_map(V)
+        d.deserialize_map(BuiltinVisitor)
     }
 }
 
 impl<'de> Deserialize<'de> for RawPolicy {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct PolicyVisitor;
+        impl<'de> Visitor<'de> for PolicyVisitor {
             type Value = RawPolicy;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a policy script path, or `{ script, tick, builtin: [..] }`")
@@ -542,7 +542,7 @@ impl<'de> Deserialize<'de> for RawPolicy {
                 RawPolicyFull::deserialize(de::value::MapAccessDeserializer::new(map)).map(RawPolicy::Full)
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(PolicyVisitor)
     }
 }
 
@@ -554,8 +554,8 @@ impl<'de> Deserialize<'de> for RawSkill {
             queue: String,
             preference: u32,
         }
-        struct V;
-        impl<'de> Visitor<'de> for V {
+        struct SkillVisitor;
+        impl<'de> Visitor<'de> for SkillVisitor {
             type Value = RawSkill;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a queue id, or `{ queue: <id>, preference: <1, 2, ...> }`")
@@ -568,6 +568,6 @@ impl<'de> Deserialize<'de> for RawSkill {
                 Ok(RawSkill::WithPreference { queue: w.queue, preference: w.preference })
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(SkillVisitor)
     }
 }

@@ -4,7 +4,7 @@
 //! name, argument kinds, builder). Both sides depend on this module and on nothing of each other,
 //! so a property or an action means the same on both paths.
 
-use super::{R, count, duration, fail, num};
+use super::{ScriptResult, count, duration, fail, num};
 use crate::facts::{QueueFacts, abandon_rate, asa_s, live_service_level};
 use crate::policy::{Action, GroupLive, QueueLive, Snapshot};
 use crate::vocabulary::SlDefinition;
@@ -35,7 +35,7 @@ pub(super) struct Static {
 
 impl Static {
     /// The index of queue `id`, or an error naming the queues.
-    pub(super) fn queue(&self, id: &str) -> R<usize> {
+    pub(super) fn queue(&self, id: &str) -> ScriptResult<usize> {
         self.queue_ids
             .iter()
             .position(|q| q == id)
@@ -43,7 +43,7 @@ impl Static {
     }
 
     /// The index of group `id`, or an error naming the groups.
-    pub(super) fn group(&self, id: &str) -> R<usize> {
+    pub(super) fn group(&self, id: &str) -> ScriptResult<usize> {
         self.group_ids
             .iter()
             .position(|g| g == id)
@@ -129,7 +129,7 @@ pub(super) enum Arg {
 }
 
 /// Builds an action from its arguments after `ctx`, of the kinds listed beside it.
-pub(super) type Build = fn(&Static, &[Dynamic]) -> R<Action>;
+pub(super) type Build = fn(&Static, &[Dynamic]) -> ScriptResult<Action>;
 
 /// Every `ctx` action: name, argument kinds, builder. Rhai and the fast path both call these.
 pub(super) const ACTIONS: [(&str, &[Arg], Build); 15] = [
@@ -203,7 +203,7 @@ fn id(v: &Dynamic) -> ImmutableString {
     v.read_lock::<ImmutableString>().map(|s| s.clone()).unwrap_or_default()
 }
 
-fn n_of(v: &Dynamic, what: &str) -> R<u32> {
+fn n_of(v: &Dynamic, what: &str) -> ScriptResult<u32> {
     let n = count(v, what)?;
     u32::try_from(n).or_else(|_| fail(format!("{what} must be 0 or more, got {n}")))
 }

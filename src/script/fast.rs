@@ -40,12 +40,13 @@ const MAX_NODES: usize = 10_000;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) struct Unsupported;
 
-type Run<T> = Result<T, Unsupported>;
+/// What the fast path returns: a value, or "run this call in Rhai".
+type FastResult<T> = Result<T, Unsupported>;
 
 /// A value. Strings are indices into the program's string table (queue ids first, then group
 /// ids, then the constants the body names).
 #[derive(Debug, Clone, Copy, PartialEq)]
-enum V {
+enum Value {
     Unit,
     Int(i64),
     Float(f64),
@@ -162,33 +163,35 @@ impl Method {
     }
 }
 
+/// An expression of the subset, translated from Rhai's.
 #[derive(Debug, Clone, PartialEq)]
-enum E {
-    Const(V),
+enum Expression {
+    Const(Value),
     Local(u8),
-    Prop(Box<E>, Prop),
-    Method(Box<E>, Method, Vec<E>),
-    Bin(Op, Box<[E; 2]>),
-    Neg(Box<E>),
-    Not(Box<E>),
-    And(Vec<E>),
-    Or(Vec<E>),
+    Prop(Box<Expression>, Prop),
+    Method(Box<Expression>, Method, Vec<Expression>),
+    Bin(Op, Box<[Expression; 2]>),
+    Neg(Box<Expression>),
+    Not(Box<Expression>),
+    And(Vec<Expression>),
+    Or(Vec<Expression>),
 }
 
+/// A statement of the subset, translated from Rhai's; locals are slots, not names.
 #[derive(Debug, Clone, PartialEq)]
-enum S {
-    Set(u8, E),
-    OpSet(u8, Op, E),
-    If(E, Vec<S>, Vec<S>),
-    Block(Vec<S>),
-    Eval(E),
-    Return(Option<E>),
+enum Statement {
+    Set(u8, Expression),
+    OpSet(u8, Op, Expression),
+    If(Expression, Vec<Statement>, Vec<Statement>),
+    Block(Vec<Statement>),
+    Eval(Expression),
+    Return(Option<Expression>),
 }
 
 /// A hook body translated for the fast path.
 #[derive(Debug, Clone, PartialEq)]
 pub(super) struct Program {
-    body: Vec<S>,
+    body: Vec<Statement>,
     strings: Vec<ImmutableString>,
     /// The hook's parameters: `ctx`, and for `on_queue` the queue id.
     params: usize,
@@ -210,7 +213,7 @@ struct Compiler<'a> {
 /// of a function's body, so the body's statements arrive one by one from `AST::walk`).
 pub(super) struct Builder<'a> {
     c: Compiler<'a>,
-    body: Vec<S>,
+    body: Vec<Statement>,
     params: usize,
     ok: bool,
 }
@@ -249,18 +252,24 @@ impl<'a> Builder<'a> {
 impl Program {
     /// Runs the hook on snapshot `s`; `queue` is `on_queue`'s queue. Actions are appended to
     /// `out`; on [`Unsupported`] the caller drops what was appended and asks Rhai.
-    pub(super) fn run(&self, stat: &Static, s: &Snapshot, queue: Option<usize>, out: &mut Vec<Action>) -> Run<()> {
-        let mut m = Machine { p: self, stat, s, out, locals: [V::Unit; MAX_LOCALS] };
-        m.locals[0] = V::Ctx;
+    pub(super) fn run(
+        &self,
+        stat: &Static,
+        s: &Snapshot,
+        queue: Option<usize>,
+        out: &mut Vec<Action>,
+    ) -> FastResult<()> {
+        let mut m = Machine { p: self, stat, s, out, locals: [Value::Unit; MAX_LOCALS] };
+        m.locals[0] = Value::Ctx;
         if self.params > 1 {
-            m.locals[1] = V::Str(u16::try_from(queue.ok_or(Unsupported)?).map_err(|_| Unsupported)?);
+            m.locals[1] = Value::Str(u16::try_from(queue.ok_or(Unsupported)?).map_err(|_| Unsupported)?);
         }
         m.block(&self.body).map(|_| ())
     }
 }
 
 impl Compiler<'_> {
-    fn block(&mut self, stmts: &[Stmt]) -> Option<Vec<S>> {
+    fn block(&mut self, stmts: &[Stmt]) -> Option<Vec<Statement>> {
         let depth = self.locals.len();
         let mut out = Vec::with_capacity(stmts.len());
         for st in stmts {
@@ -270,7 +279,7 @@ impl Compiler<'_> {
         Some(out)
     }
 
-    fn stmt(&mut self, st: &Stmt, out: &mut Vec<S>) -> Option<()> {
+    fn stmt(&mut self, st: &Stmt, out: &mut Vec<Statement>) -> Option<()> {
         self.nodes += 1;
         self.at = st.position();
         match st {
@@ -280,18 +289,18 @@ impl Compiler<'_> {
                 let slot = self.slots;
                 self.slots += 1;
                 self.locals.push((x.0.name.clone(), slot));
-                out.push(S::Set(u8::try_from(slot).ok()?, e));
+                out.push(Statement::Set(u8::try_from(slot).ok()?, e));
             }
             Stmt::Assignment(x) => {
                 let (op, name) = (&x.0, variable(&x.1.lhs)?);
                 let slot = u8::try_from(self.local(name)?).ok()?;
                 let rhs = self.expr(&x.1.rhs)?;
                 out.push(match op.get_op_assignment_info() {
-                    None => S::Set(slot, rhs),
+                    None => Statement::Set(slot, rhs),
                     Some((.., op_syntax)) => {
                         let op = Op::of(op_syntax)
                             .filter(|o| matches!(o, Op::Add | Op::Sub | Op::Mul | Op::Div | Op::Rem))?;
-                        S::OpSet(slot, op, rhs)
+                        Statement::OpSet(slot, op, rhs)
                     }
                 });
             }
@@ -299,20 +308,20 @@ impl Compiler<'_> {
                 let cond = self.expr(&f.expr)?;
                 let then = self.block(f.body.statements())?;
                 let other = self.block(f.branch.statements())?;
-                out.push(S::If(cond, then, other));
+                out.push(Statement::If(cond, then, other));
             }
             Stmt::Block(b) => {
-                out.push(S::Block(self.block(b.statements())?));
+                out.push(Statement::Block(self.block(b.statements())?));
             }
-            Stmt::Expr(e) => out.push(S::Eval(self.expr(e)?)),
+            Stmt::Expr(e) => out.push(Statement::Eval(self.expr(e)?)),
             // what the optimiser leaves of an `if` with empty branches: its condition
-            Stmt::FnCall(f, _) => out.push(S::Eval(self.operator(f)?)),
+            Stmt::FnCall(f, _) => out.push(Statement::Eval(self.operator(f)?)),
             Stmt::Return(v, flags, _) if *flags == ASTFlags::NONE => {
                 let v = match v {
                     Some(e) => Some(self.expr(e)?),
                     None => None,
                 };
-                out.push(S::Return(v));
+                out.push(Statement::Return(v));
             }
             _ => return None,
         }
@@ -324,7 +333,7 @@ impl Compiler<'_> {
         self.locals.iter().rev().find(|l| l.0.as_str() == name).map(|l| l.1)
     }
 
-    fn string(&mut self, s: &ImmutableString) -> Option<V> {
+    fn string(&mut self, s: &ImmutableString) -> Option<Value> {
         let k = match self.strings.iter().position(|x| x == s) {
             Some(k) => k,
             None => {
@@ -332,18 +341,18 @@ impl Compiler<'_> {
                 self.strings.len() - 1
             }
         };
-        Some(V::Str(u16::try_from(k).ok()?))
+        Some(Value::Str(u16::try_from(k).ok()?))
     }
 
-    fn constant(&mut self, d: &Dynamic) -> Option<V> {
+    fn constant(&mut self, d: &Dynamic) -> Option<Value> {
         if let Ok(i) = d.as_int() {
-            Some(V::Int(i))
+            Some(Value::Int(i))
         } else if let Ok(f) = d.as_float() {
-            Some(V::Float(f))
+            Some(Value::Float(f))
         } else if let Ok(b) = d.as_bool() {
-            Some(V::Bool(b))
+            Some(Value::Bool(b))
         } else if d.is_unit() {
-            Some(V::Unit)
+            Some(Value::Unit)
         } else if let Some(s) = d.read_lock::<ImmutableString>() {
             let s = s.clone();
             self.string(&s)
@@ -352,27 +361,27 @@ impl Compiler<'_> {
         }
     }
 
-    fn expr(&mut self, e: &Expr) -> Option<E> {
+    fn expr(&mut self, e: &Expr) -> Option<Expression> {
         self.nodes += 1;
         self.at = e.position();
         Some(match e {
-            Expr::IntegerConstant(i, _) => E::Const(V::Int(*i)),
-            Expr::FloatConstant(f, _) => E::Const(V::Float(**f)),
-            Expr::BoolConstant(b, _) => E::Const(V::Bool(*b)),
-            Expr::Unit(_) => E::Const(V::Unit),
-            Expr::StringConstant(s, _) => E::Const(self.string(s)?),
-            Expr::DynamicConstant(d, _) => E::Const(self.constant(d)?),
+            Expr::IntegerConstant(i, _) => Expression::Const(Value::Int(*i)),
+            Expr::FloatConstant(f, _) => Expression::Const(Value::Float(**f)),
+            Expr::BoolConstant(b, _) => Expression::Const(Value::Bool(*b)),
+            Expr::Unit(_) => Expression::Const(Value::Unit),
+            Expr::StringConstant(s, _) => Expression::Const(self.string(s)?),
+            Expr::DynamicConstant(d, _) => Expression::Const(self.constant(d)?),
             Expr::Variable(..) => {
                 let name = variable(e)?;
                 match self.local(name) {
-                    Some(slot) => E::Local(u8::try_from(slot).ok()?),
+                    Some(slot) => Expression::Local(u8::try_from(slot).ok()?),
                     None => {
                         // a top-level constant (or --set parameter), fixed for the whole run
                         if self.constants.is_constant(name) != Some(true) {
                             return None;
                         }
                         let d = self.constants.get(name)?.clone();
-                        E::Const(self.constant(&d)?)
+                        Expression::Const(self.constant(&d)?)
                     }
                 }
             }
@@ -381,38 +390,38 @@ impl Compiler<'_> {
                 self.chain(base, &b.rhs)?
             }
             Expr::FnCall(f, _) => self.operator(f)?,
-            Expr::And(xs, _) => E::And(xs.iter().map(|x| self.expr(x)).collect::<Option<_>>()?),
-            Expr::Or(xs, _) => E::Or(xs.iter().map(|x| self.expr(x)).collect::<Option<_>>()?),
+            Expr::And(xs, _) => Expression::And(xs.iter().map(|x| self.expr(x)).collect::<Option<_>>()?),
+            Expr::Or(xs, _) => Expression::Or(xs.iter().map(|x| self.expr(x)).collect::<Option<_>>()?),
             _ => return None,
         })
     }
 
     /// An operator call (`a + b`, `-a`, `!a`); any other function call leaves the subset.
-    fn operator(&mut self, f: &FnCallExpr) -> Option<E> {
+    fn operator(&mut self, f: &FnCallExpr) -> Option<Expression> {
         if !f.namespace.is_empty() || f.op_token.is_none() {
             return None;
         }
         Some(match (f.name.as_str(), f.args.as_slice()) {
-            ("-", [x]) => E::Neg(Box::new(self.expr(x)?)),
-            ("!", [x]) => E::Not(Box::new(self.expr(x)?)),
-            (name, [x, y]) => E::Bin(Op::of(name)?, Box::new([self.expr(x)?, self.expr(y)?])),
+            ("-", [x]) => Expression::Neg(Box::new(self.expr(x)?)),
+            ("!", [x]) => Expression::Not(Box::new(self.expr(x)?)),
+            (name, [x, y]) => Expression::Bin(Op::of(name)?, Box::new([self.expr(x)?, self.expr(y)?])),
             _ => return None,
         })
     }
 
     /// `base.rhs`, where `rhs` is a property, a method call or a further chain.
-    fn chain(&mut self, base: E, rhs: &Expr) -> Option<E> {
+    fn chain(&mut self, base: Expression, rhs: &Expr) -> Option<Expression> {
         self.nodes += 1;
         self.at = rhs.position();
         match rhs {
-            Expr::Property(p, _) => Some(E::Prop(Box::new(base), Prop::of(p.2.as_str())?)),
+            Expr::Property(p, _) => Some(Expression::Prop(Box::new(base), Prop::of(p.2.as_str())?)),
             Expr::MethodCall(f, _) => {
                 if !f.namespace.is_empty() {
                     return None;
                 }
                 let m = Method::of(f.name.as_str(), f.args.len())?;
                 let args = f.args.iter().map(|a| self.expr(a)).collect::<Option<_>>()?;
-                Some(E::Method(Box::new(base), m, args))
+                Some(Expression::Method(Box::new(base), m, args))
             }
             Expr::Dot(b, flags, _) if *flags == ASTFlags::NONE => {
                 let inner = self.chain(base, &b.lhs)?;
@@ -442,34 +451,34 @@ struct Machine<'a> {
     stat: &'a Static,
     s: &'a Snapshot,
     out: &'a mut Vec<Action>,
-    locals: [V; MAX_LOCALS],
+    locals: [Value; MAX_LOCALS],
 }
 
 impl Machine<'_> {
-    fn block(&mut self, body: &[S]) -> Run<Flow> {
+    fn block(&mut self, body: &[Statement]) -> FastResult<Flow> {
         for st in body {
             match st {
-                S::Set(k, e) => self.locals[usize::from(*k)] = self.eval(e)?,
-                S::OpSet(k, op, e) => {
+                Statement::Set(k, e) => self.locals[usize::from(*k)] = self.eval(e)?,
+                Statement::OpSet(k, op, e) => {
                     let y = self.eval(e)?;
                     let k = usize::from(*k);
                     self.locals[k] = self.binary(*op, self.locals[k], y)?;
                 }
-                S::If(c, then, other) => {
-                    let V::Bool(c) = self.eval(c)? else { return Err(Unsupported) };
+                Statement::If(c, then, other) => {
+                    let Value::Bool(c) = self.eval(c)? else { return Err(Unsupported) };
                     if let Flow::Return = self.block(if c { then } else { other })? {
                         return Ok(Flow::Return);
                     }
                 }
-                S::Block(inner) => {
+                Statement::Block(inner) => {
                     if let Flow::Return = self.block(inner)? {
                         return Ok(Flow::Return);
                     }
                 }
-                S::Eval(e) => {
+                Statement::Eval(e) => {
                     self.eval(e)?;
                 }
-                S::Return(e) => {
+                Statement::Return(e) => {
                     if let Some(e) = e {
                         self.eval(e)?;
                     }
@@ -480,112 +489,114 @@ impl Machine<'_> {
         Ok(Flow::Next)
     }
 
-    fn eval(&mut self, e: &E) -> Run<V> {
+    fn eval(&mut self, e: &Expression) -> FastResult<Value> {
         Ok(match e {
-            E::Const(v) => *v,
-            E::Local(k) => self.locals[usize::from(*k)],
-            E::Prop(x, p) => {
+            Expression::Const(v) => *v,
+            Expression::Local(k) => self.locals[usize::from(*k)],
+            Expression::Prop(x, p) => {
                 let x = self.eval(x)?;
                 self.prop(x, *p)?
             }
-            E::Method(x, m, args) => {
-                let V::Ctx = self.eval(x)? else { return Err(Unsupported) };
+            Expression::Method(x, m, args) => {
+                let Value::Ctx = self.eval(x)? else { return Err(Unsupported) };
                 self.method(*m, args)?
             }
-            E::Bin(op, xy) => {
+            Expression::Bin(op, xy) => {
                 let x = self.eval(&xy[0])?;
                 let y = self.eval(&xy[1])?;
                 self.binary(*op, x, y)?
             }
-            E::Neg(x) => match self.eval(x)? {
-                V::Int(i) => V::Int(i.checked_neg().ok_or(Unsupported)?),
-                V::Float(f) => V::Float(-f),
+            Expression::Neg(x) => match self.eval(x)? {
+                Value::Int(i) => Value::Int(i.checked_neg().ok_or(Unsupported)?),
+                Value::Float(f) => Value::Float(-f),
                 _ => return Err(Unsupported),
             },
-            E::Not(x) => match self.eval(x)? {
-                V::Bool(b) => V::Bool(!b),
+            Expression::Not(x) => match self.eval(x)? {
+                Value::Bool(b) => Value::Bool(!b),
                 _ => return Err(Unsupported),
             },
-            E::And(xs) => {
+            Expression::And(xs) => {
                 for x in xs {
-                    let V::Bool(b) = self.eval(x)? else { return Err(Unsupported) };
+                    let Value::Bool(b) = self.eval(x)? else { return Err(Unsupported) };
                     if !b {
-                        return Ok(V::Bool(false));
+                        return Ok(Value::Bool(false));
                     }
                 }
-                V::Bool(true)
+                Value::Bool(true)
             }
-            E::Or(xs) => {
+            Expression::Or(xs) => {
                 for x in xs {
-                    let V::Bool(b) = self.eval(x)? else { return Err(Unsupported) };
+                    let Value::Bool(b) = self.eval(x)? else { return Err(Unsupported) };
                     if b {
-                        return Ok(V::Bool(true));
+                        return Ok(Value::Bool(true));
                     }
                 }
-                V::Bool(false)
+                Value::Bool(false)
             }
         })
     }
 
-    fn prop(&self, x: V, p: Prop) -> Run<V> {
+    fn prop(&self, x: Value, p: Prop) -> FastResult<Value> {
         let s = self.s;
         Ok(match (x, p) {
-            (V::Ctx, Prop::Now) => V::Float(s.t),
-            (V::Ctx, Prop::Day) => V::Int(s.day as i64),
-            (V::Ctx, Prop::Interval) => V::Int(s.interval as i64),
-            (V::Ctx, Prop::IntervalSeconds) => V::Float(self.stat.interval_s),
-            (V::Queue(q), Prop::Id) => V::Str(q),
-            (V::Group(g), Prop::Id) => V::Str(self.stat.queue_names.len() as u16 + g),
-            (V::Queue(q), Prop::Waiting) => V::Int(i64::from(s.queues[usize::from(q)].waiting)),
-            (V::Queue(q), Prop::CallbacksPending) => V::Int(i64::from(s.queues[usize::from(q)].callbacks_pending)),
-            (V::Queue(q), Prop::Open) => V::Bool(s.queues[usize::from(q)].open),
-            (V::Queue(q), Prop::QueueValue(k)) => {
-                let q = usize::from(q);
-                V::Float(queue_values(&s.queues[q], self.stat.sl[q])[usize::from(k)])
+            (Value::Ctx, Prop::Now) => Value::Float(s.time_s),
+            (Value::Ctx, Prop::Day) => Value::Int(s.day as i64),
+            (Value::Ctx, Prop::Interval) => Value::Int(s.interval as i64),
+            (Value::Ctx, Prop::IntervalSeconds) => Value::Float(self.stat.interval_s),
+            (Value::Queue(q), Prop::Id) => Value::Str(q),
+            (Value::Group(g), Prop::Id) => Value::Str(self.stat.queue_names.len() as u16 + g),
+            (Value::Queue(q), Prop::Waiting) => Value::Int(i64::from(s.queues[usize::from(q)].waiting)),
+            (Value::Queue(q), Prop::CallbacksPending) => {
+                Value::Int(i64::from(s.queues[usize::from(q)].callbacks_pending))
             }
-            (V::Group(g), Prop::GroupCount(k)) => {
-                V::Int(i64::from((GROUP_PROPS[usize::from(k)].1)(&s.groups[usize::from(g)])))
+            (Value::Queue(q), Prop::Open) => Value::Bool(s.queues[usize::from(q)].open),
+            (Value::Queue(q), Prop::QueueValue(k)) => {
+                let q = usize::from(q);
+                Value::Float(queue_values(&s.queues[q], self.stat.sl[q])[usize::from(k)])
+            }
+            (Value::Group(g), Prop::GroupCount(k)) => {
+                Value::Int(i64::from((GROUP_PROPS[usize::from(k)].1)(&s.groups[usize::from(g)])))
             }
             _ => return Err(Unsupported),
         })
     }
 
     /// `v` as Rhai holds it; the ctx handle and views have no fast equivalent.
-    fn dynamic(&self, v: V) -> Run<Dynamic> {
+    fn dynamic(&self, v: Value) -> FastResult<Dynamic> {
         Ok(match v {
-            V::Unit => Dynamic::UNIT,
-            V::Int(i) => Dynamic::from(i),
-            V::Float(f) => Dynamic::from(f),
-            V::Bool(b) => Dynamic::from(b),
-            V::Str(k) => Dynamic::from(self.p.strings[usize::from(k)].clone()),
-            V::Ctx | V::Queue(_) | V::Group(_) => return Err(Unsupported),
+            Value::Unit => Dynamic::UNIT,
+            Value::Int(i) => Dynamic::from(i),
+            Value::Float(f) => Dynamic::from(f),
+            Value::Bool(b) => Dynamic::from(b),
+            Value::Str(k) => Dynamic::from(self.p.strings[usize::from(k)].clone()),
+            Value::Ctx | Value::Queue(_) | Value::Group(_) => return Err(Unsupported),
         })
     }
 
-    fn text(&self, v: V) -> Run<&str> {
+    fn text(&self, v: Value) -> FastResult<&str> {
         match v {
-            V::Str(k) => Ok(self.p.strings[usize::from(k)].as_str()),
+            Value::Str(k) => Ok(self.p.strings[usize::from(k)].as_str()),
             _ => Err(Unsupported),
         }
     }
 
-    fn method(&mut self, m: Method, args: &[E]) -> Run<V> {
+    fn method(&mut self, m: Method, args: &[Expression]) -> FastResult<Value> {
         match m {
             Method::Queue => {
                 let id = self.eval(&args[0])?;
                 let q = self.stat.queue(self.text(id)?).map_err(|_| Unsupported)?;
-                Ok(V::Queue(q as u16))
+                Ok(Value::Queue(q as u16))
             }
             Method::Group => {
                 let id = self.eval(&args[0])?;
                 let g = self.stat.group(self.text(id)?).map_err(|_| Unsupported)?;
-                Ok(V::Group(g as u16))
+                Ok(Value::Group(g as u16))
             }
             Method::Forecast => {
                 let id = self.eval(&args[0])?;
-                let V::Int(ahead) = self.eval(&args[1])? else { return Err(Unsupported) };
+                let Value::Int(ahead) = self.eval(&args[1])? else { return Err(Unsupported) };
                 let q = self.stat.queue(self.text(id)?).map_err(|_| Unsupported)?;
-                Ok(V::Float(forecast(self.stat, self.s, q, ahead)))
+                Ok(Value::Float(forecast(self.stat, self.s, q, ahead)))
             }
             Method::Act(k) => {
                 let (_, kinds, build) = &ACTIONS[usize::from(k)];
@@ -593,45 +604,45 @@ impl Machine<'_> {
                 for ((a, kind), d) in args.iter().zip(kinds.iter()).zip(dyns.iter_mut()) {
                     let v = self.eval(a)?;
                     // the argument types Rhai checks before calling the action
-                    if !matches!((kind, v), (Arg::Id, V::Str(_)) | (Arg::Bool, V::Bool(_)) | (Arg::Any, _)) {
+                    if !matches!((kind, v), (Arg::Id, Value::Str(_)) | (Arg::Bool, Value::Bool(_)) | (Arg::Any, _)) {
                         return Err(Unsupported);
                     }
                     *d = self.dynamic(v)?;
                 }
                 let a = build(self.stat, &dyns[..kinds.len()]).map_err(|_| Unsupported)?;
                 self.out.push(a);
-                Ok(V::Unit)
+                Ok(Value::Unit)
             }
         }
     }
 
     /// Rhai's built-in binary operators on the subset's values.
-    fn binary(&self, op: Op, x: V, y: V) -> Run<V> {
+    fn binary(&self, op: Op, x: Value, y: Value) -> FastResult<Value> {
         Ok(match (x, y) {
-            (V::Int(a), V::Int(b)) => match op {
-                Op::Add => V::Int(a.checked_add(b).ok_or(Unsupported)?),
-                Op::Sub => V::Int(a.checked_sub(b).ok_or(Unsupported)?),
-                Op::Mul => V::Int(a.checked_mul(b).ok_or(Unsupported)?),
-                Op::Div => V::Int(a.checked_div(b).ok_or(Unsupported)?),
-                Op::Rem => V::Int(a.checked_rem(b).ok_or(Unsupported)?),
-                Op::Eq => V::Bool(a == b),
-                Op::Ne => V::Bool(a != b),
-                Op::Lt => V::Bool(a < b),
-                Op::Le => V::Bool(a <= b),
-                Op::Gt => V::Bool(a > b),
-                Op::Ge => V::Bool(a >= b),
+            (Value::Int(a), Value::Int(b)) => match op {
+                Op::Add => Value::Int(a.checked_add(b).ok_or(Unsupported)?),
+                Op::Sub => Value::Int(a.checked_sub(b).ok_or(Unsupported)?),
+                Op::Mul => Value::Int(a.checked_mul(b).ok_or(Unsupported)?),
+                Op::Div => Value::Int(a.checked_div(b).ok_or(Unsupported)?),
+                Op::Rem => Value::Int(a.checked_rem(b).ok_or(Unsupported)?),
+                Op::Eq => Value::Bool(a == b),
+                Op::Ne => Value::Bool(a != b),
+                Op::Lt => Value::Bool(a < b),
+                Op::Le => Value::Bool(a <= b),
+                Op::Gt => Value::Bool(a > b),
+                Op::Ge => Value::Bool(a >= b),
             },
-            (V::Float(a), V::Float(b)) => float(op, a, b),
-            (V::Float(a), V::Int(b)) => float(op, a, b as f64),
-            (V::Int(a), V::Float(b)) => float(op, a as f64, b),
-            (V::Bool(a), V::Bool(b)) => match op {
-                Op::Eq => V::Bool(a == b),
-                Op::Ne => V::Bool(a != b),
+            (Value::Float(a), Value::Float(b)) => float(op, a, b),
+            (Value::Float(a), Value::Int(b)) => float(op, a, b as f64),
+            (Value::Int(a), Value::Float(b)) => float(op, a as f64, b),
+            (Value::Bool(a), Value::Bool(b)) => match op {
+                Op::Eq => Value::Bool(a == b),
+                Op::Ne => Value::Bool(a != b),
                 _ => return Err(Unsupported),
             },
-            (V::Str(_), V::Str(_)) => match op {
-                Op::Eq => V::Bool(self.text(x)? == self.text(y)?),
-                Op::Ne => V::Bool(self.text(x)? != self.text(y)?),
+            (Value::Str(_), Value::Str(_)) => match op {
+                Op::Eq => Value::Bool(self.text(x)? == self.text(y)?),
+                Op::Ne => Value::Bool(self.text(x)? != self.text(y)?),
                 _ => return Err(Unsupported),
             },
             _ => return Err(Unsupported),
@@ -641,16 +652,16 @@ impl Machine<'_> {
 
 /// Float arithmetic, and comparisons with Rhai's relative tolerance (checked builds): `x < y`
 /// holds when `(y - x) / max(|x|, |y|) > EPSILON` (the scale is 1 when either is 0).
-fn float(op: Op, x: f64, y: f64) -> V {
+fn float(op: Op, x: f64, y: f64) -> Value {
     let max = if x * y == 0.0 { 1.0 } else { x.abs().max(y.abs()) };
-    let cmp = |zero: bool, d: f64, above: f64| V::Bool(if max == 0.0 { zero } else { d / max > above });
+    let cmp = |zero: bool, d: f64, above: f64| Value::Bool(if max == 0.0 { zero } else { d / max > above });
     match op {
-        Op::Add => V::Float(x + y),
-        Op::Sub => V::Float(x - y),
-        Op::Mul => V::Float(x * y),
-        Op::Div => V::Float(x / y),
-        Op::Rem => V::Float(x % y),
-        Op::Eq => V::Bool(if max == 0.0 { true } else { (x - y).abs() / max <= f64::EPSILON }),
+        Op::Add => Value::Float(x + y),
+        Op::Sub => Value::Float(x - y),
+        Op::Mul => Value::Float(x * y),
+        Op::Div => Value::Float(x / y),
+        Op::Rem => Value::Float(x % y),
+        Op::Eq => Value::Bool(if max == 0.0 { true } else { (x - y).abs() / max <= f64::EPSILON }),
         Op::Ne => cmp(false, (x - y).abs(), f64::EPSILON),
         Op::Gt => cmp(false, x - y, f64::EPSILON),
         Op::Ge => cmp(true, x - y, -f64::EPSILON),

@@ -167,7 +167,7 @@ fn snapshot() -> impl Strategy<Value = Snapshot> {
         };
     (select(vec![0.0, 900.5, 3599.0]), 0..1usize, 0..4usize, [queue(), queue()], [group(), group()]).prop_map(
         |(t, day, interval, queues, groups)| Snapshot {
-            t,
+            time_s: t,
             day,
             interval,
             queues: queues.to_vec(),

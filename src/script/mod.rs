@@ -81,14 +81,14 @@ pub fn sandboxed_engine() -> Engine {
 }
 
 /// The result of a registered function: a Rhai error carries the message to the script's line.
-pub(crate) type R<T> = Result<T, Box<EvalAltResult>>;
+pub(crate) type ScriptResult<T> = Result<T, Box<EvalAltResult>>;
 
-pub(crate) fn fail<T>(msg: String) -> R<T> {
+pub(crate) fn fail<T>(msg: String) -> ScriptResult<T> {
     Err(msg.into())
 }
 
 /// A number, integer or float.
-pub(crate) fn num(v: &Dynamic, what: &str) -> R<f64> {
+pub(crate) fn num(v: &Dynamic, what: &str) -> ScriptResult<f64> {
     if let Ok(f) = v.as_float() {
         Ok(f)
     } else if let Ok(i) = v.as_int() {
@@ -99,7 +99,7 @@ pub(crate) fn num(v: &Dynamic, what: &str) -> R<f64> {
 }
 
 /// A whole number.
-pub(crate) fn count(v: &Dynamic, what: &str) -> R<i64> {
+pub(crate) fn count(v: &Dynamic, what: &str) -> ScriptResult<i64> {
     let x = num(v, what)?;
     if x.fract() != 0.0 {
         return fail(format!("{what} must be a whole number, got {x}"));
@@ -113,7 +113,7 @@ pub use crate::scenario::limits::MAX_AGENTS_PER_GROUP;
 
 /// A number of agents: a whole number from 0 to [`MAX_AGENTS_PER_GROUP`]; anything else is an
 /// error naming `what` (the policy API rejects negative counts the same way).
-pub(crate) fn agents(v: &Dynamic, what: &str) -> R<u32> {
+pub(crate) fn agents(v: &Dynamic, what: &str) -> ScriptResult<u32> {
     let n = count(v, what)?;
     if n < 0 {
         return fail(format!("{what} must be 0 or more, got {n}"));
@@ -122,7 +122,7 @@ pub(crate) fn agents(v: &Dynamic, what: &str) -> R<u32> {
 }
 
 /// `n` as a `u32` when it is at most [`MAX_AGENTS_PER_GROUP`].
-pub(crate) fn within_limit(n: i64, what: &str) -> R<u32> {
+pub(crate) fn within_limit(n: i64, what: &str) -> ScriptResult<u32> {
     match u32::try_from(n) {
         Ok(k) if k <= MAX_AGENTS_PER_GROUP => Ok(k),
         _ => fail(format!("{what} must be at most {MAX_AGENTS_PER_GROUP} (MAX_AGENTS_PER_GROUP), got {n}")),
@@ -130,7 +130,7 @@ pub(crate) fn within_limit(n: i64, what: &str) -> R<u32> {
 }
 
 /// A duration: seconds, or text like "15m".
-pub(crate) fn duration(v: &Dynamic, what: &str) -> R<f64> {
+pub(crate) fn duration(v: &Dynamic, what: &str) -> ScriptResult<f64> {
     if v.is_string() {
         parse_duration(&v.clone().into_string().unwrap_or_default()).or_else(|m| fail(format!("{what}: {m}")))
     } else {

@@ -87,7 +87,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         let nq = m.queues.len();
         let n = m.intervals_per_day;
         let cur = self.time_cell();
-        self.work.snapshot.t = t;
+        self.work.snapshot.time_s = t;
         self.work.snapshot.day = self.work.day;
         self.work.snapshot.interval = cur - self.work.day * n;
         self.work.snapshot.queues.resize(nq, Default::default());
@@ -179,6 +179,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Applies one policy action at `t` and counts it.
     pub(super) fn apply(&mut self, action: Action, t: f64) -> Result<(), String> {
         let m = self.model;
+        action.check(m.queues.len(), m.groups.len())?;
         self.facts.policy().actions[action.kind()] += 1.0;
         match action {
             Action::MoveAgents { from, to, n } => {

@@ -72,7 +72,10 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// scheduled for the same time.
     #[inline]
     pub(super) fn push(&mut self, t: f64, kind: EventKind) {
-        debug_assert!(t >= 0.0 && t.is_finite());
+        // An internal invariant, not input checking: every time entering the engine is checked
+        // where it enters (scenario validation, `Model::compile` for the tick, `Action::check`
+        // for policy actions), so only the engine's own arithmetic on those could break it.
+        debug_assert!(t >= 0.0 && t.is_finite(), "the engine scheduled an event at {t} s");
         let seq = self.work.next_seq;
         self.work.next_seq += 1;
         let key = (u128::from(t.to_bits()) << 64) | u128::from(seq);

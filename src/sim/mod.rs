@@ -157,7 +157,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
         let mut ti = 0;
         while self.failure.is_none() {
-            let t_static = m.timeline.get(ti).map_or(f64::INFINITY, |e| e.t);
+            let t_static = m.timeline.get(ti).map_or(f64::INFINITY, |e| e.time_s);
             let t_heap = self.work.heap.peek().map_or(f64::INFINITY, Event::t);
             let (t_arr, q_arr) =
                 self.work.arrivals.peek().map_or((f64::INFINITY, usize::MAX), |r| (f64::from_bits(r.0.0), r.0.1));
@@ -166,17 +166,17 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     break;
                 }
                 let e = m.timeline[ti];
-                if self.interval_hook_due && e.kind == StaticKind::BreakStart {
+                if self.interval_hook_due && matches!(e.kind, StaticKind::BreakStart { .. }) {
                     // after the shift changes of the boundary, before its breaks (a hold set
                     // now catches the breaks due now)
                     self.interval_hook_due = false;
-                    self.call_hook(Hook::Interval, e.t);
+                    self.call_hook(Hook::Interval, e.time_s);
                 }
                 ti += 1;
-                self.on_static(e.kind, e.a, e.b, e.t);
-                if self.interval_hook_due && m.timeline.get(ti).is_none_or(|n| n.t != e.t) {
+                self.on_static(e.kind, e.time_s);
+                if self.interval_hook_due && m.timeline.get(ti).is_none_or(|n| n.time_s != e.time_s) {
                     self.interval_hook_due = false;
-                    self.call_hook(Hook::Interval, e.t);
+                    self.call_hook(Hook::Interval, e.time_s);
                 }
             } else if t_heap <= t_arr {
                 let e = self.work.heap.pop().expect("peeked");
@@ -255,16 +255,16 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         }
     }
 
-    fn on_static(&mut self, kind: StaticKind, a: u32, b: u32, t: f64) {
+    fn on_static(&mut self, kind: StaticKind, t: f64) {
         match kind {
-            StaticKind::Interval => {
+            StaticKind::Interval { interval } => {
                 for g in 0..self.model.groups.len() {
                     self.touch_group(g, t);
                 }
                 for q in 0..self.model.queues.len() {
                     self.touch_queue(q, t);
                 }
-                let global = self.work.day * self.model.intervals_per_day + a as usize;
+                let global = self.work.day * self.model.intervals_per_day + interval as usize;
                 self.work.open_interval = Some(global);
                 self.mark_serving(global);
                 for g in 0..self.model.groups.len() {
@@ -289,20 +289,20 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 }
                 self.work.open_interval = None;
             }
-            StaticKind::ShiftStart => {
-                let g = self.work.agent_group[a as usize] as usize;
-                let agent = &self.work.agents[a as usize];
-                if agent.present && !agent.sent_home {
-                    self.come_on_duty(a, g, t);
+            StaticKind::ShiftStart { agent } => {
+                let g = self.work.agent_group[agent as usize] as usize;
+                let live = &self.work.agents[agent as usize];
+                if live.present && !live.sent_home {
+                    self.come_on_duty(agent, g, t);
                 }
             }
-            StaticKind::ShiftEnd => {
+            StaticKind::ShiftEnd { agent } => {
                 // a shift extended by a policy ends at its own dynamic event
-                if self.work.agents[a as usize].shift_end <= t {
-                    self.on_shift_end(a, t);
+                if self.work.agents[agent as usize].shift_end <= t {
+                    self.on_shift_end(agent, t);
                 }
             }
-            StaticKind::BreakStart => self.on_break_due(a, b, t),
+            StaticKind::BreakStart { agent, break_index } => self.on_break_due(agent, break_index, t),
         }
     }
 }

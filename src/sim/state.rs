@@ -7,7 +7,7 @@
 use super::events::Event;
 use super::streams::KeyedRng;
 use crate::facts::QueueFacts;
-use crate::model::{Model, Routing};
+use crate::model::{Model, RoutingTables};
 use crate::policy::{Action, Snapshot};
 use std::collections::{BinaryHeap, VecDeque};
 
@@ -172,7 +172,7 @@ pub struct Workspace {
     /// Overtime granted to each agent today: seconds and cost (refunded if sent home before).
     pub(super) agent_overtime: Vec<(f64, f64)>,
     /// Routing now (policies change skills, priorities and overflow).
-    pub(super) routing: Routing,
+    pub(super) routing: RoutingTables,
     /// Callbacks waiting in all queues.
     pub(super) n_callbacks: u32,
     /// Policy view, rebuilt before each hook.

@@ -206,7 +206,7 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
     Ok(Scenario {
         name: raw.name.clone(),
         horizon: horizon.expect("no problems implies a valid horizon"),
-        routing: Routing { agent_selection },
+        routing: RoutingRules { agent_selection },
         queues,
         groups,
         simulation: Simulation { replications, seed: sim.seed.unwrap_or(1), warmup_s },

@@ -16,7 +16,7 @@ mod register;
 
 use super::api::{ACTIONS, Arg, GROUP_PROPS, QUEUE_VALUES, Static, forecast, queue_values};
 use super::fast::{self, Builder, Program};
-use super::{R, ScriptError, sandboxed_engine};
+use super::{ScriptError, ScriptResult, sandboxed_engine};
 use crate::policy::{Action, HookResult, Hooks, Policy, PolicyFactory, PolicySource, Snapshot};
 use crate::scenario::Scenario;
 use crate::sim::{Purpose, Rng, stream};
@@ -220,7 +220,7 @@ impl PolicyScript {
             return Err(ScriptError {
                 script: self.path.clone(),
                 position: None,
-                message: "defines on_tick but no tick is set: add `tick: 5m` to the scenario's policy, or --tick"
+                message: "defines on_tick but the policy has no tick interval: give the policy one (e.g. 5 minutes)"
                     .into(),
             });
         }

@@ -12,10 +12,10 @@ pub(super) fn register(e: &mut Engine) {
     e.register_type_with_name::<AgentView>("Agent");
 
     // --- the clock
-    e.register_get("now", |c: &mut Ctx| c.lock().snap.t);
+    e.register_get("now", |c: &mut Ctx| c.lock().snap.time_s);
     e.register_get("clock", |c: &mut Ctx| {
         let sh = c.lock();
-        format_clock((sh.stat.start_s + sh.snap.t).floor())
+        format_clock((sh.stat.start_s + sh.snap.time_s).floor())
     });
     e.register_get("day", |c: &mut Ctx| c.lock().snap.day as i64);
     e.register_get("interval", |c: &mut Ctx| c.lock().snap.interval as i64);
@@ -28,17 +28,17 @@ pub(super) fn register(e: &mut Engine) {
     });
 
     // --- reading
-    e.register_fn("queue", |c: &mut Ctx, id: &str| -> R<QueueView> {
+    e.register_fn("queue", |c: &mut Ctx, id: &str| -> ScriptResult<QueueView> {
         let sh = c.lock();
         let q = sh.stat.queue(id)?;
         Ok(QueueView::new(sh.stat.queue_names[q].clone(), &sh.snap.queues[q], sh.stat.sl[q]))
     });
-    e.register_fn("group", |c: &mut Ctx, id: &str| -> R<GroupView> {
+    e.register_fn("group", |c: &mut Ctx, id: &str| -> ScriptResult<GroupView> {
         let sh = c.lock();
         let g = sh.stat.group(id)?;
         Ok(GroupView { id: sh.stat.group_names[g].clone(), live: sh.snap.groups[g] })
     });
-    e.register_fn("forecast", |c: &mut Ctx, id: &str, ahead: i64| -> R<f64> {
+    e.register_fn("forecast", |c: &mut Ctx, id: &str, ahead: i64| -> ScriptResult<f64> {
         let sh = c.lock();
         Ok(forecast(&sh.stat, &sh.snap, sh.stat.queue(id)?, ahead))
     });
@@ -75,14 +75,20 @@ pub(super) fn register(e: &mut Engine) {
             Arg::Bool => TypeId::of::<bool>(),
             Arg::Any => TypeId::of::<Dynamic>(),
         }));
-        e.register_raw_fn(name, types, move |_, args: &mut [&mut Dynamic]| -> R<()> {
+        e.register_raw_fn(name, types, move |_, args: &mut [&mut Dynamic]| -> ScriptResult<()> {
             let ctx = args[0].clone_cast::<Ctx>();
             let mut rest = [Dynamic::UNIT, Dynamic::UNIT, Dynamic::UNIT];
             for (d, a) in rest.iter_mut().zip(args[1..].iter()) {
                 *d = (**a).clone();
             }
             let mut sh = ctx.lock();
-            let a = build(&sh.stat, &rest[..kinds.len()])?;
+            // a bad argument is an error naming the action: "extend_shifts: overtime must ..."
+            let a = build(&sh.stat, &rest[..kinds.len()]).map_err(|e| match *e {
+                EvalAltResult::ErrorRuntime(msg, pos) => {
+                    EvalAltResult::ErrorRuntime(format!("{name}: {msg}").into(), pos).into()
+                }
+                other => Box::new(other),
+            })?;
             sh.actions.push(a);
             Ok(())
         });

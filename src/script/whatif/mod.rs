@@ -8,7 +8,7 @@
 //! are prorated by the share of each interval inside the window; staffing changes apply to the
 //! intervals whose start lies inside it.
 
-use super::{Param, R, ScriptError, agents, count, duration, fail, num, sandboxed_engine, within_limit};
+use super::{Param, ScriptError, ScriptResult, agents, count, duration, fail, num, sandboxed_engine, within_limit};
 use crate::dist::Dist;
 use crate::scenario::raw::{RawDist, RawQueue};
 use crate::scenario::{Break, Horizon, Scenario, ScenarioError, Shift, Skill, SlDefinition, Staffing};
@@ -184,12 +184,12 @@ fn scenario_marks(text: &str) -> Vec<String> {
 #[derive(Debug, Clone)]
 pub struct Api(pub Scenario);
 
-fn clock(t: &str) -> R<f64> {
+fn clock(t: &str) -> ScriptResult<f64> {
     parse_clock(t).or_else(fail)
 }
 
 impl Api {
-    fn queues_named(&self, q: &str) -> R<Vec<usize>> {
+    fn queues_named(&self, q: &str) -> ScriptResult<Vec<usize>> {
         if q == "*" || q == "all" {
             return Ok((0..self.0.queues.len()).collect());
         }
@@ -202,7 +202,7 @@ impl Api {
         }
     }
 
-    fn queue(&self, q: &str) -> R<usize> {
+    fn queue(&self, q: &str) -> ScriptResult<usize> {
         let v = self.queues_named(q)?;
         if v.len() != 1 {
             return fail(format!("name one queue here, not `{q}`"));
@@ -210,7 +210,7 @@ impl Api {
         Ok(v[0])
     }
 
-    fn group(&self, g: &str) -> R<usize> {
+    fn group(&self, g: &str) -> ScriptResult<usize> {
         self.0.group_index(g).map_or_else(
             || {
                 let ids: Vec<&str> = self.0.groups.iter().map(|g| g.id.as_str()).collect();
@@ -221,7 +221,7 @@ impl Api {
     }
 
     /// For every global interval, the share of it inside the daily window [from, to).
-    fn overlap(&self, from: &str, to: &str) -> R<Vec<f64>> {
+    fn overlap(&self, from: &str, to: &str) -> ScriptResult<Vec<f64>> {
         let (a, b) = (clock(from)?, clock(to)?);
         if b <= a {
             return fail(format!("the window {from}–{to} is empty: `to` must be after `from`"));
@@ -237,7 +237,7 @@ impl Api {
     }
 
     /// Global intervals whose start lies in the daily window [from, to).
-    fn starts_in(&self, from: &str, to: &str) -> R<Vec<bool>> {
+    fn starts_in(&self, from: &str, to: &str) -> ScriptResult<Vec<bool>> {
         let (a, b) = (clock(from)?, clock(to)?);
         if b <= a {
             return fail(format!("the window {from}–{to} is empty: `to` must be after `from`"));
@@ -251,7 +251,7 @@ impl Api {
     }
 
     /// The group's staffing as a per-interval curve (count groups become curves).
-    fn curve_of(&mut self, g: usize, what: &str) -> R<&mut Vec<u32>> {
+    fn curve_of(&mut self, g: usize, what: &str) -> ScriptResult<&mut Vec<u32>> {
         let n = self.0.horizon.total_intervals();
         let group = &mut self.0.groups[g];
         if let Staffing::Count(c) = group.staffing {
@@ -268,7 +268,7 @@ impl Api {
 
     /// Adds `delta` agents (negative removes, floor 0) in the marked intervals; more than
     /// [`super::MAX_AGENTS_PER_GROUP`] on duty is an error.
-    fn add_agents_in(&mut self, g: usize, delta: i64, mask: &[bool], what: &str) -> R<()> {
+    fn add_agents_in(&mut self, g: usize, delta: i64, mask: &[bool], what: &str) -> ScriptResult<()> {
         let all = mask.iter().all(|m| *m);
         let group = &mut self.0.groups[g];
         let limit = format!("{what}: agents on duty in `{}`", group.id);
@@ -303,7 +303,7 @@ impl Api {
 
     /// Moves up to `n` agents from group `a` to group `b` in the marked intervals: never more
     /// than `a` has there, so the total is conserved.
-    fn move_agents_in(&mut self, a: usize, b: usize, n: u32, mask: &[bool]) -> R<()> {
+    fn move_agents_in(&mut self, a: usize, b: usize, n: u32, mask: &[bool]) -> ScriptResult<()> {
         if a == b {
             return Ok(());
         }
@@ -327,7 +327,7 @@ impl Api {
     }
 
     /// Removes a share of the group's agents (rounded to the nearest agent) in the marked intervals.
-    fn absence_in(&mut self, g: usize, share: f64, mask: &[bool]) -> R<()> {
+    fn absence_in(&mut self, g: usize, share: f64, mask: &[bool]) -> ScriptResult<()> {
         if !(0.0..=1.0).contains(&share) {
             return fail(format!("the absent share must be in [0, 1], got {share}"));
         }
@@ -372,7 +372,7 @@ impl Api {
         Ok(())
     }
 
-    fn shifts_of(&mut self, g: usize, what: &str) -> R<&mut Vec<Shift>> {
+    fn shifts_of(&mut self, g: usize, what: &str) -> ScriptResult<&mut Vec<Shift>> {
         let group = &mut self.0.groups[g];
         let id = group.id.clone();
         match &mut group.staffing {
@@ -382,7 +382,7 @@ impl Api {
     }
 
     /// Adds a shift to a shift group, keeping the group within [`super::MAX_AGENTS_PER_GROUP`].
-    fn push_shift(&mut self, g: usize, shift: Shift) -> R<()> {
+    fn push_shift(&mut self, g: usize, shift: Shift) -> ScriptResult<()> {
         let id = self.0.groups[g].id.clone();
         let shifts = self.shifts_of(g, "add_shift")?;
         let total: i64 = shifts.iter().map(|s| i64::from(s.count)).sum::<i64>() + i64::from(shift.count);
@@ -398,7 +398,7 @@ impl Api {
     /// taken out of existing shifts for the intervals with fewer (the agent's shift is cut in two
     /// around the interval, each part keeping its breaks). Shifts repeat every day, so on a
     /// horizon of several days the change must be the same every day.
-    fn set_staffing(&mut self, g: usize, want: Vec<u32>) -> R<()> {
+    fn set_staffing(&mut self, g: usize, want: Vec<u32>) -> ScriptResult<()> {
         let have = self.0.groups[g].planned_curve(&self.0.horizon);
         if have == want {
             return Ok(());

@@ -4,7 +4,7 @@
 
 use super::*;
 
-fn dist_from_map(m: Map, what: &str) -> R<Dist> {
+fn dist_from_map(m: Map, what: &str) -> ScriptResult<Dist> {
     let raw: RawDist = from_map(m)
         .map_err(|e| format!("{what}: {e} (expected a map like #{{ dist: \"lognormal\", mean: \"4m\", cv: 1.0 }})"))?;
     // reuse the file validation for one distribution by a one-queue probe
@@ -18,7 +18,7 @@ pub(super) fn register(e: &mut Engine) {
     e.register_type_with_name::<Api>("Scenario");
 
     // ---- traffic ----
-    e.register_fn("scale_arrivals", |s: &mut Api, q: &str, factor: Dynamic| -> R<()> {
+    e.register_fn("scale_arrivals", |s: &mut Api, q: &str, factor: Dynamic| -> ScriptResult<()> {
         let f = num(&factor, "factor")?;
         if f < 0.0 {
             return fail(format!("factor must not be negative, got {f}"));
@@ -28,20 +28,23 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("scale_arrivals", |s: &mut Api, q: &str, from: &str, to: &str, factor: Dynamic| -> R<()> {
-        let f = num(&factor, "factor")?;
-        if f < 0.0 {
-            return fail(format!("factor must not be negative, got {f}"));
-        }
-        let w = s.overlap(from, to)?;
-        for qi in s.queues_named(q)? {
-            for (v, o) in s.0.queues[qi].volumes.iter_mut().zip(&w) {
-                *v *= 1.0 + (f - 1.0) * o;
+    e.register_fn(
+        "scale_arrivals",
+        |s: &mut Api, q: &str, from: &str, to: &str, factor: Dynamic| -> ScriptResult<()> {
+            let f = num(&factor, "factor")?;
+            if f < 0.0 {
+                return fail(format!("factor must not be negative, got {f}"));
             }
-        }
-        Ok(())
-    });
-    e.register_fn("add_calls", |s: &mut Api, q: &str, from: &str, to: &str, calls: Dynamic| -> R<()> {
+            let w = s.overlap(from, to)?;
+            for qi in s.queues_named(q)? {
+                for (v, o) in s.0.queues[qi].volumes.iter_mut().zip(&w) {
+                    *v *= 1.0 + (f - 1.0) * o;
+                }
+            }
+            Ok(())
+        },
+    );
+    e.register_fn("add_calls", |s: &mut Api, q: &str, from: &str, to: &str, calls: Dynamic| -> ScriptResult<()> {
         let c = num(&calls, "calls per interval")?;
         let w = s.overlap(from, to)?;
         for qi in s.queues_named(q)? {
@@ -51,7 +54,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("shift_arrivals", |s: &mut Api, q: &str, by: Dynamic| -> R<()> {
+    e.register_fn("shift_arrivals", |s: &mut Api, q: &str, by: Dynamic| -> ScriptResult<()> {
         let secs = if by.is_string() {
             let t = by.clone().into_string().unwrap_or_default();
             let (neg, body) = t.strip_prefix('-').map_or((false, t.as_str()), |b| (true, b));
@@ -82,7 +85,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_busyness", |s: &mut Api, q: &str, day_cv: Dynamic, interval_cv: Dynamic| -> R<()> {
+    e.register_fn("set_busyness", |s: &mut Api, q: &str, day_cv: Dynamic, interval_cv: Dynamic| -> ScriptResult<()> {
         let (d, i) = (num(&day_cv, "day_cv")?, num(&interval_cv, "interval_cv")?);
         for qi in s.queues_named(q)? {
             s.0.queues[qi].busyness.day_cv = d;
@@ -90,14 +93,14 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("add_queue", |s: &mut Api, queue: Map| -> R<()> {
+    e.register_fn("add_queue", |s: &mut Api, queue: Map| -> ScriptResult<()> {
         let raw: RawQueue = from_map(queue)
             .map_err(|e| format!("add_queue: {e} (expected a map with the keys of a queue in the scenario file)"))?;
         let q = crate::scenario::validate_queue(&raw, &s.0).map_err(|m| format!("add_queue: {m}"))?;
         s.0.queues.push(q);
         Ok(())
     });
-    e.register_fn("set_hours", |s: &mut Api, q: &str, open: &str, close: &str| -> R<()> {
+    e.register_fn("set_hours", |s: &mut Api, q: &str, open: &str, close: &str| -> ScriptResult<()> {
         let w = s.overlap(open, close)?;
         for qi in s.queues_named(q)? {
             for (v, o) in s.0.queues[qi].volumes.iter_mut().zip(&w) {
@@ -108,7 +111,7 @@ pub(super) fn register(e: &mut Engine) {
     });
 
     // ---- handling ----
-    e.register_fn("scale_handle_time", |s: &mut Api, q: &str, factor: Dynamic| -> R<()> {
+    e.register_fn("scale_handle_time", |s: &mut Api, q: &str, factor: Dynamic| -> ScriptResult<()> {
         let f = num(&factor, "factor")?;
         if f <= 0.0 {
             return fail(format!("factor must be positive, got {f}"));
@@ -119,7 +122,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_handle_time", |s: &mut Api, q: &str, mean: Dynamic| -> R<()> {
+    e.register_fn("set_handle_time", |s: &mut Api, q: &str, mean: Dynamic| -> ScriptResult<()> {
         let m = duration(&mean, "mean handle time")?;
         for qi in s.queues_named(q)? {
             let d = &s.0.queues[qi].handle_time;
@@ -127,14 +130,14 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_handle_time", |s: &mut Api, q: &str, dist: Map| -> R<()> {
+    e.register_fn("set_handle_time", |s: &mut Api, q: &str, dist: Map| -> ScriptResult<()> {
         let d = dist_from_map(dist, "handle time")?;
         for qi in s.queues_named(q)? {
             s.0.queues[qi].handle_time = d.clone();
         }
         Ok(())
     });
-    e.register_fn("set_wrap_up", |s: &mut Api, q: &str, mean: Dynamic| -> R<()> {
+    e.register_fn("set_wrap_up", |s: &mut Api, q: &str, mean: Dynamic| -> ScriptResult<()> {
         let m = duration(&mean, "mean wrap-up")?;
         for qi in s.queues_named(q)? {
             let w = &mut s.0.queues[qi].wrap_up;
@@ -146,7 +149,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_patience", |s: &mut Api, q: &str, mean: Dynamic| -> R<()> {
+    e.register_fn("set_patience", |s: &mut Api, q: &str, mean: Dynamic| -> ScriptResult<()> {
         let m = duration(&mean, "mean patience")?;
         for qi in s.queues_named(q)? {
             let p = &mut s.0.queues[qi].patience;
@@ -154,73 +157,76 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_patience", |s: &mut Api, q: &str, dist: Map| -> R<()> {
+    e.register_fn("set_patience", |s: &mut Api, q: &str, dist: Map| -> ScriptResult<()> {
         let d = dist_from_map(dist, "patience")?;
         for qi in s.queues_named(q)? {
             s.0.queues[qi].patience = Some(d.clone());
         }
         Ok(())
     });
-    e.register_fn("remove_patience", |s: &mut Api, q: &str| -> R<()> {
+    e.register_fn("remove_patience", |s: &mut Api, q: &str| -> ScriptResult<()> {
         for qi in s.queues_named(q)? {
             s.0.queues[qi].patience = None;
             s.0.queues[qi].retrial = None;
         }
         Ok(())
     });
-    e.register_fn("set_speed", |s: &mut Api, g: &str, speed: Dynamic| -> R<()> {
+    e.register_fn("set_speed", |s: &mut Api, g: &str, speed: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         s.0.groups[g].speed = num(&speed, "speed")?;
         Ok(())
     });
 
     // ---- people ----
-    e.register_fn("absence", |s: &mut Api, g: &str, share: Dynamic| -> R<()> {
+    e.register_fn("absence", |s: &mut Api, g: &str, share: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         let all = s.all_day();
         s.absence_in(g, num(&share, "share")?, &all)
     });
-    e.register_fn("absence", |s: &mut Api, g: &str, share: Dynamic, from: &str, to: &str| -> R<()> {
+    e.register_fn("absence", |s: &mut Api, g: &str, share: Dynamic, from: &str, to: &str| -> ScriptResult<()> {
         let g = s.group(g)?;
         let mask = s.starts_in(from, to)?;
         s.absence_in(g, num(&share, "share")?, &mask)
     });
-    e.register_fn("set_absenteeism", |s: &mut Api, g: &str, p: Dynamic| -> R<()> {
+    e.register_fn("set_absenteeism", |s: &mut Api, g: &str, p: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         s.0.groups[g].absenteeism = num(&p, "absenteeism")?;
         Ok(())
     });
-    e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
+    e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         let all = s.all_day();
         s.add_agents_in(g, agents(&n, "add_agents: agents")?.into(), &all, "add_agents")
     });
-    e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
+    e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic, from: &str, to: &str| -> ScriptResult<()> {
         let g = s.group(g)?;
         let mask = s.starts_in(from, to)?;
         s.add_agents_in(g, agents(&n, "add_agents: agents")?.into(), &mask, "add_agents")
     });
-    e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
+    e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         let all = s.all_day();
         s.add_agents_in(g, -i64::from(agents(&n, "remove_agents: agents")?), &all, "remove_agents")
     });
-    e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
+    e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic, from: &str, to: &str| -> ScriptResult<()> {
         let g = s.group(g)?;
         let mask = s.starts_in(from, to)?;
         s.add_agents_in(g, -i64::from(agents(&n, "remove_agents: agents")?), &mask, "remove_agents")
     });
-    e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic| -> R<()> {
+    e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic| -> ScriptResult<()> {
         let (a, b) = (s.group(from_g)?, s.group(to_g)?);
         let all = s.all_day();
         s.move_agents_in(a, b, agents(&n, "move_agents: agents")?, &all)
     });
-    e.register_fn("move_agents", |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic, from: &str, to: &str| -> R<()> {
-        let (a, b) = (s.group(from_g)?, s.group(to_g)?);
-        let mask = s.starts_in(from, to)?;
-        s.move_agents_in(a, b, agents(&n, "move_agents: agents")?, &mask)
-    });
-    e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic| -> R<()> {
+    e.register_fn(
+        "move_agents",
+        |s: &mut Api, from_g: &str, to_g: &str, n: Dynamic, from: &str, to: &str| -> ScriptResult<()> {
+            let (a, b) = (s.group(from_g)?, s.group(to_g)?);
+            let mask = s.starts_in(from, to)?;
+            s.move_agents_in(a, b, agents(&n, "move_agents: agents")?, &mask)
+        },
+    );
+    e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         let shift = Shift {
             start_s: clock(start)?,
@@ -230,21 +236,28 @@ pub(super) fn register(e: &mut Engine) {
         };
         s.push_shift(g, shift)
     });
-    e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic, breaks: Array| -> R<()> {
-        let g = s.group(g)?;
-        let mut bs = Vec::new();
-        for b in breaks {
-            let m = b.try_cast::<Map>().ok_or("breaks must be maps like #{ start: \"10:00\", length: \"15m\" }")?;
-            let start = m.get("start").and_then(|v| v.clone().into_string().ok()).ok_or("a break needs `start`")?;
-            let len = m.get("length").ok_or("a break needs `length`")?;
-            bs.push(Break { start_s: clock(&start)?, length_s: duration(len, "break length")? });
-        }
-        bs.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-        let shift =
-            Shift { start_s: clock(start)?, end_s: clock(end)?, count: agents(&n, "add_shift: agents")?, breaks: bs };
-        s.push_shift(g, shift)
-    });
-    e.register_fn("overtime", |s: &mut Api, g: &str, extra: Dynamic| -> R<()> {
+    e.register_fn(
+        "add_shift",
+        |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic, breaks: Array| -> ScriptResult<()> {
+            let g = s.group(g)?;
+            let mut bs = Vec::new();
+            for b in breaks {
+                let m = b.try_cast::<Map>().ok_or("breaks must be maps like #{ start: \"10:00\", length: \"15m\" }")?;
+                let start = m.get("start").and_then(|v| v.clone().into_string().ok()).ok_or("a break needs `start`")?;
+                let len = m.get("length").ok_or("a break needs `length`")?;
+                bs.push(Break { start_s: clock(&start)?, length_s: duration(len, "break length")? });
+            }
+            bs.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+            let shift = Shift {
+                start_s: clock(start)?,
+                end_s: clock(end)?,
+                count: agents(&n, "add_shift: agents")?,
+                breaks: bs,
+            };
+            s.push_shift(g, shift)
+        },
+    );
+    e.register_fn("overtime", |s: &mut Api, g: &str, extra: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         let d = duration(&extra, "overtime")?;
         let close = s.0.horizon.end_s;
@@ -253,7 +266,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("remove_break", |s: &mut Api, g: &str, at: &str| -> R<()> {
+    e.register_fn("remove_break", |s: &mut Api, g: &str, at: &str| -> ScriptResult<()> {
         let g = s.group(g)?;
         let t = clock(at)?;
         let mut found = false;
@@ -264,7 +277,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         if found { Ok(()) } else { fail(format!("no break starts at {at} in this group")) }
     });
-    e.register_fn("move_break", |s: &mut Api, g: &str, at: &str, to: &str| -> R<()> {
+    e.register_fn("move_break", |s: &mut Api, g: &str, at: &str, to: &str| -> ScriptResult<()> {
         let g = s.group(g)?;
         let (t, new) = (clock(at)?, clock(to)?);
         let mut found = false;
@@ -277,7 +290,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         if found { Ok(()) } else { fail(format!("no break starts at {at} in this group")) }
     });
-    e.register_fn("add_skill", |s: &mut Api, g: &str, q: &str, preference: Dynamic| -> R<()> {
+    e.register_fn("add_skill", |s: &mut Api, g: &str, q: &str, preference: Dynamic| -> ScriptResult<()> {
         let (g, q) = (s.group(g)?, s.queue(q)?);
         let p = count(&preference, "preference")?;
         if p < 1 {
@@ -289,14 +302,14 @@ pub(super) fn register(e: &mut Engine) {
         skills.push(Skill { queue: q, preference: p });
         Ok(())
     });
-    e.register_fn("remove_skill", |s: &mut Api, g: &str, q: &str| -> R<()> {
+    e.register_fn("remove_skill", |s: &mut Api, g: &str, q: &str| -> ScriptResult<()> {
         let (g, q) = (s.group(g)?, s.queue(q)?);
         s.0.groups[g].skills.retain(|k| k.queue != q);
         Ok(())
     });
 
     // ---- contract ----
-    e.register_fn("set_service_level", |s: &mut Api, q: &str, within: Dynamic, target: Dynamic| -> R<()> {
+    e.register_fn("set_service_level", |s: &mut Api, q: &str, within: Dynamic, target: Dynamic| -> ScriptResult<()> {
         let (t, x) = (duration(&within, "answered_within")?, num(&target, "target")?);
         for qi in s.queues_named(q)? {
             s.0.queues[qi].service_level.threshold_s = t;
@@ -304,7 +317,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_sl_definition", |s: &mut Api, q: &str, def: &str| -> R<()> {
+    e.register_fn("set_sl_definition", |s: &mut Api, q: &str, def: &str| -> ScriptResult<()> {
         let d = match def {
             "offered" => SlDefinition::Offered,
             "offered_minus_short_abandons" => SlDefinition::OfferedMinusShortAbandons,
@@ -320,26 +333,26 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_max_asa", |s: &mut Api, q: &str, asa: Dynamic| -> R<()> {
+    e.register_fn("set_max_asa", |s: &mut Api, q: &str, asa: Dynamic| -> ScriptResult<()> {
         let a = duration(&asa, "max ASA")?;
         for qi in s.queues_named(q)? {
             s.0.queues[qi].max_asa_s = Some(a);
         }
         Ok(())
     });
-    e.register_fn("set_max_abandon_rate", |s: &mut Api, q: &str, rate: Dynamic| -> R<()> {
+    e.register_fn("set_max_abandon_rate", |s: &mut Api, q: &str, rate: Dynamic| -> ScriptResult<()> {
         let r = num(&rate, "max abandon rate")?;
         for qi in s.queues_named(q)? {
             s.0.queues[qi].max_abandon_rate = Some(r);
         }
         Ok(())
     });
-    e.register_fn("set_cost", |s: &mut Api, g: &str, per_hour: Dynamic| -> R<()> {
+    e.register_fn("set_cost", |s: &mut Api, g: &str, per_hour: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         s.0.groups[g].cost_per_hour = num(&per_hour, "cost per hour")?;
         Ok(())
     });
-    e.register_fn("set_priority", |s: &mut Api, q: &str, p: Dynamic| -> R<()> {
+    e.register_fn("set_priority", |s: &mut Api, q: &str, p: Dynamic| -> ScriptResult<()> {
         let p = count(&p, "priority")?;
         let p = i32::try_from(p).or_else(|_| fail(format!("priority must fit in ±{}, got {p}", i32::MAX)))?;
         for qi in s.queues_named(q)? {
@@ -348,7 +361,7 @@ pub(super) fn register(e: &mut Engine) {
         Ok(())
     });
 
-    e.register_fn("set_retrial", |s: &mut Api, q: &str, probability: Dynamic, delay: Dynamic| -> R<()> {
+    e.register_fn("set_retrial", |s: &mut Api, q: &str, probability: Dynamic, delay: Dynamic| -> ScriptResult<()> {
         let p = num(&probability, "retrial probability")?;
         let d = duration(&delay, "mean retrial delay")?;
         for qi in s.queues_named(q)? {
@@ -360,7 +373,7 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_overflow", |s: &mut Api, q: &str, after: Dynamic, groups: Array| -> R<()> {
+    e.register_fn("set_overflow", |s: &mut Api, q: &str, after: Dynamic, groups: Array| -> ScriptResult<()> {
         let a = duration(&after, "overflow delay")?;
         let mut gs = Vec::new();
         for g in groups {
@@ -372,13 +385,13 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("remove_overflow", |s: &mut Api, q: &str| -> R<()> {
+    e.register_fn("remove_overflow", |s: &mut Api, q: &str| -> ScriptResult<()> {
         for qi in s.queues_named(q)? {
             s.0.queues[qi].overflow = None;
         }
         Ok(())
     });
-    e.register_fn("set_routing", |s: &mut Api, rule: &str| -> R<()> {
+    e.register_fn("set_routing", |s: &mut Api, rule: &str| -> ScriptResult<()> {
         s.0.routing.agent_selection = match rule {
             "longest_idle" => crate::scenario::AgentSelection::LongestIdle,
             "least_skilled" => crate::scenario::AgentSelection::LeastSkilled,
@@ -386,7 +399,7 @@ pub(super) fn register(e: &mut Engine) {
         };
         Ok(())
     });
-    e.register_fn("set_count", |s: &mut Api, g: &str, n: Dynamic| -> R<()> {
+    e.register_fn("set_count", |s: &mut Api, g: &str, n: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         let n = agents(&n, "set_count: agents")?;
         let group = &mut s.0.groups[g];
@@ -397,13 +410,13 @@ pub(super) fn register(e: &mut Engine) {
         }
         Ok(())
     });
-    e.register_fn("set_staffing", |s: &mut Api, g: &str, levels: Array| -> R<()> {
+    e.register_fn("set_staffing", |s: &mut Api, g: &str, levels: Array| -> ScriptResult<()> {
         let g = s.group(g)?;
         let v: Vec<u32> = levels
             .iter()
             .enumerate()
             .map(|(i, x)| agents(x, &format!("set_staffing: level {} (agents)", i + 1)))
-            .collect::<R<_>>()?;
+            .collect::<ScriptResult<_>>()?;
         let (n, total) = (s.0.horizon.intervals_per_day(), s.0.horizon.total_intervals());
         let full = if v.len() == total {
             v
@@ -428,43 +441,45 @@ pub(super) fn register(e: &mut Engine) {
             .map(|d| Dynamic::from(format_clock(d.as_float().unwrap_or(0.0))))
             .collect()
     });
-    e.register_fn("volumes", |s: &mut Api, q: &str| -> R<Array> {
+    e.register_fn("volumes", |s: &mut Api, q: &str| -> ScriptResult<Array> {
         let q = s.queue(q)?;
         Ok(s.0.queues[q].volumes.iter().map(|v| Dynamic::from(*v)).collect())
     });
-    e.register_fn("total_calls", |s: &mut Api, q: &str| -> R<f64> {
+    e.register_fn("total_calls", |s: &mut Api, q: &str| -> ScriptResult<f64> {
         Ok(s.queues_named(q)?.iter().map(|&q| s.0.queues[q].volumes.iter().sum::<f64>()).sum())
     });
-    e.register_fn("peak_interval", |s: &mut Api, q: &str| -> R<String> {
+    e.register_fn("peak_interval", |s: &mut Api, q: &str| -> ScriptResult<String> {
         let q = s.queue(q)?;
         let v = &s.0.queues[q].volumes;
         let i = (0..v.len()).fold(0, |b, i| if v[i] > v[b] { i } else { b });
         Ok(format_clock(s.0.horizon.interval_start(i).1))
     });
-    e.register_fn("staffing", |s: &mut Api, g: &str| -> R<Array> {
+    e.register_fn("staffing", |s: &mut Api, g: &str| -> ScriptResult<Array> {
         let g = s.group(g)?;
         Ok(s.staffing_curve(g).into_iter().map(Dynamic::from).collect())
     });
-    e.register_fn("aht", |s: &mut Api, q: &str| -> R<f64> {
+    e.register_fn("aht", |s: &mut Api, q: &str| -> ScriptResult<f64> {
         let q = s.queue(q)?;
         let qq = &s.0.queues[q];
         Ok(qq.handle_time.mean() + qq.wrap_up.as_ref().map_or(0.0, |w| w.mean()))
     });
-    e.register_fn("sl_target", |s: &mut Api, q: &str| -> R<f64> { Ok(s.0.queues[s.queue(q)?].service_level.target) });
-    e.register_fn("sl_threshold", |s: &mut Api, q: &str| -> R<f64> {
+    e.register_fn("sl_target", |s: &mut Api, q: &str| -> ScriptResult<f64> {
+        Ok(s.0.queues[s.queue(q)?].service_level.target)
+    });
+    e.register_fn("sl_threshold", |s: &mut Api, q: &str| -> ScriptResult<f64> {
         Ok(s.0.queues[s.queue(q)?].service_level.threshold_s)
     });
     e.register_fn("interval_length", |s: &mut Api| -> f64 { s.0.horizon.interval_s });
     e.register_fn("opening", |s: &mut Api| -> String { format_clock(s.0.horizon.start_s) });
     e.register_fn("closing", |s: &mut Api| -> String { format_clock(s.0.horizon.end_s) });
-    e.register_fn("time_after", |_: &mut Api, t: &str, d: Dynamic| -> R<String> {
+    e.register_fn("time_after", |_: &mut Api, t: &str, d: Dynamic| -> ScriptResult<String> {
         let end = clock(t)? + duration(&d, "duration")?;
         if end > crate::time::DAY_S {
             return fail(format!("{t} + {} is past midnight", crate::time::format_duration(duration(&d, "duration")?)));
         }
         Ok(format_clock(end))
     });
-    e.register_fn("interval_end", |s: &mut Api, start: &str| -> R<String> {
+    e.register_fn("interval_end", |s: &mut Api, start: &str| -> ScriptResult<String> {
         Ok(format_clock(clock(start)? + s.0.horizon.interval_s))
     });
 }
