@@ -13,7 +13,7 @@
 
 use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_of};
 use crate::kpi::queue::{self, ABANDON_RATE, ASA, SL};
-use crate::kpi::{Queue, Values};
+use crate::kpi::{QueueKpis, Values};
 use crate::model::Model;
 use crate::policy::{PolicySource, RunError};
 use crate::scenario::Scenario;
@@ -28,9 +28,9 @@ pub struct VariantResult {
     /// The variant's own statistics.
     pub result: RunResult,
     /// variant − baseline over all queues, per queue KPI.
-    pub diff_total: Values<Queue, Estimate>,
+    pub diff_total: Values<QueueKpis, Estimate>,
     /// variant − baseline per queue present in both: (variant queue index, differences).
-    pub diff_queues: Vec<(usize, Values<Queue, Estimate>)>,
+    pub diff_queues: Vec<(usize, Values<QueueKpis, Estimate>)>,
     /// variant − baseline per interval and queue present in both (`index` = variant queue).
     pub diff_intervals: Vec<IntervalResult>,
 }
@@ -257,7 +257,7 @@ pub fn compare(
             }
         }
     })?;
-    let est = |w: &[Welford; queue::N]| w.iter().map(Welford::estimate).collect::<Values<Queue, _>>();
+    let est = |w: &[Welford; queue::N]| w.iter().map(Welford::estimate).collect::<Values<QueueKpis, _>>();
     let mut results = reducers.into_iter().map(Reducer::finish);
     let base = results.next().expect("baseline");
     let variants = results

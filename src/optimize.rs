@@ -37,7 +37,7 @@
 
 use crate::experiment::{self, Reducer, RunResult};
 use crate::kpi::queue::{MEETS, SL};
-use crate::kpi::{Kpi, Queue, Values};
+use crate::kpi::{Kpi, QueueKpis, Values};
 use crate::model::Model;
 use crate::plan::{self, ModelChoice};
 use crate::policy::{PolicySource, RunError as PolicyError};
@@ -193,7 +193,7 @@ pub struct Optimized {
 
 /// The KPIs a decision looks at, in this order in a [`Sample`]'s cells.
 /// The queue KPI called `name` (names here are constants of this module).
-fn queue_kpi(name: &str) -> Kpi<Queue> {
+fn queue_kpi(name: &str) -> Kpi<QueueKpis> {
     Kpi::named(name)
 }
 
@@ -406,31 +406,32 @@ impl Search<'_> {
 /// The targets whose means in `r` miss the criterion: every (interval, queue) when
 /// `intervals`, then every queue over the horizon ("day"). Undefined means (no calls) meet.
 pub fn shortfalls(s: &Scenario, r: &RunResult, c: Criterion, intervals: bool) -> Vec<Shortfall> {
-    let judge = |q: usize, kpis: &Values<Queue, Estimate>, p_meet: &Estimate, interval: Option<usize>, start: &str| {
-        let qq = &s.queues[q];
-        let checks: Vec<(&'static str, &Estimate, f64, bool)> = match c {
-            Criterion::Mean => {
-                let mut v = vec![("service_level", &kpis[SL], qq.service_level.target, true)];
-                v.extend(qq.max_asa_s.map(|m| ("asa_seconds", &kpis[queue_kpi("asa_seconds")], m, false)));
-                v.extend(qq.max_abandon_rate.map(|m| ("abandon_rate", &kpis[queue_kpi("abandon_rate")], m, false)));
-                v
-            }
-            Criterion::Probability(p) => vec![("p_meet_target", p_meet, p, true)],
+    let judge =
+        |q: usize, kpis: &Values<QueueKpis, Estimate>, p_meet: &Estimate, interval: Option<usize>, start: &str| {
+            let qq = &s.queues[q];
+            let checks: Vec<(&'static str, &Estimate, f64, bool)> = match c {
+                Criterion::Mean => {
+                    let mut v = vec![("service_level", &kpis[SL], qq.service_level.target, true)];
+                    v.extend(qq.max_asa_s.map(|m| ("asa_seconds", &kpis[queue_kpi("asa_seconds")], m, false)));
+                    v.extend(qq.max_abandon_rate.map(|m| ("abandon_rate", &kpis[queue_kpi("abandon_rate")], m, false)));
+                    v
+                }
+                Criterion::Probability(p) => vec![("p_meet_target", p_meet, p, true)],
+            };
+            checks
+                .into_iter()
+                .filter(|(_, e, t, up)| !by_mean(e, *t, *up))
+                .map(|(name, e, t, up)| Shortfall {
+                    queue: q,
+                    interval,
+                    start: start.to_string(),
+                    kpi: name,
+                    mean: e.mean,
+                    target: t,
+                    by: if up { t - e.mean } else { e.mean - t },
+                })
+                .collect::<Vec<_>>()
         };
-        checks
-            .into_iter()
-            .filter(|(_, e, t, up)| !by_mean(e, *t, *up))
-            .map(|(name, e, t, up)| Shortfall {
-                queue: q,
-                interval,
-                start: start.to_string(),
-                kpi: name,
-                mean: e.mean,
-                target: t,
-                by: if up { t - e.mean } else { e.mean - t },
-            })
-            .collect::<Vec<_>>()
-    };
     let mut out = Vec::new();
     if intervals {
         for row in &r.intervals {

@@ -5,7 +5,7 @@ use crate::facts::{GroupFacts, occupancy, ratio};
 
 const INF: f64 = f64::INFINITY;
 
-kpi_table! { Group, GroupScope;
+kpi_table! { Group, GroupKpis, GroupScope;
     /// Busy ÷ available time in opening hours.
     OCCUPANCY = "occupancy", "share 0–1", better None, max 1.0, Mean,
         |s| occupancy(s.facts.busy_s, s.facts.available_s);

@@ -23,7 +23,7 @@ pub mod served;
 
 pub use reduce::Reducer;
 pub use result::{GroupResult, IntervalResult, PolicyResult, QueueResult, RepValues, Risk, RunResult, ServedResult};
-pub use table::{Group, Kind, Kpi, KpiDef, KpiScope, Policy, Queue, Served, Table, Values};
+pub use table::{GroupKpis, Kind, Kpi, KpiDef, KpiScope, PolicyKpis, QueueKpis, ServedKpis, Table, Values};
 
 /// `num / den`, `NaN` when `den` is not positive (an undefined KPI is skipped, never zero).
 pub use crate::facts::ratio;
@@ -51,11 +51,11 @@ mod tests {
 
     #[test]
     fn values_are_read_by_handle_or_by_name() {
-        let v: Values<Group, f64> = Values::from_fn(|k| k.index() as f64);
+        let v: Values<GroupKpis, f64> = Values::from_fn(|k| k.index() as f64);
         assert_eq!(v[group::OCCUPANCY_WITH_AFTER_CLOSE], v["occupancy_with_after_close"]);
         assert_eq!(v.get("no_such_kpi"), None);
         assert_eq!(v.named().count(), group::N);
-        assert_eq!(Kpi::<Group>::named("paid_hours"), group::PAID_HOURS);
+        assert_eq!(Kpi::<GroupKpis>::named("paid_hours"), group::PAID_HOURS);
         assert_eq!(group::COST.def().unit, "currency");
     }
 }

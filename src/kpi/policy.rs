@@ -5,7 +5,7 @@ use crate::facts::PolicyFacts;
 
 const INF: f64 = f64::INFINITY;
 
-kpi_table! { Policy, PolicyFacts;
+kpi_table! { Policy, PolicyKpis, PolicyFacts;
     /// Hook calls made.
     HOOK_CALLS = "hook_calls", "calls", better None, max INF, Mean, |p| p.hook_calls;
     /// Actions taken, all kinds.

@@ -6,7 +6,7 @@ use crate::scenario::SlDefinition;
 
 const INF: f64 = f64::INFINITY;
 
-kpi_table! { Queue, QueueScope;
+kpi_table! { Queue, QueueKpis, QueueScope;
     /// Calls that arrived (first attempts and retrials).
     OFFERED = "offered", "calls", better None, max INF, Mean, |s| s.calls.offered;
     /// Calls answered by an agent (callbacks made included).
@@ -141,17 +141,17 @@ pub fn meets_targets(f: &QueueFacts, t: &Targets) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kpi::{Kpi, Queue};
+    use crate::kpi::{Kpi, QueueKpis};
 
     #[test]
     fn handles_name_their_entries() {
         assert_eq!(SL.name(), "service_level");
         assert_eq!(MEETS.name(), "p_meet_target");
-        for (i, k) in Kpi::<Queue>::all().enumerate() {
-            assert_eq!(Kpi::<Queue>::named(TABLE[i].name), k);
+        for (i, k) in Kpi::<QueueKpis>::all().enumerate() {
+            assert_eq!(Kpi::<QueueKpis>::named(TABLE[i].name), k);
         }
-        assert!(Kpi::<Queue>::find("no_such_kpi").is_none());
-        assert!(std::panic::catch_unwind(|| Kpi::<Queue>::named("no_such_kpi")).is_err());
+        assert!(Kpi::<QueueKpis>::find("no_such_kpi").is_none());
+        assert!(std::panic::catch_unwind(|| Kpi::<QueueKpis>::named("no_such_kpi")).is_err());
     }
 
     #[test]

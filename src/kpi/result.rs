@@ -1,7 +1,7 @@
 //! What a run's statistics look like: estimates per scope, each a row of [`Values`] of its
 //! scope's table, as the reducer hands them to the reports.
 
-use super::{Group, Policy, Queue, Served, Values};
+use super::{GroupKpis, PolicyKpis, QueueKpis, ServedKpis, Values};
 use crate::scenario::SlDefinition;
 use crate::stats::Estimate;
 
@@ -9,7 +9,7 @@ use crate::stats::Estimate;
 #[derive(Debug, Clone, PartialEq)]
 pub struct PolicyResult {
     /// The policy table's estimates ([`crate::kpi::policy`]).
-    pub values: Values<Policy, Estimate>,
+    pub values: Values<PolicyKpis, Estimate>,
     /// Actions taken per kind, `(kind, estimate)` in [`crate::policy::ACTION_NAMES`] order;
     /// reported as `actions.<kind>` after the table's KPIs.
     pub actions: Vec<(&'static str, Estimate)>,
@@ -45,7 +45,7 @@ pub struct QueueResult {
     /// Queue id.
     pub id: String,
     /// Estimates of the queue table (`p_meet_target` is per day).
-    pub kpis: Values<Queue, Estimate>,
+    pub kpis: Values<QueueKpis, Estimate>,
     /// Day-level risk.
     pub risk: Risk,
     /// SL threshold, seconds.
@@ -66,7 +66,7 @@ pub struct GroupResult {
     /// Group id.
     pub id: String,
     /// Estimates of the group table.
-    pub kpis: Values<Group, Estimate>,
+    pub kpis: Values<GroupKpis, Estimate>,
 }
 
 /// One (group, queue) pair of the who-served-whom table, per replication (all days).
@@ -77,12 +77,12 @@ pub struct ServedResult {
     /// Queue index.
     pub queue: usize,
     /// Estimates of the served table.
-    pub kpis: Values<Served, Estimate>,
+    pub kpis: Values<ServedKpis, Estimate>,
 }
 
 /// One row of per-interval results: a queue's (`S` = [`Queue`]) or a group's ([`Group`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct IntervalResult<S: super::Table = Queue> {
+pub struct IntervalResult<S: super::Table = QueueKpis> {
     /// Queue or group index.
     pub index: usize,
     /// Global interval index.
@@ -105,7 +105,7 @@ pub struct RunResult {
     /// Days per replication.
     pub days: u32,
     /// All queues together.
-    pub total: Values<Queue, Estimate>,
+    pub total: Values<QueueKpis, Estimate>,
     /// All queues together: a day meets its targets when every queue does.
     pub total_risk: Risk,
     /// Per queue.
@@ -115,9 +115,9 @@ pub struct RunResult {
     /// Who served whom: the (group, queue) pairs with any call handled or time spent, group-major.
     pub served: Vec<ServedResult>,
     /// Per queue and interval (warm-up intervals left out), interval-major.
-    pub intervals: Vec<IntervalResult<Queue>>,
+    pub intervals: Vec<IntervalResult<QueueKpis>>,
     /// Per group and interval (warm-up intervals left out), interval-major.
-    pub group_intervals: Vec<IntervalResult<Group>>,
+    pub group_intervals: Vec<IntervalResult<GroupKpis>>,
     /// What the policy did; `None` without a policy.
     pub policy: Option<PolicyResult>,
 }

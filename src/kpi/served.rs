@@ -5,7 +5,7 @@ use crate::facts::ServedFacts;
 
 const INF: f64 = f64::INFINITY;
 
-kpi_table! { Served, ServedFacts;
+kpi_table! { Served, ServedKpis, ServedFacts;
     /// Calls of the queue the group answered (callbacks made included); summed over groups,
     /// a queue's `handled`.
     HANDLED = "handled", "calls", better None, max INF, Mean, |s| s.handled;

@@ -78,16 +78,16 @@ pub trait Table: 'static {
 
 /// Marker of the queue table ([`crate::kpi::queue`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Queue {}
+pub enum QueueKpis {}
 /// Marker of the group table ([`crate::kpi::group`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Group {}
+pub enum GroupKpis {}
 /// Marker of the policy table ([`crate::kpi::policy`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Policy {}
+pub enum PolicyKpis {}
 /// Marker of the who-served-whom table ([`crate::kpi::served`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Served {}
+pub enum ServedKpis {}
 
 /// A handle to one KPI of scope `S`. Made only by name ([`Kpi::named`]); in a `const` an
 /// unknown name fails the build, so no column can be bound to the wrong KPI.
@@ -275,17 +275,17 @@ impl<'a, S, T> IntoIterator for &'a Values<S, T> {
     }
 }
 
-/// Writes a scope's KPI table: the entries, a handle constant per entry, the [`Table`] impl,
+/// Writes a scope's KPI table (its `KpiScope` variant, its marker type, its input): the entries, a handle constant per entry, the [`Table`] impl,
 /// `N` (the number of KPIs) and `derive` (every KPI of an input, in table order).
 ///
 /// ```ignore
-/// kpi_table! { Queue, QueueScope;
+/// kpi_table! { Queue, QueueKpis, QueueScope;
 ///     /// Calls that arrived.
 ///     OFFERED = "offered", "calls", better None, max INF, Mean, |s| s.calls.offered;
 /// }
 /// ```
 macro_rules! kpi_table {
-    ($scope:ident, $input:ty; $(
+    ($scope:ident, $marker:ident, $input:ty; $(
         $(#[doc = $doc:literal])+
         $konst:ident = $name:literal, $unit:literal, better $better:expr, max $max:expr, $kind:ident, $derive:expr;
     )*) => {
@@ -310,10 +310,10 @@ macro_rules! kpi_table {
 
         $(
             $(#[doc = $doc])+
-            pub const $konst: $crate::kpi::Kpi<$crate::kpi::$scope> = $crate::kpi::Kpi::named($name);
+            pub const $konst: $crate::kpi::Kpi<$crate::kpi::$marker> = $crate::kpi::Kpi::named($name);
         )*
 
-        impl $crate::kpi::Table for $crate::kpi::$scope {
+        impl $crate::kpi::Table for $crate::kpi::$marker {
             type Input = $input;
             const SCOPE: $crate::kpi::KpiScope = $crate::kpi::KpiScope::$scope;
             const DEFS: &'static [$crate::kpi::KpiDef<$input>] = &TABLE;

@@ -10,13 +10,13 @@ use super::csv::rows;
 use super::json::{kpi_object, run_json};
 use super::table::{pm, render};
 use crate::compare::{Comparison, Verdict, significant};
-use crate::kpi::{Kind, Kpi, Queue, Values, queue as qk};
+use crate::kpi::{Kind, Kpi, QueueKpis, Values, queue as qk};
 use crate::stats::Estimate;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
 
 /// The KPIs shown in the comparison table: (KPI, label, scale, decimals).
-const SHOWN: [(Kpi<Queue>, &str, f64, usize); 6] = [
+const SHOWN: [(Kpi<QueueKpis>, &str, f64, usize); 6] = [
     (qk::SL, "SL %", 100.0, 1),
     (qk::ASA, "ASA s", 1.0, 1),
     (qk::ABANDON_RATE, "abandon %", 100.0, 1),
@@ -36,7 +36,7 @@ fn diff_cell(e: &Estimate, scale: f64, decimals: usize) -> String {
     format!("{:+.*} ±{:.*}{mark}", decimals, e.mean * scale, decimals, e.half_width() * scale)
 }
 
-fn diff_object(values: &Values<Queue, Estimate>) -> Map<String, Value> {
+fn diff_object(values: &Values<QueueKpis, Estimate>) -> Map<String, Value> {
     let mut m = kpi_object(values);
     // differences keep their CI as an object, with the significance flag
     for (def, e) in values.named() {
@@ -182,15 +182,15 @@ pub fn write_comparison(
             for qid in queue_ids.iter().map(Some).chain(std::iter::once(None)) {
                 let mut rows = Vec::new();
                 let label = qid.map_or("all queues".to_string(), |q| q.clone());
-                let pick = |r: &crate::experiment::RunResult| -> Option<Values<Queue, Estimate>> {
+                let pick = |r: &crate::experiment::RunResult| -> Option<Values<QueueKpis, Estimate>> {
                     match qid {
                         None => Some(r.total.clone()),
                         Some(q) => r.queues.iter().find(|x| &x.id == q).map(|x| x.kpis.clone()),
                     }
                 };
                 let line = |name: &str,
-                            k: &Values<Queue, Estimate>,
-                            d: Option<&Values<Queue, Estimate>>|
+                            k: &Values<QueueKpis, Estimate>,
+                            d: Option<&Values<QueueKpis, Estimate>>|
                  -> Vec<String> {
                     let mut row = vec![name.to_string()];
                     row.extend(SHOWN.iter().map(|&(n, _, s, dec)| {

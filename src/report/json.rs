@@ -5,7 +5,7 @@
 
 use super::Report;
 use crate::experiment::{IntervalResult, Risk, RunResult};
-use crate::kpi::{Group, Queue};
+use crate::kpi::{GroupKpis, QueueKpis};
 use crate::kpi::{Kind, Table, Values};
 use crate::stats::Estimate;
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -103,7 +103,7 @@ impl Serialize for RunDoc<'_> {
             })
             .collect();
         m.serialize_entry("served", &served)?;
-        let queue_row = |row: &IntervalResult<Queue>| {
+        let queue_row = |row: &IntervalResult<QueueKpis>| {
             let mut m = Map::new();
             m.insert("queue".into(), json!(r.queues[row.index].id));
             m.insert("start".into(), json!(row.start));
@@ -111,7 +111,7 @@ impl Serialize for RunDoc<'_> {
             m
         };
         m.serialize_entry("intervals", &Rows(&r.intervals, &queue_row))?;
-        let group_row = |row: &IntervalResult<Group>| {
+        let group_row = |row: &IntervalResult<GroupKpis>| {
             let mut m = Map::new();
             m.insert("group".into(), json!(r.groups[row.index].id));
             m.insert("start".into(), json!(row.start));

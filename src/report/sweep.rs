@@ -7,7 +7,7 @@ use super::json::run_json;
 use super::table::{pm, render};
 use crate::experiment::RunResult;
 use crate::kpi::queue::{ABANDON_RATE, ASA, COST, HANDLED, MEETS, OCCUPANCY, OFFERED, SL};
-use crate::kpi::{Kpi, Queue};
+use crate::kpi::{Kpi, QueueKpis};
 use crate::sweep::Point;
 use serde_json::{Map, Value, json};
 use std::io::{self, Write};
@@ -44,7 +44,7 @@ pub fn write_json(header: &Value, points: &[Value], out: &mut dyn Write) -> io::
     writeln!(out)
 }
 
-const COLUMNS: [Kpi<Queue>; 7] = [SL, ASA, ABANDON_RATE, OCCUPANCY, COST, OFFERED, HANDLED];
+const COLUMNS: [Kpi<QueueKpis>; 7] = [SL, ASA, ABANDON_RATE, OCCUPANCY, COST, OFFERED, HANDLED];
 
 /// CSV: the parameters, then mean, ci_low, ci_high of the all-queue KPIs, and p_meet_target.
 pub fn write_csv(rows: &[(Point, RunResult)], out: &mut dyn Write) -> io::Result<()> {

@@ -4,7 +4,7 @@
 
 use super::Report;
 use crate::experiment::RunResult;
-use crate::kpi::{Queue, Values, group as gk, queue as qk};
+use crate::kpi::{QueueKpis, Values, group as gk, queue as qk};
 use crate::stats::Estimate;
 use std::io::{self, Write};
 
@@ -75,7 +75,7 @@ pub fn render(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io:
     Ok(())
 }
 
-fn queue_row(name: &str, v: &Values<Queue, Estimate>) -> Vec<String> {
+fn queue_row(name: &str, v: &Values<QueueKpis, Estimate>) -> Vec<String> {
     vec![
         name.to_string(),
         pm(&v[qk::OFFERED], 1.0, 1),
@@ -116,7 +116,7 @@ fn write_served(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
 
 /// Callbacks and blocked calls per queue (when any), and the policy's counters that are not zero.
 fn write_policy(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
-    let used = |q: &Values<Queue, Estimate>| q[qk::BLOCKED].mean > 0.0 || q[qk::CALLBACKS].mean > 0.0;
+    let used = |q: &Values<QueueKpis, Estimate>| q[qk::BLOCKED].mean > 0.0 || q[qk::CALLBACKS].mean > 0.0;
     if r.queues.iter().any(|q| used(&q.kpis)) {
         writeln!(out)?;
         let rows: Vec<Vec<String>> = r

@@ -4,7 +4,7 @@
 
 use ccsim::experiment::{self, RunResult};
 use ccsim::facts::{GroupFacts, QueueFacts, ReplicationFacts};
-use ccsim::kpi::{Kpi, Queue};
+use ccsim::kpi::{Kpi, QueueKpis};
 use ccsim::model::Model;
 use ccsim::policy::{PolicyError, PolicySource, RunError};
 use ccsim::scenario::{PolicyConfig, Scenario, parse_str};
@@ -144,7 +144,7 @@ pub fn paid_by_interval(f: &ReplicationFacts, g: usize) -> Vec<f64> {
 }
 
 /// The queue KPI called `name` (panics on an unknown name).
-pub fn kpi(name: &str) -> Kpi<Queue> {
+pub fn kpi(name: &str) -> Kpi<QueueKpis> {
     Kpi::named(name)
 }
 
