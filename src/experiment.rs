@@ -13,7 +13,8 @@ use crate::sim::{Workspace, run_replication};
 use rayon::prelude::*;
 
 pub use crate::kpi::{
-    GroupResult, IntervalResult, PolicyResult, QueueResult, Reducer, RepValues, Risk, RunResult, ServedResult,
+    Execution, GroupResult, IntervalResult, PolicyResult, QueueResult, Reducer, RepValues, Risk, RunResult,
+    ServedResult,
 };
 
 /// The most replications simulated in parallel before their facts are folded into statistics.

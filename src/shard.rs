@@ -236,6 +236,8 @@ pub struct Merged {
     pub run: RunId,
     /// The command line of the first shard.
     pub args: Vec<String>,
+    /// How many shards were merged.
+    pub shards: u32,
     /// Per point, its replications' statistics, merged in replication order.
     pub reducers: Vec<Reducer>,
 }
@@ -357,7 +359,7 @@ pub fn merge(parts: Vec<(PathBuf, Part)>) -> Result<Merged, String> {
             _ => Err(format!("point {p} lacks replications (the parts do not cover the run)")),
         })
         .collect::<Result<_, _>>()?;
-    Ok(Merged { run, args, reducers })
+    Ok(Merged { run, args, shards: count, reducers })
 }
 
 fn hex(bytes: &[u8]) -> String {

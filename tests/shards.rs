@@ -47,6 +47,17 @@ fn merge(dir: &Path, parts: &[PathBuf]) -> Result<Value, String> {
 /// running means rounds differently), except shares of days and quantiles, which are exact.
 fn difference(a: &Value, b: &Value, path: &str) -> Option<String> {
     match (a, b) {
+        (Value::Object(x), Value::Object(y)) if path.ends_with("/run") || path == "/run" => {
+            // how the work was executed: the single run says its threads, the merge its shards
+            let strip = |m: &serde_json::Map<String, Value>| {
+                let mut m = m.clone();
+                m.remove("threads");
+                m.remove("shards");
+                Value::Object(m)
+            };
+            let (x, y) = (strip(x), strip(y));
+            if x == y { None } else { Some(format!("{path}: {x} against {y}")) }
+        }
         (Value::Object(x), Value::Object(y)) => {
             if x.len() != y.len() {
                 return Some(format!("{path}: keys {:?} against {:?}", x.keys(), y.keys()));
@@ -86,6 +97,7 @@ fn merged_shards_of_a_run_equal_the_single_run() {
     for n in [1, 2, 3, 7] {
         let merged = merge(dir.path(), &shards(dir.path(), &args, n)).unwrap_or_else(|e| panic!("{e}"));
         assert_same(&one, &merged, &format!("run, {n} shards"));
+        assert_eq!(merged["run"]["shards"].as_u64(), Some(u64::from(n)), "the merge says it merged {n} shards");
     }
     // the comparison can fail: another seed is another result
     let other = single(dir.path(), &["run", "scenarios/realistic_day.yaml", "-n", "14", "--seed", "6"]);

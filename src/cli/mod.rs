@@ -176,6 +176,18 @@ impl Work {
     fn of(shard: Option<crate::shard::Shard>) -> Work {
         shard.map_or(Work::Local, Work::Shard)
     }
+
+    /// How this work is executed, for the output's metadata: `threads` (`--threads`, else all
+    /// cores) when simulated here, the shard count when merged.
+    pub fn execution(&self, threads: Option<usize>) -> crate::kpi::Execution {
+        match self {
+            Work::Merged(m) => crate::kpi::Execution { threads: None, shards: Some(m.shards) },
+            _ => crate::kpi::Execution {
+                threads: Some(threads.unwrap_or_else(rayon::current_num_threads)),
+                shards: None,
+            },
+        }
+    }
 }
 
 /// `--shard K/N`: simulate one shard of the run and write a partial result for `ccsim merge`.

@@ -130,7 +130,8 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
     let scripts: Vec<&std::path::Path> =
         scenario.policy.as_ref().and_then(|p| p.script.as_deref()).into_iter().collect();
     let id = || crate::shard::RunId::new("run", &scenario, &scripts, &[crate::sweep::fingerprint(&scenario, &params)]);
-    let result = match work {
+    let execution = work.execution(a.sim.threads);
+    let mut result = match work {
         Work::Merged(m) => {
             m.check(&id()).map_err(|e| anyhow::anyhow!(e))?;
             m.reducers.into_iter().next().ok_or_else(|| anyhow::anyhow!("the parts hold no result"))?.finish()
@@ -154,6 +155,7 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
             result
         }
     };
+    result.execution = execution;
     let rep = report(a.out.format.into());
     write_output(a.out.output.as_deref(), |w| rep.write(&result, a.intervals, w))
 }

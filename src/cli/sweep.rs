@@ -85,7 +85,7 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
     }
     let fingerprints: Vec<String> =
         points.iter().zip(&runs).map(|(p, r)| fingerprint(&r.scenario, &params_at(&sets, p))).collect();
-    let header = run_header(base.simulation.seed, base.simulation.replications);
+    let header = run_header(base.simulation.seed, base.simulation.replications, &work.execution(a.sim.threads));
     let scripts: Vec<&std::path::Path> = base
         .policy
         .as_ref()

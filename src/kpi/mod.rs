@@ -22,7 +22,9 @@ mod result;
 pub mod served;
 
 pub use reduce::Reducer;
-pub use result::{GroupResult, IntervalResult, PolicyResult, QueueResult, RepValues, Risk, RunResult, ServedResult};
+pub use result::{
+    Execution, GroupResult, IntervalResult, PolicyResult, QueueResult, RepValues, Risk, RunResult, ServedResult,
+};
 pub use table::{GroupKpis, Kind, Kpi, KpiDef, KpiScope, PolicyKpis, QueueKpis, ServedKpis, Table, Values};
 
 /// `num / den`, `NaN` when `den` is not positive (an undefined KPI is skipped, never zero).

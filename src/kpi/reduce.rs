@@ -334,6 +334,7 @@ impl Reducer {
                     .map(|(n, w)| (*n, w.estimate().clipped(0.0, f64::INFINITY)))
                     .collect(),
             }),
+            execution: Default::default(),
         }
     }
 

@@ -120,6 +120,17 @@ pub struct RunResult {
     pub group_intervals: Vec<IntervalResult<GroupKpis>>,
     /// What the policy did; `None` without a policy.
     pub policy: Option<PolicyResult>,
+    /// How the run was executed (set by the command line; metadata that no number depends on).
+    pub execution: Execution,
+}
+
+/// How a run was executed: reported with the results, never changing a number.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Execution {
+    /// Worker threads it ran on (`None`: not recorded, or merged from shards).
+    pub threads: Option<usize>,
+    /// Shards it was merged from (`None`: simulated in one run).
+    pub shards: Option<u32>,
 }
 
 impl RunResult {

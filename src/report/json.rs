@@ -86,6 +86,7 @@ impl Serialize for RunDoc<'_> {
         m.serialize_entry("scenario", &r.scenario)?;
         m.serialize_entry("replications", &r.replications)?;
         m.serialize_entry("seed", &r.seed)?;
+        m.serialize_entry("run", &execution_json(&r.execution))?;
         m.serialize_entry("days", &r.days)?;
         m.serialize_entry("confidence", &crate::stats::CONFIDENCE)?;
         m.serialize_entry("total", &total)?;
@@ -138,4 +139,10 @@ impl<T, F: Fn(&T) -> Map<String, Value>> Serialize for Rows<'_, T, F> {
         }
         seq.end()
     }
+}
+
+/// How a run was executed, as JSON metadata: `{"ccsim": version, "threads": n | null,
+/// "shards": n | null}` (no number of the results depends on it).
+pub fn execution_json(e: &crate::kpi::Execution) -> Value {
+    json!({ "ccsim": env!("CARGO_PKG_VERSION"), "threads": e.threads, "shards": e.shards })
 }

@@ -26,15 +26,27 @@ pub fn point_json_params(p: &Point) -> Value {
 }
 
 /// One point as JSON: `{"params": {...}, "fingerprint": "<sha256 hex>", "result": <run JSON>}`
-/// (see [`crate::sweep::fingerprint`]).
+/// (see [`crate::sweep::fingerprint`]); the result without the execution metadata, which the
+/// sweep's `run` header holds for every point.
 pub fn point_json(p: &Point, fingerprint: &str, r: &RunResult) -> Value {
-    json!({ "params": point_json_params(p), "fingerprint": fingerprint, "result": run_json(r) })
+    let mut result = run_json(r);
+    if let Some(m) = result.as_object_mut() {
+        m.remove("run");
+    }
+    json!({ "params": point_json_params(p), "fingerprint": fingerprint, "result": result })
 }
 
-/// What a sweep's JSON records about the run as a whole, checked by `--resume`:
-/// `{"ccsim": version, "seed": base seed, "replications": n}`.
-pub fn run_header(seed: u64, replications: u32) -> Value {
-    json!({ "ccsim": env!("CARGO_PKG_VERSION"), "seed": seed, "replications": replications })
+/// What a sweep's JSON records about the run as a whole: `{"ccsim": version, "seed": base seed,
+/// "replications": n, "threads": n | null, "shards": n | null}` (`--resume` checks the seed and
+/// the replications).
+pub fn run_header(seed: u64, replications: u32, execution: &crate::kpi::Execution) -> Value {
+    json!({
+        "ccsim": env!("CARGO_PKG_VERSION"),
+        "seed": seed,
+        "replications": replications,
+        "threads": execution.threads,
+        "shards": execution.shards,
+    })
 }
 
 /// The JSON document of a sweep, `{"run": header, "points": [...]}`, from its points' JSON

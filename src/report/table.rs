@@ -148,9 +148,14 @@ fn write_policy(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
 impl Report for TableReport {
     fn write(&self, r: &RunResult, intervals: bool, out: &mut dyn Write) -> io::Result<()> {
         let days = if r.days > 1 { format!(", {} days each", r.days) } else { String::new() };
+        let how = match (r.execution.threads, r.execution.shards) {
+            (_, Some(n)) => format!(" (ccsim {}, merged from {n} shards)", env!("CARGO_PKG_VERSION")),
+            (Some(t), None) => format!(" (ccsim {}, {t} threads)", env!("CARGO_PKG_VERSION")),
+            (None, None) => String::new(),
+        };
         writeln!(
             out,
-            "{} — {} replications{days}, seed {}; mean ±half-width of the 95% confidence interval",
+            "{} — {} replications{days}, seed {}{how}; mean ±half-width of the 95% confidence interval",
             r.scenario, r.replications, r.seed
         )?;
         writeln!(out)?;
