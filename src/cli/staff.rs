@@ -1,6 +1,6 @@
 //! `ccsim staff`: analytic staffing per queue and interval, optionally checked by simulation.
 
-use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
+use super::{OutArgs, PathArg, SimArgs, days_progress_bar, with_threads, write_output};
 use crate::experiment;
 use crate::kpi::queue::SL;
 use crate::plan::{self, ModelChoice};
@@ -85,7 +85,7 @@ pub fn exec(a: Args) -> Result<()> {
         let script = super::run::policy_script(&sim, &[])?;
         let policy = script.as_ref().map(|p| p as &dyn crate::policy::PolicySource);
         let reps = u64::from(sim.simulation.replications);
-        let pb = progress_bar(2 * reps, a.sim.quiet, "verifying");
+        let pb = days_progress_bar(2 * reps, sim.horizon.days, a.sim.quiet, "verifying");
         let (result, model_result) = with_threads(a.sim.threads, || {
             Ok::<_, crate::policy::RunError>((
                 experiment::run(&sim, policy, &|| pb.inc(1))?,
