@@ -17,6 +17,7 @@
 //! depend on), its shard, and the command line it ran, which `ccsim merge` parses again to
 //! report the merged result with the very code that reports a single run.
 
+use crate::compare::CompareShard;
 use crate::experiment::for_each_replication_in;
 use crate::kpi::Reducer;
 use crate::model::Model;
@@ -174,7 +175,33 @@ pub struct Piece {
     /// One past the last replication.
     pub to: u32,
     /// The replications' statistics.
-    pub reducer: Reducer,
+    #[serde(flatten)]
+    pub payload: Payload,
+}
+
+/// The statistics a piece holds, by the command that simulated it (a part of `run` or `sweep`
+/// writes `"reducer": {..}` in each piece, one of `compare` `"compare": {..}`).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payload {
+    /// One point's statistics (`run`, `sweep`).
+    Reducer(Box<Reducer>),
+    /// A comparison's statistics, and those of its confirmation on fresh seeds (`compare`).
+    Compare(Box<CompareShard>),
+}
+
+impl Payload {
+    /// Folds in `later`, the statistics of the replications that follow.
+    fn merge(&mut self, later: Payload) -> Result<(), String> {
+        match (self, later) {
+            (Payload::Reducer(a), Payload::Reducer(b)) => {
+                a.merge(*b);
+                Ok(())
+            }
+            (Payload::Compare(a), Payload::Compare(b)) => a.merge(*b),
+            _ => Err("the parts hold the statistics of different commands".into()),
+        }
+    }
 }
 
 /// A partial result: one shard's pieces of a run.
@@ -222,7 +249,12 @@ pub fn simulate(
             }
         })?;
         for ((p, _), reducer) in pieces[i..j].iter().zip(reducers) {
-            out.push(Piece { point: *p, from: range.start, to: range.end, reducer });
+            out.push(Piece {
+                point: *p,
+                from: range.start,
+                to: range.end,
+                payload: Payload::Reducer(Box::new(reducer)),
+            });
         }
         i = j;
     }
@@ -236,8 +268,11 @@ pub struct Merged {
     pub run: RunId,
     /// The command line of the first shard.
     pub args: Vec<String>,
-    /// Per point, its replications' statistics, merged in replication order.
+    /// Per point, its replications' statistics, merged in replication order (`run`, `sweep`;
+    /// empty for `compare`).
     pub reducers: Vec<Reducer>,
+    /// A comparison's statistics, merged in replication order (`compare`).
+    pub compare: Option<Box<CompareShard>>,
 }
 
 impl Merged {
@@ -328,7 +363,7 @@ pub fn merge(parts: Vec<(PathBuf, Part)>) -> Result<Merged, String> {
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }
-    let mut reducers: Vec<Option<(u32, Reducer)>> = (0..run.points).map(|_| None).collect();
+    let mut payloads: Vec<Option<(u32, Payload)>> = (0..run.points).map(|_| None).collect();
     for (path, part) in by_shard.into_iter().flatten() {
         let expected = part.shard.pieces(run.points, run.replications);
         let got: Vec<(usize, Range<u32>)> = part.pieces.iter().map(|p| (p.point, p.from..p.to)).collect();
@@ -340,16 +375,16 @@ pub fn merge(parts: Vec<(PathBuf, Part)>) -> Result<Merged, String> {
             ));
         }
         for piece in part.pieces {
-            match &mut reducers[piece.point] {
-                slot @ None => *slot = Some((piece.to, piece.reducer)),
+            match &mut payloads[piece.point] {
+                slot @ None => *slot = Some((piece.to, piece.payload)),
                 Some((to, r)) => {
-                    r.merge(piece.reducer);
+                    r.merge(piece.payload).map_err(|e| format!("{}: {e}", path.display()))?;
                     *to = piece.to;
                 }
             }
         }
     }
-    let reducers = reducers
+    let payloads: Vec<Payload> = payloads
         .into_iter()
         .enumerate()
         .map(|(p, r)| match r {
@@ -357,7 +392,18 @@ pub fn merge(parts: Vec<(PathBuf, Part)>) -> Result<Merged, String> {
             _ => Err(format!("point {p} lacks replications (the parts do not cover the run)")),
         })
         .collect::<Result<_, _>>()?;
-    Ok(Merged { run, args, reducers })
+    let (mut reducers, mut compare) = (Vec::new(), None);
+    for p in payloads {
+        match p {
+            Payload::Reducer(r) => reducers.push(*r),
+            Payload::Compare(c) if compare.is_none() && reducers.is_empty() => compare = Some(c),
+            Payload::Compare(_) => return Err("the parts hold the statistics of different commands".into()),
+        }
+    }
+    if compare.is_some() != (run.command == "compare") {
+        return Err(format!("the parts of `{}` hold the statistics of another command", run.command));
+    }
+    Ok(Merged { run, args, reducers, compare })
 }
 
 fn hex(bytes: &[u8]) -> String {
