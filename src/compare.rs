@@ -10,6 +10,11 @@
 //! ASA or a max abandon rate is judged by the baseline's all the same; one that measures SL with
 //! another threshold or definition cannot be, and is judged by its own targets and left out of
 //! the ranking ([`Verdict::Own`]).
+//!
+//! The statistics of a comparison are a [`CompareState`] (every scenario's reducer and every
+//! variant's paired differences), serialisable and mergeable in replication order, so that a
+//! shard of the replications ([`simulate_shard`], with their rerun on fresh seeds for the
+//! confirmation of verdicts) can be merged into exactly what the single run finishes to.
 
 use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_in};
 use crate::facts::ReplicationFacts;

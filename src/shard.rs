@@ -2,15 +2,17 @@
 //! Kubernetes indexed jobs, several shells), each writing a partial result ([`Part`]), and the
 //! merge of the parts into exactly the result one machine would give.
 //!
-//! The work of a study is its points (one for `run`, one per grid point for `sweep`) times its
-//! replications, flattened point-major into work units 0 .. points × replications. Shard K of N
+//! The work of a study is its points (one for `run` and `compare`, one per grid point for
+//! `sweep`) times its replications, flattened point-major into work units 0 .. points × replications. Shard K of N
 //! simulates units ⌊K·T/N⌋ .. ⌊(K+1)·T/N⌋: a contiguous range of replications of one or more
 //! points. Replication r of a point is the same whichever shard simulates it (its random
 //! streams derive from the seed and r), and each shard folds its replications in order into a
 //! [`Reducer`]; merging folds the shards' reducers in replication order
 //! ([`Reducer::merge`]). Means and intervals then equal the single run's up to floating-point
 //! rounding (within 1e-12 relative), and P(meet target) and the day-SL quantiles are identical
-//! (a count and the same list of values).
+//! (a count and the same list of values). A comparison's piece holds its
+//! [`crate::compare::CompareState`] (every scenario of the replications, and the paired
+//! differences) and the same replications rerun on fresh seeds ([`CompareShard`]), merged alike.
 //!
 //! A part records what identifies its run ([`RunId`]: ccsim version, the scenario's content
 //! hash, the scripts' hashes, seed, replications, and a fingerprint of everything the results
@@ -99,7 +101,7 @@ impl ScriptHash {
 /// What identifies a run: parts merge only when their `RunId`s are equal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunId {
-    /// The subcommand (`run`, `sweep`).
+    /// The subcommand (`run`, `sweep`, `compare`).
     pub command: String,
     /// The ccsim version that simulated it.
     pub version: String,
@@ -111,7 +113,7 @@ pub struct RunId {
     pub seed: u64,
     /// Replications of each point.
     pub replications: u32,
-    /// Points (1 for `run`).
+    /// Points (1 for `run` and `compare`).
     pub points: usize,
     /// SHA-256 over everything the results depend on: every point's validated scenario,
     /// scripts and parameters.
