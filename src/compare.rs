@@ -10,14 +10,21 @@
 //! ASA or a max abandon rate is judged by the baseline's all the same; one that measures SL with
 //! another threshold or definition cannot be, and is judged by its own targets and left out of
 //! the ranking ([`Verdict::Own`]).
+//!
+//! The statistics of a comparison are a [`CompareState`] (every scenario's reducer and every
+//! variant's paired differences), serialisable and mergeable in replication order, so that a
+//! shard of the replications ([`simulate_shard`], with their rerun on fresh seeds for the
+//! confirmation of verdicts) can be merged into exactly what the single run finishes to.
 
-use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_of};
+use crate::experiment::{IntervalResult, Reducer, RepValues, RunResult, for_each_replication_in};
+use crate::facts::ReplicationFacts;
 use crate::kpi::queue::{self, ABANDON_RATE, ASA, SL};
 use crate::kpi::{QueueKpis, Values};
 use crate::model::Model;
 use crate::policy::{PolicySource, RunError};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, Welford};
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
 /// One variant's results and its paired differences to the baseline.
@@ -96,8 +103,9 @@ pub fn judge(r: &RunResult, variant: &Scenario, baseline: &Scenario) -> Verdict 
 /// meeting its targets, or cheapest among those that do, still holds when simulated again:
 /// each scenario judged to meet (the baseline when `base_meets`, and every variant whose verdict
 /// meets) is simulated again with seed + [`crate::optimize::VERIFY_SEED_OFFSET`] and the same
-/// replications, judged the same way, and keeps its verdict only when the rerun meets too.
-/// Returns the names whose verdict was withdrawn ("baseline" for the baseline).
+/// replications (those the comparison ran, [`aligned`]), judged the same way, and keeps its
+/// verdict only when the rerun meets too. Returns the names whose verdict was withdrawn
+/// ("baseline" for the baseline).
 pub fn confirm_on_fresh_seeds(
     base: &Scenario,
     base_policy: Option<&dyn PolicySource>,
@@ -106,19 +114,36 @@ pub fn confirm_on_fresh_seeds(
     verdicts: &mut [Verdict],
     progress: &(dyn Fn() + Sync),
 ) -> Result<Vec<String>, RunError> {
-    let fresh = |s: &Scenario| {
-        let mut s = s.clone();
-        s.simulation.seed = s.simulation.seed.wrapping_add(crate::optimize::VERIFY_SEED_OFFSET);
-        s
-    };
+    let scenarios = aligned(base, vars);
+    let policies = policies(base_policy, vars);
+    confirm_with(base, base_meets, vars, verdicts, |i| {
+        crate::experiment::run(&fresh(&scenarios[i]), policies[i], progress)
+    })
+}
+
+/// `s` with seed + [`crate::optimize::VERIFY_SEED_OFFSET`]: the scenario a verdict is confirmed on.
+pub fn fresh(s: &Scenario) -> Scenario {
+    let mut s = s.clone();
+    s.simulation.seed = s.simulation.seed.wrapping_add(crate::optimize::VERIFY_SEED_OFFSET);
+    s
+}
+
+/// The confirmation of [`confirm_on_fresh_seeds`], with the rerun results from `rerun(i)` (scenario
+/// `i` of [`aligned`]: 0 the baseline, 1 + k variant k), asked only of the scenarios judged to meet.
+pub fn confirm_with(
+    base: &Scenario,
+    base_meets: &mut bool,
+    vars: &[Variant],
+    verdicts: &mut [Verdict],
+    mut rerun: impl FnMut(usize) -> Result<RunResult, RunError>,
+) -> Result<Vec<String>, RunError> {
     let mut withdrawn = Vec::new();
-    if *base_meets && !meets_all(&crate::experiment::run(&fresh(base), base_policy, progress)?, base) {
+    if *base_meets && !meets_all(&rerun(0)?, base) {
         *base_meets = false;
         withdrawn.push("baseline".to_string());
     }
-    for (var, v) in vars.iter().zip(verdicts.iter_mut()) {
-        let s = &var.scenario;
-        if v.meets() && !judge(&crate::experiment::run(&fresh(s), var.policy(), progress)?, s, base).meets() {
+    for (k, (var, v)) in vars.iter().zip(verdicts.iter_mut()).enumerate() {
+        if v.meets() && !judge(&rerun(k + 1)?, &var.scenario, base).meets() {
             *v = match *v {
                 Verdict::Baseline(_) => Verdict::Baseline(false),
                 Verdict::Own(_) => Verdict::Own(false),
@@ -149,10 +174,236 @@ pub struct Comparison {
     pub variants: Vec<VariantResult>,
 }
 
+/// One variant's paired differences variant − baseline, one accumulator per replication's
+/// difference: over all queues, per queue both have (variant index, baseline index), and per
+/// interval and such queue (interval, variant index, baseline index).
+#[derive(Serialize, Deserialize)]
 struct Diffs {
-    total: [Welford; queue::N],
-    queues: Vec<(usize, usize, [Welford; queue::N])>,
-    cells: Vec<(usize, usize, usize, [Welford; queue::N])>,
+    total: [DiffAcc; queue::N],
+    queues: Vec<(usize, usize, [DiffAcc; queue::N])>,
+    cells: Vec<(usize, usize, usize, [DiffAcc; queue::N])>,
+}
+
+impl Diffs {
+    /// Empty accumulators for `variant` against `baseline`.
+    fn new(baseline: &Scenario, variant: &Scenario) -> Diffs {
+        let pairs: Vec<(usize, usize)> = variant
+            .queues
+            .iter()
+            .enumerate()
+            .filter_map(|(qv, q)| baseline.queue_index(&q.id).map(|qb| (qv, qb)))
+            .collect();
+        Diffs {
+            total: Default::default(),
+            queues: pairs.iter().map(|&(a, b)| (a, b, Default::default())).collect(),
+            cells: (0..baseline.horizon.total_intervals())
+                .flat_map(|i| pairs.iter().map(move |&(a, b)| (i, a, b, Default::default())))
+                .collect(),
+        }
+    }
+
+    /// Adds one replication's differences of `v` to `base`.
+    fn push(&mut self, v: &RepValues, base: &RepValues) {
+        diff_into(&mut self.total, &v.total, &base.total);
+        for (qv, qb, acc) in &mut self.queues {
+            diff_into(acc, &v.queues[*qv], &base.queues[*qb]);
+        }
+        let (nqv, nqb) = (v.queues.len(), base.queues.len());
+        for (i, qv, qb, acc) in &mut self.cells {
+            diff_into(acc, &v.cells[*i * nqv + *qv], &base.cells[*i * nqb + *qb]);
+        }
+    }
+
+    /// Folds in `later`, the differences of the replications that follow.
+    fn merge(&mut self, later: &Diffs) -> Result<(), String> {
+        let same = self.queues.len() == later.queues.len() && self.cells.len() == later.cells.len();
+        if !same {
+            return Err("the paired differences of the parts do not have the same queues and intervals".into());
+        }
+        merge_all(&mut self.total, &later.total);
+        for (a, b) in self.queues.iter_mut().zip(&later.queues) {
+            merge_all(&mut a.2, &b.2);
+        }
+        for (a, b) in self.cells.iter_mut().zip(&later.cells) {
+            merge_all(&mut a.3, &b.3);
+        }
+        Ok(())
+    }
+}
+
+fn merge_all(acc: &mut [DiffAcc; queue::N], later: &[DiffAcc; queue::N]) {
+    for (a, b) in acc.iter_mut().zip(later) {
+        a.merge(b);
+    }
+}
+
+/// The running statistics of a comparison: each scenario's reducer (the baseline first) and
+/// each variant's paired differences to the baseline, over the replications pushed so far.
+/// Serialisable and mergeable, so that a shard of a comparison (a range of replications, every
+/// scenario of each) can write it and `ccsim merge` fold the shards in replication order.
+#[derive(Serialize, Deserialize)]
+pub struct CompareState {
+    reducers: Vec<Reducer>,
+    diffs: Vec<Diffs>,
+}
+
+impl CompareState {
+    /// Empty statistics for `scenarios` ([`aligned`]: the baseline, then the variants) and their
+    /// compiled `models`.
+    pub fn new(scenarios: &[Scenario], models: &[Model]) -> CompareState {
+        let reducers = scenarios.iter().zip(models).map(|(s, m)| Reducer::new(s, m)).collect();
+        let diffs = scenarios.get(1..).unwrap_or_default().iter().map(|v| Diffs::new(&scenarios[0], v)).collect();
+        CompareState { reducers, diffs }
+    }
+
+    /// Adds one replication: the facts of every scenario, the baseline first.
+    pub fn push(&mut self, facts: &[ReplicationFacts]) {
+        let values: Vec<RepValues> = self.reducers.iter_mut().zip(facts).map(|(r, f)| r.push(f)).collect();
+        if let Some((base, vars)) = values.split_first() {
+            for (d, v) in self.diffs.iter_mut().zip(vars) {
+                d.push(v, base);
+            }
+        }
+    }
+
+    /// Folds in `later`, the statistics of the replications that follow (as if they had been
+    /// pushed here, up to floating-point rounding of means and variances; shares of days exact).
+    pub fn merge(&mut self, later: CompareState) -> Result<(), String> {
+        if self.reducers.len() != later.reducers.len() || self.diffs.len() != later.diffs.len() {
+            return Err("the parts compare different numbers of scenarios".into());
+        }
+        for (d, l) in self.diffs.iter_mut().zip(&later.diffs) {
+            d.merge(l)?;
+        }
+        for (r, l) in self.reducers.iter_mut().zip(later.reducers) {
+            r.merge(l);
+        }
+        Ok(())
+    }
+
+    /// The comparison: `baseline`'s results and each of `variants` (named as given) with its
+    /// differences.
+    pub fn finish(self, baseline: &Scenario, variants: &[Variant]) -> Comparison {
+        let est = |w: &[DiffAcc; queue::N]| w.iter().map(DiffAcc::estimate).collect::<Values<QueueKpis, _>>();
+        let mut results = self.reducers.into_iter().map(Reducer::finish);
+        let base = results.next().expect("baseline");
+        let variants = results
+            .zip(variants)
+            .zip(self.diffs)
+            .map(|((result, var), d)| VariantResult {
+                name: var.name.clone(),
+                diff_total: est(&d.total),
+                diff_queues: d.queues.iter().map(|(qv, _, w)| (*qv, est(w))).collect(),
+                diff_intervals: d
+                    .cells
+                    .iter()
+                    .filter(|(i, ..)| base.intervals.iter().any(|r| r.interval == *i))
+                    .map(|(i, qv, _, w)| IntervalResult {
+                        index: *qv,
+                        interval: *i,
+                        start: baseline.horizon.interval_label(*i),
+                        kpis: est(w),
+                    })
+                    .collect(),
+                result,
+            })
+            .collect();
+        Comparison { baseline: base, variants }
+    }
+
+    /// The scenarios' reducers, the baseline first (each scenario's statistics on its own).
+    pub fn into_reducers(self) -> Vec<Reducer> {
+        self.reducers
+    }
+}
+
+/// A shard of a comparison: the statistics of its replications, and those of the same
+/// replications of every scenario with fresh seeds ([`fresh`]), from which `ccsim merge` confirms
+/// the verdicts as the single run does (a shard cannot know which scenarios will meet their
+/// targets, so it simulates the confirmation of all of them).
+#[derive(Serialize, Deserialize)]
+pub struct CompareShard {
+    /// The comparison's statistics.
+    pub state: CompareState,
+    /// Per scenario (the baseline first), its statistics with fresh seeds.
+    pub fresh: Vec<Reducer>,
+}
+
+impl CompareShard {
+    /// Folds in `later`, the shard of the replications that follow.
+    pub fn merge(&mut self, later: CompareShard) -> Result<(), String> {
+        if self.fresh.len() != later.fresh.len() {
+            return Err("the parts compare different numbers of scenarios".into());
+        }
+        self.state.merge(later.state)?;
+        for (r, l) in self.fresh.iter_mut().zip(later.fresh) {
+            r.merge(l);
+        }
+        Ok(())
+    }
+}
+
+/// Simulates replications `range` of the comparison of `baseline` and `variants` (every
+/// scenario of each replication together, so the pairing holds), and the same replications of
+/// every scenario with fresh seeds: one shard's [`CompareShard`].
+pub fn simulate_shard(
+    baseline: &Scenario,
+    base_policy: Option<&dyn PolicySource>,
+    variants: &[Variant],
+    range: std::ops::Range<u32>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<CompareShard, RunError> {
+    let state =
+        simulate_range(&aligned(baseline, variants), &policies(base_policy, variants), range.clone(), progress)?;
+    let fresh: Vec<Scenario> = aligned(baseline, variants).iter().map(fresh).collect();
+    let models: Vec<Model> = fresh
+        .iter()
+        .zip(policies(base_policy, variants))
+        .map(|(s, p)| Model::compile(s, p))
+        .collect::<Result<_, _>>()?;
+    let mut reducers: Vec<Reducer> = fresh.iter().zip(&models).map(|(s, m)| Reducer::new(s, m)).collect();
+    for_each_replication_in(&models, range, progress, |_, facts| {
+        for (r, f) in reducers.iter_mut().zip(facts) {
+            r.push(f);
+        }
+    })?;
+    Ok(CompareShard { state, fresh: reducers })
+}
+
+/// The scenarios a comparison simulates: the baseline, then each variant with the baseline's
+/// replications, seed and warm-up.
+pub fn aligned(baseline: &Scenario, variants: &[Variant]) -> Vec<Scenario> {
+    let mut scenarios = vec![baseline.clone()];
+    for var in variants {
+        let mut v = var.scenario.clone();
+        v.simulation.replications = baseline.simulation.replications;
+        v.simulation.seed = baseline.simulation.seed;
+        v.simulation.warmup_s = baseline.simulation.warmup_s;
+        scenarios.push(v);
+    }
+    scenarios
+}
+
+fn policies<'a>(
+    base_policy: Option<&'a dyn PolicySource>,
+    variants: &'a [Variant],
+) -> Vec<Option<&'a dyn PolicySource>> {
+    std::iter::once(base_policy).chain(variants.iter().map(Variant::policy)).collect()
+}
+
+/// Simulates replications `range` of `scenarios` (with `policies`) together into a
+/// [`CompareState`].
+fn simulate_range(
+    scenarios: &[Scenario],
+    policies: &[Option<&dyn PolicySource>],
+    range: std::ops::Range<u32>,
+    progress: &(dyn Fn() + Sync),
+) -> Result<CompareState, RunError> {
+    let models: Vec<Model> =
+        scenarios.iter().zip(policies).map(|(s, p)| Model::compile(s, *p)).collect::<Result<_, _>>()?;
+    let mut state = CompareState::new(scenarios, &models);
+    for_each_replication_in(&models, range, progress, |_, facts| state.push(facts))?;
+    Ok(state)
 }
 
 /// Relative size below which a paired difference is floating-point rounding: the same paid
@@ -163,10 +414,77 @@ pub const ROUNDING: f64 = 1e-9;
 
 /// Adds one replication's paired differences. A difference within [`ROUNDING`] of the values'
 /// magnitude counts as exactly 0.
-fn diff_into(acc: &mut [Welford; queue::N], v: &[f64; queue::N], b: &[f64; queue::N]) {
+fn diff_into(acc: &mut [DiffAcc; queue::N], v: &[f64; queue::N], b: &[f64; queue::N]) {
     for k in 0..queue::N {
         let d = v[k] - b[k];
         acc[k].push(if d.abs() <= ROUNDING * v[k].abs().max(b[k].abs()) { 0.0 } else { d });
+    }
+}
+
+/// The largest whole difference summed exactly (see [`DiffAcc`]): its square times a million
+/// replications fits an `i64`.
+const WHOLE_MAX: f64 = (1u64 << 20) as f64;
+
+/// One KPI's paired differences over replications: a running mean and variance, and while every
+/// difference is a whole number of at most [`WHOLE_MAX`] in size (counts of calls, a day that met
+/// its targets or not), their exact sum and sum of squares. The estimate of whole differences is
+/// computed from the exact sums, so it is the same bits however the replications were
+/// accumulated or merged (the shards of a comparison): a difference of counts whose mean is 0
+/// is exactly 0, not a rounding residue. Others are merged with Chan's formula, equal to the
+/// single run's up to rounding.
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize)]
+struct DiffAcc {
+    w: Welford,
+    /// A difference was not whole or too large: the exact sums are not kept.
+    fractional: bool,
+    sum: i64,
+    sum_sq: i64,
+}
+
+impl DiffAcc {
+    /// Adds one replication's difference (`NaN`, undefined, is skipped).
+    fn push(&mut self, d: f64) {
+        if d.is_nan() {
+            return;
+        }
+        self.w.push(d);
+        if !self.fractional {
+            if d.fract() == 0.0 && d.abs() <= WHOLE_MAX && self.w.count() <= 1 << 20 {
+                let x = d as i64;
+                self.sum += x;
+                self.sum_sq += x * x;
+            } else {
+                self.fractional = true;
+            }
+        }
+    }
+
+    /// Folds in `later`, the differences of the replications that follow.
+    fn merge(&mut self, later: &DiffAcc) {
+        self.w.merge(&later.w);
+        self.fractional |= later.fractional || self.w.count() > 1 << 20;
+        if !self.fractional {
+            self.sum += later.sum;
+            self.sum_sq += later.sum_sq;
+        }
+    }
+
+    /// Mean with its Student-t interval (see [`Welford::estimate`]).
+    fn estimate(&self) -> Estimate {
+        let n = self.w.count();
+        if self.fractional || n == 0 {
+            return self.w.estimate();
+        }
+        let mean = self.sum as f64 / n as f64;
+        let half = if n >= 2 {
+            let nn = i128::from(n);
+            let num = nn * i128::from(self.sum_sq) - i128::from(self.sum) * i128::from(self.sum);
+            let variance = num as f64 / (n as f64 * (n - 1) as f64);
+            crate::stats::t_quantile(crate::stats::CONFIDENCE, n - 1) * (variance / n as f64).sqrt()
+        } else {
+            f64::NAN
+        };
+        Estimate { mean, ci_low: mean - half, ci_high: mean + half, n }
     }
 }
 
@@ -210,78 +528,9 @@ pub fn compare(
     variants: &[Variant],
     progress: &(dyn Fn() + Sync),
 ) -> Result<Comparison, RunError> {
-    let mut scenarios = vec![baseline.clone()];
-    let mut policies = vec![base_policy];
-    for var in variants {
-        policies.push(var.policy());
-        let mut v = var.scenario.clone();
-        v.simulation.replications = baseline.simulation.replications;
-        v.simulation.seed = baseline.simulation.seed;
-        v.simulation.warmup_s = baseline.simulation.warmup_s;
-        scenarios.push(v);
-    }
-    let models: Vec<Model> =
-        scenarios.iter().zip(&policies).map(|(s, p)| Model::compile(s, *p)).collect::<Result<_, _>>()?;
-    let mut reducers: Vec<Reducer> = scenarios.iter().zip(&models).map(|(s, m)| Reducer::new(s, m)).collect();
-    let n_int = baseline.horizon.total_intervals();
-    let nqb = baseline.queues.len();
-    let mut diffs: Vec<Diffs> = scenarios[1..]
-        .iter()
-        .map(|v| {
-            let pairs: Vec<(usize, usize)> = v
-                .queues
-                .iter()
-                .enumerate()
-                .filter_map(|(qv, q)| baseline.queue_index(&q.id).map(|qb| (qv, qb)))
-                .collect();
-            Diffs {
-                total: Default::default(),
-                queues: pairs.iter().map(|&(a, b)| (a, b, Default::default())).collect(),
-                cells: (0..n_int)
-                    .flat_map(|i| pairs.iter().map(move |&(a, b)| (i, a, b, Default::default())))
-                    .collect(),
-            }
-        })
-        .collect();
-    for_each_replication_of(&models, progress, |_, facts| {
-        let values: Vec<RepValues> = reducers.iter_mut().zip(facts).map(|(r, f)| r.push(f)).collect();
-        let base = &values[0];
-        for (d, v) in diffs.iter_mut().zip(&values[1..]) {
-            diff_into(&mut d.total, &v.total, &base.total);
-            for (qv, qb, acc) in &mut d.queues {
-                diff_into(acc, &v.queues[*qv], &base.queues[*qb]);
-            }
-            let nqv = v.queues.len();
-            for (i, qv, qb, acc) in &mut d.cells {
-                diff_into(acc, &v.cells[*i * nqv + *qv], &base.cells[*i * nqb + *qb]);
-            }
-        }
-    })?;
-    let est = |w: &[Welford; queue::N]| w.iter().map(Welford::estimate).collect::<Values<QueueKpis, _>>();
-    let mut results = reducers.into_iter().map(Reducer::finish);
-    let base = results.next().expect("baseline");
-    let variants = results
-        .zip(variants)
-        .zip(diffs)
-        .map(|((result, var), d)| VariantResult {
-            name: var.name.clone(),
-            diff_total: est(&d.total),
-            diff_queues: d.queues.iter().map(|(qv, _, w)| (*qv, est(w))).collect(),
-            diff_intervals: d
-                .cells
-                .iter()
-                .filter(|(i, ..)| base.intervals.iter().any(|r| r.interval == *i))
-                .map(|(i, qv, _, w)| IntervalResult {
-                    index: *qv,
-                    interval: *i,
-                    start: baseline.horizon.interval_label(*i),
-                    kpis: est(w),
-                })
-                .collect(),
-            result,
-        })
-        .collect();
-    Ok(Comparison { baseline: base, variants })
+    let range = 0..baseline.simulation.replications;
+    let state = simulate_range(&aligned(baseline, variants), &policies(base_policy, variants), range, progress)?;
+    Ok(state.finish(baseline, variants))
 }
 
 /// True when a paired difference is significant: its confidence interval excludes zero. A

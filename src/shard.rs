@@ -2,21 +2,24 @@
 //! Kubernetes indexed jobs, several shells), each writing a partial result ([`Part`]), and the
 //! merge of the parts into exactly the result one machine would give.
 //!
-//! The work of a study is its points (one for `run`, one per grid point for `sweep`) times its
-//! replications, flattened point-major into work units 0 .. points × replications. Shard K of N
+//! The work of a study is its points (one for `run` and `compare`, one per grid point for
+//! `sweep`) times its replications, flattened point-major into work units 0 .. points × replications. Shard K of N
 //! simulates units ⌊K·T/N⌋ .. ⌊(K+1)·T/N⌋: a contiguous range of replications of one or more
 //! points. Replication r of a point is the same whichever shard simulates it (its random
 //! streams derive from the seed and r), and each shard folds its replications in order into a
 //! [`Reducer`]; merging folds the shards' reducers in replication order
 //! ([`Reducer::merge`]). Means and intervals then equal the single run's up to floating-point
 //! rounding (within 1e-12 relative), and P(meet target) and the day-SL quantiles are identical
-//! (a count and the same list of values).
+//! (a count and the same list of values). A comparison's piece holds its
+//! [`crate::compare::CompareState`] (every scenario of the replications, and the paired
+//! differences) and the same replications rerun on fresh seeds ([`CompareShard`]), merged alike.
 //!
 //! A part records what identifies its run ([`RunId`]: ccsim version, the scenario's content
 //! hash, the scripts' hashes, seed, replications, and a fingerprint of everything the results
 //! depend on), its shard, and the command line it ran, which `ccsim merge` parses again to
 //! report the merged result with the very code that reports a single run.
 
+use crate::compare::CompareShard;
 use crate::experiment::for_each_replication_in;
 use crate::kpi::Reducer;
 use crate::model::Model;
@@ -98,7 +101,7 @@ impl ScriptHash {
 /// What identifies a run: parts merge only when their `RunId`s are equal.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunId {
-    /// The subcommand (`run`, `sweep`).
+    /// The subcommand (`run`, `sweep`, `compare`).
     pub command: String,
     /// The ccsim version that simulated it.
     pub version: String,
@@ -110,7 +113,7 @@ pub struct RunId {
     pub seed: u64,
     /// Replications of each point.
     pub replications: u32,
-    /// Points (1 for `run`).
+    /// Points (1 for `run` and `compare`).
     pub points: usize,
     /// SHA-256 over everything the results depend on: every point's validated scenario,
     /// scripts and parameters.
@@ -174,7 +177,33 @@ pub struct Piece {
     /// One past the last replication.
     pub to: u32,
     /// The replications' statistics.
-    pub reducer: Reducer,
+    #[serde(flatten)]
+    pub payload: Payload,
+}
+
+/// The statistics a piece holds, by the command that simulated it (a part of `run` or `sweep`
+/// writes `"reducer": {..}` in each piece, one of `compare` `"compare": {..}`).
+#[derive(Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Payload {
+    /// One point's statistics (`run`, `sweep`).
+    Reducer(Box<Reducer>),
+    /// A comparison's statistics, and those of its confirmation on fresh seeds (`compare`).
+    Compare(Box<CompareShard>),
+}
+
+impl Payload {
+    /// Folds in `later`, the statistics of the replications that follow.
+    fn merge(&mut self, later: Payload) -> Result<(), String> {
+        match (self, later) {
+            (Payload::Reducer(a), Payload::Reducer(b)) => {
+                a.merge(*b);
+                Ok(())
+            }
+            (Payload::Compare(a), Payload::Compare(b)) => a.merge(*b),
+            _ => Err("the parts hold the statistics of different commands".into()),
+        }
+    }
 }
 
 /// A partial result: one shard's pieces of a run.
@@ -222,7 +251,12 @@ pub fn simulate(
             }
         })?;
         for ((p, _), reducer) in pieces[i..j].iter().zip(reducers) {
-            out.push(Piece { point: *p, from: range.start, to: range.end, reducer });
+            out.push(Piece {
+                point: *p,
+                from: range.start,
+                to: range.end,
+                payload: Payload::Reducer(Box::new(reducer)),
+            });
         }
         i = j;
     }
@@ -238,8 +272,11 @@ pub struct Merged {
     pub args: Vec<String>,
     /// How many shards were merged.
     pub shards: u32,
-    /// Per point, its replications' statistics, merged in replication order.
+    /// Per point, its replications' statistics, merged in replication order (`run`, `sweep`;
+    /// empty for `compare`).
     pub reducers: Vec<Reducer>,
+    /// A comparison's statistics, merged in replication order (`compare`).
+    pub compare: Option<Box<CompareShard>>,
 }
 
 impl Merged {
@@ -330,7 +367,7 @@ pub fn merge(parts: Vec<(PathBuf, Part)>) -> Result<Merged, String> {
     if !problems.is_empty() {
         return Err(problems.join("; "));
     }
-    let mut reducers: Vec<Option<(u32, Reducer)>> = (0..run.points).map(|_| None).collect();
+    let mut payloads: Vec<Option<(u32, Payload)>> = (0..run.points).map(|_| None).collect();
     for (path, part) in by_shard.into_iter().flatten() {
         let expected = part.shard.pieces(run.points, run.replications);
         let got: Vec<(usize, Range<u32>)> = part.pieces.iter().map(|p| (p.point, p.from..p.to)).collect();
@@ -342,16 +379,16 @@ pub fn merge(parts: Vec<(PathBuf, Part)>) -> Result<Merged, String> {
             ));
         }
         for piece in part.pieces {
-            match &mut reducers[piece.point] {
-                slot @ None => *slot = Some((piece.to, piece.reducer)),
+            match &mut payloads[piece.point] {
+                slot @ None => *slot = Some((piece.to, piece.payload)),
                 Some((to, r)) => {
-                    r.merge(piece.reducer);
+                    r.merge(piece.payload).map_err(|e| format!("{}: {e}", path.display()))?;
                     *to = piece.to;
                 }
             }
         }
     }
-    let reducers = reducers
+    let payloads: Vec<Payload> = payloads
         .into_iter()
         .enumerate()
         .map(|(p, r)| match r {
@@ -359,7 +396,18 @@ pub fn merge(parts: Vec<(PathBuf, Part)>) -> Result<Merged, String> {
             _ => Err(format!("point {p} lacks replications (the parts do not cover the run)")),
         })
         .collect::<Result<_, _>>()?;
-    Ok(Merged { run, args, shards: count, reducers })
+    let (mut reducers, mut compare) = (Vec::new(), None);
+    for p in payloads {
+        match p {
+            Payload::Reducer(r) => reducers.push(*r),
+            Payload::Compare(c) if compare.is_none() && reducers.is_empty() => compare = Some(c),
+            Payload::Compare(_) => return Err("the parts hold the statistics of different commands".into()),
+        }
+    }
+    if compare.is_some() != (run.command == "compare") {
+        return Err(format!("the parts of `{}` hold the statistics of another command", run.command));
+    }
+    Ok(Merged { run, args, shards: count, reducers, compare })
 }
 
 fn hex(bytes: &[u8]) -> String {

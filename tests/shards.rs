@@ -204,3 +204,91 @@ fn a_scenario_changed_after_the_shards_ran_is_refused_at_merge() {
     let e = merge(dir.path(), &parts).unwrap_err();
     assert!(e.contains("other inputs than the files here now") && e.contains("scenario"), "{e}");
 }
+
+#[test]
+fn merged_shards_of_a_comparison_equal_the_single_comparison() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "compare",
+        "scenarios/realistic_day.yaml",
+        "--whatif",
+        "scripts/spike_late_morning.rhai",
+        "--whatif",
+        "scripts/overtime.rhai",
+        "--set",
+        "group=agents",
+        "--set",
+        "minutes=30",
+        "-n",
+        "9",
+    ];
+    let one = single(dir.path(), &args);
+    assert_eq!(one["variants"].as_array().map(Vec::len), Some(2), "two variants: {one}");
+    for n in [1, 2, 3, 7] {
+        let merged = merge(dir.path(), &shards(dir.path(), &args, n)).unwrap_or_else(|e| panic!("{e}"));
+        assert_same(&one, &merged, &format!("compare, {n} shards"));
+    }
+    // the table is the comparison's table too
+    let parts = shards(dir.path(), &args, 2);
+    let table = ccsim(dir.path()).args(args).arg("-q").output().expect("runs");
+    let merged = ccsim(dir.path()).arg("merge").args(&parts).output().expect("runs");
+    assert!(merged.status.success(), "{}", String::from_utf8_lossy(&merged.stderr));
+    assert_eq!(String::from_utf8_lossy(&table.stdout), String::from_utf8_lossy(&merged.stdout));
+}
+
+/// The notes a command printed on standard error about withdrawn verdicts.
+fn withdrawn_notes(stderr: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(stderr).lines().filter(|l| l.contains("on a rerun with fresh")).map(Into::into).collect()
+}
+
+/// 13 agents on 10 Erlangs meet the 80 % SL target on some seeds' means and miss it on others:
+/// with seed 2 the baseline's verdict is withdrawn on fresh seeds and the variant's kept, with 5
+/// both are kept, with 6 both withdrawn. The merged shards judge exactly as the single run.
+#[test]
+fn merged_shards_of_a_comparison_confirm_verdicts_as_the_single_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let text =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/erlang_c_check.yaml")).unwrap();
+    let scenario = dir.path().join("s.yaml");
+    std::fs::write(&scenario, text.replace("count: 12", "count: 13")).unwrap();
+    let script = dir.path().join("shorter.rhai");
+    std::fs::write(&script, "scenario.scale_handle_time(\"*\", 0.99);\n").unwrap();
+    let (s, w) = (scenario.to_str().unwrap(), script.to_str().unwrap());
+    let mut seen = Vec::new();
+    for seed in ["2", "5", "6"] {
+        let args = ["compare", s, "--whatif", w, "-n", "5", "--seed", seed];
+        let out = ccsim(dir.path()).args(args).args(["-q", "--format", "json"]).output().expect("runs");
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let one: Value = serde_json::from_slice(&out.stdout).expect("json");
+        let notes = withdrawn_notes(&out.stderr);
+        let parts = shards(dir.path(), &args, 3);
+        let m = ccsim(dir.path()).arg("merge").args(&parts).args(["--format", "json"]).output().expect("runs");
+        assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+        let merged: Value = serde_json::from_slice(&m.stdout).expect("json");
+        assert_same(&one, &merged, &format!("compare with seed {seed}, 3 shards"));
+        assert_eq!(notes, withdrawn_notes(&m.stderr), "seed {seed}: the same verdicts withdrawn");
+        seen.push((notes.len(), one["baseline_meets_targets"].clone(), one["meeting_targets"].clone()));
+    }
+    // the cases the test is about: withdrawn and kept verdicts
+    assert_eq!(seen[0].0, 1, "seed 2: the baseline's verdict is withdrawn");
+    assert_eq!(seen[0].2, serde_json::json!(["shorter"]), "seed 2: the variant's verdict is kept");
+    assert_eq!((seen[1].0, &seen[1].1), (0, &Value::Bool(true)), "seed 5: both kept");
+    assert_eq!(seen[2].0, 2, "seed 6: both withdrawn");
+}
+
+#[test]
+fn comparison_parts_do_not_merge_with_run_parts() {
+    let dir = tempfile::tempdir().unwrap();
+    let s = "scenarios/erlang_c_check.yaml";
+    let c = shards(dir.path(), &["compare", s, "--whatif", "scripts/aht_up_10.rhai", "-n", "4"], 2);
+    let r = shards(dir.path(), &["run", s, "-n", "4"], 2);
+    let e = merge(dir.path(), &[c[0].clone(), r[1].clone()]).unwrap_err();
+    assert!(e.contains("comes from another run") && e.contains("command (run against compare)"), "{e}");
+    merge(dir.path(), &c).unwrap_or_else(|e| panic!("{e}"));
+    // a comparison shard run again writes the same bytes
+    let first = std::fs::read(&c[1]).unwrap();
+    let args =
+        ["compare", s, "--whatif", "scripts/aht_up_10.rhai", "-n", "4", "--shard", "1/2", "-q", "--threads", "1"];
+    ccsim(dir.path()).args(args).arg("-o").arg(&c[1]).assert().success();
+    assert_eq!(first, std::fs::read(&c[1]).unwrap(), "compare shard 1 of 2 run again (on 1 thread)");
+}

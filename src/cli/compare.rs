@@ -1,7 +1,8 @@
 //! `ccsim compare`: a baseline and what-if variants under common random numbers.
 
-use super::{OutArgs, PathArg, SimArgs, progress_bar, with_threads, write_output};
+use super::{OutArgs, PathArg, ShardArgs, SimArgs, Work, days_progress_bar, with_threads, write_output};
 use crate::compare::{Variant, Verdict, compare, judge, meets_all};
+use crate::kpi::Reducer;
 use crate::policy::PolicySource;
 use crate::report::write_comparison;
 use crate::script::Param;
@@ -41,6 +42,8 @@ pub struct Args {
     pub intervals: bool,
     #[command(flatten)]
     pub sim: SimArgs,
+    #[command(flatten)]
+    pub shard: ShardArgs,
     #[command(flatten)]
     pub out: OutArgs,
 }
@@ -125,8 +128,10 @@ fn whatifs(a: &Args, m: &ArgMatches) -> Result<Vec<(PathBuf, Vec<Param>)>> {
     Ok(out)
 }
 
-/// Runs `ccsim compare`.
-pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
+/// Runs `ccsim compare`: simulates every replication (then confirms the verdicts of "meets" on
+/// fresh seeds), one shard of the replications (writing a partial result, with the fresh-seed
+/// replications of every scenario), or reports the merged shards of such a comparison.
+pub fn exec(a: Args, m: &ArgMatches, work: Work) -> Result<()> {
     let base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
     // the baseline's script, compiled once; every variant that keeps it binds it to its own scenario
     let base_script: Option<Arc<dyn PolicySource>> =
@@ -137,6 +142,9 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
     }
     // Compile and apply every script first: a broken script fails before any simulation.
     let mut vars = Vec::new();
+    // what identifies the comparison: the scripts read, and each scenario with its parameters
+    let mut scripts: Vec<PathBuf> = base.policy.as_ref().and_then(|p| p.script.clone()).into_iter().collect();
+    let mut var_params = Vec::new();
     for v in list {
         let (mut name, mut s, params) = match v.whatif {
             Some((path, params)) => {
@@ -148,6 +156,7 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
                     );
                 }
                 let s = w.apply(&base)?;
+                scripts.push(path);
                 (w.name, s, params)
             }
             None => (String::new(), base.clone(), v.params),
@@ -166,36 +175,97 @@ pub fn exec(a: Args, m: &ArgMatches) -> Result<()> {
             };
             s.name = format!("{} + {label}", s.name);
             name = if name.is_empty() { label } else { format!("{name} + {label}") };
+            scripts.push(p.clone());
             script
         } else {
             base_script.clone()
         };
         vars.push(Variant { name, scenario: s, script });
+        var_params.push(params);
     }
-    let total = u64::from(base.simulation.replications) * (vars.len() as u64 + 1);
-    super::run::note_size(&base, vars.len() + 1);
-    let pb = progress_bar(total, a.sim.quiet, "comparing");
-    let c = with_threads(a.sim.threads, || compare(&base, base_script.as_deref(), &vars, &|| pb.inc(1)))??;
-    pb.finish_and_clear();
+    let id = || {
+        let scenarios = crate::compare::aligned(&base, &vars);
+        let mut fingerprints = vec![crate::sweep::fingerprint(&scenarios[0], &[])];
+        fingerprints.extend(scenarios[1..].iter().zip(&var_params).map(|(s, p)| crate::sweep::fingerprint(s, p)));
+        let paths: Vec<&std::path::Path> = scripts.iter().map(PathBuf::as_path).collect();
+        let mut id = crate::shard::RunId::new("compare", &base, &paths, &fingerprints);
+        // the work is the baseline's replications, every scenario of each together
+        id.points = 1;
+        id
+    };
+    let reps = base.simulation.replications;
+    let scenarios = vars.len() as u64 + 1;
+    let execution = work.execution(a.sim.threads);
+    let (mut c, fresh) = match work {
+        Work::Shard(shard) => {
+            let range = shard.pieces(1, reps).into_iter().next().map_or(0..0, |p| p.1);
+            // every scenario twice: the comparison, and its confirmation on fresh seeds
+            let total = range.len() as u64 * scenarios * 2;
+            let what = format!("shard {}/{}", shard.index, shard.count);
+            let pb = days_progress_bar(total, base.horizon.days, a.sim.quiet, &what);
+            let piece = with_threads(a.sim.threads, || {
+                crate::compare::simulate_shard(&base, base_script.as_deref(), &vars, range.clone(), &|| pb.inc(1))
+            })??;
+            pb.finish_and_clear();
+            let pieces = if range.is_empty() {
+                vec![]
+            } else {
+                vec![crate::shard::Piece {
+                    point: 0,
+                    from: range.start,
+                    to: range.end,
+                    payload: crate::shard::Payload::Compare(Box::new(piece)),
+                }]
+            };
+            return super::write_part(a.out.output.as_deref(), id(), shard, pieces);
+        }
+        Work::Merged(merged) => {
+            merged.check(&id()).map_err(|e| anyhow::anyhow!(e))?;
+            let Some(cs) = merged.compare.filter(|cs| cs.fresh.len() == vars.len() + 1) else {
+                bail!("the parts hold no comparison of these {} scenarios", vars.len() + 1)
+            };
+            (cs.state.finish(&base, &vars), Some(cs.fresh))
+        }
+        Work::Local => {
+            super::run::note_size(&base, vars.len() + 1);
+            let pb = days_progress_bar(u64::from(reps) * scenarios, base.horizon.days, a.sim.quiet, "comparing");
+            let c = with_threads(a.sim.threads, || compare(&base, base_script.as_deref(), &vars, &|| pb.inc(1)))??;
+            pb.finish_and_clear();
+            (c, None)
+        }
+    };
+    c.baseline.execution = execution;
     // every variant is judged against the baseline's targets (see compare::judge)
     let mut verdicts: Vec<Verdict> =
         vars.iter().zip(&c.variants).map(|(var, v)| judge(&v.result, &var.scenario, &base)).collect();
     let mut base_meets = meets_all(&c.baseline, &base);
     // a verdict of "meets" (and so "cheapest") must hold on fresh random numbers too
-    let confirming = u64::from(base.simulation.replications)
-        * (u64::from(base_meets) + verdicts.iter().filter(|v| v.meets()).count() as u64);
-    let pb = progress_bar(confirming, a.sim.quiet, "confirming on fresh seeds");
-    let withdrawn = with_threads(a.sim.threads, || {
-        crate::compare::confirm_on_fresh_seeds(
-            &base,
-            base_script.as_deref(),
-            &mut base_meets,
-            &vars,
-            &mut verdicts,
-            &|| pb.inc(1),
-        )
-    })??;
-    pb.finish_and_clear();
+    let withdrawn = match fresh {
+        // merged shards simulated the confirmation of every scenario: judge it as a rerun would
+        Some(fresh) => {
+            let mut fresh: Vec<Option<Reducer>> = fresh.into_iter().map(Some).collect();
+            crate::compare::confirm_with(&base, &mut base_meets, &vars, &mut verdicts, |i| {
+                Ok(fresh.get_mut(i).and_then(Option::take).expect("a fresh reducer per scenario").finish())
+            })?
+        }
+        None => {
+            let confirming =
+                u64::from(reps) * (u64::from(base_meets) + verdicts.iter().filter(|v| v.meets()).count() as u64);
+            let pb = days_progress_bar(confirming, base.horizon.days, a.sim.quiet, "confirming on fresh seeds");
+            let withdrawn = with_threads(a.sim.threads, || {
+                crate::compare::confirm_on_fresh_seeds(
+                    &base,
+                    base_script.as_deref(),
+                    &mut base_meets,
+                    &vars,
+                    &mut verdicts,
+                    &|| pb.inc(1),
+                )
+            })??;
+            pb.finish_and_clear();
+            withdrawn
+        }
+    };
     for name in withdrawn {
         eprintln!(
             "note: {name} met every target on this run's means but not on a rerun with fresh random numbers (seed + {}): it is not counted as meeting them",

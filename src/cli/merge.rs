@@ -4,7 +4,7 @@
 use super::{Cli, Command, OutArgs, PathArg, Work};
 use crate::shard;
 use anyhow::{Result, anyhow, bail};
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 /// Arguments of `ccsim merge`.
 #[derive(Debug, clap::Args)]
@@ -15,7 +15,7 @@ pub struct Args {
     pub parts: Vec<PathArg>,
     #[command(flatten)]
     pub out: OutArgs,
-    /// Add the per-interval table (parts of `ccsim run`, table format).
+    /// Add the per-interval table (parts of `ccsim run` or `ccsim compare`, table format).
     #[arg(long)]
     pub intervals: bool,
 }
@@ -32,8 +32,12 @@ pub fn exec(a: Args) -> Result<()> {
         .map_err(|e| anyhow!(e))?;
     let merged = shard::merge(parts).map_err(|e| anyhow!(e))?;
     let line = merged.args.join(" ");
-    let cli = Cli::try_parse_from(std::iter::once("ccsim".to_string()).chain(merged.args.iter().cloned()))
-        .map_err(|e| anyhow!("the parts' command line `ccsim {line}` does not parse with this ccsim: {e}"))?;
+    let unparsable =
+        |e: clap::Error| anyhow!("the parts' command line `ccsim {line}` does not parse with this ccsim: {e}");
+    let matches = Cli::command()
+        .try_get_matches_from(std::iter::once("ccsim".to_string()).chain(merged.args.iter().cloned()))
+        .map_err(unparsable)?;
+    let cli = Cli::from_arg_matches(&matches).map_err(unparsable)?;
     match cli.command {
         Command::Run(mut r) => {
             r.out = a.out;
@@ -41,6 +45,14 @@ pub fn exec(a: Args) -> Result<()> {
             r.sim.quiet = true;
             r.intervals |= a.intervals;
             super::run::exec(r, Work::Merged(merged))
+        }
+        Command::Compare(mut c) => {
+            c.out = a.out;
+            c.shard.shard = None;
+            c.sim.quiet = true;
+            c.intervals |= a.intervals;
+            let sub = matches.subcommand_matches("compare").ok_or_else(|| anyhow!("internal: no compare arguments"))?;
+            super::compare::exec(c, sub, Work::Merged(merged))
         }
         Command::Sweep(mut s) => {
             s.out = a.out;

@@ -144,7 +144,7 @@ pub fn run() -> Result<()> {
             let sub = matches
                 .subcommand_matches("compare")
                 .ok_or_else(|| anyhow::anyhow!("internal: no compare arguments"))?;
-            compare::exec(a, sub)
+            compare::exec(a, sub, Work::of(a_shard(&matches, "compare")?))
         }
         Command::Run(a) => run::exec(a, Work::of(a_shard(&matches, "run")?)),
         Command::Validate(a) => validate::exec(a),

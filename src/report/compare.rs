@@ -114,13 +114,14 @@ pub fn write_comparison(
                         "name": v.name,
                         "meets_targets": m.meets(),
                         "judged_against": if matches!(m, Verdict::Own(_)) { "own" } else { "baseline" },
-                        "result": run_json(&v.result),
+                        "result": result_json(&v.result),
                         "diff": { "total": diff_object(&v.diff_total), "queues": queues, "intervals": ints },
                     })
                 })
                 .collect();
             let doc = json!({
-                "baseline": run_json(&c.baseline),
+                "run": super::json::execution_json(&c.baseline.execution),
+                "baseline": result_json(&c.baseline),
                 "targets": "baseline",
                 "baseline_meets_targets": baseline_meets,
                 "variants": variants,
@@ -289,4 +290,14 @@ pub fn write_comparison(
             Ok(())
         }
     }
+}
+
+/// A scenario's result in a comparison: its run JSON without the execution metadata, which the
+/// comparison's `run` holds for all.
+fn result_json(r: &crate::experiment::RunResult) -> Value {
+    let mut v = run_json(r);
+    if let Some(m) = v.as_object_mut() {
+        m.remove("run");
+    }
+    v
 }
