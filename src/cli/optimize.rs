@@ -116,7 +116,12 @@ pub fn exec(a: Args) -> Result<()> {
                     })
                 })
                 .collect();
+            let execution = crate::kpi::Execution {
+                threads: Some(a.sim.threads.unwrap_or_else(rayon::current_num_threads)),
+                shards: None,
+            };
             let doc = json!({
+                "run": crate::report::execution_json(&execution),
                 "scenario": base.name, "criterion": a.criterion, "intervals": rows,
                 "simulations": o.simulations, "replications_simulated": o.replications_simulated,
                 "max_replications": opts.max_replications.max(base.simulation.replications),

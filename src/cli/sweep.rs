@@ -85,7 +85,8 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
     }
     let fingerprints: Vec<String> =
         points.iter().zip(&runs).map(|(p, r)| fingerprint(&r.scenario, &params_at(&sets, p))).collect();
-    let header = run_header(base.simulation.seed, base.simulation.replications, &work.execution(a.sim.threads));
+    let execution = work.execution(a.sim.threads);
+    let header = run_header(base.simulation.seed, base.simulation.replications, &execution);
     let scripts: Vec<&std::path::Path> = base
         .policy
         .as_ref()
@@ -192,7 +193,7 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
         }
         (FormatArg::Csv, out) => write_output(out, |w| write_csv(&rows, w))?,
         (FormatArg::Table, out) => write_output(out, |w| {
-            write_table(&base.name, &rows, w)?;
+            write_table(&base.name, &rows, &execution, w)?;
             let target = base.queues.iter().map(|q| q.service_level.target).fold(0.0, f64::max);
             if let Some(chart) = text_chart(&rows, target) {
                 writeln!(w)?;

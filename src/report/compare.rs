@@ -159,11 +159,12 @@ pub fn write_comparison(
         Format::Table => {
             writeln!(
                 out,
-                "{} — baseline and {} variant(s), {} replications with common random numbers, seed {}",
+                "{} — baseline and {} variant(s), {} replications with common random numbers, seed {}{}",
                 c.baseline.scenario,
                 c.variants.len(),
                 c.baseline.replications,
-                c.baseline.seed
+                c.baseline.seed,
+                super::table::execution_note(&c.baseline.execution)
             )?;
             writeln!(
                 out,

@@ -11,7 +11,7 @@ pub mod table;
 
 pub use self::compare::{verdict, write_comparison};
 pub use self::csv::CsvReport;
-pub use self::json::{JsonReport, run_json};
+pub use self::json::{JsonReport, execution_json, run_json};
 pub use self::staff::{VerifyRow, write_plan};
 pub use self::table::TableReport;
 

@@ -79,6 +79,7 @@ pub fn write_plan(plan: &Plan, verify: &[VerifyRow], format: Format, out: &mut d
                 })
                 .collect();
             let mut doc = json!({
+                "run": super::json::execution_json(&crate::kpi::Execution::default()),
                 "scenario": plan.scenario, "model": plan.model.name(), "shrinkage": num(plan.shrinkage),
                 "notes": plan.notes, "intervals": intervals,
                 "groups": plan.groups.iter().map(|g| json!({

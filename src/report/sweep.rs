@@ -82,8 +82,14 @@ pub fn write_csv(rows: &[(Point, RunResult)], out: &mut dyn Write) -> io::Result
 }
 
 /// Table: one row per point.
-pub fn write_table(title: &str, rows: &[(Point, RunResult)], out: &mut dyn Write) -> io::Result<()> {
-    writeln!(out, "{title} — {} point(s); all queues; mean ±half-width of the 95% CI", rows.len())?;
+pub fn write_table(
+    title: &str,
+    rows: &[(Point, RunResult)],
+    execution: &crate::kpi::Execution,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let how = super::table::execution_note(execution);
+    writeln!(out, "{title} — {} point(s){how}; all queues; mean ±half-width of the 95% CI", rows.len())?;
     writeln!(out)?;
     let names: Vec<String> = rows.first().map(|(p, _)| p.iter().map(|(n, _)| n.clone()).collect()).unwrap_or_default();
     let mut header: Vec<&str> = names.iter().map(String::as_str).collect();

@@ -148,11 +148,7 @@ fn write_policy(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
 impl Report for TableReport {
     fn write(&self, r: &RunResult, intervals: bool, out: &mut dyn Write) -> io::Result<()> {
         let days = if r.days > 1 { format!(", {} days each", r.days) } else { String::new() };
-        let how = match (r.execution.threads, r.execution.shards) {
-            (_, Some(n)) => format!(" (ccsim {}, merged from {n} shards)", env!("CARGO_PKG_VERSION")),
-            (Some(t), None) => format!(" (ccsim {}, {t} threads)", env!("CARGO_PKG_VERSION")),
-            (None, None) => String::new(),
-        };
+        let how = execution_note(&r.execution);
         writeln!(
             out,
             "{} — {} replications{days}, seed {}{how}; mean ±half-width of the 95% confidence interval",
@@ -270,5 +266,15 @@ impl Report for TableReport {
             render(out, &iheader, &irows)?;
         }
         Ok(())
+    }
+}
+
+/// How a run was executed, for a table's first line: " (ccsim 0.1.0, 2 threads)",
+/// " (ccsim 0.1.0, merged from 4 shards)", or nothing when not recorded.
+pub fn execution_note(e: &crate::kpi::Execution) -> String {
+    match (e.threads, e.shards) {
+        (_, Some(n)) => format!(" (ccsim {}, merged from {n} shards)", env!("CARGO_PKG_VERSION")),
+        (Some(t), None) => format!(" (ccsim {}, {t} threads)", env!("CARGO_PKG_VERSION")),
+        (None, None) => String::new(),
     }
 }
