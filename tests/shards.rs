@@ -297,3 +297,31 @@ fn comparison_parts_do_not_merge_with_run_parts() {
     ccsim(dir.path()).args(args).arg("-o").arg(&c[1]).assert().success();
     assert_eq!(first, std::fs::read(&c[1]).unwrap(), "compare shard 1 of 2 run again (on 1 thread)");
 }
+
+/// The verification of a staffing plan (`optimize`/`staff --emit-staffing`, then `run
+/// --staffing`) runs in shards like any run, and the staffing file is part of its identity.
+#[test]
+fn a_staffing_plan_is_verified_in_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.yaml");
+    ccsim(dir.path())
+        .args(["staff", "scenarios/realistic_day.yaml", "--emit-staffing"])
+        .arg(&plan)
+        .args(["-o", dir.path().join("staff.txt").to_str().unwrap()])
+        .assert()
+        .success();
+    let plan_arg = plan.to_str().unwrap();
+    let args = ["run", "scenarios/realistic_day.yaml", "--staffing", plan_arg, "-n", "8"];
+    let one = single(dir.path(), &args);
+    let parts = shards(dir.path(), &args, 3);
+    assert_same(&one, &merge(dir.path(), &parts).unwrap_or_else(|e| panic!("{e}")), "run --staffing, 3 shards");
+    // another plan in the same file is another run
+    // one more agent in the first interval: another plan, so the parts no longer belong to it
+    let text = std::fs::read_to_string(&plan).unwrap();
+    let (head, rest) = text.split_once("agents: [").expect("a curve for group agents");
+    let (first, tail) = rest.split_once(',').expect("a list");
+    let more = first.trim().parse::<u32>().expect("a count") + 1;
+    std::fs::write(&plan, format!("{head}agents: [{more},{tail}")).unwrap();
+    let e = merge(dir.path(), &parts).expect_err("a changed staffing file was merged as if unchanged");
+    assert!(e.contains("other inputs than the files here now"), "{e}");
+}
