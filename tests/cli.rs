@@ -168,7 +168,7 @@ fn csv_output_parses() {
     let mut rdr = csv::Reader::from_reader(out.as_bytes());
     let header: Vec<String> = rdr.headers().expect("CSV header").iter().map(String::from).collect();
     assert_eq!(header, ["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"]);
-    let levels = ["total", "queue", "group", "interval", "group_interval", "served"];
+    let levels = ["total", "queue", "group", "interval", "group_interval", "served", "run"];
     let mut starts = Vec::new();
     let mut rows = 0;
     for (i, rec) in rdr.records().enumerate() {

@@ -2,7 +2,9 @@
 //! interval and KPI. `level` is `total`, `queue`, `group`, `interval` or `group_interval`;
 //! `start` is empty for whole-horizon rows. Undefined values are empty cells. `level` `served`
 //! rows (id `group:queue`) say who served whom. With a policy, `level` `policy` rows give its
-//! counters per replication. KPI names and order come from the tables in [`crate::kpi`].
+//! counters per replication. The last rows, `level` `run` (id: the ccsim version), say how the
+//! run was executed: `replications`, `seed`, `threads`, `shards`. KPI names and order come from
+//! the tables in [`crate::kpi`].
 
 use super::Report;
 use crate::experiment::RunResult;
@@ -63,6 +65,18 @@ impl Report for CsvReport {
         }
         if let Some(p) = &r.policy {
             named_rows(&mut w, &["policy", "", ""], super::policy_rows(p))?;
+        }
+        // how the run was executed, last: `run` rows with the ccsim version as id (a value that
+        // was not recorded is an empty cell)
+        let version = env!("CARGO_PKG_VERSION");
+        let opt = |x: Option<u64>| x.map_or(String::new(), |x| x.to_string());
+        for (kpi, value) in [
+            ("replications", r.replications.to_string()),
+            ("seed", r.seed.to_string()),
+            ("threads", opt(r.execution.threads.map(|t| t as u64))),
+            ("shards", opt(r.execution.shards.map(u64::from))),
+        ] {
+            w.write_record(["run", version, "", kpi, &value, "", ""])?;
         }
         w.flush()
     }
