@@ -80,7 +80,7 @@ pub struct ServedResult {
     pub kpis: Values<ServedKpis, Estimate>,
 }
 
-/// One row of per-interval results: a queue's (`S` = [`Queue`]) or a group's ([`Group`]).
+/// One row of per-interval results: a queue's (`S` = [`QueueKpis`]) or a group's ([`GroupKpis`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalResult<S: super::Table = QueueKpis> {
     /// Queue or group index.

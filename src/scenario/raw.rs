@@ -1,5 +1,5 @@
 //! The scenario file exactly as written: serde types with `deny_unknown_fields`, plus their
-//! JSON Schema (`ccsim schema`). Nothing here is validated; [`super::validate`] turns these into
+//! JSON Schema (`ccsim schema`). Nothing here is validated; `scenario::validate` turns these into
 //! a [`super::Scenario`]. Durations and clock times stay text until validation so that every
 //! bad value is reported with its path in one pass.
 
