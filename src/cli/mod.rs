@@ -210,17 +210,33 @@ fn recorded_args(args: impl Iterator<Item = String>) -> Vec<String> {
         if std::mem::take(&mut skip_next) {
             continue;
         }
+        let quiet = a == "-q" || a == "--quiet";
+        let joined = WITH_VALUE.iter().any(|o| o.starts_with("--") && a.starts_with(&format!("{o}=")));
         if WITH_VALUE.contains(&a.as_str()) {
             skip_next = true;
-        } else if a == "-q"
-            || a == "--quiet"
-            || WITH_VALUE.iter().any(|o| o.starts_with("--") && a.starts_with(&format!("{o}=")))
-        {
-        } else {
+        } else if !quiet && !joined {
             out.push(a);
         }
     }
     out
+}
+
+/// Simulates shard `shard` of the study whose points are `points` (`batch` points at a time,
+/// with a progress bar unless `sim.quiet`) and writes its partial result of run `id` to `out`.
+pub fn simulate_shard(
+    shard: crate::shard::Shard,
+    points: &[(&crate::scenario::Scenario, Option<&dyn crate::policy::PolicySource>)],
+    batch: usize,
+    sim: &SimArgs,
+    out: Option<&Path>,
+    id: crate::shard::RunId,
+) -> Result<()> {
+    let (reps, days) = points.first().map_or((0, 0), |p| (p.0.simulation.replications, p.0.horizon.days));
+    let total = shard.pieces(points.len(), reps).iter().map(|p| p.1.len() as u64).sum();
+    let pb = days_progress_bar(total, days, sim.quiet, &format!("shard {}/{}", shard.index, shard.count));
+    let pieces = with_threads(sim.threads, || crate::shard::simulate(shard, points, batch, &|| pb.inc(1)))??;
+    pb.finish_and_clear();
+    write_part(out, id, shard, pieces)
 }
 
 /// Writes shard `shard`'s `pieces` of run `run` as a partial result to `out` (standard output

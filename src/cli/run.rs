@@ -137,14 +137,8 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
             m.reducers.into_iter().next().ok_or_else(|| anyhow::anyhow!("the parts hold no result"))?.finish()
         }
         Work::Shard(shard) => {
-            let reps = shard.pieces(1, scenario.simulation.replications).iter().map(|p| p.1.len() as u64).sum();
-            let what = format!("shard {}/{}", shard.index, shard.count);
-            let pb = days_progress_bar(reps, scenario.horizon.days, a.sim.quiet, &what);
-            let pieces = with_threads(a.sim.threads, || {
-                crate::shard::simulate(shard, &[(&scenario, policy)], 1, &|| pb.inc(1))
-            })??;
-            pb.finish_and_clear();
-            return super::write_part(a.out.output.as_deref(), id(), shard, pieces);
+            let out = a.out.output.as_deref();
+            return super::simulate_shard(shard, &[(&scenario, policy)], 1, &a.sim, out, id());
         }
         Work::Local => {
             note_size(&scenario, 1);

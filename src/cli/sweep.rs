@@ -101,20 +101,14 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
         Work::Shard(shard) => {
             if a.resume || a.chart.is_some() {
                 bail!(
-                    "--shard writes a partial result: --resume and --chart belong to `ccsim merge`'s run (leave them out)"
+                    "--shard writes a partial result: leave out --resume (a failed shard is simply run again) and --chart"
                 );
             }
-            let pieces = shard.pieces(points.len(), base.simulation.replications);
-            let reps = pieces.iter().map(|p| p.1.len() as u64).sum();
-            let what = format!("shard {}/{}", shard.index, shard.count);
-            let pb = days_progress_bar(reps, base.horizon.days, a.sim.quiet, &what);
             let list: Vec<_> = runs
                 .iter()
                 .map(|r| (&r.scenario, r.policy.as_ref().map(|p| p as &dyn crate::policy::PolicySource)))
                 .collect();
-            let pieces = with_threads(a.sim.threads, || crate::shard::simulate(shard, &list, a.batch, &|| pb.inc(1)))??;
-            pb.finish_and_clear();
-            return super::write_part(a.out.output.as_deref(), id, shard, pieces);
+            return super::simulate_shard(shard, &list, a.batch, &a.sim, a.out.output.as_deref(), id);
         }
         Work::Merged(m) => {
             m.check(&id).map_err(|e| anyhow!(e))?;
