@@ -69,6 +69,7 @@
 //! ```
 
 pub mod analytic;
+pub mod calendar;
 pub mod cli;
 pub mod compare;
 pub mod dist;

@@ -316,7 +316,7 @@ impl Model {
             let staffing = match &g.staffing {
                 Staffing::Count(_) => StaffingModel::Count,
                 Staffing::Curve(levels) => StaffingModel::Curve(levels.clone()),
-                Staffing::Shifts(shifts) => {
+                Staffing::Shifts { shifts, .. } => {
                     for sh in shifts {
                         for _ in 0..sh.count {
                             agent_shift.resize(agent_group.len() + 1, None);

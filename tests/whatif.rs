@@ -139,7 +139,7 @@ fn clock(t: &str) -> f64 {
 
 fn shifts(s: &mut Scenario, g: usize) -> &mut Vec<Shift> {
     match &mut s.groups[g].staffing {
-        Staffing::Shifts(v) => v,
+        Staffing::Shifts { shifts: v, .. } => v,
         other => panic!("group {g} works {other:?}"),
     }
 }
@@ -151,7 +151,7 @@ fn on_duty(s: &Scenario, g: usize) -> Vec<u32> {
         .map(|i| match &s.groups[g].staffing {
             Staffing::Count(n) => *n,
             Staffing::Curve(c) => c[i],
-            Staffing::Shifts(v) => {
+            Staffing::Shifts { shifts: v, .. } => {
                 let t = h.interval_start(i).1;
                 v.iter()
                     .filter(|sh| sh.start_s <= t && t < sh.end_s)
@@ -172,7 +172,7 @@ fn the_base_is_as_described() {
     assert_eq!(s.queues[SUPPORT].volumes, vec![5.0, 15.0, 25.0, 35.0]);
     assert_eq!(s.groups[COUNTED].staffing, Staffing::Count(10));
     assert_eq!(s.groups[CURVED].staffing, Staffing::Curve(vec![2, 4, 6, 8]));
-    assert!(matches!(&s.groups[SHIFTED].staffing, Staffing::Shifts(v) if v.len() == 2));
+    assert!(matches!(&s.groups[SHIFTED].staffing, Staffing::Shifts { shifts: v, .. } if v.len() == 2));
     assert!(s.queues[SALES].retrial.is_some() && s.queues[SUPPORT].patience.is_none());
 }
 
@@ -247,7 +247,9 @@ fn set_staffing_to_what_the_group_has_changes_nothing() {
 /// Paid agent-hours of a shift group (breaks are paid).
 fn paid_hours(s: &Scenario, g: usize) -> f64 {
     match &s.groups[g].staffing {
-        Staffing::Shifts(v) => v.iter().map(|sh| f64::from(sh.count) * (sh.end_s - sh.start_s) / 3600.0).sum(),
+        Staffing::Shifts { shifts: v, .. } => {
+            v.iter().map(|sh| f64::from(sh.count) * (sh.end_s - sh.start_s) / 3600.0).sum()
+        }
         other => panic!("group {g} works {other:?}"),
     }
 }
@@ -263,16 +265,16 @@ fn set_staffing_on_shifts_keeps_shifts_breaks_and_paid_time() {
     let got = apply_on(&b, r#"scenario.set_staffing("shifted", [4, 5, 3, 1]);"#);
     assert_eq!(on_duty(&got, SHIFTED), vec![4, 5, 3, 1]);
     assert!((paid_hours(&got, SHIFTED) - (10.5 + 0.5 * (2.0 - 1.0 - 2.0))).abs() < 1e-12, "{got:?}");
-    let Staffing::Shifts(v) = &got.groups[SHIFTED].staffing else { panic!("shifts kept") };
+    let Staffing::Shifts { shifts: v, .. } = &got.groups[SHIFTED].staffing else { panic!("shifts kept") };
     // the file's shifts are still there, first and in order, with their breaks
-    let Staffing::Shifts(old) = &b.groups[SHIFTED].staffing else { unreachable!() };
+    let Staffing::Shifts { shifts: old, .. } = &b.groups[SHIFTED].staffing else { unreachable!() };
     for (a, o) in v.iter().zip(old) {
         assert_eq!((a.start_s, a.end_s, &a.breaks), (o.start_s, o.end_s, &o.breaks));
     }
     // every agent still has the break of its shift: agents on a break at 08:30 and 09:00 unchanged
     let on_break = |s: &Scenario, t: &str| -> u32 {
         let t = clock(t);
-        let Staffing::Shifts(v) = &s.groups[SHIFTED].staffing else { unreachable!() };
+        let Staffing::Shifts { shifts: v, .. } = &s.groups[SHIFTED].staffing else { unreachable!() };
         v.iter()
             .filter(|sh| sh.breaks.iter().any(|br| br.start_s <= t && t < br.start_s + br.length_s))
             .map(|sh| sh.count)
@@ -449,6 +451,7 @@ fn add_queue_then_add_skill() {
     "#;
     check(&[src], |e| {
         e.queues.push(Queue {
+            region: None,
             id: "billing".into(),
             volumes: vec![1.0, 2.0, 3.5, 4.0],
             busyness: Busyness::default(),
@@ -486,6 +489,7 @@ fn add_queue_takes_every_key_of_a_file_queue() {
     // served through its overflow only: valid without a skill
     check(&[src], |e| {
         e.queues.push(Queue {
+            region: None,
             id: "vip".into(),
             volumes: vec![20.0, 20.0, 20.0, 40.0],
             busyness: Busyness { day_cv: 0.2, interval_cv: 0.0 },
@@ -683,10 +687,10 @@ fn absence_on_shifts_removes_the_share_of_the_group() {
     // rounds 0.6 up to 1, so nobody is absent
     let mut on = base();
     shifts(&mut on, SHIFTED).iter_mut().for_each(|s| s.count = 1);
-    let extra = Shift { start_s: clock("08:00"), end_s: clock("10:00"), count: 1, breaks: vec![] };
+    let extra = Shift { start_s: clock("08:00"), end_s: clock("10:00"), count: 1, breaks: vec![], days: None };
     shifts(&mut on, SHIFTED).extend([extra.clone(), extra]);
     let got = apply_on(&on, r#"scenario.absence("shifted", 0.4);"#);
-    let Staffing::Shifts(v) = &got.groups[SHIFTED].staffing else { panic!("still shifts") };
+    let Staffing::Shifts { shifts: v, .. } = &got.groups[SHIFTED].staffing else { panic!("still shifts") };
     assert_eq!(v.iter().map(|s| s.count).sum::<u32>(), 2, "{v:?}");
 }
 
@@ -795,7 +799,13 @@ fn add_shift_with_and_without_breaks() {
             r#"scenario.add_shift("shifted", "09:00", "10:00", 2.0);"#,
         ],
         |e| {
-            shifts(e, SHIFTED).push(Shift { start_s: clock("09:00"), end_s: clock("10:00"), count: 2, breaks: vec![] });
+            shifts(e, SHIFTED).push(Shift {
+                start_s: clock("09:00"),
+                end_s: clock("10:00"),
+                count: 2,
+                breaks: vec![],
+                days: None,
+            });
         },
     );
     // breaks as maps, any order, lengths as text or seconds
@@ -809,10 +819,17 @@ fn add_shift_with_and_without_breaks() {
                 Break { start_s: clock("08:45"), length_s: 300.0 },
                 Break { start_s: clock("09:30"), length_s: 600.0 },
             ],
+            days: None,
         });
     });
     check(&[r#"scenario.add_shift("shifted", "08:00", "09:00", 1, []);"#], |e| {
-        shifts(e, SHIFTED).push(Shift { start_s: clock("08:00"), end_s: clock("09:00"), count: 1, breaks: vec![] });
+        shifts(e, SHIFTED).push(Shift {
+            start_s: clock("08:00"),
+            end_s: clock("09:00"),
+            count: 1,
+            breaks: vec![],
+            days: None,
+        });
     });
     let msg = error(r#"scenario.add_shift("counted", "09:00", "10:00", 2);"#);
     assert!(msg.contains("add_shift applies to groups that work shifts") && msg.contains("`counted`"), "{msg}");

@@ -33,6 +33,14 @@ pub struct Scenario {
     pub queues: Vec<Queue>,
     /// Agent groups, in file order.
     pub groups: Vec<Group>,
+    /// Sites (places where agents work), in order of first mention by a group; groups refer to
+    /// them by index. Empty when no group names a site.
+    pub sites: Vec<String>,
+    /// Regions (where callers are), in order of first mention by a queue; queues refer to them
+    /// by index. Empty when no queue names a region.
+    pub regions: Vec<String>,
+    /// Shift codes (`shift_codes:`), in file order: what roster entries and coded shifts name.
+    pub shift_codes: Vec<ShiftCode>,
     /// Monte Carlo settings.
     pub simulation: Simulation,
     /// Planning settings.
@@ -97,7 +105,7 @@ pub struct Planning {
 }
 
 /// The simulated days: each day runs from `start_s` to `end_s` (seconds since midnight).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Horizon {
     /// Opening time, seconds since midnight.
     pub start_s: f64,
@@ -107,6 +115,11 @@ pub struct Horizon {
     pub interval_s: f64,
     /// Number of consecutive days (≥ 1). Each day starts empty.
     pub days: u32,
+    /// The date of the first day (`horizon.from`); `None`: days are numbered only (d1, d2, ...).
+    pub from: Option<crate::calendar::Date>,
+    /// Per day, true when the whole center is closed (`closed:`): no calls, nobody works.
+    /// Always `days` long.
+    pub closed: Vec<bool>,
 }
 
 impl Horizon {
@@ -127,14 +140,43 @@ impl Horizon {
         let n = self.intervals_per_day();
         ((i / n) as u32, self.start_s + (i % n) as f64 * self.interval_s)
     }
-    /// Label of interval `i`: `"08:15"`, or `"d2 08:15"` when the horizon has several days.
+    /// Label of interval `i`: `"08:15"`, or with its day when the horizon has several days
+    /// (`"Mon 2026-12-07 08:15"` on dated days, `"d2 08:15"` otherwise).
     pub fn interval_label(&self, i: usize) -> String {
         let (day, s) = self.interval_start(i);
         if self.days > 1 {
-            format!("d{} {}", day + 1, crate::time::format_clock(s))
+            format!("{} {}", self.day_label(day as usize), crate::time::format_clock(s))
         } else {
             crate::time::format_clock(s)
         }
+    }
+    /// A horizon of `days` undated days, all open.
+    pub fn undated(start_s: f64, end_s: f64, interval_s: f64, days: u32) -> Horizon {
+        Horizon { start_s, end_s, interval_s, days, from: None, closed: vec![false; days as usize] }
+    }
+    /// The date of day `day` (0-based), when the horizon is dated.
+    pub fn date(&self, day: usize) -> Option<crate::calendar::Date> {
+        self.from.map(|f| crate::calendar::date_of(f, day))
+    }
+    /// The weekday abbreviation (`"Mon"`) of day `day` (0-based), when the horizon is dated.
+    pub fn weekday(&self, day: usize) -> Option<&'static str> {
+        use chrono::Datelike;
+        self.date(day).map(|d| crate::calendar::weekday_name(d.weekday()))
+    }
+    /// Day `day` (0-based) as people name it: `"Mon 2026-12-07"` when dated, else `"d1"`.
+    pub fn day_label(&self, day: usize) -> String {
+        match (self.weekday(day), self.date(day)) {
+            (Some(w), Some(d)) => format!("{w} {d}"),
+            _ => format!("d{}", day + 1),
+        }
+    }
+    /// True unless day `day` (0-based) is closed.
+    pub fn is_open(&self, day: usize) -> bool {
+        !self.closed.get(day).copied().unwrap_or(false)
+    }
+    /// Resolves a day reference (`Wed`, `2026-12-09`, `d3`) to 0-based day indices.
+    pub fn resolve(&self, r: crate::calendar::DayRef) -> Result<Vec<usize>, String> {
+        r.resolve(self.from, self.days)
     }
 }
 
@@ -149,10 +191,17 @@ pub enum AgentSelection {
 }
 
 /// Routing rules.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct RoutingRules {
     /// Agent selection for a new call.
     pub agent_selection: AgentSelection,
+    /// Per region (index into [`Scenario::regions`]), the site (index into [`Scenario::sites`])
+    /// whose agents see its calls first; `None`: every site at once. Empty when no
+    /// `routing.prefer_site` is given.
+    pub prefer_site: Vec<Option<usize>>,
+    /// Wait after which a call preferring a site becomes visible to the agents of other sites
+    /// with the skill, seconds (`routing.cross_site_after`; infinite when not given).
+    pub cross_site_after_s: f64,
 }
 
 /// A queue's service-level target.
@@ -198,7 +247,10 @@ pub struct Overflow {
 pub struct Queue {
     /// Identifier.
     pub id: String,
-    /// Expected calls per interval over the whole horizon (`days × intervals_per_day`).
+    /// Region of the callers (index into [`Scenario::regions`]), if named.
+    pub region: Option<usize>,
+    /// Expected calls per interval over the whole horizon (`days × intervals_per_day`); zero on
+    /// closed days.
     pub volumes: Vec<f64>,
     /// Overdispersion of the volumes.
     pub busyness: Busyness,
@@ -244,17 +296,81 @@ pub struct Break {
     pub length_s: f64,
 }
 
-/// A shift worked by `count` agents every day.
+/// A shift worked by `count` agents on the days it names (every open day by default).
+///
+/// Times are seconds since midnight of the day the shift starts; a shift crossing midnight ends
+/// after 86,400 s (at most 24 h after its start), and its part after midnight is worked on the
+/// next day of the horizon.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Shift {
     /// Start, seconds since midnight.
     pub start_s: f64,
-    /// End, seconds since midnight (> start).
+    /// End, seconds since midnight of the start day (> start; > 86,400 when crossing midnight).
     pub end_s: f64,
     /// Agents on this shift.
     pub count: u32,
-    /// Breaks, sorted by start, within the shift and not overlapping.
+    /// Breaks, sorted by start, within the shift and not overlapping (same clock as the shift).
     pub breaks: Vec<Break>,
+    /// Per day of the horizon, whether the shift is worked that day (before closures); `None`:
+    /// every day. Closed days are never worked (see [`Shift::works_on`]).
+    pub days: Option<Vec<bool>>,
+}
+
+impl Shift {
+    /// True when the shift starts on day `day` (0-based): the day is open and among its days.
+    pub fn works_on(&self, h: &Horizon, day: usize) -> bool {
+        h.is_open(day) && self.days.as_ref().is_none_or(|d| d.get(day).copied().unwrap_or(false))
+    }
+}
+
+/// A named shift (`shift_codes: { E: {..} }`): what roster days and coded shifts refer to.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ShiftCode {
+    /// The code, e.g. `"E"`.
+    pub code: String,
+    /// Start, seconds since midnight.
+    pub start_s: f64,
+    /// End, seconds since midnight (> 86,400 when crossing midnight).
+    pub end_s: f64,
+    /// Breaks, sorted, within the shift.
+    pub breaks: Vec<Break>,
+}
+
+impl ShiftCode {
+    /// This code as a shift of `count` agents on `days` (`None`: every day).
+    pub fn shift(&self, count: u32, days: Option<Vec<bool>>) -> Shift {
+        Shift { start_s: self.start_s, end_s: self.end_s, count, breaks: self.breaks.clone(), days }
+    }
+}
+
+/// A named agent of a roster and the shift code worked each day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RosterAgent {
+    /// The agent's name, unique in the scenario.
+    pub name: String,
+    /// Per day of the horizon, the shift worked (a copy of its code), or `None`: a day off.
+    pub days: Vec<Option<ShiftCode>>,
+}
+
+impl RosterAgent {
+    /// The agent's working day `day` as a one-agent shift, if it works that (open) day.
+    pub fn shift_on(&self, h: &Horizon, day: usize) -> Option<Shift> {
+        let code = self.days.get(day)?.as_ref()?;
+        h.is_open(day).then(|| {
+            let mut days = vec![false; h.days as usize];
+            days[day] = true;
+            code.shift(1, Some(days))
+        })
+    }
+    /// Paid hours of the roster inside the horizon: the worked shifts' lengths, the part of the
+    /// last day's shift past midnight excluded (it falls after the horizon).
+    pub fn paid_hours(&self, h: &Horizon) -> f64 {
+        let last = h.days as usize - 1;
+        (0..h.days as usize)
+            .filter_map(|d| self.shift_on(h, d).map(|s| (d, s)))
+            .map(|(d, s)| (if d == last { s.end_s.min(crate::time::DAY_S) } else { s.end_s } - s.start_s) / 3600.0)
+            .sum()
+    }
 }
 
 /// How many agents of a group work when.
@@ -263,8 +379,13 @@ pub struct Shift {
 pub enum Staffing {
     /// The same agents for the whole horizon.
     Count(u32),
-    /// Shifts with breaks.
-    Shifts(Vec<Shift>),
+    /// Shifts with breaks: recurring shifts with counts and named agents' rosters.
+    Shifts {
+        /// Recurring shifts, each with its agent count and days.
+        shifts: Vec<Shift>,
+        /// Named agents and their shift code per day.
+        roster: Vec<RosterAgent>,
+    },
     /// Agents on duty per interval over the whole horizon.
     Curve(Vec<u32>),
 }
@@ -274,6 +395,8 @@ pub enum Staffing {
 pub struct Group {
     /// Identifier.
     pub id: String,
+    /// The site the group works at (index into [`Scenario::sites`]), if named.
+    pub site: Option<usize>,
     /// Queues served, with preference levels.
     pub skills: Vec<Skill>,
     /// Speed factor (> 0): handle and wrap-up times are divided by it.
@@ -286,47 +409,120 @@ pub struct Group {
     pub staffing: Staffing,
 }
 
+/// Work of `count` agents of a group on one day, on that day's clock: a shift starting that day,
+/// or the part after midnight of a shift started the day before (`carried`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayPiece {
+    /// The group's agent slots doing it: `first_slot .. first_slot + count` (see
+    /// [`Group::max_agents`]: recurring shifts' agents in file order, then roster agents).
+    pub first_slot: u32,
+    /// Agents.
+    pub count: u32,
+    /// Start, seconds since this day's midnight (≥ 0).
+    pub start_s: f64,
+    /// End, seconds since this day's midnight (≤ 86,400).
+    pub end_s: f64,
+    /// Breaks inside the piece, on this day's clock.
+    pub breaks: Vec<Break>,
+    /// True for the part after midnight of yesterday's shift.
+    pub carried: bool,
+}
+
+/// The pieces of shift `s` (worked by slots `first_slot..+count`) that fall on day `day`.
+fn pieces_of(s: &Shift, first_slot: u32, count: u32, h: &Horizon, day: usize, out: &mut Vec<DayPiece>) {
+    use crate::time::DAY_S;
+    if count == 0 {
+        return;
+    }
+    if s.works_on(h, day) {
+        let end = s.end_s.min(DAY_S);
+        let breaks = s.breaks.iter().copied().filter(|b| b.start_s < end).collect();
+        out.push(DayPiece { first_slot, count, start_s: s.start_s, end_s: end, breaks, carried: false });
+    }
+    if day > 0 && s.end_s > DAY_S && s.works_on(h, day - 1) {
+        let breaks = s
+            .breaks
+            .iter()
+            .filter(|b| b.start_s >= DAY_S)
+            .map(|b| Break { start_s: b.start_s - DAY_S, length_s: b.length_s })
+            .collect();
+        out.push(DayPiece { first_slot, count, start_s: 0.0, end_s: s.end_s - DAY_S, breaks, carried: true });
+    }
+}
+
 impl Group {
+    /// The shift work of day `day` (0-based), in slot order: today's shifts (their part before
+    /// midnight) and the part after midnight of the shifts that started yesterday. Empty for
+    /// groups without shifts. A closed day has no shifts of its own, but a shift started the
+    /// evening before still ends on it.
+    pub fn pieces_on(&self, h: &Horizon, day: usize) -> Vec<DayPiece> {
+        let Staffing::Shifts { shifts, roster } = &self.staffing else { return Vec::new() };
+        let mut out = Vec::new();
+        let mut slot = 0u32;
+        for s in shifts {
+            pieces_of(s, slot, s.count, h, day, &mut out);
+            slot += s.count;
+        }
+        for a in roster {
+            for d in day.saturating_sub(1)..=day {
+                if let Some(s) = a.shift_on(h, d) {
+                    let mut part = Vec::new();
+                    pieces_of(&s, slot, 1, h, day, &mut part);
+                    out.extend(part);
+                }
+            }
+            slot += 1;
+        }
+        out
+    }
+
     /// Planned agents on duty per global interval: the count, the curve, or the shift agents
-    /// on shift and not on a planned break at the interval's start.
+    /// on shift and not on a planned break at the interval's start. Counts and curves are zero
+    /// on closed days.
     pub fn planned_curve(&self, h: &Horizon) -> Vec<u32> {
-        let n = h.total_intervals();
-        match &self.staffing {
-            Staffing::Count(c) => vec![*c; n],
-            Staffing::Curve(c) => c.clone(),
-            Staffing::Shifts(shifts) => (0..n)
-                .map(|i| {
-                    let t = h.interval_start(i).1;
-                    shifts
+        let n = h.intervals_per_day();
+        let mut out = Vec::with_capacity(h.total_intervals());
+        for day in 0..h.days as usize {
+            let pieces = self.pieces_on(h, day);
+            for i in day * n..(day + 1) * n {
+                let t = h.interval_start(i).1;
+                out.push(match &self.staffing {
+                    Staffing::Count(_) | Staffing::Curve(_) if !h.is_open(day) => 0,
+                    Staffing::Count(c) => *c,
+                    Staffing::Curve(c) => c[i],
+                    Staffing::Shifts { .. } => pieces
                         .iter()
                         .filter(|s| s.start_s <= t && t < s.end_s)
                         .filter(|s| !s.breaks.iter().any(|b| b.start_s <= t && t < b.start_s + b.length_s))
                         .map(|s| s.count)
-                        .sum()
-                })
-                .collect(),
+                        .sum(),
+                });
+            }
         }
+        out
     }
 
     /// Whether any agent of the group is on duty (on shift, count or curve level above 0) at
     /// some moment of global interval `i`. Breaks are ignored: a break does not empty a group
     /// for a whole interval unless every agent takes it, which the engine then shows.
     pub fn on_duty_in(&self, h: &Horizon, i: usize) -> bool {
+        let (day, t) = h.interval_start(i);
         match &self.staffing {
+            Staffing::Count(_) | Staffing::Curve(_) if !h.is_open(day as usize) => false,
             Staffing::Count(c) => *c > 0,
             Staffing::Curve(c) => c.get(i).is_some_and(|n| *n > 0),
-            Staffing::Shifts(shifts) => {
-                let t = h.interval_start(i).1;
-                shifts.iter().any(|s| s.count > 0 && s.start_s < t + h.interval_s && t < s.end_s)
+            Staffing::Shifts { .. } => {
+                self.pieces_on(h, day as usize).iter().any(|s| s.start_s < t + h.interval_s && t < s.end_s)
             }
         }
     }
 
-    /// The largest number of agents the group can have on duty at once.
+    /// The largest number of agents the group can have on duty at once: for shift groups, its
+    /// agent slots (every recurring shift's agents, then one per roster agent).
     pub fn max_agents(&self) -> u32 {
         match &self.staffing {
             Staffing::Count(n) => *n,
-            Staffing::Shifts(shifts) => shifts.iter().map(|s| s.count).sum(),
+            Staffing::Shifts { shifts, roster } => shifts.iter().map(|s| s.count).sum::<u32>() + roster.len() as u32,
             Staffing::Curve(levels) => levels.iter().copied().max().unwrap_or(0),
         }
     }
@@ -520,8 +716,13 @@ impl Scenario {
             .map(|g| {
                 let how = match &g.staffing {
                     Staffing::Count(n) => format!("{n} agents"),
-                    Staffing::Shifts(v) => {
-                        format!("{} agents on {} shift(s)", g.max_agents(), v.len())
+                    Staffing::Shifts { shifts, roster } => {
+                        format!(
+                            "{} agents on {} shift(s) and {} in a roster",
+                            g.max_agents(),
+                            shifts.len(),
+                            roster.len()
+                        )
                     }
                     Staffing::Curve(_) => format!("staffing curve up to {}", g.max_agents()),
                 };

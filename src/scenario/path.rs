@@ -133,7 +133,7 @@ mod tests {
         assert_eq!(s.queues[0].handle_time.mean(), 270.0);
         let s = with_value(&b, "agents.sales_team.shifts[1].count", "5", f).unwrap();
         let mut expected = b.clone();
-        if let super::super::Staffing::Shifts(v) = &mut expected.groups[0].staffing {
+        if let super::super::Staffing::Shifts { shifts: v, .. } = &mut expected.groups[0].staffing {
             v[1].count = 5;
         }
         assert_eq!(s, expected);

@@ -94,7 +94,7 @@ impl Scenario {
                     let (count, shifts, staffing) = match &g.staffing {
                         Staffing::Count(n) => (Some(*n), None, None),
                         Staffing::Curve(c) => (None, None, Some(c.clone())),
-                        Staffing::Shifts(v) => (
+                        Staffing::Shifts { shifts: v, .. } => (
                             None,
                             Some(
                                 v.iter()

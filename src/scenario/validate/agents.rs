@@ -55,13 +55,14 @@ impl Check {
             if shifts.is_empty() {
                 self.err(&format!("{path}.shifts"), "list at least one shift".into());
             }
-            Staffing::Shifts(
-                shifts
+            Staffing::Shifts {
+                shifts: shifts
                     .iter()
                     .enumerate()
                     .filter_map(|(i, s)| self.shift(&format!("{path}.shifts[{i}]"), s, h))
                     .collect(),
-            )
+                roster: Vec::new(),
+            }
         };
         let too_many = |n: u64| n > u64::from(MAX_AGENTS_PER_GROUP);
         let limit = format!("at most {MAX_AGENTS_PER_GROUP} agents in a group");
@@ -74,7 +75,7 @@ impl Check {
                     self.err(&format!("{path}.staffing[{i}]"), format!("{n}: {limit}"));
                 }
             }
-            Staffing::Shifts(shifts) => {
+            Staffing::Shifts { shifts, .. } => {
                 let sum: u64 = shifts.iter().map(|s| u64::from(s.count)).sum();
                 if too_many(sum) {
                     self.err(&format!("{path}.shifts"), format!("{sum} agents in all: {limit}"));
@@ -82,7 +83,7 @@ impl Check {
             }
             _ => {}
         }
-        Group { id: g.group.clone(), skills, speed, cost_per_hour, absenteeism, staffing }
+        Group { id: g.group.clone(), site: None, skills, speed, cost_per_hour, absenteeism, staffing }
     }
 
     pub(super) fn shift(&mut self, path: &str, s: &RawShift, h: Option<&Horizon>) -> Option<Shift> {
@@ -137,6 +138,12 @@ impl Check {
             }
             last_end = b.start_s + b.length_s;
         }
-        Some(Shift { start_s: start, end_s: end, count: s.count, breaks: breaks.into_iter().map(|(_, b)| b).collect() })
+        Some(Shift {
+            start_s: start,
+            end_s: end,
+            count: s.count,
+            breaks: breaks.into_iter().map(|(_, b)| b).collect(),
+            days: None,
+        })
     }
 }

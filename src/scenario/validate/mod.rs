@@ -177,7 +177,7 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         None => 0.0,
         Some(w) => {
             let w = c.duration("simulation.warmup", w).unwrap_or(0.0);
-            if let Some(h) = horizon {
+            if let Some(h) = &horizon {
                 let k = w / h.interval_s;
                 if (k - k.round()).abs() > 1e-9 || w >= h.day_length_s() {
                     c.err(
@@ -206,9 +206,12 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
     Ok(Scenario {
         name: raw.name.clone(),
         horizon: horizon.expect("no problems implies a valid horizon"),
-        routing: RoutingRules { agent_selection },
+        routing: RoutingRules { agent_selection, prefer_site: Vec::new(), cross_site_after_s: f64::INFINITY },
         queues,
         groups,
+        sites: Vec::new(),
+        regions: Vec::new(),
+        shift_codes: Vec::new(),
         simulation: Simulation { replications, seed: sim.seed.unwrap_or(1), warmup_s },
         planning: Planning { shrinkage },
         policy,
@@ -374,7 +377,7 @@ impl Check {
             );
             return None;
         }
-        (days > 0 && days <= MAX_DAYS).then_some(Horizon { start_s: start, end_s: end, interval_s: interval, days })
+        (days > 0 && days <= MAX_DAYS).then_some(Horizon::undated(start, end, interval, days))
     }
 
     fn dist(&mut self, path: &str, d: &RawDist) -> Option<Dist> {
@@ -572,6 +575,7 @@ impl Check {
         }
         Queue {
             id: q.id.clone(),
+            region: None,
             volumes,
             busyness,
             handle_time,

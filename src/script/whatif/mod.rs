@@ -275,7 +275,7 @@ impl Api {
         let level = |n: u32| within_limit((i64::from(n) + delta).max(0), &limit);
         match &mut group.staffing {
             Staffing::Count(c) if all => *c = level(*c)?,
-            Staffing::Shifts(shifts) if all => {
+            Staffing::Shifts { shifts, .. } if all => {
                 if delta >= 0 {
                     return fail(format!(
                         "`{}` works shifts: add agents with add_shift(group, start, end, count)",
@@ -336,7 +336,7 @@ impl Api {
         let group = &mut self.0.groups[g];
         match &mut group.staffing {
             Staffing::Count(c) if all => *c = keep(*c),
-            Staffing::Shifts(shifts) if all => {
+            Staffing::Shifts { shifts, .. } if all => {
                 // round the group's total, then share it by largest remainders
                 let total: u32 = shifts.iter().map(|s| s.count).sum();
                 let target = keep(total);
@@ -376,7 +376,7 @@ impl Api {
         let group = &mut self.0.groups[g];
         let id = group.id.clone();
         match &mut group.staffing {
-            Staffing::Shifts(s) => Ok(s),
+            Staffing::Shifts { shifts: s, .. } => Ok(s),
             _ => fail(format!("{what} applies to groups that work shifts; `{id}` does not")),
         }
     }
@@ -403,9 +403,9 @@ impl Api {
         if have == want {
             return Ok(());
         }
-        let h = self.0.horizon;
+        let h = self.0.horizon.clone();
         let group = &mut self.0.groups[g];
-        let Staffing::Shifts(shifts) = &mut group.staffing else {
+        let Staffing::Shifts { shifts, .. } = &mut group.staffing else {
             group.staffing = Staffing::Curve(want);
             return Ok(());
         };
@@ -447,6 +447,7 @@ fn piece(shift: &Shift, from: f64, to: f64) -> Option<Shift> {
                 (e > s).then_some(Break { start_s: s, length_s: e - s })
             })
             .collect(),
+        days: shift.days.clone(),
     })
 }
 
@@ -501,7 +502,7 @@ fn reshape_shifts(shifts: &mut Vec<Shift>, h: &Horizon, delta: &[i64]) {
                 i += 1;
             }
             let end = if i < delta.len() { start(i) } else { start(i - 1) + h.interval_s };
-            shifts.push(Shift { start_s: start(from), end_s: end, count: 1, breaks: vec![] });
+            shifts.push(Shift { start_s: start(from), end_s: end, count: 1, breaks: vec![], days: None });
         }
     }
     // merge identical shifts into the earliest; drop emptied parts (the file's own shifts stay)

@@ -63,7 +63,7 @@ pub(super) fn register(e: &mut Engine) {
         } else {
             num(&by, "shift")?
         };
-        let h = s.0.horizon;
+        let h = s.0.horizon.clone();
         let k = secs / h.interval_s;
         if (k - k.round()).abs() > 1e-9 {
             return fail(format!(
@@ -233,6 +233,7 @@ pub(super) fn register(e: &mut Engine) {
             end_s: clock(end)?,
             count: agents(&n, "add_shift: agents")?,
             breaks: vec![],
+            days: None,
         };
         s.push_shift(g, shift)
     });
@@ -253,6 +254,7 @@ pub(super) fn register(e: &mut Engine) {
                 end_s: clock(end)?,
                 count: agents(&n, "add_shift: agents")?,
                 breaks: bs,
+                days: None,
             };
             s.push_shift(g, shift)
         },
