@@ -86,11 +86,11 @@ fn roster_mistakes_are_reported_at_once_with_their_lines() {
         .replace("{ code: E, count: 8 }", "{ code: E, count: 8, days: [2026-12-14] }");
     let m = problems(&text, dir.path());
     for want in [
-        "agents[0].roster[0].days (line 26",
+        "agents[0].roster[0].days (line 31",
         "has 6 days: expected 7",
-        "agents[0].roster[1].days[1] (line 27, column 37): bianchi works `L` on Tue 2026-12-08, a closed day",
-        "agents[0].roster[1].days[3] (line 27, column 43): unknown shift code `Q` (codes: E, L, P",
-        "agents[1].shifts[0].days[0] (line 32",
+        "agents[0].roster[1].days[1] (line 32, column 37): bianchi works `L` on Tue 2026-12-08, a closed day",
+        "agents[0].roster[1].days[3] (line 32, column 43): unknown shift code `Q` (codes: E, L, P",
+        "agents[1].shifts[0].days[0] (line 37",
         "2026-12-14 is outside the horizon 2026-12-07 to 2026-12-13",
     ] {
         assert!(m.contains(want), "lacks {want:?}:\n{m}");
