@@ -29,7 +29,7 @@
 //! ```
 //!
 //! Module by module: [`vocabulary`] the names several layers share (SL definitions, action
-//! kinds); [`time`] parses clock times and durations; [`dist`] holds distributions
+//! kinds); [`time`] parses clock times and durations; [`calendar`] dates, weekdays and day references; [`dist`] holds distributions
 //! and samplers; [`scenario`] the format and its validation; [`model`] the compiled form;
 //! [`sim`] the event engine (one file per concern: event loop, events, arrivals, routing,
 //! staffing, recording, policy actions); [`facts`] what the engine records; [`kpi`] the KPI
