@@ -285,11 +285,10 @@ fn set_staffing_on_shifts_keeps_shifts_breaks_and_paid_time() {
     let mut rest = got.clone();
     rest.groups[SHIFTED].staffing = b.groups[SHIFTED].staffing.clone();
     assert_same(&rest, &renamed(&b), "rest");
-    // the same change every day over several days; a change on one day only is an error naming set_count
+    // the same change every day over several days (a change on one day only splits the shifts
+    // working it: see `set_staffing_on_one_day_of_shifts`)
     let two = apply_on(&two_days(), r#"scenario.set_staffing("shifted", [4, 5, 3, 1]);"#);
     assert_eq!(on_duty(&two, SHIFTED), vec![4, 5, 3, 1, 4, 5, 3, 1]);
-    let msg = error_on(&two_days(), r#"scenario.set_staffing("shifted", [4, 3, 4, 3, 4, 3, 4, 4]);"#).to_string();
-    assert!(msg.contains("every day") && msg.contains("set_count"), "{msg}");
 }
 
 // ---------------------------------------------------------------- counts (issue 12, item 13)
@@ -718,9 +717,15 @@ fn add_agents_whole_day_and_in_a_window() {
         e.groups[CURVED].staffing = Staffing::Curve(vec![2, 6, 8, 8]);
     });
     assert!(error(r#"scenario.add_agents("counted", 1.5);"#).contains("whole number"));
-    // shifts: add_shift is the way
-    let msg = error(r#"scenario.add_agents("shifted", 1);"#);
-    assert!(msg.contains("add_shift"), "{msg}");
+    // shifts, whole days: the agents join the shifts in proportion (4/7 and 3/7 of one agent:
+    // the first shift's larger remainder takes it)
+    check(&[r#"scenario.add_agents("shifted", 1);"#, r#"scenario.add_agents("shifted", 1, "08:00", "10:00");"#], |e| {
+        shifts(e, SHIFTED)[0].count = 5;
+    });
+    check(&[r#"scenario.add_agents("shifted", 7);"#], |e| {
+        shifts(e, SHIFTED)[0].count = 8;
+        shifts(e, SHIFTED)[1].count = 6;
+    });
     let msg = error(r#"scenario.add_agents("shifted", 1, "08:00", "09:00");"#);
     assert!(msg.contains("`shifted` works shifts"), "{msg}");
 }
@@ -770,7 +775,12 @@ fn move_agents_whole_day_and_in_a_window() {
         shifts(e, SHIFTED)[1].count = 0;
         e.groups[COUNTED].staffing = Staffing::Count(13);
     });
-    assert!(error(r#"scenario.move_agents("counted", "shifted", 1);"#).contains("add_shift"));
+    // into shifts: the agent joins them as add_agents does
+    check(&[r#"scenario.move_agents("counted", "shifted", 1);"#], |e| {
+        e.groups[COUNTED].staffing = Staffing::Count(9);
+        shifts(e, SHIFTED)[0].count = 5;
+    });
+    assert!(error(r#"scenario.move_agents("counted", "shifted", 1, "08:00", "09:00");"#).contains("works shifts"));
     assert!(error(r#"scenario.move_agents("counted", "nobody", 1);"#).contains("unknown group `nobody`"));
 }
 
