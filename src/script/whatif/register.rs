@@ -536,11 +536,8 @@ pub(super) fn register(e: &mut Engine) {
 /// A time's day prefix as written (`"Wed "`, or `""` for a plain time) and its clock text.
 fn split_day(t: &str) -> ScriptResult<(String, &str)> {
     let (day, clock) = crate::calendar::split_day_time(t).or_else(fail)?;
-    let prefix = if day == DayRef::Every {
-        String::new()
-    } else {
-        format!("{} ", t.split_whitespace().next().unwrap_or(""))
-    };
+    let prefix =
+        if day == DayRef::Every { String::new() } else { format!("{} ", t.split_whitespace().next().unwrap_or("")) };
     Ok((prefix, clock))
 }
 
