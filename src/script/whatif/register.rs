@@ -1,6 +1,7 @@
-//! The what-if script API as Rhai sees it: every `scenario.*` function registered on the
-//! sandboxed engine, each checking its arguments (ids, times, counts, shares) and naming the
-//! script line on error. The staffing arithmetic behind them lives in the parent module.
+//! The what-if script API as Rhai sees it: the `scenario.*` functions (the roster ones are in
+//! `roster.rs`) registered on the sandboxed engine, each checking its arguments (ids, times with
+//! their days, counts, shares) and naming the script line on error. The staffing arithmetic
+//! behind them lives in the parent module and `days.rs`.
 
 use super::roster::{breaks_from, shift_end};
 use super::window::{day_clock, days_named};
