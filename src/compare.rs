@@ -1,7 +1,7 @@
 //! Comparisons: a baseline and variants run with the same seeds for each replication (common
 //! random numbers), all scheduled together on the rayon pool, each reduced into its own
-//! statistics, plus the paired differences variant − baseline per replication, with Student-t
-//! confidence intervals. A difference is significant when its CI excludes zero; a per-replication
+//! statistics, plus the paired differences variant − baseline per replication (over the horizon,
+//! per day and per interval), with Student-t confidence intervals. A difference is significant when its CI excludes zero; a per-replication
 //! difference within floating-point rounding of the values (1e-9 of their magnitude) counts as
 //! exactly 0, so a KPI a variant does not change never shows a "significant" `-0 ±0`.
 //!

@@ -2,8 +2,9 @@
 //! difference to the baseline with its 95 % CI (`*` = significant: the CI excludes zero by more
 //! than the rounding of the shown digits, so `+0 ±0` is never flagged; the JSON's `significant`
 //! is the plain statistical test), which variants meet every target — all judged against the
-//! baseline's targets, see [`crate::compare::judge`] — and the cheapest that does; per interval on
-//! request.
+//! baseline's targets, see [`crate::compare::judge`] — and the cheapest that does; the paired
+//! differences day by day (JSON and CSV always; the table on horizons of several days); per
+//! interval on request.
 
 use super::Format;
 use super::csv::{day_cells, rows};
