@@ -224,6 +224,9 @@ fn json_and_csv_follow_the_kpi_tables() {
     check(&v["groups"]["blended"], &group::TABLE, "groups.blended");
     check(&v["intervals"][0], &queue::TABLE, "intervals[0]");
     check(&v["group_intervals"][0], &group::TABLE, "group_intervals[0]");
+    check(&v["days"][0]["total"], &queue::TABLE, "days[0].total");
+    check(&v["days"][0]["queues"]["billing"], &queue::TABLE, "days[0].queues.billing");
+    check(&v["days"][0]["groups"]["blended"], &group::TABLE, "days[0].groups.blended");
     let pairs = v["served"].as_array().expect("served");
     assert!(pairs.len() >= 6, "{pairs:?}");
     for p in pairs {
@@ -238,9 +241,13 @@ fn json_and_csv_follow_the_kpi_tables() {
     let out = success(&["run", "scenarios/multi_skill.yaml", "-n", "3", "--quiet", "--format", "csv"]);
     let rows: Vec<Vec<&str>> = out.lines().map(|l| l.split(',').collect()).collect();
     for d in &group::TABLE {
-        assert!(rows.iter().any(|r| r[0] == "group" && r[3] == d.name), "csv group {}", d.name);
+        assert!(rows.iter().any(|r| r[0] == "group" && r[5] == d.name), "csv group {}", d.name);
+        assert!(rows.iter().any(|r| r[0] == "day_group" && r[2] == "1" && r[5] == d.name), "csv day_group {}", d.name);
     }
-    assert!(rows.iter().any(|r| r[0] == "served" && r[1] == "blended:support" && r[3] == "busy_hours"));
+    for d in &queue::TABLE {
+        assert!(rows.iter().any(|r| r[0] == "day" && r[2] == "1" && r[5] == d.name), "csv day {}", d.name);
+    }
+    assert!(rows.iter().any(|r| r[0] == "served" && r[1] == "blended:support" && r[5] == "busy_hours"));
 }
 
 // ---- Days, sites and regions (issue 14): every per-day, per-site and per-region number is a
