@@ -117,7 +117,11 @@ impl RoutingTables {
     /// True when group `g` sees calls of queue `q` only after the cross-site delay: the queue
     /// prefers a site and the group is not there.
     pub fn is_remote(&self, g: usize, q: usize) -> bool {
-        self.preferred_site.get(q).copied().flatten().is_some_and(|s| self.group_site.get(g).copied().flatten() != Some(s))
+        self.preferred_site
+            .get(q)
+            .copied()
+            .flatten()
+            .is_some_and(|s| self.group_site.get(g).copied().flatten() != Some(s))
     }
 
     /// Derives the scan, selection and overflow lists from the primitives. Tier: preference
@@ -495,7 +499,8 @@ fn day_plan_of(s: &Scenario, groups: &[GroupModel], n_agents: usize, day: usize)
         let agent = a as u32;
         let mut break_index = 0;
         for (k, (piece, breaks)) in pieces.into_iter().enumerate() {
-            plan.timeline.push(StaticEvent { time_s: piece.start_s, kind: StaticKind::ShiftStart { agent, piece: k as u32 } });
+            plan.timeline
+                .push(StaticEvent { time_s: piece.start_s, kind: StaticKind::ShiftStart { agent, piece: k as u32 } });
             plan.timeline.push(StaticEvent { time_s: piece.end_s, kind: StaticKind::ShiftEnd { agent } });
             plan.pieces.push(piece);
             for b in breaks {
