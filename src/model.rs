@@ -55,10 +55,9 @@ pub struct ScanEntry {
     /// True when this is an overflow queue (the group lacks the skill): only calls waiting ≥
     /// the overflow delay are visible, and the group makes no callbacks of it.
     pub overflow: bool,
-    /// Wait after which a call of the queue becomes visible to the group, seconds: 0 for a
-    /// skill at the queue's preferred site (or without site preference), the cross-site delay
-    /// for a skill at another site, the overflow delay for an overflow queue.
-    pub after_s: f64,
+    /// True for a skill at another site than the queue's preferred one: only calls waiting ≥
+    /// the cross-site delay are visible.
+    pub remote: bool,
 }
 
 /// Routing tables: the primitives a scenario (or a policy, during a day) sets, and the lookup
@@ -114,6 +113,20 @@ impl RoutingTables {
         self.skill_pref[group * self.n_queues + queue] = pref;
     }
 
+    /// Wait after which a call of `e`'s queue becomes visible to the group scanning `e`,
+    /// seconds: 0 for a skill at the queue's preferred site (or without site preference), the
+    /// cross-site delay for a skill at another site, the overflow delay for an overflow queue.
+    #[inline]
+    pub fn after_s(&self, e: &ScanEntry) -> f64 {
+        if e.overflow {
+            self.overflow_after_s[e.queue as usize]
+        } else if e.remote {
+            self.cross_site_after_s
+        } else {
+            0.0
+        }
+    }
+
     /// True when group `g` sees calls of queue `q` only after the cross-site delay: the queue
     /// prefers a site and the group is not there.
     pub fn is_remote(&self, g: usize, q: usize) -> bool {
@@ -156,12 +169,11 @@ impl RoutingTables {
             scan.clear();
             for q in 0..nq {
                 if let Some(pref) = self.skill_pref[g * nq + q] {
-                    let after_s = if self.is_remote(g, q) { self.cross_site_after_s } else { 0.0 };
-                    let t = tier(pref, self.priority[q]);
-                    scan.push(ScanEntry { queue: q as u16, tier: t, overflow: false, after_s });
+                    let (t, remote) = (tier(pref, self.priority[q]), self.is_remote(g, q));
+                    scan.push(ScanEntry { queue: q as u16, tier: t, overflow: false, remote });
                 } else if self.overflow[q].contains(&(g as u16)) {
-                    let (t, after_s) = (tier(u32::MAX, self.priority[q]), self.overflow_after_s[q]);
-                    scan.push(ScanEntry { queue: q as u16, tier: t, overflow: true, after_s });
+                    let t = tier(u32::MAX, self.priority[q]);
+                    scan.push(ScanEntry { queue: q as u16, tier: t, overflow: true, remote: false });
                 }
             }
             scan.sort_by_key(|e| e.tier);
@@ -465,8 +477,10 @@ impl Model {
 fn day_plan_of(s: &Scenario, groups: &[GroupModel], n_agents: usize, day: usize) -> DayPlan {
     let h = &s.horizon;
     let (n_day, day_s) = (h.intervals_per_day(), h.day_length_s());
-    // per agent: (start, end, carried, breaks), gathered then laid out densely
-    let mut work: Vec<Vec<(AgentPiece, Vec<(f64, f64)>)>> = vec![Vec::new(); n_agents];
+    /// A piece of work with its breaks (start, length).
+    type Work = (AgentPiece, Vec<(f64, f64)>);
+    // per agent: its pieces, gathered then laid out densely
+    let mut work: Vec<Vec<Work>> = vec![Vec::new(); n_agents];
     for (g, gm) in s.groups.iter().zip(groups) {
         for p in g.pieces_on(h, day) {
             let (start, end) = ((p.start_s - h.start_s).max(0.0), (p.end_s - h.start_s).min(day_s));

@@ -168,7 +168,7 @@ fn a_night_shift_carries_its_agents_past_midnight() {
     }
     // on duty 00:00–06:00 and 22:00–24:00 of the next days, off in between
     for h in 0..24 {
-        let want = if h < 6 || h >= 22 { 3.0 * 3600.0 } else { 0.0 };
+        let want = if !(6..22).contains(&h) { 3.0 * 3600.0 } else { 0.0 };
         assert!((hour(1, h).paid_s - want).abs() < 1e-6, "day 2, hour {h}: {}", hour(1, h).paid_s);
     }
     assert_eq!(hour(0, 3).paid_s, 0.0, "nobody before the first night");

@@ -4,7 +4,9 @@
 //! random streams derived from (seed, replication, purpose, index, day, interval) and writes
 //! counts into [`ReplicationFacts`]. It knows nothing of YAML, Rhai, statistics or the terminal.
 //!
-//! Three event sources are merged by time: the static timeline of the day (interval
+//! Days run one after another, each from its own plan ([`DayPlan`]: the pieces of shift work
+//! and breaks of that day, a night shift's part after midnight included); closed days are
+//! skipped. Three event sources are merged by time: the static timeline of the day (interval
 //! boundaries, shift starts/ends, breaks), a binary heap of dynamic events (service ends,
 //! abandonments, overflows, break ends, retrials) ordered by (time, insertion sequence), and one
 //! pending arrival per queue (a non-homogeneous Poisson process, piecewise constant per

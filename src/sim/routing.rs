@@ -83,7 +83,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 continue;
             };
             let arr = self.work.calls[c as usize].arrival_t;
-            if t - arr < e.after_s {
+            if (e.overflow || e.remote) && t - arr < self.work.routing.after_s(&e) {
                 continue;
             }
             if best.is_none_or(|(_, _, b)| arr < b) {
@@ -113,7 +113,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             return None;
         };
         let c = self.front_call(q)?;
-        let visible = t - self.work.calls[c as usize].arrival_t >= e.after_s;
+        let visible = t - self.work.calls[c as usize].arrival_t >= self.work.routing.after_s(&e);
         visible.then_some(c)
     }
 
@@ -237,9 +237,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// group that has an idle agent is considered.
     fn pop_longest_idle(&mut self, q: usize, eligible: Eligible, first_group: bool) -> Option<(u32, usize)> {
         let mut best: Option<(u32, usize, f64)> = None;
-        let n = self.eligible(q, eligible).len();
-        for k in 0..n {
-            let g = self.eligible(q, eligible)[k] as usize;
+        let (lo, hi) = self.eligible(q, eligible);
+        for k in lo..hi {
+            let rt = &self.work.routing;
+            let g =
+                if matches!(eligible, Eligible::Overflow) { rt.overflow[q][k] } else { rt.selection[q][k] } as usize;
             if let Some(a) = self.peek_idle(g) {
                 let since = self.work.agents[a as usize].idle_since;
                 if best.is_none_or(|(_, _, b)| since < b) {
@@ -255,14 +257,15 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         Some((a, g))
     }
 
-    /// The groups `eligible` for queue `q` as the routing stands now.
-    #[inline]
-    fn eligible(&self, q: usize, eligible: Eligible) -> &[u16] {
+    /// The groups `eligible` for queue `q` as the routing stands now: the range `lo..hi` of
+    /// `overflow[q]` for overflow groups, else of `selection[q]`.
+    #[inline(always)]
+    fn eligible(&self, q: usize, eligible: Eligible) -> (usize, usize) {
         let rt = &self.work.routing;
         match eligible {
-            Eligible::Skilled => &rt.selection[q][..rt.immediate[q]],
-            Eligible::Remote => &rt.selection[q][rt.immediate[q]..],
-            Eligible::Overflow => &rt.overflow[q],
+            Eligible::Skilled => (0, rt.immediate[q]),
+            Eligible::Remote => (rt.immediate[q], rt.selection[q].len()),
+            Eligible::Overflow => (0, rt.overflow[q].len()),
         }
     }
 
