@@ -1,7 +1,7 @@
 //! Comparisons: a baseline and variants run with the same seeds for each replication (common
 //! random numbers), all scheduled together on the rayon pool, each reduced into its own
-//! statistics, plus the paired differences variant − baseline per replication, with Student-t
-//! confidence intervals. A difference is significant when its CI excludes zero; a per-replication
+//! statistics, plus the paired differences variant − baseline per replication (over the horizon,
+//! per day and per interval), with Student-t confidence intervals. A difference is significant when its CI excludes zero; a per-replication
 //! difference within floating-point rounding of the values (1e-9 of their magnitude) counts as
 //! exactly 0, so a KPI a variant does not change never shows a "significant" `-0 ±0`.
 //!
@@ -40,6 +40,33 @@ pub struct VariantResult {
     pub diff_queues: Vec<(usize, Values<QueueKpis, Estimate>)>,
     /// variant − baseline per interval and queue present in both (`index` = variant queue).
     pub diff_intervals: Vec<IntervalResult>,
+    /// variant − baseline per day of the horizon: all queues, and each queue present in both.
+    pub diff_days: Vec<DayDiff>,
+}
+
+/// One day's paired differences variant − baseline (replication by replication, that day only).
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayDiff {
+    /// Day of the horizon, 0-based.
+    pub day: usize,
+    /// Its date, `"2026-12-07"`, when the horizon is dated.
+    pub date: Option<String>,
+    /// Its weekday, `"Mon"`, when the horizon is dated.
+    pub weekday: Option<String>,
+    /// All queues together.
+    pub total: Values<QueueKpis, Estimate>,
+    /// Per queue present in both: (variant queue index, differences).
+    pub queues: Vec<(usize, Values<QueueKpis, Estimate>)>,
+}
+
+impl DayDiff {
+    /// The day as people name it: `"Mon 2026-12-07"` when dated, else `"d1"`.
+    pub fn label(&self) -> String {
+        match (&self.weekday, &self.date) {
+            (Some(w), Some(d)) => format!("{w} {d}"),
+            _ => format!("d{}", self.day + 1),
+        }
+    }
 }
 
 impl VariantResult {
@@ -175,13 +202,16 @@ pub struct Comparison {
 }
 
 /// One variant's paired differences variant − baseline, one accumulator per replication's
-/// difference: over all queues, per queue both have (variant index, baseline index), and per
-/// interval and such queue (interval, variant index, baseline index).
+/// difference: over all queues, per queue both have (variant index, baseline index), per
+/// interval and such queue (interval, variant index, baseline index), per day over all queues,
+/// and per day and such queue (day, variant index, baseline index).
 #[derive(Serialize, Deserialize)]
 struct Diffs {
     total: [DiffAcc; queue::N],
     queues: Vec<(usize, usize, [DiffAcc; queue::N])>,
     cells: Vec<(usize, usize, usize, [DiffAcc; queue::N])>,
+    days: Vec<[DiffAcc; queue::N]>,
+    day_queues: Vec<(usize, usize, usize, [DiffAcc; queue::N])>,
 }
 
 impl Diffs {
@@ -199,6 +229,10 @@ impl Diffs {
             cells: (0..baseline.horizon.total_intervals())
                 .flat_map(|i| pairs.iter().map(move |&(a, b)| (i, a, b, Default::default())))
                 .collect(),
+            days: vec![Default::default(); baseline.horizon.days as usize],
+            day_queues: (0..baseline.horizon.days as usize)
+                .flat_map(|d| pairs.iter().map(move |&(a, b)| (d, a, b, Default::default())))
+                .collect(),
         }
     }
 
@@ -212,19 +246,34 @@ impl Diffs {
         for (i, qv, qb, acc) in &mut self.cells {
             diff_into(acc, &v.cells[*i * nqv + *qv], &base.cells[*i * nqb + *qb]);
         }
+        for (acc, (v, b)) in self.days.iter_mut().zip(v.days.iter().zip(&base.days)) {
+            diff_into(acc, v, b);
+        }
+        for (d, qv, qb, acc) in &mut self.day_queues {
+            diff_into(acc, &v.day_queues[*d * nqv + *qv], &base.day_queues[*d * nqb + *qb]);
+        }
     }
 
     /// Folds in `later`, the differences of the replications that follow.
     fn merge(&mut self, later: &Diffs) -> Result<(), String> {
-        let same = self.queues.len() == later.queues.len() && self.cells.len() == later.cells.len();
+        let same = self.queues.len() == later.queues.len()
+            && self.cells.len() == later.cells.len()
+            && self.days.len() == later.days.len()
+            && self.day_queues.len() == later.day_queues.len();
         if !same {
-            return Err("the paired differences of the parts do not have the same queues and intervals".into());
+            return Err("the paired differences of the parts do not have the same queues, days and intervals".into());
         }
         merge_all(&mut self.total, &later.total);
         for (a, b) in self.queues.iter_mut().zip(&later.queues) {
             merge_all(&mut a.2, &b.2);
         }
         for (a, b) in self.cells.iter_mut().zip(&later.cells) {
+            merge_all(&mut a.3, &b.3);
+        }
+        for (a, b) in self.days.iter_mut().zip(&later.days) {
+            merge_all(a, b);
+        }
+        for (a, b) in self.day_queues.iter_mut().zip(&later.day_queues) {
             merge_all(&mut a.3, &b.3);
         }
         Ok(())
@@ -285,6 +334,8 @@ impl CompareState {
     /// differences.
     pub fn finish(self, baseline: &Scenario, variants: &[Variant]) -> Comparison {
         let est = |w: &[DiffAcc; queue::N]| w.iter().map(DiffAcc::estimate).collect::<Values<QueueKpis, _>>();
+        let h = &baseline.horizon;
+        let n_day = h.intervals_per_day().max(1);
         let mut results = self.reducers.into_iter().map(Reducer::finish);
         let base = results.next().expect("baseline");
         let variants = results
@@ -301,8 +352,22 @@ impl CompareState {
                     .map(|(i, qv, _, w)| IntervalResult {
                         index: *qv,
                         interval: *i,
-                        start: baseline.horizon.interval_label(*i),
+                        day: *i / n_day,
+                        date: h.date(*i / n_day).map(|x| x.to_string()),
+                        start: h.interval_label(*i),
                         kpis: est(w),
+                    })
+                    .collect(),
+                diff_days: d
+                    .days
+                    .iter()
+                    .enumerate()
+                    .map(|(day, w)| DayDiff {
+                        day,
+                        date: h.date(day).map(|x| x.to_string()),
+                        weekday: h.weekday(day).map(str::to_string),
+                        total: est(w),
+                        queues: d.day_queues.iter().filter(|x| x.0 == day).map(|(_, qv, _, w)| (*qv, est(w))).collect(),
                     })
                     .collect(),
                 result,

@@ -13,8 +13,8 @@ use crate::sim::{Workspace, run_replication};
 use rayon::prelude::*;
 
 pub use crate::kpi::{
-    Execution, GroupResult, IntervalResult, PolicyResult, QueueResult, Reducer, RepValues, Risk, RunResult,
-    ServedResult,
+    DayResult, Execution, GroupResult, IntervalResult, PolicyResult, QueueResult, Reducer, RegionResult, RepValues,
+    Risk, RunResult, ServedResult,
 };
 
 /// The most replications simulated in parallel before their facts are folded into statistics.

@@ -29,8 +29,8 @@
 //! ```
 //!
 //! Module by module: [`vocabulary`] the names several layers share (SL definitions, action
-//! kinds); [`time`] parses clock times and durations; [`dist`] holds distributions
-//! and samplers; [`scenario`] the format and its validation; [`model`] the compiled form;
+//! kinds); [`time`] parses clock times and durations; [`calendar`] dates, weekdays and day
+//! references; [`dist`] holds distributions and samplers; [`scenario`] the format and its validation; [`model`] the compiled form;
 //! [`sim`] the event engine (one file per concern: event loop, events, arrivals, routing,
 //! staffing, recording, policy actions); [`facts`] what the engine records; [`kpi`] the KPI
 //! tables (name, unit, derivation, direction), the reducer and the run's results; [`stats`]

@@ -10,7 +10,9 @@
 //! [`Reducer`]; merging folds the shards' reducers in replication order
 //! ([`Reducer::merge`]). Means and intervals then equal the single run's up to floating-point
 //! rounding (within 1e-12 relative), and P(meet target) and the day-SL quantiles are identical
-//! (a count and the same list of values). A comparison's piece holds its
+//! (a count and the same list of values); so are a comparison's per-day differences of P(meet),
+//! while its horizon-level difference of P(meet) on a horizon of several days is a mean of
+//! per-replication shares of days and rounds like any mean. A comparison's piece holds its
 //! [`crate::compare::CompareState`] (every scenario of the replications, and the paired
 //! differences) and the same replications rerun on fresh seeds ([`CompareShard`]), merged alike.
 //!

@@ -304,7 +304,7 @@ fn two_sources_of_arrivals() {
 #[test]
 fn group_with_count_and_shifts() {
     let text = base_with("    count: 5", "    count: 5\n    shifts: [{ start: \"08:00\", end: \"10:00\", count: 3 }]");
-    rejects_text(&text, &["agents[0]", "give exactly one of `count`, `shifts` or `staffing`"]);
+    rejects_text(&text, &["agents[0]", "give exactly one of `count`, `staffing`, or `shifts` and/or `roster`"]);
 }
 
 const DUPLICATE_QUEUE: &str = r#"name: t

@@ -167,27 +167,37 @@ fn csv_output_parses() {
     let out = stdout_of(&["run", "scenarios/morning_peak.yaml", "-n", "3", "--quiet", "--format", "csv"]);
     let mut rdr = csv::Reader::from_reader(out.as_bytes());
     let header: Vec<String> = rdr.headers().expect("CSV header").iter().map(String::from).collect();
-    assert_eq!(header, ["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"]);
-    let levels = ["total", "queue", "group", "interval", "group_interval", "served", "run"];
+    assert_eq!(header, ["level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high"]);
+    let levels =
+        ["total", "queue", "group", "day", "day_queue", "day_group", "interval", "group_interval", "served", "run"];
     let mut starts = Vec::new();
     let mut rows = 0;
+    let mut day_rows = 0;
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.unwrap_or_else(|e| panic!("CSV record {i}: {e}"));
-        assert_eq!(rec.len(), 7, "CSV record {i}: {rec:?}");
+        assert_eq!(rec.len(), 9, "CSV record {i}: {rec:?}");
         assert!(levels.contains(&&rec[0]), "CSV record {i}: level {:?}", &rec[0]);
-        assert!(!rec[3].is_empty(), "CSV record {i}: empty kpi name");
-        for cell in [&rec[4], &rec[5], &rec[6]] {
+        assert!(!rec[5].is_empty(), "CSV record {i}: empty kpi name");
+        for cell in [&rec[6], &rec[7], &rec[8]] {
             assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "CSV record {i}: {cell:?} is not a number");
         }
-        if &rec[0] == "interval" && &rec[3] == "offered" {
+        assert!(rec[3].is_empty(), "CSV record {i}: an undated horizon has no dates");
+        if &rec[0] == "interval" && &rec[5] == "offered" {
             assert_eq!(&rec[1], "sales");
-            starts.push(rec[2].to_string());
+            assert_eq!(&rec[2], "1", "CSV record {i}: a one-day horizon's intervals are on day 1");
+            starts.push(rec[4].to_string());
+        }
+        if rec[0].starts_with("day") {
+            assert_eq!(&rec[2], "1", "CSV record {i}");
+            assert!(rec[4].is_empty(), "CSV record {i}: a day row has no start");
+            day_rows += 1;
         }
         if &rec[0] == "total" || &rec[0] == "queue" || &rec[0] == "group" {
-            assert!(rec[2].is_empty(), "CSV record {i}: whole-horizon row has a start");
+            assert!(rec[2].is_empty() && rec[4].is_empty(), "CSV record {i}: whole-horizon row has a day or start");
         }
         rows += 1;
     }
+    assert!(day_rows > 0, "no per-day rows");
     assert!(rows > 0);
     assert_eq!(starts, morning_peak_starts());
 }

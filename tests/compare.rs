@@ -412,3 +412,56 @@ fn a_verdict_of_meets_holds_on_fresh_random_numbers() {
     }
     assert!(withdrawn > 0, "some seed meets by luck and is withdrawn");
 }
+
+/// A variant that changes only day 2's volumes (issue 14): under common random numbers, with
+/// random streams keyed by day and every day starting empty, days 1 and 3 are the same in every
+/// replication, so their paired differences are exactly 0 for every KPI, all queues and each;
+/// day 2 shows the change. The JSON and the table carry the per-day differences.
+#[test]
+fn a_variant_changing_one_day_differs_on_that_day_only() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/multi_skill.yaml");
+    let text = std::fs::read_to_string(&path).unwrap().replace("interval: 30m }", "interval: 30m, days: 3 }");
+    let mut base = ccsim::scenario::parse_str(&text, &path).unwrap_or_else(|e| panic!("{e}"));
+    base.simulation.replications = 12;
+    let n = base.horizon.intervals_per_day();
+    let mut v = base.clone();
+    for q in &mut v.queues {
+        q.volumes[n..2 * n].iter_mut().for_each(|x| *x *= 1.3);
+    }
+    let c = compare(&base, None, &[("day 2 busier".to_string(), v).into()], &|| {}).unwrap();
+    let d = &c.variants[0].diff_days;
+    assert_eq!(d.len(), 3);
+    for day in [0, 2] {
+        let all = std::iter::once(&d[day].total).chain(d[day].queues.iter().map(|(_, k)| k));
+        for k in all {
+            for (def, e) in k.named() {
+                let zero = e.mean.is_nan() || (e.mean == 0.0 && e.ci_low == 0.0 && e.ci_high == 0.0);
+                assert!(zero, "day {}: {} differs by {e:?}", day + 1, def.name);
+            }
+        }
+    }
+    assert_eq!(d[1].queues.len(), 3);
+    let offered = d[1].total[ccsim::kpi::queue::OFFERED];
+    assert!(significant(&offered) && offered.mean > 0.0, "{offered:?}");
+    assert!(significant(&d[1].total[SL]) && d[1].total[SL].mean < 0.0);
+    // the variant's own day 1 equals the baseline's
+    assert_eq!(c.variants[0].result.per_day[0], c.baseline.per_day[0]);
+
+    let mut out = Vec::new();
+    let verdicts = [ccsim::compare::Verdict::Baseline(false)];
+    ccsim::report::write_comparison(&c, false, &verdicts, false, ccsim::report::Format::Json, &mut out).unwrap();
+    let j: Value = serde_json::from_slice(&out).unwrap();
+    let days = &j["variants"][0]["diff"]["days"];
+    assert_eq!(days.as_array().map(Vec::len), Some(3));
+    assert_eq!(days[0]["total"]["offered"]["mean"], 0.0);
+    assert_eq!(days[1]["queues"]["sales"]["offered"]["significant"], true);
+    assert_eq!(days[2]["day"], 3);
+    assert!(days[2]["date"].is_null(), "an undated horizon's days have no date");
+    let mut out = Vec::new();
+    ccsim::report::write_comparison(&c, false, &verdicts, false, ccsim::report::Format::Table, &mut out).unwrap();
+    let table = String::from_utf8(out).unwrap();
+    let block = table.split("Day by day, all queues: day 2 busier vs baseline").nth(1).expect("a per-day block");
+    let line = |prefix: &str| block.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{table}"));
+    assert!(line("d1 ").contains("+0.0 ±0.0") && !line("d1 ").contains('*'), "{block}");
+    assert!(line("d2 ").contains('*'), "{block}");
+}

@@ -285,11 +285,10 @@ fn set_staffing_on_shifts_keeps_shifts_breaks_and_paid_time() {
     let mut rest = got.clone();
     rest.groups[SHIFTED].staffing = b.groups[SHIFTED].staffing.clone();
     assert_same(&rest, &renamed(&b), "rest");
-    // the same change every day over several days; a change on one day only is an error naming set_count
+    // the same change every day over several days (a change on one day only splits the shifts
+    // working it: see `set_staffing_on_one_day_of_shifts`)
     let two = apply_on(&two_days(), r#"scenario.set_staffing("shifted", [4, 5, 3, 1]);"#);
     assert_eq!(on_duty(&two, SHIFTED), vec![4, 5, 3, 1, 4, 5, 3, 1]);
-    let msg = error_on(&two_days(), r#"scenario.set_staffing("shifted", [4, 3, 4, 3, 4, 3, 4, 4]);"#).to_string();
-    assert!(msg.contains("every day") && msg.contains("set_count"), "{msg}");
 }
 
 // ---------------------------------------------------------------- counts (issue 12, item 13)
@@ -718,9 +717,15 @@ fn add_agents_whole_day_and_in_a_window() {
         e.groups[CURVED].staffing = Staffing::Curve(vec![2, 6, 8, 8]);
     });
     assert!(error(r#"scenario.add_agents("counted", 1.5);"#).contains("whole number"));
-    // shifts: add_shift is the way
-    let msg = error(r#"scenario.add_agents("shifted", 1);"#);
-    assert!(msg.contains("add_shift"), "{msg}");
+    // shifts, whole days: the agents join the shifts in proportion (4/7 and 3/7 of one agent:
+    // the first shift's larger remainder takes it)
+    check(&[r#"scenario.add_agents("shifted", 1);"#, r#"scenario.add_agents("shifted", 1, "08:00", "10:00");"#], |e| {
+        shifts(e, SHIFTED)[0].count = 5;
+    });
+    check(&[r#"scenario.add_agents("shifted", 7);"#], |e| {
+        shifts(e, SHIFTED)[0].count = 8;
+        shifts(e, SHIFTED)[1].count = 6;
+    });
     let msg = error(r#"scenario.add_agents("shifted", 1, "08:00", "09:00");"#);
     assert!(msg.contains("`shifted` works shifts"), "{msg}");
 }
@@ -770,7 +775,12 @@ fn move_agents_whole_day_and_in_a_window() {
         shifts(e, SHIFTED)[1].count = 0;
         e.groups[COUNTED].staffing = Staffing::Count(13);
     });
-    assert!(error(r#"scenario.move_agents("counted", "shifted", 1);"#).contains("add_shift"));
+    // into shifts: the agent joins them as add_agents does
+    check(&[r#"scenario.move_agents("counted", "shifted", 1);"#], |e| {
+        e.groups[COUNTED].staffing = Staffing::Count(9);
+        shifts(e, SHIFTED)[0].count = 5;
+    });
+    assert!(error(r#"scenario.move_agents("counted", "shifted", 1, "08:00", "09:00");"#).contains("works shifts"));
     assert!(error(r#"scenario.move_agents("counted", "nobody", 1);"#).contains("unknown group `nobody`"));
 }
 
@@ -1364,4 +1374,167 @@ fn equal_scenarios_compare_equal() {
     // a model for a scenario that names a script cannot be built without it
     let e = ccsim::model::Model::compile(&a, None).expect_err("script not given").to_string();
     assert!(e.contains("supervisor.rhai") && e.contains("not given"), "{e}");
+}
+
+// ------------------------------------------------------ days and rosters (issue 14, what-ifs)
+
+/// The issue's pinned week: Mon 2026-12-07 to Sun 2026-12-13, Tuesday closed; milano works
+/// E (18, Mon–Fri), L (14, Mon–Sat) and rossi and bianchi on a roster; napoli E, L and P.
+fn support_week() -> Scenario {
+    Scenario::load(Path::new("scenarios/support_week.yaml")).expect("the pinned week loads")
+}
+
+const MILANO: usize = 0;
+
+/// Agents of group `g` starting a shift on each day (recurring shifts and roster agents).
+fn agents_per_day(s: &Scenario, g: usize) -> Vec<u32> {
+    (0..s.horizon.days as usize)
+        .map(|d| s.groups[g].pieces_on(&s.horizon, d).iter().filter(|p| !p.carried).map(|p| p.count).sum())
+        .collect()
+}
+
+/// The planned agents on duty of group `g` on day `d` (0-based).
+fn day_curve(s: &Scenario, g: usize, d: usize) -> Vec<u32> {
+    let n = s.horizon.intervals_per_day();
+    s.groups[g].planned_curve(&s.horizon)[d * n..(d + 1) * n].to_vec()
+}
+
+fn roster_of(s: &Scenario, g: usize) -> &[ccsim::scenario::RosterAgent] {
+    match &s.groups[g].staffing {
+        Staffing::Shifts { roster, .. } => roster,
+        other => panic!("group {g} works {other:?}"),
+    }
+}
+
+/// The issue's calls, as written, on the pinned file: the ad changes Wednesday 10:00–12:00 only
+/// (every other volume bit-identical); a whole-day window on another weekday changes that day.
+#[test]
+fn the_pinned_week_takes_the_issue_calls_as_written() {
+    let b = support_week();
+    let n = b.horizon.intervals_per_day();
+    let got = apply_on(&b, r#"scenario.scale_arrivals("support_it", "Wed 10:00", "Wed 12:00", 1.5);"#);
+    let (old, new) = (&b.queues[0].volumes, &got.queues[0].volumes);
+    let ad: Vec<usize> = (0..old.len()).filter(|&i| new[i].to_bits() != old[i].to_bits()).collect();
+    assert_eq!(ad, (2 * n + 4..2 * n + 8).collect::<Vec<_>>(), "Wednesday 10:00, 10:30, 11:00, 11:30");
+    for &i in &ad {
+        assert!((new[i] - 1.5 * old[i]).abs() < 1e-9);
+    }
+    assert_eq!(got.queues[1], b.queues[1]);
+    assert_eq!(got.groups, b.groups);
+    // Monday only: volumes of every other day bit-identical
+    let mon = apply_on(&b, r#"scenario.scale_arrivals("*", "Mon 08:00", "Mon 20:00", 0.5);"#);
+    for (q, (a, o)) in mon.queues.iter().zip(&b.queues).enumerate() {
+        assert!(a.volumes[n..].iter().zip(&o.volumes[n..]).all(|(x, y)| x.to_bits() == y.to_bits()), "queue {q}");
+        assert!(a.volumes[..n].iter().zip(&o.volumes[..n]).all(|(x, y)| *x == 0.5 * y));
+    }
+    // plain clocks still mean every (open) day
+    let every = apply_on(&b, r#"scenario.scale_arrivals("support_it", "10:00", "12:00", 2);"#);
+    let changed = (0..old.len()).filter(|&i| every.queues[0].volumes[i] != old[i]).count();
+    assert_eq!(changed, 6 * 4, "six open days × four intervals");
+}
+
+/// 20 % absent in milano on Monday: round(0.8 × 34) = 27 of Monday's agents stay (E 18 → 14,
+/// L 14 → 11, rossi and bianchi stay); every other day, every roster and napoli are untouched.
+#[test]
+fn monday_absence_on_the_pinned_week() {
+    let b = support_week();
+    assert_eq!(agents_per_day(&b, MILANO), vec![34, 0, 34, 34, 33, 15, 0]);
+    let got = apply_on(&b, r#"scenario.absence("milano", 0.2, "Mon 08:00", "Mon 20:00");"#);
+    assert_eq!(agents_per_day(&got, MILANO), vec![27, 0, 34, 34, 33, 15, 0]);
+    for d in 1..7 {
+        assert_eq!(day_curve(&got, MILANO, d), day_curve(&b, MILANO, d), "day {d}");
+    }
+    assert_eq!(roster_of(&got, MILANO), roster_of(&b, MILANO));
+    assert_eq!(got.groups[1], b.groups[1]);
+    assert_eq!(got.queues, b.queues);
+    // the same by date, by day number and as a bare day
+    for src in [
+        r#"scenario.absence("milano", 0.2, "2026-12-07 08:00", "2026-12-07 20:00");"#,
+        r#"scenario.absence("milano", 0.2, "d1 08:00", "20:00");"#,
+        r#"scenario.absence("milano", 0.2, "Mon");"#,
+    ] {
+        assert_eq!(apply_on(&b, src).groups, got.groups, "{src}");
+    }
+    // part of a day on shifts stays an error with the hint
+    let msg = error_on(&b, r#"scenario.absence("milano", 0.2, "Mon 08:00", "Mon 12:00");"#).to_string();
+    assert!(msg.contains("`milano` works shifts") && msg.contains("whole days"), "{msg}");
+    // a weekday on an undated horizon says so
+    let msg = error_on(&two_days(), r#"scenario.absence("counted", 0.2, "Mon 08:00", "Mon 10:00");"#).to_string();
+    assert!(msg.contains("no dates") && msg.contains("horizon.from"), "{msg}");
+}
+
+/// Roster functions change the named agent only, and survive revalidation.
+#[test]
+fn roster_changes_leave_other_agents_identical() {
+    let b = support_week();
+    let got = apply_on(&b, r#"scenario.give_shift("rossi", "Sat", "L"); scenario.day_off("rossi", "2026-12-09");"#);
+    let (old, new) = (roster_of(&b, MILANO), roster_of(&got, MILANO));
+    assert_eq!(new[1], old[1], "bianchi untouched");
+    let codes = |a: &ccsim::scenario::RosterAgent| -> Vec<String> {
+        a.days.iter().map(|c| c.as_ref().map_or("-".into(), |c| c.code.clone())).collect()
+    };
+    assert_eq!(codes(&new[0]), ["E", "-", "-", "E", "E", "L", "-"]);
+    let mut rest = got.clone();
+    rest.groups[MILANO] = b.groups[MILANO].clone();
+    assert_eq!(rest, renamed(&b));
+    let swapped = apply_on(&b, r#"scenario.swap_days("rossi", "bianchi", "Wed");"#);
+    let s = roster_of(&swapped, MILANO);
+    assert_eq!((&s[0].days[2], &s[1].days[2]), (&old[1].days[2], &old[0].days[2]));
+    assert_eq!((&s[0].days[3..], &s[1].days[3..]), (&old[0].days[3..], &old[1].days[3..]));
+    let late = apply_on(
+        &b,
+        r#"scenario.add_shift_code("S", "14:00", "20:00", [#{ start: "17:00", length: "15m" }]);
+                                 scenario.give_shift("bianchi", "Sun", "S");"#,
+    );
+    assert_eq!(late.shift_codes.last().map(|c| (c.code.as_str(), c.start_s, c.end_s)), Some(("S", 50_400.0, 72_000.0)));
+    assert_eq!(roster_of(&late, MILANO)[1].days[6].as_ref().map(|c| c.breaks.len()), Some(1));
+    // a night code crosses midnight (ends the next day); this horizon closes at 20:00, which the
+    // revalidation says
+    let msg = error_on(&b, r#"scenario.add_shift_code("N", "22:00", "06:00");"#).to_string();
+    assert!(msg.contains("crosses midnight"), "{msg}");
+    let msg = error_on(&b, r#"scenario.give_shift("rossi", "Tue", "E");"#).to_string();
+    assert!(msg.contains("closed"), "{msg}");
+    let msg = error_on(&b, r#"scenario.day_off("verdi", "Mon");"#).to_string();
+    assert!(msg.contains("rossi, bianchi"), "{msg}");
+}
+
+/// Shifts added on days and a one-day set_staffing survive revalidation.
+#[test]
+fn shifts_on_days_survive_revalidation() {
+    let b = support_week();
+    let got = apply_on(&b, r#"scenario.add_shift("milano", "08:00", "12:00", 3, ["Mon", "Fri"]);"#);
+    assert_eq!(agents_per_day(&got, MILANO), vec![37, 0, 34, 34, 36, 15, 0]);
+    let got = apply_on(&b, r#"scenario.remove_agents("milano", 4, "Sat"); scenario.add_agents("napoli", 2, "Sun");"#);
+    assert_eq!(agents_per_day(&got, MILANO), vec![34, 0, 34, 34, 33, 11, 0]);
+    assert_eq!(agents_per_day(&got, 1)[..6], agents_per_day(&b, 1)[..6]);
+    assert_eq!(agents_per_day(&got, 1)[6], agents_per_day(&b, 1)[6] + 2);
+    // one more napoli agent at Thursday 08:00 only
+    let mut want = b.groups[1].planned_curve(&b.horizon);
+    want[3 * b.horizon.intervals_per_day()] += 1;
+    let levels = want.iter().map(u32::to_string).collect::<Vec<_>>().join(", ");
+    let got = apply_on(&b, &format!(r#"scenario.set_staffing("napoli", [{levels}]);"#));
+    assert_eq!(got.groups[1].planned_curve(&got.horizon), want);
+}
+
+/// The bundled script, through `WhatIf::apply` and the CLI's compare.
+#[test]
+fn monday_absence_wednesday_ad_script() {
+    let b = support_week();
+    let w = WhatIf::load(Path::new("scripts/monday_absence_wednesday_ad.rhai"), vec![]).expect("script loads");
+    assert!(w.is_for(Path::new("scenarios/support_week.yaml")));
+    let got = w.apply(&b).expect("applies");
+    assert_eq!(agents_per_day(&got, MILANO), vec![27, 0, 34, 34, 33, 15, 0]);
+    let n = b.horizon.intervals_per_day();
+    let changed: Vec<usize> =
+        (0..b.queues[0].volumes.len()).filter(|&i| got.queues[0].volumes[i] != b.queues[0].volumes[i]).collect();
+    assert_eq!(changed, (2 * n + 4..2 * n + 8).collect::<Vec<_>>());
+    let out = assert_cmd::Command::cargo_bin("ccsim")
+        .unwrap()
+        .args(["compare", "scenarios/support_week.yaml", "--whatif", "scripts/monday_absence_wednesday_ad.rhai"])
+        .args(["-n", "3", "-q", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["variants"][0]["name"], "monday_absence_wednesday_ad");
 }

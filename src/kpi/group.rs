@@ -1,5 +1,5 @@
-//! Group KPIs: the table, and the scope they are derived from (one group over an interval or
-//! the horizon).
+//! Group KPIs: the table, and the scope they are derived from (one group, or the groups of a
+//! site, over an interval, a day or the horizon).
 
 use crate::facts::{GroupFacts, occupancy, ratio};
 
@@ -25,21 +25,21 @@ kpi_table! { Group, GroupKpis, GroupScope;
     /// Talking or in wrap-up after the close.
     BUSY_HOURS_AFTER_CLOSE = "busy_hours_after_close", "h", better None, max INF, Mean,
         |s| s.facts.busy_after_close_s / 3600.0;
-    /// Paid hours × the group's hourly cost.
-    COST = "cost", "currency", better Some(false), max INF, Mean, |s| s.facts.paid_s * s.cost_per_s;
+    /// Paid hours × the group's hourly cost (summed over the groups of a site).
+    COST = "cost", "currency", better Some(false), max INF, Mean, |s| s.cost;
     /// Delay of breaks started late because the agent was on a call.
     LATE_BREAK = "late_break_minutes", "min", better Some(false), max INF, Mean, |s| s.facts.late_break_s / 60.0;
     /// Delay of shift exits because the agent was on a call.
     LATE_EXIT = "late_exit_minutes", "min", better Some(false), max INF, Mean, |s| s.facts.late_exit_s / 60.0;
 }
 
-/// One group over a period: the input of the group KPIs.
+/// One group (or the groups of a site) over a period: the input of the group KPIs.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct GroupScope {
     /// Summed agent time.
     pub facts: GroupFacts,
-    /// The group's cost per paid agent-second, currency units.
-    pub cost_per_s: f64,
+    /// Paid time × each group's cost per paid agent-second, summed, currency units.
+    pub cost: f64,
     /// Length of the period, seconds.
     pub length_s: f64,
 }

@@ -23,7 +23,8 @@ pub mod served;
 
 pub use reduce::Reducer;
 pub use result::{
-    Execution, GroupResult, IntervalResult, PolicyResult, QueueResult, RepValues, Risk, RunResult, ServedResult,
+    DayResult, Execution, GroupResult, IntervalResult, PolicyResult, QueueResult, RegionResult, RepValues, Risk,
+    RunResult, ServedResult,
 };
 pub use table::{GroupKpis, Kind, Kpi, KpiDef, KpiScope, PolicyKpis, QueueKpis, ServedKpis, Table, Values};
 

@@ -7,8 +7,11 @@
 //! in replication order makes results identical for any thread count.
 
 use super::group::{self, GroupScope};
-use super::queue::{self, MEETS, QueueScope, SL, Targets, meets_targets};
-use super::result::{GroupResult, IntervalResult, PolicyResult, QueueResult, RepValues, Risk, RunResult, ServedResult};
+use super::queue::{self, MEETS, QueueScope, SL, Targets};
+use super::result::{
+    DayResult, GroupResult, IntervalResult, PolicyResult, QueueResult, RegionResult, RepValues, Risk, RunResult,
+    ServedResult,
+};
 use super::{Table, Values, policy, served};
 use crate::facts::{GroupFacts, QueueFacts, ReplicationFacts, service_level};
 use crate::model::Model;
@@ -16,8 +19,21 @@ use crate::policy::{ACTION_KINDS, ACTION_NAMES};
 use crate::scenario::Scenario;
 use crate::stats::{Estimate, Welford, quantile};
 
+/// How the days of the horizon are named, for the per-day results.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+struct DayNames {
+    /// Per day, its date `"2026-12-07"` when dated.
+    dates: Vec<Option<String>>,
+    /// Per day, its weekday `"Mon"` when dated.
+    weekdays: Vec<Option<String>>,
+    /// Per day, true when the center is closed.
+    closed: Vec<bool>,
+}
+
 /// Folds replications' facts into running statistics. Serialisable (without its scratch
-/// space), so that a shard of a run can write it and `ccsim merge` fold it in.
+/// space), so that a shard of a run can write it and `ccsim merge` fold it in. Its size follows
+/// the scenario (intervals, days, queues, groups, sites, regions × KPIs), never the number of
+/// replications, except for the days' service levels kept for the quantiles.
 #[derive(serde::Serialize, serde::Deserialize)]
 pub struct Reducer {
     scenario: String,
@@ -34,6 +50,13 @@ pub struct Reducer {
     queue_ids: Vec<String>,
     group_ids: Vec<String>,
     labels: Vec<String>,
+    names: DayNames,
+    site_ids: Vec<String>,
+    /// Per group, its site (index into `site_ids`).
+    group_site: Vec<Option<usize>>,
+    region_ids: Vec<String>,
+    /// Per queue, its region (index into `region_ids`).
+    queue_region: Vec<Option<usize>>,
     reps: u32,
     total: [Welford; queue::N],
     total_meets: Welford,
@@ -42,6 +65,18 @@ pub struct Reducer {
     queue_meets: Vec<Welford>,
     queue_day_sl: Vec<Vec<f64>>,
     groups: Vec<[Welford; group::N]>,
+    /// Per site, its groups summed.
+    sites: Vec<[Welford; group::N]>,
+    /// Per region, its queues summed; `p_meet_target` from `region_meets`.
+    regions: Vec<[Welford; queue::N]>,
+    /// Per region, 1 or 0 per (replication, day with calls): every queue of it met its targets.
+    region_meets: Vec<Welford>,
+    /// Per day, all queues (`p_meet_target`: the day met every target, 1 or 0).
+    day_total: Vec<[Welford; queue::N]>,
+    /// `[day × n_queues + queue]`.
+    day_queues: Vec<[Welford; queue::N]>,
+    /// `[day × n_groups + group]`.
+    day_groups: Vec<[Welford; group::N]>,
     cells: Vec<[Welford; queue::N]>,
     group_cells: Vec<[Welford; group::N]>,
     /// `[group × n_queues + queue]`.
@@ -58,10 +93,12 @@ impl Reducer {
         let nq = scenario.queues.len();
         let ng = scenario.groups.len();
         let ni = model.total_intervals();
+        let days = model.days;
+        let h = &scenario.horizon;
         Reducer {
             scenario: scenario.name.clone(),
             seed: model.seed,
-            days: model.days,
+            days,
             n_day: model.intervals_per_day,
             warmup: model.warmup_intervals,
             interval_s: model.interval_s,
@@ -82,7 +119,16 @@ impl Reducer {
                 .collect(),
             queue_ids: scenario.queues.iter().map(|q| q.id.clone()).collect(),
             group_ids: scenario.groups.iter().map(|g| g.id.clone()).collect(),
-            labels: (0..ni).map(|i| scenario.horizon.interval_label(i)).collect(),
+            labels: (0..ni).map(|i| h.interval_label(i)).collect(),
+            names: DayNames {
+                dates: (0..days).map(|d| h.date(d).map(|x| x.to_string())).collect(),
+                weekdays: (0..days).map(|d| h.weekday(d).map(str::to_string)).collect(),
+                closed: (0..days).map(|d| !h.is_open(d)).collect(),
+            },
+            site_ids: scenario.sites.clone(),
+            group_site: scenario.groups.iter().map(|g| g.site).collect(),
+            region_ids: scenario.regions.clone(),
+            queue_region: scenario.queues.iter().map(|q| q.region).collect(),
             reps: 0,
             total: Default::default(),
             total_meets: Welford::default(),
@@ -91,6 +137,12 @@ impl Reducer {
             queue_meets: vec![Welford::default(); nq],
             queue_day_sl: vec![Vec::new(); nq],
             groups: vec![Default::default(); ng],
+            sites: vec![Default::default(); scenario.sites.len()],
+            regions: vec![Default::default(); scenario.regions.len()],
+            region_meets: vec![Welford::default(); scenario.regions.len()],
+            day_total: vec![Default::default(); days],
+            day_queues: vec![Default::default(); days * nq],
+            day_groups: vec![Default::default(); days * ng],
             cells: vec![Default::default(); ni * nq],
             group_cells: vec![Default::default(); ni * ng],
             served: vec![Default::default(); ng * nq],
@@ -104,21 +156,34 @@ impl Reducer {
     }
 
     /// Folds one replication (the next in replication order) and returns its queue KPI values.
+    ///
+    /// Every larger scope is summed from the interval cells of this replication before its KPIs
+    /// are derived: a queue's day from its intervals, the horizon from the days, all queues and
+    /// a region from their queues' sums, a site from its groups' sums. So the counts, hours and
+    /// costs of the days add up to the horizon's, and those of the regions and sites to all
+    /// queues' and all groups', replication by replication.
     pub fn push(&mut self, f: &ReplicationFacts) -> RepValues {
         self.reps += 1;
         let (nq, ng) = (f.n_queues, f.n_groups);
+        let (nr, ns) = (self.region_ids.len(), self.site_ids.len());
         let ni = self.days * self.n_day;
         self.scopes.resize(ni * nq, QueueScope::default());
         let mut out = RepValues {
             total: [f64::NAN; queue::N],
             queues: vec![[f64::NAN; queue::N]; nq],
             cells: vec![[f64::NAN; queue::N]; ni * nq],
+            days: vec![[f64::NAN; queue::N]; self.days],
+            day_queues: vec![[f64::NAN; queue::N]; self.days * nq],
         };
         let mut meets_q = vec![Welford::default(); nq];
         let mut meets_t = Welford::default();
+        let mut day_group = vec![GroupFacts::default(); self.days * ng];
         let mut group_total = vec![GroupFacts::default(); ng];
         let mut horizon_q = vec![QueueScope::default(); nq];
         let mut horizon_t = QueueScope::default();
+        // per region: its queues' calls and cost, and the time of the groups serving any of them
+        let mut horizon_r = vec![QueueScope::default(); nr];
+        let mut seen = vec![false; nr * ng];
 
         // Per-interval cells.
         let mut cost_g = vec![0.0; ng];
@@ -126,18 +191,22 @@ impl Reducer {
             if !self.counted(i) {
                 continue;
             }
+            let d = i / self.n_day;
             for g in 0..ng {
                 let gf = f.group(i, g);
+                day_group[d * ng + g].add(gf);
                 group_total[g].add(gf);
                 cost_g[g] = gf.paid_s * self.cost_per_s[g];
-                let scope = GroupScope { facts: *gf, cost_per_s: self.cost_per_s[g], length_s: self.interval_s };
+                let scope = GroupScope { facts: *gf, cost: cost_g[g], length_s: self.interval_s };
                 push_all(&mut self.group_cells[i * ng + g], &group::derive(&scope));
             }
+            seen.fill(false);
             for q in 0..nq {
                 let cf: &QueueFacts = f.queue(i, q);
                 let mut s = QueueScope { length_s: self.interval_s, ..Default::default() };
                 s.add_calls(cf, &self.targets[q]);
                 s.judge(cf, &self.targets[q]);
+                let region = self.queue_region[q];
                 for (g, &group_cost) in cost_g.iter().enumerate() {
                     // a group counts for the queue when it could serve it in the interval, or
                     // finished calls of it there (after losing the skill)
@@ -149,6 +218,12 @@ impl Reducer {
                     s.busy_s += gf.busy_s;
                     s.available_s += gf.available_s;
                     s.cost += group_cost * self.cost_share(f, i, g, q);
+                    // a group serving several queues of a region counts once for it
+                    if let Some(r) = region.filter(|&r| !seen[r * ng + g]) {
+                        seen[r * ng + g] = true;
+                        horizon_r[r].busy_s += gf.busy_s;
+                        horizon_r[r].available_s += gf.available_s;
+                    }
                 }
                 let k = queue::derive(&s);
                 push_all(&mut self.cells[i * nq + q], &k);
@@ -157,9 +232,12 @@ impl Reducer {
             }
         }
 
-        // Days: judge each queue's day, and all queues together.
+        // Days: each queue's day, judged; all queues; each group; and the regions' days.
+        let day_length = self.interval_s * (self.n_day - self.warmup) as f64;
+        let mut day_r = vec![QueueScope::default(); nr];
         for d in 0..self.days {
-            let mut day_t = QueueScope::default();
+            let mut day_t = QueueScope { length_s: day_length, ..Default::default() };
+            day_r.fill(QueueScope::default());
             for (q, hq) in horizon_q.iter_mut().enumerate() {
                 let mut day_q = QueueScope::default();
                 for i in d * self.n_day..(d + 1) * self.n_day {
@@ -168,22 +246,47 @@ impl Reducer {
                     }
                 }
                 let t = &self.targets[q];
-                let meets = meets_targets(&day_q.calls, t);
+                let calls = day_q.calls;
+                day_q.judge(&calls, t);
+                let k = queue::derive(&day_q);
+                push_all(&mut self.day_queues[d * nq + q], &k);
+                out.day_queues[d * nq + q] = k;
+                let meets = k[MEETS.index()];
                 self.queue_meets[q].push(meets);
                 meets_q[q].push(meets);
                 self.queue_day_sl[q].push(service_level(&day_q.calls, t.definition));
                 day_t.add_calls(&day_q.calls, t);
                 day_t.judge(&day_q.calls, t);
+                if let Some(r) = self.queue_region[q] {
+                    day_r[r].add_calls(&day_q.calls, t);
+                    day_r[r].judge(&day_q.calls, t);
+                    horizon_r[r].cost += day_q.cost;
+                }
                 hq.merge(&day_q);
             }
+            for g in 0..ng {
+                let gf = &day_group[d * ng + g];
+                let scope = GroupScope { facts: *gf, cost: gf.paid_s * self.cost_per_s[g], length_s: day_length };
+                push_all(&mut self.day_groups[d * ng + g], &group::derive(&scope));
+                day_t.busy_s += gf.busy_s;
+                day_t.available_s += gf.available_s;
+                day_t.cost += scope.cost;
+            }
             let k = queue::derive(&day_t);
+            push_all(&mut self.day_total[d], &k);
+            out.days[d] = k;
             self.total_meets.push(k[MEETS.index()]);
             meets_t.push(k[MEETS.index()]);
             self.total_day_sl.push(k[SL.index()]);
+            for (r, dr) in day_r.iter().enumerate() {
+                self.region_meets[r].push(queue::derive(dr)[MEETS.index()]);
+                horizon_r[r].merge(dr); // calls only: its time and cost are summed above
+            }
         }
 
-        // Horizon: per queue, per group, total; `p_meet_target` is reported per day (from the
-        // day judgments above), so the horizon's own is left out of its accumulator.
+        // Horizon: per queue, per group, per site and region, total; `p_meet_target` is
+        // reported per day (from the day judgments above), so the horizon's own is left out of
+        // its accumulator.
         for (q, hq) in horizon_q.iter().enumerate() {
             let mut k = queue::derive(hq);
             k[MEETS.index()] = f64::NAN;
@@ -192,14 +295,28 @@ impl Reducer {
             out.queues[q] = k;
             horizon_t.add_calls(&hq.calls, &self.targets[q]);
         }
-        let length = self.interval_s * (self.n_day - self.warmup) as f64 * self.days as f64;
+        let length = day_length * self.days as f64;
         horizon_t.length_s = length;
+        let mut site_scopes = vec![GroupScope { length_s: length, ..Default::default() }; ns];
         for (g, gf) in group_total.iter().enumerate() {
-            let scope = GroupScope { facts: *gf, cost_per_s: self.cost_per_s[g], length_s: length };
+            let scope = GroupScope { facts: *gf, cost: gf.paid_s * self.cost_per_s[g], length_s: length };
             push_all(&mut self.groups[g], &group::derive(&scope));
+            if let Some(site) = self.group_site[g] {
+                site_scopes[site].facts.add(gf);
+                site_scopes[site].cost += scope.cost;
+            }
             horizon_t.busy_s += gf.busy_s;
             horizon_t.available_s += gf.available_s;
-            horizon_t.cost += gf.paid_s * self.cost_per_s[g];
+            horizon_t.cost += scope.cost;
+        }
+        for (acc, scope) in self.sites.iter_mut().zip(&site_scopes) {
+            push_all(acc, &group::derive(scope));
+        }
+        for (acc, hr) in self.regions.iter_mut().zip(&mut horizon_r) {
+            hr.length_s = length;
+            let mut k = queue::derive(hr);
+            k[MEETS.index()] = f64::NAN;
+            push_all(acc, &k);
         }
         for (acc, sf) in self.served.iter_mut().zip(&f.served) {
             push_all(acc, &served::derive(sf));
@@ -269,6 +386,14 @@ impl Reducer {
             a.extend(b);
         }
         all(&mut self.groups, &later.groups);
+        all(&mut self.sites, &later.sites);
+        all(&mut self.regions, &later.regions);
+        for (a, b) in self.region_meets.iter_mut().zip(&later.region_meets) {
+            a.merge(b);
+        }
+        all(&mut self.day_total, &later.day_total);
+        all(&mut self.day_queues, &later.day_queues);
+        all(&mut self.day_groups, &later.day_groups);
         all(&mut self.cells, &later.cells);
         all(&mut self.group_cells, &later.group_cells);
         all(&mut self.served, &later.served);
@@ -323,6 +448,30 @@ impl Reducer {
             groups: (0..ng)
                 .map(|g| GroupResult { id: self.group_ids[g].clone(), kpis: estimates(&self.groups[g]) })
                 .collect(),
+            sites: self
+                .site_ids
+                .iter()
+                .zip(&self.sites)
+                .map(|(id, w)| GroupResult { id: id.clone(), kpis: estimates(w) })
+                .collect(),
+            regions: self
+                .region_ids
+                .iter()
+                .zip(&self.regions)
+                .zip(&self.region_meets)
+                .map(|((id, w), meets)| RegionResult { id: id.clone(), kpis: with_meets(w, meets) })
+                .collect(),
+            per_day: (0..self.days)
+                .map(|d| DayResult {
+                    day: d,
+                    date: self.names.dates[d].clone(),
+                    weekday: self.names.weekdays[d].clone(),
+                    closed: self.names.closed[d],
+                    total: estimates(&self.day_total[d]),
+                    queues: (0..nq).map(|q| estimates(&self.day_queues[d * nq + q])).collect(),
+                    groups: (0..ng).map(|g| estimates(&self.day_groups[d * ng + g])).collect(),
+                })
+                .collect(),
             served,
             intervals: self.interval_rows(nq, &self.cells),
             group_intervals: self.interval_rows(ng, &self.group_cells),
@@ -347,6 +496,8 @@ impl Reducer {
             .map(|(i, k)| IntervalResult {
                 index: k,
                 interval: i,
+                day: i / self.n_day,
+                date: self.names.dates[i / self.n_day].clone(),
                 start: self.labels[i].clone(),
                 kpis: estimates(&cells[i * n + k]),
             })

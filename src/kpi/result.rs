@@ -80,6 +80,48 @@ pub struct ServedResult {
     pub kpis: Values<ServedKpis, Estimate>,
 }
 
+/// Results of a region's queues together (or a site's groups together, as [`GroupResult`]), over
+/// the horizon: counts, hours and cost are the sums of its queues'.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RegionResult {
+    /// Region id.
+    pub id: String,
+    /// Estimates of the queue table over the region's queues; `p_meet_target` is the share of
+    /// days on which every queue of the region with calls met its targets.
+    pub kpis: Values<QueueKpis, Estimate>,
+}
+
+/// Results of one day of the horizon: all queues, each queue and each group, every KPI of
+/// their tables estimated over the replications' same day. `p_meet_target` of a day is the
+/// share of replications in which that day met the targets ("how often does Monday miss?").
+#[derive(Debug, Clone, PartialEq)]
+pub struct DayResult {
+    /// Day of the horizon, 0-based (reports print it 1-based).
+    pub day: usize,
+    /// Its date, `"2026-12-07"`, when the horizon is dated.
+    pub date: Option<String>,
+    /// Its weekday, `"Mon"`, when the horizon is dated.
+    pub weekday: Option<String>,
+    /// True when the center is closed that day (no calls, nobody paid).
+    pub closed: bool,
+    /// All queues together that day.
+    pub total: Values<QueueKpis, Estimate>,
+    /// Per queue, in scenario order.
+    pub queues: Vec<Values<QueueKpis, Estimate>>,
+    /// Per group, in scenario order.
+    pub groups: Vec<Values<GroupKpis, Estimate>>,
+}
+
+impl DayResult {
+    /// The day as people name it: `"Mon 2026-12-07"` when dated, else `"d1"`.
+    pub fn label(&self) -> String {
+        match (&self.weekday, &self.date) {
+            (Some(w), Some(d)) => format!("{w} {d}"),
+            _ => format!("d{}", self.day + 1),
+        }
+    }
+}
+
 /// One row of per-interval results: a queue's (`S` = [`QueueKpis`]) or a group's ([`GroupKpis`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct IntervalResult<S: super::Table = QueueKpis> {
@@ -87,6 +129,10 @@ pub struct IntervalResult<S: super::Table = QueueKpis> {
     pub index: usize,
     /// Global interval index.
     pub interval: usize,
+    /// Day of the horizon the interval is on, 0-based.
+    pub day: usize,
+    /// Its date, `"2026-12-07"`, when the horizon is dated.
+    pub date: Option<String>,
     /// Interval start label, "08:15" (or "d2 08:15").
     pub start: String,
     /// Estimates of the scope's table.
@@ -112,6 +158,14 @@ pub struct RunResult {
     pub queues: Vec<QueueResult>,
     /// Per group.
     pub groups: Vec<GroupResult>,
+    /// Per site (the groups that name it, summed each replication), in [`crate::scenario::Scenario::sites`]
+    /// order; empty when no group names a site.
+    pub sites: Vec<GroupResult>,
+    /// Per region (the queues that name it, summed each replication), in
+    /// [`crate::scenario::Scenario::regions`] order; empty when no queue names a region.
+    pub regions: Vec<RegionResult>,
+    /// Per day of the horizon, in order (closed days included, with no calls and no hours).
+    pub per_day: Vec<DayResult>,
     /// Who served whom: the (group, queue) pairs with any call handled or time spent, group-major.
     pub served: Vec<ServedResult>,
     /// Per queue and interval (warm-up intervals left out), interval-major.
@@ -152,8 +206,8 @@ impl RunResult {
 }
 
 /// One replication's queue KPI values, as folded into the statistics: for pairing replications
-/// of two scenarios. `p_meet_target` is the share of the replication's days that met the
-/// targets; warm-up cells are `NaN`. Rows are in queue-table order (index them with
+/// of two scenarios. Over the horizon `p_meet_target` is the share of the replication's days
+/// that met the targets, over a day 1 or 0 (`NaN` without calls); warm-up cells are `NaN`. Rows are in queue-table order (index them with
 /// `Kpi::index` inside the crate, or turn them into [`Values`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct RepValues {
@@ -163,4 +217,8 @@ pub struct RepValues {
     pub queues: Vec<[f64; super::queue::N]>,
     /// Per interval and queue, `[interval × n_queues + queue]`.
     pub cells: Vec<[f64; super::queue::N]>,
+    /// Per day, all queues together.
+    pub days: Vec<[f64; super::queue::N]>,
+    /// Per day and queue, `[day × n_queues + queue]`.
+    pub day_queues: Vec<[f64; super::queue::N]>,
 }

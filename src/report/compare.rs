@@ -2,11 +2,12 @@
 //! difference to the baseline with its 95 % CI (`*` = significant: the CI excludes zero by more
 //! than the rounding of the shown digits, so `+0 ±0` is never flagged; the JSON's `significant`
 //! is the plain statistical test), which variants meet every target — all judged against the
-//! baseline's targets, see [`crate::compare::judge`] — and the cheapest that does; per interval on
-//! request.
+//! baseline's targets, see [`crate::compare::judge`] — and the cheapest that does; the paired
+//! differences day by day (JSON and CSV always; the table on horizons of several days); per
+//! interval on request.
 
 use super::Format;
-use super::csv::rows;
+use super::csv::{day_cells, rows};
 use super::json::{kpi_object, run_json};
 use super::table::{pm, render};
 use crate::compare::{Comparison, Verdict, significant};
@@ -105,8 +106,23 @@ pub fn write_comparison(
                         .map(|r| {
                             let mut o = Map::new();
                             o.insert("queue".into(), json!(v.result.queues[r.index].id));
-                            o.insert("start".into(), json!(r.start));
+                            super::json::interval_head(&mut o, r);
                             o.extend(diff_object(&r.kpis));
+                            Value::Object(o)
+                        })
+                        .collect();
+                    let days: Vec<Value> = v
+                        .diff_days
+                        .iter()
+                        .map(|d| {
+                            let mut o = super::json::day_head(d.day, d.date.as_deref(), d.weekday.as_deref());
+                            o.insert("total".into(), Value::Object(diff_object(&d.total)));
+                            let queues: Map<String, Value> = d
+                                .queues
+                                .iter()
+                                .map(|(qv, k)| (v.result.queues[*qv].id.clone(), Value::Object(diff_object(k))))
+                                .collect();
+                            o.insert("queues".into(), Value::Object(queues));
                             Value::Object(o)
                         })
                         .collect();
@@ -115,7 +131,7 @@ pub fn write_comparison(
                         "meets_targets": m.meets(),
                         "judged_against": if matches!(m, Verdict::Own(_)) { "own" } else { "baseline" },
                         "result": result_json(&v.result),
-                        "diff": { "total": diff_object(&v.diff_total), "queues": queues, "intervals": ints },
+                        "diff": { "total": diff_object(&v.diff_total), "queues": queues, "days": days, "intervals": ints },
                     })
                 })
                 .collect();
@@ -133,25 +149,45 @@ pub fn write_comparison(
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(out);
-            w.write_record(["variant", "value", "level", "id", "start", "kpi", "mean", "ci_low", "ci_high"])?;
+            w.write_record([
+                "variant", "value", "level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high",
+            ])?;
             let all = std::iter::once(("baseline", &c.baseline))
                 .chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)));
             for (name, r) in all {
-                rows(&mut w, &[name, "result", "total", "", ""], &r.total)?;
+                rows(&mut w, &[name, "result", "total", "", "", "", ""], &r.total)?;
                 for q in &r.queues {
-                    rows(&mut w, &[name, "result", "queue", &q.id, ""], &q.kpis)?;
+                    rows(&mut w, &[name, "result", "queue", &q.id, "", "", ""], &q.kpis)?;
+                }
+                for d in &r.per_day {
+                    let [day, date] = day_cells(d.day, d.date.as_deref());
+                    rows(&mut w, &[name, "result", "day", "", &day, &date, ""], &d.total)?;
+                    for (q, k) in r.queues.iter().zip(&d.queues) {
+                        rows(&mut w, &[name, "result", "day_queue", &q.id, &day, &date, ""], k)?;
+                    }
                 }
                 for row in &r.intervals {
-                    rows(&mut w, &[name, "result", "interval", &r.queues[row.index].id, &row.start], &row.kpis)?;
+                    let [day, date] = day_cells(row.day, row.date.as_deref());
+                    let id = &r.queues[row.index].id;
+                    rows(&mut w, &[name, "result", "interval", id, &day, &date, &row.start], &row.kpis)?;
                 }
             }
             for v in &c.variants {
-                rows(&mut w, &[&v.name, "diff", "total", "", ""], &v.diff_total)?;
+                rows(&mut w, &[&v.name, "diff", "total", "", "", "", ""], &v.diff_total)?;
                 for (qv, d) in &v.diff_queues {
-                    rows(&mut w, &[&v.name, "diff", "queue", &v.result.queues[*qv].id, ""], d)?;
+                    rows(&mut w, &[&v.name, "diff", "queue", &v.result.queues[*qv].id, "", "", ""], d)?;
+                }
+                for d in &v.diff_days {
+                    let [day, date] = day_cells(d.day, d.date.as_deref());
+                    rows(&mut w, &[&v.name, "diff", "day", "", &day, &date, ""], &d.total)?;
+                    for (qv, k) in &d.queues {
+                        rows(&mut w, &[&v.name, "diff", "day_queue", &v.result.queues[*qv].id, &day, &date, ""], k)?;
+                    }
                 }
                 for r in &v.diff_intervals {
-                    rows(&mut w, &[&v.name, "diff", "interval", &v.result.queues[r.index].id, &r.start], &r.kpis)?;
+                    let [day, date] = day_cells(r.day, r.date.as_deref());
+                    let id = &v.result.queues[r.index].id;
+                    rows(&mut w, &[&v.name, "diff", "interval", id, &day, &date, &r.start], &r.kpis)?;
                 }
             }
             w.flush()
@@ -222,6 +258,7 @@ pub fn write_comparison(
                 let h: Vec<&str> = header.iter().map(String::as_str).collect();
                 render(out, &h, &rows)?;
             }
+            write_days(c, out)?;
             for (name, r) in std::iter::once(("baseline", &c.baseline))
                 .chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)))
             {
@@ -291,6 +328,36 @@ pub fn write_comparison(
             Ok(())
         }
     }
+}
+
+/// On a horizon of several days, all queues day by day: per variant, the baseline's and the
+/// variant's SL and the paired differences of the day (a variant that changes one day shows
+/// `+0 ±0` on every other).
+fn write_days(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+    if c.baseline.per_day.len() <= 1 {
+        return Ok(());
+    }
+    for v in &c.variants {
+        writeln!(out, "\nDay by day, all queues: {} vs baseline", v.name)?;
+        let rows: Vec<Vec<String>> = v
+            .diff_days
+            .iter()
+            .map(|d| {
+                let sl = |r: &crate::experiment::RunResult| {
+                    r.per_day.get(d.day).map_or("–".into(), |x| pm(&x.total[qk::SL], 100.0, 1))
+                };
+                let mut row = vec![d.label(), sl(&c.baseline), sl(&v.result)];
+                row.push(diff_cell(&d.total[qk::OFFERED], 1.0, 1));
+                row.extend(SHOWN.iter().map(|&(n, _, sc, dec)| diff_cell(&d.total[n], sc, dec)));
+                row
+            })
+            .collect();
+        let mut header = vec!["day".to_string(), "baseline SL %".into(), "variant SL %".into(), "Δ offered".into()];
+        header.extend(SHOWN.iter().map(|s| format!("Δ {}", s.1)));
+        let h: Vec<&str> = header.iter().map(String::as_str).collect();
+        render(out, &h, &rows)?;
+    }
+    Ok(())
 }
 
 /// A scenario's result in a comparison: its run JSON without the execution metadata, which the

@@ -1,10 +1,12 @@
-//! CSV output in long format: `level,id,start,kpi,mean,ci_low,ci_high`, one row per scope,
-//! interval and KPI. `level` is `total`, `queue`, `group`, `interval` or `group_interval`;
-//! `start` is empty for whole-horizon rows. Undefined values are empty cells. `level` `served`
-//! rows (id `group:queue`) say who served whom. With a policy, `level` `policy` rows give its
-//! counters per replication. The last rows, `level` `run` (id: the ccsim version), say how the
-//! run was executed: `replications`, `seed`, `threads`, `shards`. KPI names and order come from
-//! the tables in [`crate::kpi`].
+//! CSV output in long format: `level,id,day,date,start,kpi,mean,ci_low,ci_high`, one row per
+//! scope, day or interval, and KPI. `level` is `total`, `queue`, `group`, `site`, `region`,
+//! `day` (all queues that day), `day_queue`, `day_group`, `interval` or `group_interval`; `day`
+//! is the 1-based day of the horizon and `date` its date (empty when undated), both empty for
+//! whole-horizon rows; `start` is empty except on interval rows. Undefined values are empty
+//! cells. `level` `served` rows (id `group:queue`) say who served whom. With a policy, `level`
+//! `policy` rows give its counters per replication. The last rows, `level` `run` (id: the ccsim
+//! version), say how the run was executed: `replications`, `seed`, `threads`, `shards`. KPI
+//! names and order come from the tables in [`crate::kpi`].
 
 use super::Report;
 use crate::experiment::RunResult;
@@ -42,29 +44,52 @@ pub(super) fn named_rows<'a, W: Write>(
     Ok(())
 }
 
+/// The `day` and `date` cells of a day (0-based `day`): `"3"`, `"2026-12-09"` (empty when undated).
+pub(super) fn day_cells(day: usize, date: Option<&str>) -> [String; 2] {
+    [(day + 1).to_string(), date.unwrap_or_default().to_string()]
+}
+
 impl Report for CsvReport {
     fn write(&self, r: &RunResult, _intervals: bool, out: &mut dyn Write) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(["level", "id", "start", "kpi", "mean", "ci_low", "ci_high"])?;
-        rows(&mut w, &["total", "", ""], &r.total)?;
+        w.write_record(["level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high"])?;
+        rows(&mut w, &["total", "", "", "", ""], &r.total)?;
         for q in &r.queues {
-            rows(&mut w, &["queue", &q.id, ""], &q.kpis)?;
+            rows(&mut w, &["queue", &q.id, "", "", ""], &q.kpis)?;
         }
         for g in &r.groups {
-            rows(&mut w, &["group", &g.id, ""], &g.kpis)?;
+            rows(&mut w, &["group", &g.id, "", "", ""], &g.kpis)?;
+        }
+        for x in &r.sites {
+            rows(&mut w, &["site", &x.id, "", "", ""], &x.kpis)?;
+        }
+        for x in &r.regions {
+            rows(&mut w, &["region", &x.id, "", "", ""], &x.kpis)?;
+        }
+        for d in &r.per_day {
+            let [day, date] = day_cells(d.day, d.date.as_deref());
+            rows(&mut w, &["day", "", &day, &date, ""], &d.total)?;
+            for (q, v) in r.queues.iter().zip(&d.queues) {
+                rows(&mut w, &["day_queue", &q.id, &day, &date, ""], v)?;
+            }
+            for (g, v) in r.groups.iter().zip(&d.groups) {
+                rows(&mut w, &["day_group", &g.id, &day, &date, ""], v)?;
+            }
         }
         for row in &r.intervals {
-            rows(&mut w, &["interval", &r.queues[row.index].id, &row.start], &row.kpis)?;
+            let [day, date] = day_cells(row.day, row.date.as_deref());
+            rows(&mut w, &["interval", &r.queues[row.index].id, &day, &date, &row.start], &row.kpis)?;
         }
         for row in &r.group_intervals {
-            rows(&mut w, &["group_interval", &r.groups[row.index].id, &row.start], &row.kpis)?;
+            let [day, date] = day_cells(row.day, row.date.as_deref());
+            rows(&mut w, &["group_interval", &r.groups[row.index].id, &day, &date, &row.start], &row.kpis)?;
         }
         for s in &r.served {
             let id = format!("{}:{}", r.groups[s.group].id, r.queues[s.queue].id);
-            rows(&mut w, &["served", &id, ""], &s.kpis)?;
+            rows(&mut w, &["served", &id, "", "", ""], &s.kpis)?;
         }
         if let Some(p) = &r.policy {
-            named_rows(&mut w, &["policy", "", ""], super::policy_rows(p))?;
+            named_rows(&mut w, &["policy", "", "", "", ""], super::policy_rows(p))?;
         }
         // how the run was executed, last: `run` rows with the ccsim version as id (a value that
         // was not recorded is an empty cell)
@@ -76,7 +101,7 @@ impl Report for CsvReport {
             ("threads", opt(r.execution.threads.map(|t| t as u64))),
             ("shards", opt(r.execution.shards.map(u64::from))),
         ] {
-            w.write_record(["run", version, "", kpi, &value, "", ""])?;
+            w.write_record(["run", version, "", "", "", kpi, &value, "", ""])?;
         }
         w.flush()
     }

@@ -1,10 +1,12 @@
 //! JSON output. KPIs are objects `{"mean", "ci_low", "ci_high"}` with plain JSON numbers
 //! (`null` where undefined); a KPI of kind [`Kind::DayShare`] (`p_meet_target`) is a plain
 //! number with `<name>_ci` beside it. Names and order come from the tables in [`crate::kpi`];
-//! `served` lists who served whom.
+//! `served` lists who served whom, `days` the horizon day by day (`day` 1-based, `date` and
+//! `weekday` `null` when undated), `sites` and `regions` (only when the scenario names any) the
+//! groups and queues summed by place.
 
 use super::Report;
-use crate::experiment::{IntervalResult, Risk, RunResult};
+use crate::experiment::{DayResult, IntervalResult, Risk, RunResult};
 use crate::kpi::{GroupKpis, QueueKpis};
 use crate::kpi::{Kind, Table, Values};
 use crate::stats::Estimate;
@@ -78,20 +80,36 @@ impl Serialize for RunDoc<'_> {
             );
             queues.insert(q.id.clone(), Value::Object(m));
         }
-        let mut groups = Map::new();
-        for g in &r.groups {
-            groups.insert(g.id.clone(), Value::Object(kpi_object(&g.kpis)));
-        }
+        let by_id = |rows: &mut dyn Iterator<Item = (&String, Map<String, Value>)>| -> Map<String, Value> {
+            rows.map(|(id, kpis)| (id.clone(), Value::Object(kpis))).collect()
+        };
+        let groups = by_id(&mut r.groups.iter().map(|g| (&g.id, kpi_object(&g.kpis))));
         let mut m = s.serialize_map(None)?;
         m.serialize_entry("scenario", &r.scenario)?;
         m.serialize_entry("replications", &r.replications)?;
         m.serialize_entry("seed", &r.seed)?;
         m.serialize_entry("run", &execution_json(&r.execution))?;
-        m.serialize_entry("days", &r.days)?;
         m.serialize_entry("confidence", &crate::stats::CONFIDENCE)?;
         m.serialize_entry("total", &total)?;
         m.serialize_entry("queues", &queues)?;
         m.serialize_entry("groups", &groups)?;
+        if !r.sites.is_empty() {
+            m.serialize_entry("sites", &by_id(&mut r.sites.iter().map(|x| (&x.id, kpi_object(&x.kpis)))))?;
+        }
+        if !r.regions.is_empty() {
+            m.serialize_entry("regions", &by_id(&mut r.regions.iter().map(|x| (&x.id, kpi_object(&x.kpis)))))?;
+        }
+        let day = |d: &DayResult| {
+            let mut o = day_head(d.day, d.date.as_deref(), d.weekday.as_deref());
+            o.insert("closed".into(), json!(d.closed));
+            o.insert("total".into(), Value::Object(kpi_object(&d.total)));
+            let queues = by_id(&mut r.queues.iter().zip(&d.queues).map(|(q, v)| (&q.id, kpi_object(v))));
+            o.insert("queues".into(), Value::Object(queues));
+            let groups = by_id(&mut r.groups.iter().zip(&d.groups).map(|(g, v)| (&g.id, kpi_object(v))));
+            o.insert("groups".into(), Value::Object(groups));
+            o
+        };
+        m.serialize_entry("days", &Rows(&r.per_day, &day))?;
         let served: Vec<Value> = r
             .served
             .iter()
@@ -107,7 +125,7 @@ impl Serialize for RunDoc<'_> {
         let queue_row = |row: &IntervalResult<QueueKpis>| {
             let mut m = Map::new();
             m.insert("queue".into(), json!(r.queues[row.index].id));
-            m.insert("start".into(), json!(row.start));
+            interval_head(&mut m, row);
             m.extend(kpi_object(&row.kpis));
             m
         };
@@ -115,7 +133,7 @@ impl Serialize for RunDoc<'_> {
         let group_row = |row: &IntervalResult<GroupKpis>| {
             let mut m = Map::new();
             m.insert("group".into(), json!(r.groups[row.index].id));
-            m.insert("start".into(), json!(row.start));
+            interval_head(&mut m, row);
             m.extend(kpi_object(&row.kpis));
             m
         };
@@ -126,6 +144,24 @@ impl Serialize for RunDoc<'_> {
         }
         m.end()
     }
+}
+
+/// The head of a day's object: `"day"` (1-based), `"date"` and `"weekday"` (`null` when undated).
+pub(super) fn day_head(day: usize, date: Option<&str>, weekday: Option<&str>) -> Map<String, Value> {
+    let mut o = Map::new();
+    o.insert("day".into(), json!(day + 1));
+    o.insert("date".into(), json!(date));
+    o.insert("weekday".into(), json!(weekday));
+    o
+}
+
+/// An interval row's `"day"` (1-based), `"date"` (only when dated) and `"start"`.
+pub(super) fn interval_head<S: Table>(m: &mut Map<String, Value>, row: &IntervalResult<S>) {
+    m.insert("day".into(), json!(row.day + 1));
+    if let Some(d) = &row.date {
+        m.insert("date".into(), json!(d));
+    }
+    m.insert("start".into(), json!(row.start));
 }
 
 /// Interval rows serialized one at a time, each built just before it is written.

@@ -1,10 +1,11 @@
-//! Human-readable tables: the day summary per queue with 95 % CIs and the risk lines, callbacks
-//! and blocked calls when a policy made any, agent groups, what the policy did, and (on request)
-//! the per-interval table. Numbers show `mean ±half-width`.
+//! Human-readable tables: on a horizon of several days the summary day by day, then the
+//! summary per queue with 95 % CIs and the risk lines, callbacks and blocked calls when a policy
+//! made any, agent groups, sites and regions when the scenario names any, what the policy did,
+//! and (on request) the per-interval table. Numbers show `mean ±half-width`.
 
 use super::Report;
 use crate::experiment::RunResult;
-use crate::kpi::{QueueKpis, Values, group as gk, queue as qk};
+use crate::kpi::{GroupKpis, QueueKpis, Values, group as gk, queue as qk};
 use crate::stats::Estimate;
 use std::io::{self, Write};
 
@@ -145,6 +146,50 @@ fn write_policy(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
     render(out, &["policy", "value"], &rows)
 }
 
+/// The horizon day by day (all queues, all groups): offered calls, SL, abandon rate, ASA, paid
+/// hours (the sum of the groups' means), cost and the share of replications in which the day
+/// met every target. Written only for horizons of more than one day.
+fn write_days(r: &RunResult, out: &mut dyn Write) -> io::Result<()> {
+    if r.per_day.len() <= 1 {
+        return Ok(());
+    }
+    writeln!(out, "Day by day, all queues (P(meet): share of replications in which the day met every target)")?;
+    let rows: Vec<Vec<String>> = r
+        .per_day
+        .iter()
+        .map(|d| {
+            let v = &d.total;
+            let paid: f64 = d.groups.iter().map(|g| g[gk::PAID_HOURS].mean).filter(|x| !x.is_nan()).sum();
+            let label = if d.closed { format!("{} closed", d.label()) } else { d.label() };
+            vec![
+                label,
+                pm(&v[qk::OFFERED], 1.0, 1),
+                pm(&v[qk::SL], 100.0, 1),
+                pm(&v[qk::ABANDON_RATE], 100.0, 1),
+                pm(&v[qk::ASA], 1.0, 1),
+                format!("{paid:.1}"),
+                pm(&v[qk::COST], 1.0, 0),
+                pct(v[qk::MEETS].mean),
+            ]
+        })
+        .collect();
+    render(out, &["day", "offered", "SL %", "abandon %", "ASA s", "paid h", "cost", "P(meet)"], &rows)?;
+    writeln!(out)
+}
+
+fn group_row(name: &str, v: &Values<GroupKpis, Estimate>) -> Vec<String> {
+    vec![
+        name.to_string(),
+        pm(&v[gk::AGENTS], 1.0, 1),
+        pm(&v[gk::OCCUPANCY], 100.0, 1),
+        pm(&v[gk::OCCUPANCY_WITH_AFTER_CLOSE], 100.0, 1),
+        pm(&v[gk::PAID_HOURS], 1.0, 1),
+        pm(&v[gk::COST], 1.0, 0),
+        pm(&v[gk::LATE_BREAK], 1.0, 1),
+        pm(&v[gk::LATE_EXIT], 1.0, 1),
+    ]
+}
+
 impl Report for TableReport {
     fn write(&self, r: &RunResult, intervals: bool, out: &mut dyn Write) -> io::Result<()> {
         let days = if r.days > 1 { format!(", {} days each", r.days) } else { String::new() };
@@ -155,6 +200,7 @@ impl Report for TableReport {
             r.scenario, r.replications, r.seed
         )?;
         writeln!(out)?;
+        write_days(r, out)?;
         let header = [
             "queue",
             "offered",
@@ -221,24 +267,22 @@ impl Report for TableReport {
             "late breaks min",
             "late exits min",
         ];
-        let grows: Vec<Vec<String>> = r
-            .groups
-            .iter()
-            .map(|g| {
-                let v = &g.kpis;
-                vec![
-                    g.id.clone(),
-                    pm(&v[gk::AGENTS], 1.0, 1),
-                    pm(&v[gk::OCCUPANCY], 100.0, 1),
-                    pm(&v[gk::OCCUPANCY_WITH_AFTER_CLOSE], 100.0, 1),
-                    pm(&v[gk::PAID_HOURS], 1.0, 1),
-                    pm(&v[gk::COST], 1.0, 0),
-                    pm(&v[gk::LATE_BREAK], 1.0, 1),
-                    pm(&v[gk::LATE_EXIT], 1.0, 1),
-                ]
-            })
-            .collect();
+        let grows: Vec<Vec<String>> = r.groups.iter().map(|g| group_row(&g.id, &g.kpis)).collect();
         render(out, &gheader, &grows)?;
+        if !r.sites.is_empty() {
+            writeln!(out)?;
+            let srows: Vec<Vec<String>> = r.sites.iter().map(|x| group_row(&x.id, &x.kpis)).collect();
+            let mut h = gheader;
+            h[0] = "site";
+            render(out, &h, &srows)?;
+        }
+        if !r.regions.is_empty() {
+            writeln!(out)?;
+            let rrows: Vec<Vec<String>> = r.regions.iter().map(|x| queue_row(&x.id, &x.kpis)).collect();
+            let mut h = header;
+            h[0] = "region";
+            render(out, &h, &rrows)?;
+        }
         write_served(r, out)?;
         write_policy(r, out)?;
         if intervals {

@@ -81,9 +81,29 @@ impl MarkedEventReceiver for Locator {
     }
 }
 
+/// `text` with every bare `-` inside a flow sequence (`[E, -, E]`, a roster's day off) replaced
+/// by `~`: libyaml (which parses scenarios) reads it as the string "-", yaml-rust2 refuses it.
+/// Same length, so lines and columns stay.
+fn lenient(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = b.to_vec();
+    for i in 0..b.len() {
+        if b[i] != b'-' {
+            continue;
+        }
+        let before = b[..i].iter().rev().find(|c| **c != b' ');
+        let after = b[i + 1..].iter().find(|c| **c != b' ');
+        if matches!(before, Some(b'[' | b',')) && matches!(after, Some(b']' | b',')) {
+            out[i] = b'~';
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| text.to_string())
+}
+
 /// Line and column (1-based) of every path in `text`; empty if the text does not parse.
 pub fn locate(text: &str) -> HashMap<String, (usize, usize)> {
     let mut l = Locator::default();
+    let text = &lenient(text);
     let mut parser = Parser::new_from_str(text);
     match parser.load(&mut l, false) {
         Ok(()) => l.found,
@@ -118,5 +138,9 @@ mod tests {
         assert_eq!(m["agents[0].skills[1]"].0, 8);
         assert_eq!(position(&m, "queues[0].handle_time.cv").map(|p| p.0), Some(4));
         assert_eq!(position(&m, "nowhere"), None);
+        // a roster's bare `-` (a day off) is located too
+        let m = locate("agents:\n  - roster:\n      - { agent: a, days: [E, -, E,  - ] }\n");
+        assert_eq!(m["agents[0].roster[0].days[2]"], (3, 34));
+        assert_eq!(m["agents[0].roster[0].days[3]"].0, 3);
     }
 }

@@ -680,8 +680,14 @@ impl Scenario {
     pub fn summary(&self) -> String {
         let h = &self.horizon;
         let hours = h.day_length_s() / 3600.0;
+        let dated = match h.from {
+            Some(_) => format!(", {} to {}", h.day_label(0), h.day_label(h.days as usize - 1)),
+            None => String::new(),
+        };
+        let closed: Vec<String> = (0..h.days as usize).filter(|&d| !h.is_open(d)).map(|d| h.day_label(d)).collect();
+        let closed = if closed.is_empty() { String::new() } else { format!("; closed {}", closed.join(", ")) };
         let mut s = format!(
-            "Scenario \"{}\": {} day(s) of {} to {} ({} intervals of {} per day). ",
+            "Scenario \"{}\": {} day(s){dated} of {} to {} ({} intervals of {} per day){closed}. ",
             self.name,
             h.days,
             crate::time::format_clock(h.start_s),
@@ -689,6 +695,8 @@ impl Scenario {
             h.intervals_per_day(),
             crate::time::format_duration(h.interval_s),
         );
+        // the load of an open day: closed days have no calls
+        let open_days = (0..h.days as usize).filter(|&d| h.is_open(d)).count().max(1) as f64;
         let queues: Vec<String> = self
             .queues
             .iter()
@@ -696,10 +704,11 @@ impl Scenario {
                 let calls: f64 = q.volumes.iter().sum();
                 // AHT = talk + wrap-up, as `ccsim staff` sizes with
                 let aht = q.handle_time.mean() + q.wrap_up.as_ref().map_or(0.0, Dist::mean);
-                let load = calls * aht / (hours * 3600.0 * f64::from(h.days));
+                let load = calls * aht / (hours * 3600.0 * open_days);
                 format!(
-                    "{} ({:.0} calls, AHT (talk + wrap-up) {:.0} s, mean offered load {:.1} Erlangs, SL {:.0}/{:.0}{})",
+                    "{}{} ({:.0} calls, AHT (talk + wrap-up) {:.0} s, mean offered load {:.1} Erlangs, SL {:.0}/{:.0}{})",
                     q.id,
+                    q.region.map_or(String::new(), |r| format!(" from {}", self.regions[r])),
                     calls,
                     aht,
                     load,
@@ -716,18 +725,20 @@ impl Scenario {
             .map(|g| {
                 let how = match &g.staffing {
                     Staffing::Count(n) => format!("{n} agents"),
-                    Staffing::Shifts { shifts, roster } => {
-                        format!(
-                            "{} agents on {} shift(s) and {} in a roster",
-                            g.max_agents(),
-                            shifts.len(),
-                            roster.len()
-                        )
+                    Staffing::Shifts { shifts, roster } if roster.is_empty() => {
+                        format!("{} agents on {} shift(s)", g.max_agents(), shifts.len())
                     }
+                    Staffing::Shifts { shifts, roster } => format!(
+                        "{} agents on {} shift(s) and {} named in a roster",
+                        g.max_agents() as usize - roster.len(),
+                        shifts.len(),
+                        roster.len()
+                    ),
                     Staffing::Curve(_) => format!("staffing curve up to {}", g.max_agents()),
                 };
                 let skills: Vec<&str> = g.skills.iter().map(|k| self.queues[k.queue].id.as_str()).collect();
-                format!("{} ({how}; skills {})", g.id, skills.join(", "))
+                let site = g.site.map_or(String::new(), |x| format!(" at {}", self.sites[x]));
+                format!("{}{site} ({how}; skills {})", g.id, skills.join(", "))
             })
             .collect();
         s.push_str(&format!("{} group(s): {}. ", self.groups.len(), groups.join("; ")));

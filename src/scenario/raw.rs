@@ -88,6 +88,14 @@ pub struct RawScenario {
     pub description: Option<String>,
     /// The simulated time window.
     pub horizon: RawHorizon,
+    /// Days the whole center is closed (no calls, nobody works): dates (`2026-12-08`), weekdays
+    /// (`Sun`: every Sunday) or day numbers (`d3`).
+    #[serde(default)]
+    pub closed: Option<Vec<String>>,
+    /// Named shifts that roster entries and `shifts` refer to by code, e.g.
+    /// `E: { start: "08:00", end: "16:00" }`. An end before the start crosses midnight.
+    #[serde(default)]
+    pub shift_codes: Option<std::collections::BTreeMap<String, RawShiftCode>>,
     /// How calls and agents are matched.
     #[serde(default)]
     pub routing: Option<RawRouting>,
@@ -196,6 +204,12 @@ pub struct RawHorizon {
     /// Number of consecutive days (default 1). Each day starts empty at `start`.
     #[serde(default)]
     pub days: Option<u32>,
+    /// Date of the first day, "YYYY-MM-DD": days then have dates and weekdays.
+    #[serde(default)]
+    pub from: Option<String>,
+    /// Date of the last day, "YYYY-MM-DD" (with `from`, instead of `days`).
+    #[serde(default)]
+    pub to: Option<String>,
 }
 
 /// Routing rules.
@@ -205,6 +219,13 @@ pub struct RawRouting {
     /// `longest_idle` (default) or `least_skilled` (specialists first).
     #[serde(default)]
     pub agent_selection: Option<String>,
+    /// Per region of callers, the site whose agents see its calls first: `{ nord: milano }`.
+    #[serde(default)]
+    pub prefer_site: Option<std::collections::BTreeMap<String, String>>,
+    /// Wait after which a call preferring a site is visible to other sites' agents with the
+    /// skill (required with `prefer_site`).
+    #[serde(default)]
+    pub cross_site_after: Option<RawDuration>,
 }
 
 /// One queue (call type).
@@ -213,6 +234,12 @@ pub struct RawRouting {
 pub struct RawQueue {
     /// Identifier used by agent skills and in reports.
     pub id: String,
+    /// Region the callers are in (reports aggregate by region; routing may prefer a site).
+    #[serde(default)]
+    pub region: Option<String>,
+    /// Days this queue takes no calls (dates, weekdays or day numbers).
+    #[serde(default)]
+    pub closed: Option<Vec<String>>,
     /// Arrival volumes.
     pub arrivals: RawArrivals,
     /// Talk (+ hold) time distribution.
@@ -271,6 +298,59 @@ pub struct RawArrivals {
     /// Overdispersion: random Gamma multipliers with mean 1.
     #[serde(default)]
     pub busyness: Option<RawBusyness>,
+    /// Volume factor per day: keys are weekdays (`Mon`), dates or day numbers (`d3`).
+    #[serde(default)]
+    pub day_factors: Option<std::collections::BTreeMap<String, f64>>,
+    /// Overrides for single days, keyed by date or day number: `{ factor: 1.4 }` multiplies the
+    /// day's volume, `{ total: 900 }` sets its expected calls (the intraday shape is kept).
+    #[serde(default)]
+    pub dates: Option<std::collections::BTreeMap<String, RawDayVolume>>,
+}
+
+/// A volume override for one day: exactly one of `factor` and `total`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawDayVolume {
+    /// Multiplies the day's expected calls.
+    #[serde(default)]
+    pub factor: Option<f64>,
+    /// The day's expected calls.
+    #[serde(default)]
+    pub total: Option<f64>,
+}
+
+/// A named shift: start, end (before the start: crosses midnight) and breaks.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawShiftCode {
+    /// Start, "HH:MM".
+    pub start: String,
+    /// End, "HH:MM"; at or before `start` it is on the next day.
+    pub end: String,
+    /// Breaks within the shift.
+    #[serde(default)]
+    pub breaks: Vec<RawBreak>,
+}
+
+/// A roster: a list of named agents with their shift code per day, or the path of a CSV file
+/// (relative to the scenario) with an `agent` column and one column per day.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum RawRoster {
+    /// A CSV file.
+    File(String),
+    /// Entries in the scenario.
+    Entries(Vec<RawRosterEntry>),
+}
+
+/// One named agent of a roster.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRosterEntry {
+    /// The agent's name, unique in the scenario.
+    pub agent: String,
+    /// One shift code per day of the horizon; `-` is a day off.
+    pub days: Vec<String>,
 }
 
 /// Gamma "busyness" multipliers with mean 1 applied to the arrival rate.
@@ -377,6 +457,9 @@ pub enum RawSkill {
 pub struct RawGroup {
     /// Group identifier.
     pub group: String,
+    /// The site where the group works (reports aggregate by site; routing may prefer a site).
+    #[serde(default)]
+    pub site: Option<String>,
     /// Queues the group serves.
     pub skills: Vec<RawSkill>,
     /// Speed factor: handle and wrap-up times are divided by it (default 1).
@@ -397,16 +480,27 @@ pub struct RawGroup {
     /// Agents on duty per interval (one day's worth, or every day's).
     #[serde(default)]
     pub staffing: Option<Vec<u32>>,
+    /// Named agents and their shift code per day (with or without `shifts`).
+    #[serde(default)]
+    pub roster: Option<RawRoster>,
 }
 
-/// A shift worked by `count` agents every day.
+/// A shift worked by `count` agents on its days: `start` and `end`, or a `code`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawShift {
     /// Shift start, "HH:MM".
-    pub start: String,
-    /// Shift end, "HH:MM".
-    pub end: String,
+    #[serde(default)]
+    pub start: Option<String>,
+    /// Shift end, "HH:MM"; at or before `start` it is on the next day.
+    #[serde(default)]
+    pub end: Option<String>,
+    /// A shift code of `shift_codes` (instead of `start`, `end` and `breaks`).
+    #[serde(default)]
+    pub code: Option<String>,
+    /// Days worked: weekdays, dates or day numbers (default every open day).
+    #[serde(default)]
+    pub days: Option<Vec<String>>,
     /// Agents working this shift.
     pub count: u32,
     /// Breaks within the shift.
@@ -569,5 +663,24 @@ impl<'de> Deserialize<'de> for RawSkill {
             }
         }
         d.deserialize_any(SkillVisitor)
+    }
+}
+
+impl<'de> Deserialize<'de> for RawRoster {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct RosterVisitor;
+        impl<'de> Visitor<'de> for RosterVisitor {
+            type Value = RawRoster;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a roster: a list of `{ agent: <name>, days: [<code or ->, ...] }`, or a CSV file path")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRoster, E> {
+                Ok(RawRoster::File(v.to_string()))
+            }
+            fn visit_seq<A: de::SeqAccess<'de>>(self, seq: A) -> Result<RawRoster, A::Error> {
+                Vec::<RawRosterEntry>::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(RawRoster::Entries)
+            }
+        }
+        d.deserialize_any(RosterVisitor)
     }
 }

@@ -9,6 +9,26 @@ fn dur(s: f64) -> RawDuration {
     RawDuration::Seconds(s)
 }
 
+/// A clock time of a shift (seconds since its start day's midnight, past 24:00 when it crosses
+/// midnight) as written: the clock on the day it falls.
+fn shift_clock(s: f64) -> String {
+    format_clock(if s > crate::time::DAY_S { s - crate::time::DAY_S } else { s })
+}
+
+fn raw_breaks(breaks: &[Break]) -> Vec<RawBreak> {
+    breaks.iter().map(|b| RawBreak { start: shift_clock(b.start_s), length: dur(b.length_s) }).collect()
+}
+
+/// Day `d` (0-based) as a day reference: its date, or `d<k>`.
+fn day_ref(h: &Horizon, d: usize) -> String {
+    h.date(d).map_or(format!("d{}", d + 1), |x| x.to_string())
+}
+
+/// The days of a mask as day references.
+fn day_refs(h: &Horizon, mask: &[bool]) -> Vec<String> {
+    mask.iter().enumerate().filter(|(_, m)| **m).map(|(d, _)| day_ref(h, d)).collect()
+}
+
 fn dist(d: &Dist) -> RawDist {
     let mut r = RawDist { dist: String::new(), mean: None, cv: None, k: None, min: None, max: None, values: None };
     match d {
@@ -39,7 +59,23 @@ impl Scenario {
                 end: format_clock(h.end_s),
                 interval: RawDuration::Text(format!("{}s", h.interval_s)),
                 days: Some(h.days),
+                from: h.from.map(|f| f.to_string()),
+                to: None,
             },
+            closed: h.closed.iter().any(|c| *c).then(|| day_refs(h, &h.closed)),
+            shift_codes: (!self.shift_codes.is_empty()).then(|| {
+                self.shift_codes
+                    .iter()
+                    .map(|c| {
+                        let raw = RawShiftCode {
+                            start: shift_clock(c.start_s),
+                            end: shift_clock(c.end_s),
+                            breaks: raw_breaks(&c.breaks),
+                        };
+                        (c.code.clone(), raw)
+                    })
+                    .collect()
+            }),
             routing: Some(RawRouting {
                 agent_selection: Some(
                     match self.routing.agent_selection {
@@ -48,12 +84,23 @@ impl Scenario {
                     }
                     .into(),
                 ),
+                prefer_site: (!self.routing.prefer_site.is_empty()).then(|| {
+                    self.routing
+                        .prefer_site
+                        .iter()
+                        .enumerate()
+                        .filter_map(|(r, s)| s.map(|s| (self.regions[r].clone(), self.sites[s].clone())))
+                        .collect()
+                }),
+                cross_site_after: (!self.routing.prefer_site.is_empty()).then(|| dur(self.routing.cross_site_after_s)),
             }),
             queues: self
                 .queues
                 .iter()
                 .map(|q| RawQueue {
                     id: q.id.clone(),
+                    region: q.region.map(|r| self.regions[r].clone()),
+                    closed: None,
                     arrivals: RawArrivals {
                         rate_per_hour: None,
                         per_interval: Some(q.volumes.clone()),
@@ -61,6 +108,8 @@ impl Scenario {
                         profile: None,
                         csv: None,
                         column: None,
+                        day_factors: None,
+                        dates: None,
                         busyness: Some(RawBusyness {
                             day_cv: Some(q.busyness.day_cv),
                             interval_cv: Some(q.busyness.interval_cv),
@@ -91,33 +140,44 @@ impl Scenario {
                 .groups
                 .iter()
                 .map(|g| {
-                    let (count, shifts, staffing) = match &g.staffing {
-                        Staffing::Count(n) => (Some(*n), None, None),
-                        Staffing::Curve(c) => (None, None, Some(c.clone())),
-                        Staffing::Shifts { shifts: v, .. } => (
+                    let (count, shifts, staffing, roster) = match &g.staffing {
+                        Staffing::Count(n) => (Some(*n), None, None, None),
+                        Staffing::Curve(c) => (None, None, Some(c.clone()), None),
+                        Staffing::Shifts { shifts: v, roster } => (
                             None,
-                            Some(
+                            (!v.is_empty() || roster.is_empty()).then(|| {
                                 v.iter()
                                     .map(|s| RawShift {
-                                        start: format_clock(s.start_s),
-                                        end: format_clock(s.end_s),
+                                        start: Some(shift_clock(s.start_s)),
+                                        end: Some(shift_clock(s.end_s)),
+                                        code: None,
+                                        days: s.days.as_ref().map(|m| day_refs(h, m)),
                                         count: s.count,
-                                        breaks: s
-                                            .breaks
-                                            .iter()
-                                            .map(|b| RawBreak {
-                                                start: format_clock(b.start_s),
-                                                length: dur(b.length_s),
-                                            })
-                                            .collect(),
+                                        breaks: raw_breaks(&s.breaks),
                                     })
-                                    .collect(),
-                            ),
+                                    .collect()
+                            }),
                             None,
+                            (!roster.is_empty()).then(|| {
+                                RawRoster::Entries(
+                                    roster
+                                        .iter()
+                                        .map(|a| RawRosterEntry {
+                                            agent: a.name.clone(),
+                                            days: a
+                                                .days
+                                                .iter()
+                                                .map(|c| c.as_ref().map_or("-".to_string(), |c| c.code.clone()))
+                                                .collect(),
+                                        })
+                                        .collect(),
+                                )
+                            }),
                         ),
                     };
                     RawGroup {
                         group: g.id.clone(),
+                        site: g.site.map(|s| self.sites[s].clone()),
                         skills: g
                             .skills
                             .iter()
@@ -129,6 +189,7 @@ impl Scenario {
                         count,
                         shifts,
                         staffing,
+                        roster,
                     }
                 })
                 .collect(),

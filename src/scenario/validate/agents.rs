@@ -7,7 +7,15 @@ use super::super::*;
 use super::Check;
 
 impl Check {
-    pub(super) fn group(&mut self, path: &str, g: &RawGroup, h: Option<&Horizon>, queues: &[&str]) -> Group {
+    pub(super) fn group(
+        &mut self,
+        path: &str,
+        g: &RawGroup,
+        h: Option<&Horizon>,
+        queues: &[&str],
+        codes: &[ShiftCode],
+        base: &Path,
+    ) -> Group {
         let mut skills: Vec<Skill> = Vec::new();
         if g.skills.is_empty() {
             self.err(&format!("{path}.skills"), "list at least one queue".into());
@@ -41,9 +49,10 @@ impl Check {
         if !(absenteeism.is_finite() && (0.0..1.0).contains(&absenteeism)) {
             self.err(&format!("{path}.absenteeism"), format!("must be a probability in [0, 1), got {absenteeism}"));
         }
-        let given = [g.count.is_some(), g.shifts.is_some(), g.staffing.is_some()];
+        let shift_like = g.shifts.is_some() || g.roster.is_some();
+        let given = [g.count.is_some(), shift_like, g.staffing.is_some()];
         let staffing = if given.iter().filter(|x| **x).count() != 1 {
-            self.err(path, "give exactly one of `count`, `shifts` or `staffing`".into());
+            self.err(path, "give exactly one of `count`, `staffing`, or `shifts` and/or `roster`".into());
             Staffing::Count(0)
         } else if let Some(n) = g.count {
             Staffing::Count(n)
@@ -51,18 +60,20 @@ impl Check {
             h.and_then(|h| self.per_interval(&format!("{path}.staffing"), curve, h))
                 .map_or(Staffing::Count(0), Staffing::Curve)
         } else {
-            let shifts = g.shifts.as_deref().unwrap_or_default();
-            if shifts.is_empty() {
+            let raw_shifts = g.shifts.as_deref().unwrap_or_default();
+            if g.shifts.is_some() && raw_shifts.is_empty() {
                 self.err(&format!("{path}.shifts"), "list at least one shift".into());
             }
-            Staffing::Shifts {
-                shifts: shifts
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(i, s)| self.shift(&format!("{path}.shifts[{i}]"), s, h))
-                    .collect(),
-                roster: Vec::new(),
-            }
+            let shifts = raw_shifts
+                .iter()
+                .enumerate()
+                .filter_map(|(i, s)| self.shift(&format!("{path}.shifts[{i}]"), s, h, codes))
+                .collect();
+            let roster = match (&g.roster, h) {
+                (Some(r), Some(h)) => self.roster(&format!("{path}.roster"), r, h, codes, base),
+                _ => Vec::new(),
+            };
+            Staffing::Shifts { shifts, roster }
         };
         let too_many = |n: u64| n > u64::from(MAX_AGENTS_PER_GROUP);
         let limit = format!("at most {MAX_AGENTS_PER_GROUP} agents in a group");
@@ -75,8 +86,8 @@ impl Check {
                     self.err(&format!("{path}.staffing[{i}]"), format!("{n}: {limit}"));
                 }
             }
-            Staffing::Shifts { shifts, .. } => {
-                let sum: u64 = shifts.iter().map(|s| u64::from(s.count)).sum();
+            Staffing::Shifts { shifts, roster } => {
+                let sum: u64 = shifts.iter().map(|s| u64::from(s.count)).sum::<u64>() + roster.len() as u64;
                 if too_many(sum) {
                     self.err(&format!("{path}.shifts"), format!("{sum} agents in all: {limit}"));
                 }
@@ -84,66 +95,5 @@ impl Check {
             _ => {}
         }
         Group { id: g.group.clone(), site: None, skills, speed, cost_per_hour, absenteeism, staffing }
-    }
-
-    pub(super) fn shift(&mut self, path: &str, s: &RawShift, h: Option<&Horizon>) -> Option<Shift> {
-        let start = self.clock(&format!("{path}.start"), &s.start);
-        let end = self.clock(&format!("{path}.end"), &s.end);
-        let mut breaks = Vec::new();
-        for (i, b) in s.breaks.iter().enumerate() {
-            let p = format!("{path}.breaks[{i}]");
-            let bs = self.clock(&format!("{p}.start"), &b.start);
-            let len = self.duration(&format!("{p}.length"), &b.length);
-            if let (Some(bs), Some(len)) = (bs, len) {
-                if len <= 0.0 {
-                    self.err(&format!("{p}.length"), "must be positive".into());
-                }
-                breaks.push((p, Break { start_s: bs, length_s: len }));
-            }
-        }
-        let (start, end) = (start?, end?);
-        if end <= start {
-            self.err(&format!("{path}.end"), format!("shift ends ({}) before it starts ({})", s.end, s.start));
-            return None;
-        }
-        if let Some(h) = h
-            && (start < h.start_s || end > h.end_s)
-        {
-            self.err(
-                path,
-                format!(
-                    "shift {}–{} lies outside the horizon {}–{}",
-                    s.start,
-                    s.end,
-                    crate::time::format_clock(h.start_s),
-                    crate::time::format_clock(h.end_s)
-                ),
-            );
-        }
-        breaks.sort_by(|a, b| a.1.start_s.total_cmp(&b.1.start_s));
-        let mut last_end = start;
-        for (p, b) in &breaks {
-            if b.start_s < start || b.start_s + b.length_s > end {
-                self.err(
-                    p,
-                    format!(
-                        "break at {} lies outside its shift {}–{}",
-                        crate::time::format_clock(b.start_s),
-                        s.start,
-                        s.end
-                    ),
-                );
-            } else if b.start_s < last_end {
-                self.err(p, format!("break at {} overlaps the previous break", crate::time::format_clock(b.start_s)));
-            }
-            last_end = b.start_s + b.length_s;
-        }
-        Some(Shift {
-            start_s: start,
-            end_s: end,
-            count: s.count,
-            breaks: breaks.into_iter().map(|(_, b)| b).collect(),
-            days: None,
-        })
     }
 }

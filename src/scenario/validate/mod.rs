@@ -1,6 +1,7 @@
 //! Validation: raw serde types → [`Scenario`], collecting every problem with its YAML path.
 
 mod agents;
+mod calendar;
 mod volumes;
 
 use super::limits::*;
@@ -107,7 +108,11 @@ fn decimal_comma_hint(message: &str) -> Option<String> {
 pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioError> {
     let base = file.parent().unwrap_or(Path::new("."));
     let mut c = Check::default();
-    let horizon = c.horizon(&raw.horizon);
+    let mut horizon = c.horizon(&raw.horizon);
+    if let Some(h) = horizon.as_mut() {
+        c.closed_days(raw.closed.as_deref(), h);
+    }
+    let shift_codes = c.shift_codes(raw.shift_codes.as_ref(), horizon.as_ref());
 
     let agent_selection = match raw.routing.as_ref().and_then(|r| r.agent_selection.as_deref()) {
         None | Some("longest_idle") => AgentSelection::LongestIdle,
@@ -149,8 +154,73 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         .agents
         .iter()
         .enumerate()
-        .map(|(i, g)| c.group(&format!("agents[{i}]"), g, horizon.as_ref(), &queue_ids))
+        .map(|(i, g)| c.group(&format!("agents[{i}]"), g, horizon.as_ref(), &queue_ids, &shift_codes, base))
         .collect();
+    let mut names: std::collections::HashMap<&str, String> = std::collections::HashMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        if let Staffing::Shifts { roster, .. } = &g.staffing {
+            for (k, a) in roster.iter().enumerate() {
+                let here = format!("agents[{gi}].roster[{k}]");
+                if let Some(first) = names.get(a.name.as_str()) {
+                    c.err(&format!("{here}.agent"), format!("agent `{}` is already rostered at {first}", a.name));
+                } else {
+                    names.insert(&a.name, here);
+                }
+            }
+        }
+    }
+    let regions = c.places("queues", "region", raw.queues.iter().map(|q| q.region.as_deref()));
+    let sites = c.places("agents", "site", raw.agents.iter().map(|g| g.site.as_deref()));
+    let routing_raw =
+        raw.routing.clone().unwrap_or(RawRouting { agent_selection: None, prefer_site: None, cross_site_after: None });
+    let mut prefer_site = Vec::new();
+    if let Some(map) = &routing_raw.prefer_site {
+        prefer_site = vec![None; regions.len()];
+        for (region, site) in map {
+            let path = format!("routing.prefer_site.{region}");
+            match (regions.iter().position(|r| r == region), sites.iter().position(|s| s == site)) {
+                (Some(r), Some(s)) => prefer_site[r] = Some(s),
+                (None, _) => c.err(
+                    &path,
+                    format!("unknown region `{region}` (regions of the queues: {})", list_or_none(&regions)),
+                ),
+                (_, None) => {
+                    c.err(&path, format!("unknown site `{site}` (sites of the groups: {})", list_or_none(&sites)))
+                }
+            }
+        }
+    }
+    let cross_site_after_s = match (&routing_raw.cross_site_after, &routing_raw.prefer_site) {
+        (Some(d), Some(_)) => c.duration("routing.cross_site_after", d).unwrap_or(f64::INFINITY),
+        (Some(_), None) => {
+            c.err("routing.cross_site_after", "goes with `prefer_site`".into());
+            f64::INFINITY
+        }
+        (None, Some(_)) => {
+            c.err(
+                "routing.prefer_site",
+                "give `cross_site_after` too: how long a call waits for its site before other sites' agents see it (e.g. 30s)".into(),
+            );
+            f64::INFINITY
+        }
+        (None, None) => f64::INFINITY,
+    };
+    let mut queues = queues;
+    for (q, r) in queues.iter_mut().zip(&raw.queues) {
+        q.region = r.region.as_deref().and_then(|x| regions.iter().position(|y| y == x));
+    }
+    let mut groups = groups;
+    for (g, r) in groups.iter_mut().zip(&raw.agents) {
+        g.site = r.site.as_deref().and_then(|x| sites.iter().position(|y| y == x));
+        if let (Staffing::Curve(levels), Some(h)) = (&mut g.staffing, horizon.as_ref()) {
+            let n = h.intervals_per_day();
+            for (d, day) in levels.chunks_mut(n).enumerate() {
+                if !h.is_open(d) {
+                    day.fill(0);
+                }
+            }
+        }
+    }
 
     for (qi, q) in queues.iter().enumerate() {
         if queue_ids[..qi].contains(&q.id.as_str()) {
@@ -200,18 +270,23 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         c.err("planning.shrinkage", format!("must be a share in [0, 1), got {v}"));
     }
     let policy = raw.policy.as_ref().map(|p| c.policy(p, &queue_ids, &group_ids, base));
+    if c.undated_refs > 1
+        && let Some(p) = c.problems.iter_mut().find(|p| p.message.contains("the horizon has no dates"))
+    {
+        p.message.push_str(&format!(" ({} more weekday or date references below it)", c.undated_refs - 1));
+    }
     if !c.problems.is_empty() {
         return Err(ScenarioError::Invalid { file: file.to_path_buf(), problems: c.problems });
     }
     Ok(Scenario {
         name: raw.name.clone(),
         horizon: horizon.expect("no problems implies a valid horizon"),
-        routing: RoutingRules { agent_selection, prefer_site: Vec::new(), cross_site_after_s: f64::INFINITY },
+        routing: RoutingRules { agent_selection, prefer_site, cross_site_after_s },
         queues,
         groups,
-        sites: Vec::new(),
-        regions: Vec::new(),
-        shift_codes: Vec::new(),
+        sites,
+        regions,
+        shift_codes,
         simulation: Simulation { replications, seed: sim.seed.unwrap_or(1), warmup_s },
         planning: Planning { shrinkage },
         policy,
@@ -221,6 +296,9 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
 #[derive(Default)]
 struct Check {
     problems: Vec<Problem>,
+    /// Day references needing dates on an undated horizon: only the first is reported, with
+    /// the count of the others added at the end.
+    undated_refs: usize,
 }
 
 impl Check {
@@ -282,6 +360,28 @@ impl Check {
         PolicyConfig { script: full.script.map(|s| base.join(s)), tick_s, builtins }
     }
 
+    /// The distinct names of `key` (`region` of queues, `site` of groups) in order of first
+    /// mention; when some entries name one, every entry must, so that aggregates sum to totals.
+    fn places<'a>(&mut self, list: &str, key: &str, names: impl Iterator<Item = Option<&'a str>>) -> Vec<String> {
+        let names: Vec<Option<&str>> = names.collect();
+        let mut out: Vec<String> = Vec::new();
+        if names.iter().all(Option::is_none) {
+            return out;
+        }
+        for (i, n) in names.iter().enumerate() {
+            match n {
+                None => self.err(
+                    &format!("{list}[{i}]"),
+                    format!("other entries name a `{key}`: give this one a `{key}` too, so that every {key} total sums to the whole"),
+                ),
+                Some(n) if n.trim().is_empty() => self.err(&format!("{list}[{i}].{key}"), "must not be empty".into()),
+                Some(n) if !out.iter().any(|o| o == n) => out.push(n.to_string()),
+                _ => {}
+            }
+        }
+        out
+    }
+
     fn err(&mut self, path: &str, message: String) {
         self.problems.push(Problem { path: path.to_string(), message, location: None });
     }
@@ -330,7 +430,34 @@ impl Check {
             }
             d => self.duration("horizon.interval", d),
         };
-        let days = h.days.unwrap_or(1);
+        let from = h
+            .from
+            .as_deref()
+            .and_then(|f| crate::calendar::parse_date(f).map_err(|m| self.err("horizon.from", m)).ok());
+        let to =
+            h.to.as_deref().and_then(|t| crate::calendar::parse_date(t).map_err(|m| self.err("horizon.to", m)).ok());
+        let days = match (h.to.is_some(), from, to, h.days) {
+            (true, None, _, _) if h.from.is_none() => {
+                self.err("horizon.to", "`to` goes with `from` (the first date)".into());
+                1
+            }
+            (_, Some(f), Some(t), days) => {
+                let n = (t - f).num_days() + 1;
+                if n < 1 {
+                    self.err("horizon.to", format!("{t} is before `from` ({f})"));
+                    1
+                } else if days.is_some_and(|d| i64::from(d) != n) {
+                    self.err(
+                        "horizon.days",
+                        format!("{} days, but {f} to {t} is {n}: give `days` or `to`", days.unwrap_or(0)),
+                    );
+                    1
+                } else {
+                    n.min(i64::from(MAX_DAYS) + 1) as u32
+                }
+            }
+            (_, _, _, days) => days.unwrap_or(1),
+        };
         if days == 0 {
             self.err("horizon.days", "must be at least 1".into());
         } else if days > MAX_DAYS {
@@ -377,7 +504,10 @@ impl Check {
             );
             return None;
         }
-        (days > 0 && days <= MAX_DAYS).then_some(Horizon::undated(start, end, interval, days))
+        if h.from.is_some() && from.is_none() || h.to.is_some() && to.is_none() {
+            return None;
+        }
+        (days > 0 && days <= MAX_DAYS).then_some(Horizon { from, ..Horizon::undated(start, end, interval, days) })
     }
 
     fn dist(&mut self, path: &str, d: &RawDist) -> Option<Dist> {
@@ -479,8 +609,20 @@ impl Check {
     }
 
     fn queue(&mut self, path: &str, q: &RawQueue, h: Option<&Horizon>, groups: &[&str], base: &Path) -> Queue {
-        let volumes =
+        let mut volumes =
             h.and_then(|h| self.volumes(&format!("{path}.arrivals"), &q.arrivals, h, &q.id, base)).unwrap_or_default();
+        if let Some(h) = h {
+            let n = h.intervals_per_day();
+            let own = match &q.closed {
+                Some(refs) => self.day_mask(&format!("{path}.closed"), refs, h).unwrap_or_default(),
+                None => Vec::new(),
+            };
+            for (d, day) in volumes.chunks_mut(n).enumerate() {
+                if !h.is_open(d) || own.get(d).copied().unwrap_or(false) {
+                    day.fill(0.0);
+                }
+            }
+        }
         let busyness = q.arrivals.busyness.as_ref().map_or(Busyness::default(), |b| {
             let mut cv = |key: &str, v: Option<f64>| {
                 let v = v.unwrap_or(0.0);
@@ -614,4 +756,9 @@ pub fn validate_queue(raw: &RawQueue, s: &Scenario) -> Result<Queue, String> {
     let groups: Vec<&str> = s.groups.iter().map(|g| g.id.as_str()).collect();
     let q = c.queue("queue", raw, Some(&s.horizon), &groups, Path::new("."));
     if c.problems.is_empty() { Ok(q) } else { Err(problems_text(&c.problems)) }
+}
+
+/// `a, b, c`, or `none` for an empty list.
+fn list_or_none(v: &[String]) -> String {
+    if v.is_empty() { "none".into() } else { v.join(", ") }
 }

@@ -82,6 +82,8 @@ impl Check {
             let v = self.csv_column(&format!("{path}.csv"), &base.join(file), column)?;
             self.per_interval(&format!("{path}.csv"), &v, h)?
         };
+        let mut vols = vols;
+        self.day_volumes(path, a, h, &mut vols);
         if let Some((i, v)) = vols.iter().enumerate().find(|(_, v)| !(v.is_finite() && **v >= 0.0)) {
             self.err(path, format!("volume of interval {i} is {v}: expected a non-negative number of calls"));
             return None;
@@ -97,6 +99,54 @@ impl Check {
             return None;
         }
         Some(vols)
+    }
+
+    /// Applies `day_factors` (per weekday, date or day number) and the single-day overrides of
+    /// `dates` (a factor, or a total with the day's intraday shape kept) to the volumes.
+    fn day_volumes(&mut self, path: &str, a: &RawArrivals, h: &Horizon, vols: &mut [f64]) {
+        let n = h.intervals_per_day();
+        let mut factor_of: Vec<Option<String>> = vec![None; h.days as usize];
+        for (key, f) in a.day_factors.iter().flatten() {
+            let p = format!("{path}.day_factors.{key}");
+            if !(f.is_finite() && *f >= 0.0) {
+                self.err(&p, format!("must be a non-negative factor, got {f}"));
+                continue;
+            }
+            for d in self.day_ref(&p, key, h).unwrap_or_default() {
+                if let Some(first) = &factor_of[d] {
+                    self.err(&p, format!("{} already has a factor (from `{first}`)", h.day_label(d)));
+                    continue;
+                }
+                factor_of[d] = Some(key.clone());
+                vols[d * n..(d + 1) * n].iter_mut().for_each(|v| *v *= f);
+            }
+        }
+        for (key, o) in a.dates.iter().flatten() {
+            let p = format!("{path}.dates.{key}");
+            let Some(days) = self.day_ref(&p, key, h) else { continue };
+            if days.len() != 1 || matches!(crate::calendar::DayRef::parse(key), Ok(crate::calendar::DayRef::Weekday(_)))
+            {
+                self.err(
+                    &p,
+                    format!("`{key}` names several days: use a date or a day number here, `day_factors` for weekdays"),
+                );
+                continue;
+            }
+            let day = &mut vols[days[0] * n..(days[0] + 1) * n];
+            match (o.factor, o.total) {
+                (Some(f), None) if f.is_finite() && f >= 0.0 => day.iter_mut().for_each(|v| *v *= f),
+                (None, Some(t)) if t.is_finite() && t >= 0.0 => {
+                    let sum: f64 = day.iter().sum();
+                    if sum > 0.0 {
+                        day.iter_mut().for_each(|v| *v *= t / sum);
+                    } else if t > 0.0 {
+                        self.err(&p, "the day has no calls to scale: give its volumes, or a factor".into());
+                    }
+                }
+                (Some(_), None) | (None, Some(_)) => self.err(&p, "must be a non-negative number".into()),
+                _ => self.err(&p, "give exactly one of `factor` and `total`".into()),
+            }
+        }
     }
 
     pub(super) fn csv_column(&mut self, path: &str, file: &Path, column: &str) -> Option<Vec<f64>> {

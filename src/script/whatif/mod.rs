@@ -4,16 +4,23 @@
 //! rules as a file. Times are clock strings (`"10:00"`), durations strings (`"15m"`) or
 //! seconds; a queue or group that does not exist is an error naming the ones that do.
 //!
-//! Windows `from`–`to` are clock times applied to every day of the horizon. Traffic changes
-//! are prorated by the share of each interval inside the window; staffing changes apply to the
-//! intervals whose start lies inside it.
+//! Times may name days (`window.rs`): `"10:00"` is every day, `"Wed 10:00"` every Wednesday,
+//! `"2026-12-09 10:00"` that date, `"d3 10:00"` the third day. Traffic changes are prorated by
+//! the share of each interval inside the window; staffing changes apply to the intervals whose
+//! start lies inside it, and on shift groups to whole days (`days.rs`). Roster functions
+//! (`roster.rs`) change named agents' days.
 
 use super::{Param, ScriptError, ScriptResult, agents, count, duration, fail, num, sandboxed_engine, within_limit};
 use crate::dist::Dist;
 use crate::scenario::raw::{RawDist, RawQueue};
 use crate::scenario::{Break, Horizon, Scenario, ScenarioError, Shift, Skill, SlDefinition, Staffing};
 use crate::time::{format_clock, parse_clock, parse_duration};
+mod days;
 mod register;
+mod roster;
+#[cfg(test)]
+mod tests;
+mod window;
 
 use register::register;
 use rhai::{AST, Array, Dynamic, Engine, Map, Scope};
@@ -60,6 +67,7 @@ pub fn engine() -> &'static Engine {
     ENGINE.get_or_init(|| {
         let mut e = sandboxed_engine();
         register(&mut e);
+        roster::register(&mut e);
         e
     })
 }
@@ -141,19 +149,8 @@ impl WhatIf {
 
     /// Runs the script on a copy of `base` and validates the result.
     pub fn apply(&self, base: &Scenario) -> Result<Scenario, WhatIfError> {
-        let mut scope = Scope::new();
-        for p in &self.params {
-            scope.push_constant_dynamic(p.name.clone(), p.value());
-        }
-        scope.push("scenario", Api(base.clone()));
-        engine().run_ast_with_scope(&mut scope, &self.ast).map_err(|e| ScriptError::from_rhai(&self.path, &e))?;
-        let changed = scope.get_value::<Api>("scenario").ok_or_else(|| ScriptError {
-            script: self.path.clone(),
-            position: None,
-            message: "the script replaced the `scenario` variable".into(),
-        })?;
+        let changed = self.run(base)?;
         let mut s = changed
-            .0
             .revalidate(&self.path)
             .map_err(|source| WhatIfError::Invalid { script: self.path.display().to_string(), source })?;
         if s.horizon != base.horizon {
@@ -166,6 +163,22 @@ impl WhatIf {
         }
         s.name = format!("{} + {}", base.name, self.name);
         Ok(s)
+    }
+
+    /// Runs the script on a copy of `base`, without validating the result.
+    fn run(&self, base: &Scenario) -> Result<Scenario, ScriptError> {
+        let mut scope = Scope::new();
+        for p in &self.params {
+            scope.push_constant_dynamic(p.name.clone(), p.value());
+        }
+        scope.push("scenario", Api(base.clone()));
+        engine().run_ast_with_scope(&mut scope, &self.ast).map_err(|e| ScriptError::from_rhai(&self.path, &e))?;
+        let changed = scope.get_value::<Api>("scenario").ok_or_else(|| ScriptError {
+            script: self.path.clone(),
+            position: None,
+            message: "the script replaced the `scenario` variable".into(),
+        })?;
+        Ok(changed.0)
     }
 }
 
@@ -220,30 +233,27 @@ impl Api {
         )
     }
 
-    /// For every global interval, the share of it inside the daily window [from, to).
-    fn overlap(&self, from: &str, to: &str) -> ScriptResult<Vec<f64>> {
-        let (a, b) = (clock(from)?, clock(to)?);
-        if b <= a {
-            return fail(format!("the window {from}–{to} is empty: `to` must be after `from`"));
-        }
-        let h = &self.0.horizon;
-        Ok((0..h.total_intervals())
-            .map(|i| {
-                let (_, s) = h.interval_start(i);
-                let e = s + h.interval_s;
-                ((e.min(b) - s.max(a)).max(0.0)) / h.interval_s
-            })
-            .collect())
+    /// The window `from`–`to` (times with optional days, see `window.rs`).
+    fn window(&self, from: &str, to: &str) -> ScriptResult<window::Window> {
+        window::Window::parse(&self.0.horizon, from, to).or_else(fail)
     }
 
-    /// Global intervals whose start lies in the daily window [from, to).
+    /// For every global interval, the share of it inside the window [from, to).
+    fn overlap(&self, from: &str, to: &str) -> ScriptResult<Vec<f64>> {
+        Ok(self.window(from, to)?.overlap(&self.0.horizon))
+    }
+
+    /// Global intervals whose start lies in the window [from, to).
     fn starts_in(&self, from: &str, to: &str) -> ScriptResult<Vec<bool>> {
-        let (a, b) = (clock(from)?, clock(to)?);
-        if b <= a {
-            return fail(format!("the window {from}–{to} is empty: `to` must be after `from`"));
-        }
+        Ok(self.window(from, to)?.starts_in(&self.0.horizon))
+    }
+
+    /// Global intervals of the days named by `day` (`"Mon"`, `"2026-12-09"`, `"d3"`, `"*"`).
+    fn day_mask(&self, day: &str) -> ScriptResult<Vec<bool>> {
         let h = &self.0.horizon;
-        Ok((0..h.total_intervals()).map(|i| (a..b).contains(&h.interval_start(i).1)).collect())
+        let days = window::days_named(h, day).or_else(fail)?;
+        let n = h.intervals_per_day();
+        Ok((0..h.total_intervals()).map(|i| days.contains(&(i / n))).collect())
     }
 
     fn all_day(&self) -> Vec<bool> {
@@ -259,36 +269,81 @@ impl Api {
         }
         match &mut group.staffing {
             Staffing::Curve(c) => Ok(c),
-            _ => fail(format!(
-                "{what} over a window applies to groups with `count` or `staffing`; `{}` works shifts: use add_shift, remove_agents (whole day) or absence (whole day)",
-                group.id
-            )),
+            _ => fail(shifts_need_whole_days(what, &group.id)),
+        }
+    }
+
+    /// The whole days a mask covers, for a change on the shift group `g`.
+    fn shift_days(&self, g: usize, mask: &[bool], what: &str) -> ScriptResult<Vec<usize>> {
+        window::whole_days(&self.0.horizon, mask)
+            .map_or_else(|| fail(shifts_need_whole_days(what, &self.0.groups[g].id)), Ok)
+    }
+
+    /// Changes the shift group `g` on `days` (closed days skipped): `f` gets each day's entries
+    /// (`days::day_entries`) and returns their new agents, or `None` when it cannot apply.
+    fn change_days(
+        &mut self,
+        g: usize,
+        days: &[usize],
+        what: &str,
+        f: impl Fn(&[(days::Entry, u32)]) -> Option<Vec<u32>>,
+    ) -> ScriptResult<()> {
+        let h = self.0.horizon.clone();
+        let group = &mut self.0.groups[g];
+        let id = group.id.clone();
+        let Staffing::Shifts { shifts, roster } = &mut group.staffing else {
+            return fail(format!("{what} applies to groups that work shifts; `{id}` does not"));
+        };
+        let mut changes = Vec::new();
+        for &d in days.iter().filter(|&&d| h.is_open(d)) {
+            let entries = days::day_entries(shifts, roster, &h, d);
+            let Some(new) = f(&entries) else {
+                let day = h.day_label(d);
+                return fail(format!(
+                    "{what}: no shift of `{id}` with agents works on {day} to add agents to: add one with add_shift(\"{id}\", start, end, count, [\"{}\"])",
+                    day.split(' ').next_back().unwrap_or(&day)
+                ));
+            };
+            within_limit(
+                new.iter().map(|n| i64::from(*n)).sum(),
+                &format!("{what}: the agents of `{id}` on {}", h.day_label(d)),
+            )?;
+            changes.push((d, entries.iter().map(|e| e.0).zip(new).collect()));
+        }
+        days::apply(shifts, roster, &h, &changes);
+        Ok(())
+    }
+
+    /// Agents of group `g` working day `d` (shift groups: agents starting a shift that day; counts:
+    /// the count; curves: the day's lowest level).
+    fn agents_on_day(&self, g: usize, d: usize) -> u32 {
+        let h = &self.0.horizon;
+        match &self.0.groups[g].staffing {
+            Staffing::Count(c) => *c,
+            Staffing::Curve(c) => {
+                let n = h.intervals_per_day();
+                c[d * n..(d + 1) * n].iter().copied().min().unwrap_or(0)
+            }
+            Staffing::Shifts { shifts, roster } => days::day_entries(shifts, roster, h, d).iter().map(|e| e.1).sum(),
         }
     }
 
     /// Adds `delta` agents (negative removes, floor 0) in the marked intervals; more than
     /// [`super::MAX_AGENTS_PER_GROUP`] on duty is an error.
     fn add_agents_in(&mut self, g: usize, delta: i64, mask: &[bool], what: &str) -> ScriptResult<()> {
+        if matches!(self.0.groups[g].staffing, Staffing::Shifts { .. }) {
+            let days = self.shift_days(g, mask, what)?;
+            let n = within_limit(delta.abs(), &format!("{what}: agents"))?;
+            return self.change_days(g, &days, what, |e| {
+                if delta >= 0 { days::add_n(e, n) } else { Some(days::remove_n(e, n)) }
+            });
+        }
         let all = mask.iter().all(|m| *m);
         let group = &mut self.0.groups[g];
         let limit = format!("{what}: agents on duty in `{}`", group.id);
         let level = |n: u32| within_limit((i64::from(n) + delta).max(0), &limit);
         match &mut group.staffing {
             Staffing::Count(c) if all => *c = level(*c)?,
-            Staffing::Shifts { shifts, .. } if all => {
-                if delta >= 0 {
-                    return fail(format!(
-                        "`{}` works shifts: add agents with add_shift(group, start, end, count)",
-                        group.id
-                    ));
-                }
-                let mut left = -delta;
-                for s in shifts.iter_mut().rev() {
-                    let take = left.min(i64::from(s.count));
-                    s.count -= take as u32;
-                    left -= take;
-                }
-            }
             _ => {
                 let c = self.curve_of(g, what)?;
                 for (v, m) in c.iter_mut().zip(mask) {
@@ -315,6 +370,20 @@ impl Api {
             self.add_agents_in(a, -moved[0], &all, "move_agents")?;
             return self.add_agents_in(b, moved[0], &all, "move_agents");
         }
+        let shifts = |s: &Self, g: usize| matches!(s.0.groups[g].staffing, Staffing::Shifts { .. });
+        if shifts(self, a) || shifts(self, b) {
+            // shift groups change by whole days: per day, up to n of the agents working it
+            let days = self.shift_days(if shifts(self, a) { a } else { b }, mask, "move_agents")?;
+            let per_day = self.0.horizon.intervals_per_day();
+            let open: Vec<usize> = days.into_iter().filter(|&d| self.0.horizon.is_open(d)).collect();
+            for d in open {
+                let m = i64::from(self.agents_on_day(a, d).min(n));
+                let day: Vec<bool> = (0..mask.len()).map(|i| i / per_day == d).collect();
+                self.add_agents_in(a, -m, &day, "move_agents")?;
+                self.add_agents_in(b, m, &day, "move_agents")?;
+            }
+            return Ok(());
+        }
         for (i, m) in moved.iter().enumerate() {
             if *m > 0 {
                 let mut one = vec![false; mask.len()];
@@ -331,35 +400,16 @@ impl Api {
         if !(0.0..=1.0).contains(&share) {
             return fail(format!("the absent share must be in [0, 1], got {share}"));
         }
+        if matches!(self.0.groups[g].staffing, Staffing::Shifts { .. }) {
+            // per day: round the day's agents, then share them by largest remainders
+            let days = self.shift_days(g, mask, "absence")?;
+            return self.change_days(g, &days, "absence", |e| Some(days::keep_share(e, share)));
+        }
         let keep = |n: u32| (f64::from(n) * (1.0 - share)).round() as u32;
         let all = mask.iter().all(|m| *m);
         let group = &mut self.0.groups[g];
         match &mut group.staffing {
             Staffing::Count(c) if all => *c = keep(*c),
-            Staffing::Shifts { shifts, .. } if all => {
-                // round the group's total, then share it by largest remainders
-                let total: u32 = shifts.iter().map(|s| s.count).sum();
-                let target = keep(total);
-                let exact: Vec<f64> = shifts.iter().map(|s| f64::from(s.count) * (1.0 - share)).collect();
-                let mut kept: Vec<u32> = exact.iter().map(|x| x.floor() as u32).collect();
-                let mut order: Vec<usize> = (0..shifts.len()).collect();
-                order.sort_by(|&a, &b| {
-                    (exact[b] - exact[b].floor()).total_cmp(&(exact[a] - exact[a].floor())).then(a.cmp(&b))
-                });
-                let mut left = target.saturating_sub(kept.iter().sum());
-                for i in order {
-                    if left == 0 {
-                        break;
-                    }
-                    if kept[i] < shifts[i].count {
-                        kept[i] += 1;
-                        left -= 1;
-                    }
-                }
-                for (s, k) in shifts.iter_mut().zip(kept) {
-                    s.count = k;
-                }
-            }
             _ => {
                 let c = self.curve_of(g, "absence")?;
                 for (v, m) in c.iter_mut().zip(mask) {
@@ -396,8 +446,11 @@ impl Api {
     /// stays a count group. A shift group keeps its shifts, breaks and paid time: where `want`
     /// differs, agents are added as shifts without breaks covering the intervals with more, and
     /// taken out of existing shifts for the intervals with fewer (the agent's shift is cut in two
-    /// around the interval, each part keeping its breaks). Shifts repeat every day, so on a
-    /// horizon of several days the change must be the same every day.
+    /// around the interval, each part keeping its breaks). A change that is the same every day
+    /// on a group whose shifts all work every day, without a roster or closed days, reshapes the
+    /// shifts themselves; otherwise each changed day is reshaped on its own: the shifts working
+    /// it are split into copies for that day (see `days.rs`), which are then cut or added to.
+    /// Named roster agents are never cut: levels below what they alone give are an error.
     fn set_staffing(&mut self, g: usize, want: Vec<u32>) -> ScriptResult<()> {
         let have = self.0.groups[g].planned_curve(&self.0.horizon);
         if have == want {
@@ -405,23 +458,52 @@ impl Api {
         }
         let h = self.0.horizon.clone();
         let group = &mut self.0.groups[g];
-        let Staffing::Shifts { shifts, .. } = &mut group.staffing else {
+        let id = group.id.clone();
+        let Staffing::Shifts { shifts, roster } = &mut group.staffing else {
             group.staffing = Staffing::Curve(want);
             return Ok(());
         };
         let n = h.intervals_per_day();
         let delta: Vec<i64> = want.iter().zip(&have).map(|(w, h)| i64::from(*w) - i64::from(*h)).collect();
-        if delta.chunks(n).any(|day| day != &delta[..n]) {
-            return fail(format!(
-                "set_staffing: `{}` works shifts, which repeat every day, so the levels must change it the same way every day; to give up its shifts for a curve, call set_count(\"{}\", 0) first",
-                group.id, group.id
-            ));
+        let every_day = roster.is_empty() && shifts.iter().all(|s| s.days.is_none()) && h.closed.iter().all(|c| !c);
+        if every_day && delta.chunks(n).all(|day| day == &delta[..n]) {
+            reshape_shifts(shifts, &h, &delta[..n], None);
+        } else {
+            let days_n = h.days as usize;
+            let from = shifts.len();
+            let mut touched = vec![false; from];
+            for (d, day) in delta.chunks(n).enumerate().filter(|(_, day)| day.iter().any(|x| *x != 0)) {
+                if !h.is_open(d) {
+                    return fail(format!("set_staffing: {} is closed: nobody can work it", h.day_label(d)));
+                }
+                let mut copies = Vec::new();
+                for (k, s) in shifts.iter_mut().enumerate().filter(|(_, s)| s.count > 0 && s.works_on(&h, d)) {
+                    touched[k] = true;
+                    copies.push(Shift { days: Some(days::only(days_n, d)), ..s.clone() });
+                    s.days.get_or_insert_with(|| vec![true; days_n])[d] = false;
+                }
+                reshape_shifts(&mut copies, &h, day, Some(days::only(days_n, d)));
+                shifts.extend(copies.into_iter().filter(|c| c.count > 0));
+            }
+            days::merge_days(shifts, from);
+            // a shift split off every day it worked is left with none: its copies replace it
+            let mut k = 0;
+            shifts.retain(|s| {
+                k += 1;
+                k > from || !touched[k - 1] || (0..days_n).any(|d| s.works_on(&h, d))
+            });
+            let got = self.0.groups[g].planned_curve(&h);
+            if let Some(i) = (0..got.len()).find(|&i| got[i] != want[i]) {
+                return fail(format!(
+                    "set_staffing: `{id}` cannot have {} agent(s) on duty at {}: {} of its named roster agents work then; give them the day off with day_off(agent, day) first",
+                    want[i],
+                    h.interval_label(i),
+                    got[i]
+                ));
+            }
         }
-        reshape_shifts(shifts, &h, &delta[..n]);
-        within_limit(
-            shifts.iter().map(|s| i64::from(s.count)).sum(),
-            &format!("set_staffing: the agents of `{}`", group.id),
-        )?;
+        let Staffing::Shifts { shifts, .. } = &self.0.groups[g].staffing else { unreachable!("still shifts") };
+        within_limit(shifts.iter().map(|s| i64::from(s.count)).sum(), &format!("set_staffing: the agents of `{id}`"))?;
         Ok(())
     }
 
@@ -429,6 +511,13 @@ impl Api {
     fn staffing_curve(&self, g: usize) -> Vec<i64> {
         self.0.groups[g].planned_curve(&self.0.horizon).into_iter().map(i64::from).collect()
     }
+}
+
+/// Why a change over part of a day cannot apply to the shift group `id`.
+fn shifts_need_whole_days(what: &str, id: &str) -> String {
+    format!(
+        "{what} over part of a day applies to groups with `count` or `staffing`; `{id}` works shifts: give whole days (\"Mon 08:00\" to \"Mon 20:00\", opening to closing, or just \"Mon\"), or use add_shift, remove_agents (whole day) or absence (whole day)"
+    )
 }
 
 /// The part of `shift` inside [`from`, `to`) for one agent, its breaks clipped to it; `None` when
@@ -463,8 +552,9 @@ fn piece(shift: &Shift, from: f64, to: f64) -> Option<Shift> {
 /// - More agents: one shift without breaks per run of intervals needing at least k more
 ///   (k = 1, 2, ...). Paid time grows by exactly the added agent-intervals.
 ///
-/// Identical shifts are merged afterwards (the earliest keeps the count).
-fn reshape_shifts(shifts: &mut Vec<Shift>, h: &Horizon, delta: &[i64]) {
+/// Added shifts work `days` (`None`: every day). Identical shifts (days included) are merged
+/// afterwards (the earliest keeps the count).
+fn reshape_shifts(shifts: &mut Vec<Shift>, h: &Horizon, delta: &[i64], days: Option<Vec<bool>>) {
     let original = shifts.len();
     let start = |i: usize| h.interval_start(i).1;
     for (i, d) in delta.iter().enumerate() {
@@ -502,7 +592,7 @@ fn reshape_shifts(shifts: &mut Vec<Shift>, h: &Horizon, delta: &[i64]) {
                 i += 1;
             }
             let end = if i < delta.len() { start(i) } else { start(i - 1) + h.interval_s };
-            shifts.push(Shift { start_s: start(from), end_s: end, count: 1, breaks: vec![], days: None });
+            shifts.push(Shift { start_s: start(from), end_s: end, count: 1, breaks: vec![], days: days.clone() });
         }
     }
     // merge identical shifts into the earliest; drop emptied parts (the file's own shifts stay)
@@ -510,7 +600,7 @@ fn reshape_shifts(shifts: &mut Vec<Shift>, h: &Horizon, delta: &[i64]) {
     while k < shifts.len() {
         let same = (0..k).find(|&j| {
             let (a, b) = (&shifts[j], &shifts[k]);
-            a.start_s == b.start_s && a.end_s == b.end_s && a.breaks == b.breaks
+            a.start_s == b.start_s && a.end_s == b.end_s && a.breaks == b.breaks && a.days == b.days
         });
         match same {
             Some(j) => {

@@ -1,8 +1,12 @@
-//! The what-if script API as Rhai sees it: every `scenario.*` function registered on the
-//! sandboxed engine, each checking its arguments (ids, times, counts, shares) and naming the
-//! script line on error. The staffing arithmetic behind them lives in the parent module.
+//! The what-if script API as Rhai sees it: the `scenario.*` functions (the roster ones are in
+//! `roster.rs`) registered on the sandboxed engine, each checking its arguments (ids, times with
+//! their days, counts, shares) and naming the script line on error. The staffing arithmetic
+//! behind them lives in the parent module and `days.rs`.
 
+use super::roster::{breaks_from, shift_end};
+use super::window::{day_clock, days_named};
 use super::*;
+use crate::calendar::DayRef;
 
 fn dist_from_map(m: Map, what: &str) -> ScriptResult<Dist> {
     let raw: RawDist = from_map(m)
@@ -47,9 +51,14 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn("add_calls", |s: &mut Api, q: &str, from: &str, to: &str, calls: Dynamic| -> ScriptResult<()> {
         let c = num(&calls, "calls per interval")?;
         let w = s.overlap(from, to)?;
+        let h = &s.0.horizon;
+        let n = h.intervals_per_day();
         for qi in s.queues_named(q)? {
-            for (v, o) in s.0.queues[qi].volumes.iter_mut().zip(&w) {
-                *v = (*v + c * o).max(0.0);
+            for (i, (v, o)) in s.0.queues[qi].volumes.iter_mut().zip(&w).enumerate() {
+                // a closed day takes no calls
+                if h.is_open(i / n) {
+                    *v = (*v + c * o).max(0.0);
+                }
             }
         }
         Ok(())
@@ -101,10 +110,14 @@ pub(super) fn register(e: &mut Engine) {
         Ok(())
     });
     e.register_fn("set_hours", |s: &mut Api, q: &str, open: &str, close: &str| -> ScriptResult<()> {
-        let w = s.overlap(open, close)?;
+        let window = s.window(open, close)?;
+        let (w, touched) = (window.overlap(&s.0.horizon), window.days_touched(&s.0.horizon));
+        let n = s.0.horizon.intervals_per_day();
         for qi in s.queues_named(q)? {
-            for (v, o) in s.0.queues[qi].volumes.iter_mut().zip(&w) {
-                *v *= o;
+            for (i, (v, o)) in s.0.queues[qi].volumes.iter_mut().zip(&w).enumerate() {
+                if touched[i / n] {
+                    *v *= o;
+                }
             }
         }
         Ok(())
@@ -188,6 +201,11 @@ pub(super) fn register(e: &mut Engine) {
         let mask = s.starts_in(from, to)?;
         s.absence_in(g, num(&share, "share")?, &mask)
     });
+    e.register_fn("absence", |s: &mut Api, g: &str, share: Dynamic, day: &str| -> ScriptResult<()> {
+        let g = s.group(g)?;
+        let mask = s.day_mask(day)?;
+        s.absence_in(g, num(&share, "share")?, &mask)
+    });
     e.register_fn("set_absenteeism", |s: &mut Api, g: &str, p: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         s.0.groups[g].absenteeism = num(&p, "absenteeism")?;
@@ -202,6 +220,16 @@ pub(super) fn register(e: &mut Engine) {
         let g = s.group(g)?;
         let mask = s.starts_in(from, to)?;
         s.add_agents_in(g, agents(&n, "add_agents: agents")?.into(), &mask, "add_agents")
+    });
+    e.register_fn("add_agents", |s: &mut Api, g: &str, n: Dynamic, day: &str| -> ScriptResult<()> {
+        let g = s.group(g)?;
+        let mask = s.day_mask(day)?;
+        s.add_agents_in(g, agents(&n, "add_agents: agents")?.into(), &mask, "add_agents")
+    });
+    e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic, day: &str| -> ScriptResult<()> {
+        let g = s.group(g)?;
+        let mask = s.day_mask(day)?;
+        s.add_agents_in(g, -i64::from(agents(&n, "remove_agents: agents")?), &mask, "remove_agents")
     });
     e.register_fn("remove_agents", |s: &mut Api, g: &str, n: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
@@ -227,38 +255,56 @@ pub(super) fn register(e: &mut Engine) {
         },
     );
     e.register_fn("add_shift", |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic| -> ScriptResult<()> {
-        let g = s.group(g)?;
-        let shift = Shift {
-            start_s: clock(start)?,
-            end_s: clock(end)?,
-            count: agents(&n, "add_shift: agents")?,
-            breaks: vec![],
-            days: None,
-        };
-        s.push_shift(g, shift)
+        s.add_shift(g, start, end, &n, Array::new(), Array::new())
     });
+    // the fifth argument: breaks (maps) or days (strings)
     e.register_fn(
         "add_shift",
-        |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic, breaks: Array| -> ScriptResult<()> {
-            let g = s.group(g)?;
-            let mut bs = Vec::new();
-            for b in breaks {
-                let m = b.try_cast::<Map>().ok_or("breaks must be maps like #{ start: \"10:00\", length: \"15m\" }")?;
-                let start = m.get("start").and_then(|v| v.clone().into_string().ok()).ok_or("a break needs `start`")?;
-                let len = m.get("length").ok_or("a break needs `length`")?;
-                bs.push(Break { start_s: clock(&start)?, length_s: duration(len, "break length")? });
+        |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic, list: Array| -> ScriptResult<()> {
+            if list.iter().any(|x| x.is_string()) {
+                s.add_shift(g, start, end, &n, Array::new(), list)
+            } else {
+                s.add_shift(g, start, end, &n, list, Array::new())
             }
-            bs.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-            let shift = Shift {
-                start_s: clock(start)?,
-                end_s: clock(end)?,
-                count: agents(&n, "add_shift: agents")?,
-                breaks: bs,
-                days: None,
-            };
-            s.push_shift(g, shift)
         },
     );
+    e.register_fn(
+        "add_shift",
+        |s: &mut Api, g: &str, start: &str, end: &str, n: Dynamic, breaks: Array, days: Array| -> ScriptResult<()> {
+            s.add_shift(g, start, end, &n, breaks, days)
+        },
+    );
+    e.register_fn("add_shift", |s: &mut Api, g: &str, shift: Map| -> ScriptResult<()> {
+        let text = |k: &str| shift.get(k).and_then(|v| v.clone().into_string().ok());
+        let list = |k: &str| -> ScriptResult<Array> {
+            match shift.get(k) {
+                None => Ok(Array::new()),
+                Some(v) => {
+                    v.clone().try_cast::<Array>().ok_or_else(|| format!("add_shift: `{k}` must be an array").into())
+                }
+            }
+        };
+        for k in shift.keys() {
+            if !["start", "end", "count", "breaks", "days", "code"].contains(&k.as_str()) {
+                return fail(format!("add_shift: unknown key `{k}` (keys: start, end, count, breaks, days, code)"));
+            }
+        }
+        let n = shift.get("count").cloned().ok_or("add_shift: the map needs `count` (agents)")?;
+        if let Some(code) = text("code") {
+            if shift.contains_key("start") || shift.contains_key("end") || shift.contains_key("breaks") {
+                return fail("add_shift: give either `code` or `start`, `end` (and `breaks`), not both".into());
+            }
+            let c = s.code(&code)?;
+            let g = s.group(g)?;
+            let days = s.shift_days_from(list("days")?)?;
+            let count = agents(&n, "add_shift: agents")?;
+            return s.push_shift(g, c.shift(count, days));
+        }
+        let (Some(start), Some(end)) = (text("start"), text("end")) else {
+            return fail("add_shift: the map needs `start` and `end` (clock times), or a shift `code`".into());
+        };
+        s.add_shift(g, &start, &end, &n, list("breaks")?, list("days")?)
+    });
     e.register_fn("overtime", |s: &mut Api, g: &str, extra: Dynamic| -> ScriptResult<()> {
         let g = s.group(g)?;
         let d = duration(&extra, "overtime")?;
@@ -475,13 +521,86 @@ pub(super) fn register(e: &mut Engine) {
     e.register_fn("opening", |s: &mut Api| -> String { format_clock(s.0.horizon.start_s) });
     e.register_fn("closing", |s: &mut Api| -> String { format_clock(s.0.horizon.end_s) });
     e.register_fn("time_after", |_: &mut Api, t: &str, d: Dynamic| -> ScriptResult<String> {
-        let end = clock(t)? + duration(&d, "duration")?;
+        let (day, at) = split_day(t)?;
+        let end = clock(at)? + duration(&d, "duration")?;
         if end > crate::time::DAY_S {
             return fail(format!("{t} + {} is past midnight", crate::time::format_duration(duration(&d, "duration")?)));
         }
-        Ok(format_clock(end))
+        Ok(format!("{day}{}", format_clock(end)))
     });
     e.register_fn("interval_end", |s: &mut Api, start: &str| -> ScriptResult<String> {
-        Ok(format_clock(clock(start)? + s.0.horizon.interval_s))
+        let (day, at) = split_day(start)?;
+        Ok(format!("{day}{}", format_clock(clock(at)? + s.0.horizon.interval_s)))
     });
+}
+
+/// A time's day prefix as written (`"Wed "`, or `""` for a plain time) and its clock text.
+fn split_day(t: &str) -> ScriptResult<(String, &str)> {
+    let (day, clock) = crate::calendar::split_day_time(t).or_else(fail)?;
+    let prefix =
+        if day == DayRef::Every { String::new() } else { format!("{} ", t.split_whitespace().next().unwrap_or("")) };
+    Ok((prefix, clock))
+}
+
+impl Api {
+    /// Days of a new shift from script strings (`["Mon", "2026-12-09", "d3"]`); `None` for an
+    /// empty list (every day).
+    fn shift_days_from(&self, list: Array) -> ScriptResult<Option<Vec<bool>>> {
+        if list.is_empty() {
+            return Ok(None);
+        }
+        let h = &self.0.horizon;
+        let mut days = vec![false; h.days as usize];
+        for x in list {
+            let t = x.into_string().map_err(|t| format!("add_shift: days must be strings like \"Mon\", got {t}"))?;
+            for d in days_named(h, &t).or_else(fail)? {
+                days[d] = true;
+            }
+        }
+        Ok(Some(days))
+    }
+
+    /// `add_shift(group, start, end, count, breaks, days)`: `start` and `end` may carry a day
+    /// (`"Mon 08:00"`: Mondays only), `end` not after `start` ends the next day, `days` lists
+    /// the days worked (empty: every day).
+    fn add_shift(
+        &mut self,
+        g: &str,
+        start: &str,
+        end: &str,
+        n: &Dynamic,
+        breaks: Array,
+        days: Array,
+    ) -> ScriptResult<()> {
+        let g = self.group(g)?;
+        let ((d1, a), (d2, _)) = (day_clock(start).or_else(fail)?, day_clock(end).or_else(fail)?);
+        let (_, end_clock) = crate::calendar::split_day_time(end).or_else(fail)?;
+        let mut worked = self.shift_days_from(days)?;
+        let named = if d1 == DayRef::Every { d2 } else { d1 };
+        if named != DayRef::Every {
+            if d2 != DayRef::Every && d2 != d1 {
+                return fail(format!(
+                    "add_shift: {start}–{end}: name the day once (on `start`), or use the days argument"
+                ));
+            }
+            if worked.is_some() {
+                return fail("add_shift: name the days either in the times or in the days argument, not both".into());
+            }
+            let h = &self.0.horizon;
+            let mut v = vec![false; h.days as usize];
+            let text = start.split_whitespace().next().unwrap_or(start);
+            for d in super::window::resolve_days(h, named, text).or_else(fail)? {
+                v[d] = true;
+            }
+            worked = Some(v);
+        }
+        let shift = Shift {
+            start_s: a,
+            end_s: shift_end(a, end_clock)?,
+            count: agents(n, "add_shift: agents")?,
+            breaks: breaks_from(breaks, a)?,
+            days: worked,
+        };
+        self.push_shift(g, shift)
+    }
 }
