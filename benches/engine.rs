@@ -1,7 +1,9 @@
 //! Engine speed: one replication of the realistic single-queue day (simulated calls per second
 //! on one core, reported by criterion as elements/s), one replication of a large center's week
-//! (60 queues, 30 groups with 2–4 skills, 15-minute intervals), and 1,000 replications in
-//! parallel with full statistics (all cores).
+//! (60 queues, 30 groups with 2–4 skills, 15-minute intervals), one replication of a dated
+//! support week (two sites, recurring shifts on weekdays, a roster, a holiday, a night shift,
+//! site-preferring routing), and 1,000 replications in parallel with full statistics (all
+//! cores).
 
 use ccsim::experiment;
 use ccsim::facts::ReplicationFacts;
@@ -86,6 +88,76 @@ fn large_center(c: &mut Criterion) {
     bench_replication(c, "large_center_week", &large_center_week(), 10);
 }
 
+/// A dated support week, built in Rust on the scenario types: two queues (2,400 and 600 calls a
+/// day, lognormal and gamma handle times) of regions preferring sites Milano and Napoli (30 s
+/// cross-site delay), 07:00–24:00 from Monday 7 December 2026 with Tuesday closed; Milano has
+/// early and late shifts on weekdays, a Saturday shift, a night shift 22:00–06:00 (cut at the
+/// midnight close) and a roster of 20 named agents; Napoli fixed shifts every day; 5 %
+/// absenteeism.
+pub fn support_week() -> Scenario {
+    use ccsim::scenario::{Break, RosterAgent, ShiftCode, Staffing};
+    let mut s = ccsim::scenario::parse_str(
+        r#"
+name: Support week (bench)
+horizon: { start: "07:00", end: "24:00", interval: 30m, days: 7 }
+queues:
+  - { id: support_it, arrivals: { daily_total: 2400 }, handle_time: { dist: lognormal, mean: 270s, cv: 0.9 }, patience: { dist: exponential, mean: 150s } }
+  - { id: support_en, arrivals: { daily_total: 600 }, handle_time: { dist: gamma, mean: 330s, cv: 1.0 }, patience: { dist: exponential, mean: 200s } }
+agents:
+  - { group: milano, skills: [support_it], count: 1, absenteeism: 0.05 }
+  - { group: napoli, skills: [{ queue: support_en, preference: 1 }, { queue: support_it, preference: 2 }], count: 1, absenteeism: 0.05 }
+simulation: { replications: 10, seed: 11 }
+"#,
+        Path::new("support_week_bench.yaml"),
+    )
+    .expect("the bench week is valid");
+    let h = &mut s.horizon;
+    h.from = Some(ccsim::calendar::parse_date("2026-12-07").expect("date"));
+    h.closed[1] = true;
+    let n = h.intervals_per_day();
+    for q in &mut s.queues {
+        q.volumes[n..2 * n].iter_mut().for_each(|v| *v = 0.0);
+    }
+    let code = |c: &str, from_h: f64, to_h: f64, brk: Option<f64>| ShiftCode {
+        code: c.into(),
+        start_s: from_h * 3600.0,
+        end_s: to_h * 3600.0,
+        breaks: brk.map(|b| Break { start_s: b * 3600.0, length_s: 1800.0 }).into_iter().collect(),
+    };
+    let (e, l, nt) = (code("E", 8.0, 16.0, Some(11.5)), code("L", 15.0, 23.0, Some(19.0)), code("N", 22.0, 30.0, None));
+    let weekdays: Vec<bool> = (0..7).map(|d| d < 5).collect();
+    let saturday: Vec<bool> = (0..7).map(|d| d == 5).collect();
+    let roster = (0..20)
+        .map(|k| RosterAgent {
+            name: format!("agent{k}"),
+            days: (0..7).map(|d| [Some(e.clone()), Some(l.clone()), None][(k + d) % 3].clone()).collect(),
+        })
+        .collect();
+    s.groups[0].staffing = Staffing::Shifts {
+        shifts: vec![
+            e.shift(16, Some(weekdays.clone())),
+            l.shift(14, Some(weekdays)),
+            e.shift(10, Some(saturday)),
+            nt.shift(3, None),
+        ],
+        roster,
+    };
+    s.groups[1].staffing = Staffing::Shifts { shifts: vec![e.shift(8, None), l.shift(6, None)], roster: vec![] };
+    s.sites = vec!["milano".into(), "napoli".into()];
+    s.regions = vec!["nord".into(), "sud".into()];
+    s.groups[0].site = Some(0);
+    s.groups[1].site = Some(1);
+    s.queues[0].region = Some(0);
+    s.queues[1].region = Some(1);
+    s.routing.prefer_site = vec![Some(0), Some(1)];
+    s.routing.cross_site_after_s = 30.0;
+    s
+}
+
+fn dated_week(c: &mut Criterion) {
+    bench_replication(c, "support_week", &support_week(), 30);
+}
+
 fn thousand_replications(c: &mut Criterion) {
     let mut scenario = load("realistic_day.yaml");
     scenario.simulation.replications = 1000;
@@ -120,5 +192,5 @@ fn staffing_sweep(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, single_replication, large_center, thousand_replications, staffing_sweep);
+criterion_group!(benches, single_replication, large_center, dated_week, thousand_replications, staffing_sweep);
 criterion_main!(benches);

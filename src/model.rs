@@ -1,7 +1,9 @@
 //! The compiled, index-based form of a [`Scenario`] that the engine runs on: samplers instead of
-//! distribution specs, dense indices instead of ids, routing tables sorted once, and the static
-//! timeline of a day (interval boundaries, shift starts and ends, breaks). No strings are used
-//! by the engine; ids stay in the scenario for reporting.
+//! distribution specs, dense indices instead of ids, routing tables sorted once, and the plan of
+//! each open day (its static timeline of interval boundaries, shift starts and ends and breaks,
+//! and every agent's pieces of shift work that day). Identical days share one plan, so a month
+//! of repeating weeks stores a handful. No strings are used by the engine; ids stay in the
+//! scenario for reporting.
 
 use crate::dist::Sampler;
 use crate::policy::{BindError, Combined, PolicyFactory, PolicySource, QueueTarget};
@@ -50,8 +52,12 @@ pub struct ScanEntry {
     pub queue: u16,
     /// Tier: entries with equal tier compete by longest wait; lower tiers come first.
     pub tier: u64,
-    /// True when this is an overflow queue: only calls waiting ≥ overflow delay are visible.
+    /// True when this is an overflow queue (the group lacks the skill): only calls waiting ≥
+    /// the overflow delay are visible, and the group makes no callbacks of it.
     pub overflow: bool,
+    /// True for a skill at another site than the queue's preferred one: only calls waiting ≥
+    /// the cross-site delay are visible.
+    pub remote: bool,
 }
 
 /// Routing tables: the primitives a scenario (or a policy, during a day) sets, and the lookup
@@ -70,10 +76,22 @@ pub struct RoutingTables {
     pub overflow_after_s: Vec<f64>,
     /// Least-skilled-first agent selection (else longest idle).
     pub least_skilled: bool,
+    /// Site of each group (`None`: no site).
+    pub group_site: Vec<Option<u16>>,
+    /// Per queue, the site whose agents see its calls at once (its region's preferred site);
+    /// `None`: every group with the skill sees them at once.
+    pub preferred_site: Vec<Option<u16>>,
+    /// Wait after which a call of a queue with a preferred site becomes visible to the groups
+    /// with the skill at other sites (or with no site), seconds (`INFINITY`: never).
+    pub cross_site_after_s: f64,
     /// Derived: per group, the queues a free agent scans, best tier first.
     pub scan: Vec<Vec<ScanEntry>>,
-    /// Derived: per queue, groups with the skill, in selection order.
+    /// Derived: per queue, groups with the skill in selection order, those that see its calls
+    /// at once first (`selection[q][..immediate[q]]`), then the other sites' groups, which see
+    /// them after `cross_site_after_s`.
     pub selection: Vec<Vec<u16>>,
+    /// Derived: per queue, how many of `selection[q]` see its calls at once.
+    pub immediate: Vec<usize>,
     /// Derived: per queue, overflow groups without the skill.
     pub overflow: Vec<Vec<u16>>,
 }
@@ -95,37 +113,71 @@ impl RoutingTables {
         self.skill_pref[group * self.n_queues + queue] = pref;
     }
 
+    /// Wait after which a call of `e`'s queue becomes visible to the group scanning `e`,
+    /// seconds: 0 for a skill at the queue's preferred site (or without site preference), the
+    /// cross-site delay for a skill at another site, the overflow delay for an overflow queue.
+    #[inline]
+    pub fn after_s(&self, e: &ScanEntry) -> f64 {
+        if e.overflow {
+            self.overflow_after_s[e.queue as usize]
+        } else if e.remote {
+            self.cross_site_after_s
+        } else {
+            0.0
+        }
+    }
+
+    /// True when group `g` sees calls of queue `q` only after the cross-site delay: the queue
+    /// prefers a site and the group is not there.
+    pub fn is_remote(&self, g: usize, q: usize) -> bool {
+        self.preferred_site
+            .get(q)
+            .copied()
+            .flatten()
+            .is_some_and(|s| self.group_site.get(g).copied().flatten() != Some(s))
+    }
+
     /// Derives the scan, selection and overflow lists from the primitives. Tier: preference
-    /// ascending, then priority descending; overflow entries come after every skill.
+    /// ascending, then priority descending; overflow entries come after every skill. A skill at
+    /// another site than the queue's preferred one keeps its tier but sees calls only after the
+    /// cross-site delay.
     pub fn rebuild(&mut self) {
         let (nq, ng) = (self.n_queues, self.n_groups());
         let tier = |pref: u32, prio: i32| (u64::from(pref) << 32) | (i64::from(i32::MAX) - i64::from(prio)) as u64;
         self.scan.resize(ng, Vec::new());
         self.selection.resize(nq, Vec::new());
+        self.immediate.resize(nq, 0);
         self.overflow.resize(nq, Vec::new());
         for q in 0..nq {
-            let sel = &mut self.selection[q];
+            let mut sel = std::mem::take(&mut self.selection[q]);
             sel.clear();
             sel.extend((0..ng).filter(|g| self.skill_pref[g * nq + q].is_some()).map(|g| g as u16));
             if self.least_skilled {
                 let skills = |g: u16| (0..nq).filter(|&k| self.skill_pref[g as usize * nq + k].is_some()).count();
                 sel.sort_by_key(|&g| skills(g)); // stable: ties keep file order
             }
+            // the preferred site's groups first, each part in selection order
+            sel.sort_by_key(|&g| self.is_remote(g as usize, q));
+            self.immediate[q] = sel.iter().filter(|&&g| !self.is_remote(g as usize, q)).count();
+            self.selection[q] = sel;
             let ov = &mut self.overflow[q];
             ov.clear();
             ov.extend(self.overflow_cfg[q].iter().copied().filter(|&g| self.skill_pref[g as usize * nq + q].is_none()));
         }
         for g in 0..ng {
-            let scan = &mut self.scan[g];
+            let mut scan = std::mem::take(&mut self.scan[g]);
             scan.clear();
             for q in 0..nq {
                 if let Some(pref) = self.skill_pref[g * nq + q] {
-                    scan.push(ScanEntry { queue: q as u16, tier: tier(pref, self.priority[q]), overflow: false });
+                    let (t, remote) = (tier(pref, self.priority[q]), self.is_remote(g, q));
+                    scan.push(ScanEntry { queue: q as u16, tier: t, overflow: false, remote });
                 } else if self.overflow[q].contains(&(g as u16)) {
-                    scan.push(ScanEntry { queue: q as u16, tier: tier(u32::MAX, self.priority[q]), overflow: true });
+                    let t = tier(u32::MAX, self.priority[q]);
+                    scan.push(ScanEntry { queue: q as u16, tier: t, overflow: true, remote: false });
                 }
             }
             scan.sort_by_key(|e| e.tier);
+            self.scan[g] = scan;
         }
     }
 }
@@ -133,9 +185,9 @@ impl RoutingTables {
 /// How a group's agents come on duty.
 #[derive(Debug, Clone)]
 pub enum StaffingModel {
-    /// `n` agents for the whole day.
+    /// `n` agents for the whole of every open day.
     Count,
-    /// Agent k works shift `agent_shift[k]`.
+    /// Agents work the pieces of shift work their day's [`DayPlan`] gives them.
     Shifts,
     /// Level per global interval.
     Curve(Vec<u32>),
@@ -150,7 +202,7 @@ pub struct GroupModel {
     pub cost_per_s: f64,
     /// Probability each agent is absent for a day.
     pub absenteeism: f64,
-    /// Number of agents in the pool (the most ever on duty).
+    /// Number of agents in the pool (its agent slots: the most ever on duty).
     pub pool: u32,
     /// First index of this group's agents in the global agent array.
     pub first_agent: u32,
@@ -158,20 +210,53 @@ pub struct GroupModel {
     pub staffing: StaffingModel,
 }
 
-/// A per-agent shift, day-relative seconds since the horizon start.
-#[derive(Debug, Clone)]
-pub struct AgentShift {
-    /// Shift start, seconds since day start.
+/// A piece of shift work of one agent on one day, seconds since the day's opening.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AgentPiece {
+    /// Start, seconds since the day's opening (≥ 0).
     pub start_s: f64,
-    /// Shift end, seconds since day start.
+    /// End, seconds since the day's opening (≤ the day's length).
     pub end_s: f64,
-    /// Breaks (start, length) in seconds since day start.
+    /// True for the part after midnight of a shift started the day before: the agent works it
+    /// unless absent on that day (one absence draw per shift).
+    pub carried: bool,
+}
+
+/// What happens on one open day: its static timeline and every agent's pieces of shift work
+/// and breaks. Agents of count and curve groups have no pieces.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DayPlan {
+    /// The day's static timeline, sorted by (time, kind and its payload).
+    pub timeline: Vec<StaticEvent>,
+    /// Per agent, the index of its first piece in `pieces` (agents + 1 entries: agent `a`'s
+    /// pieces are `pieces[first_piece[a]..first_piece[a + 1]]`, in time order).
+    pub first_piece: Vec<u32>,
+    /// Pieces of all agents.
+    pub pieces: Vec<AgentPiece>,
+    /// Per agent, the index of its first break in `breaks` (agents + 1 entries).
+    pub first_break: Vec<u32>,
+    /// Breaks of all agents as (start, length), seconds since the day's opening; an agent's
+    /// breaks in time order over its pieces.
     pub breaks: Vec<(f64, f64)>,
+}
+
+impl DayPlan {
+    /// Agent `a`'s pieces today, in time order.
+    #[inline]
+    pub fn pieces_of(&self, a: usize) -> &[AgentPiece] {
+        &self.pieces[self.first_piece[a] as usize..self.first_piece[a + 1] as usize]
+    }
+
+    /// Break `b` of agent `a` today as (start, length), seconds.
+    #[inline]
+    pub fn break_of(&self, a: usize, b: usize) -> (f64, f64) {
+        self.breaks[self.first_break[a] as usize + b]
+    }
 }
 
 /// What a static event does, and to whom. The derived order (variant, then payload) is the
 /// order of static events at equal times: interval boundaries, the close, shift ends, shift
-/// starts, breaks; within a kind by interval or agent index, then break index.
+/// starts, breaks; within a kind by interval or agent index, then piece or break index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum StaticKind {
     /// An interval starts; curve levels change here.
@@ -181,27 +266,29 @@ pub enum StaticKind {
     },
     /// The day closes: arrivals stop, statistics stop.
     Close,
-    /// An agent's shift ends.
+    /// An agent's piece of shift work ends.
     ShiftEnd {
         /// Agent index (global).
         agent: u32,
     },
-    /// An agent's shift starts.
+    /// An agent's piece of shift work starts.
     ShiftStart {
         /// Agent index (global).
         agent: u32,
+        /// Index of the piece among the agent's pieces of the day.
+        piece: u32,
     },
     /// An agent's break is due.
     BreakStart {
         /// Agent index (global).
         agent: u32,
-        /// Index of the break within the agent's shift.
+        /// Index of the break among the agent's breaks of the day.
         break_index: u32,
     },
 }
 
 /// An event known before the day starts.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct StaticEvent {
     /// Time, seconds since day start.
     pub time_s: f64,
@@ -218,8 +305,6 @@ pub struct Model {
     pub groups: Vec<GroupModel>,
     /// Group of each agent.
     pub agent_group: Vec<u16>,
-    /// Shift of each agent (only for shift groups; empty otherwise).
-    pub agent_shift: Vec<Option<AgentShift>>,
     /// Interval length, seconds.
     pub interval_s: f64,
     /// Intervals per day.
@@ -230,8 +315,11 @@ pub struct Model {
     pub day_s: f64,
     /// Intervals at the start of each day left out of statistics.
     pub warmup_intervals: usize,
-    /// One day's static timeline, sorted by (time, kind and its payload).
-    pub timeline: Vec<StaticEvent>,
+    /// Per day of the horizon, the index of its plan in `plans`; `None` for a closed day, which
+    /// the engine skips (no calls, no agents, no hooks).
+    pub day_plan: Vec<Option<u32>>,
+    /// The distinct plans of the open days (identical days share one).
+    pub plans: Vec<DayPlan>,
     /// Routing at the start of each day.
     pub routing: RoutingTables,
     /// Horizon start, seconds since midnight (for messages).
@@ -293,6 +381,13 @@ impl Model {
                 .map(|q| q.overflow.as_ref().map_or(f64::INFINITY, |o| o.after_s))
                 .collect(),
             least_skilled: s.routing.agent_selection == AgentSelection::LeastSkilled,
+            group_site: s.groups.iter().map(|g| g.site.map(|x| x as u16)).collect(),
+            preferred_site: s
+                .queues
+                .iter()
+                .map(|q| q.region.and_then(|r| s.routing.prefer_site.get(r).copied().flatten()).map(|x| x as u16))
+                .collect(),
+            cross_site_after_s: s.routing.cross_site_after_s,
             ..RoutingTables::default()
         };
         for (gi, g) in s.groups.iter().enumerate() {
@@ -309,33 +404,15 @@ impl Model {
 
         let mut groups = Vec::with_capacity(s.groups.len());
         let mut agent_group = Vec::new();
-        let mut agent_shift = Vec::new();
         for (gi, g) in s.groups.iter().enumerate() {
             let first_agent = agent_group.len() as u32;
             let pool = g.max_agents();
             let staffing = match &g.staffing {
                 Staffing::Count(_) => StaffingModel::Count,
                 Staffing::Curve(levels) => StaffingModel::Curve(levels.clone()),
-                Staffing::Shifts { shifts, .. } => {
-                    for sh in shifts {
-                        for _ in 0..sh.count {
-                            agent_shift.resize(agent_group.len() + 1, None);
-                            let idx = agent_group.len();
-                            agent_group.push(gi as u16);
-                            agent_shift[idx] = Some(AgentShift {
-                                start_s: sh.start_s - h.start_s,
-                                end_s: sh.end_s - h.start_s,
-                                breaks: sh.breaks.iter().map(|b| (b.start_s - h.start_s, b.length_s)).collect(),
-                            });
-                        }
-                    }
-                    StaffingModel::Shifts
-                }
+                Staffing::Shifts { .. } => StaffingModel::Shifts,
             };
-            if !matches!(staffing, StaffingModel::Shifts) {
-                agent_group.extend(std::iter::repeat_n(gi as u16, pool as usize));
-            }
-            agent_shift.resize(agent_group.len(), None);
+            agent_group.extend(std::iter::repeat_n(gi as u16, pool as usize));
             groups.push(GroupModel {
                 time_factor: 1.0 / g.speed,
                 cost_per_s: g.cost_per_hour / 3600.0,
@@ -347,33 +424,31 @@ impl Model {
         }
 
         let day_s = h.day_length_s();
-        let mut timeline: Vec<StaticEvent> = (0..n_day)
-            .map(|i| StaticEvent { time_s: i as f64 * h.interval_s, kind: StaticKind::Interval { interval: i as u32 } })
-            .collect();
-        timeline.push(StaticEvent { time_s: day_s, kind: StaticKind::Close });
-        for (ai, sh) in agent_shift.iter().enumerate() {
-            if let Some(sh) = sh {
-                let agent = ai as u32;
-                timeline.push(StaticEvent { time_s: sh.start_s, kind: StaticKind::ShiftStart { agent } });
-                timeline.push(StaticEvent { time_s: sh.end_s, kind: StaticKind::ShiftEnd { agent } });
-                for (bi, (bs, _)) in sh.breaks.iter().enumerate() {
-                    let kind = StaticKind::BreakStart { agent, break_index: bi as u32 };
-                    timeline.push(StaticEvent { time_s: *bs, kind });
-                }
+        let mut plans: Vec<DayPlan> = Vec::new();
+        let mut day_plan = Vec::with_capacity(h.days as usize);
+        for day in 0..h.days as usize {
+            if !h.is_open(day) {
+                day_plan.push(None);
+                continue;
             }
+            let plan = day_plan_of(s, &groups, agent_group.len(), day);
+            let k = plans.iter().position(|p| *p == plan).unwrap_or_else(|| {
+                plans.push(plan);
+                plans.len() - 1
+            });
+            day_plan.push(Some(k as u32));
         }
-        timeline.sort_by(|x, y| x.time_s.total_cmp(&y.time_s).then(x.kind.cmp(&y.kind)));
         Ok(Model {
             queues,
             groups,
             agent_group,
-            agent_shift,
             interval_s: h.interval_s,
             intervals_per_day: n_day,
             days: h.days as usize,
             day_s,
             warmup_intervals: (s.simulation.warmup_s / h.interval_s).round() as usize,
-            timeline,
+            day_plan,
+            plans,
             routing,
             start_s: h.start_s,
             queue_ids: s.queues.iter().map(|q| q.id.clone()).collect(),
@@ -393,6 +468,66 @@ impl Model {
     pub fn total_intervals(&self) -> usize {
         self.intervals_per_day * self.days
     }
+}
+
+/// The plan of open day `day`: every shift group's pieces of work that day (see
+/// [`crate::scenario::Group::pieces_on`]) on the day's clock, cut to the opening hours, given to
+/// the group's agent slots, and the timeline of interval boundaries, the close, and the pieces'
+/// starts, ends and breaks.
+fn day_plan_of(s: &Scenario, groups: &[GroupModel], n_agents: usize, day: usize) -> DayPlan {
+    let h = &s.horizon;
+    let (n_day, day_s) = (h.intervals_per_day(), h.day_length_s());
+    /// A piece of work with its breaks (start, length).
+    type Work = (AgentPiece, Vec<(f64, f64)>);
+    // per agent: its pieces, gathered then laid out densely
+    let mut work: Vec<Vec<Work>> = vec![Vec::new(); n_agents];
+    for (g, gm) in s.groups.iter().zip(groups) {
+        for p in g.pieces_on(h, day) {
+            let (start, end) = ((p.start_s - h.start_s).max(0.0), (p.end_s - h.start_s).min(day_s));
+            if end <= start {
+                continue; // outside the opening hours
+            }
+            let piece = AgentPiece { start_s: start, end_s: end, carried: p.carried };
+            let breaks: Vec<(f64, f64)> = p
+                .breaks
+                .iter()
+                .map(|b| (b.start_s - h.start_s, b.length_s))
+                .filter(|&(b, _)| b >= start && b < end)
+                .collect();
+            for slot in p.first_slot..(p.first_slot + p.count).min(gm.pool) {
+                work[(gm.first_agent + slot) as usize].push((piece, breaks.clone()));
+            }
+        }
+    }
+    let mut plan = DayPlan {
+        timeline: (0..n_day)
+            .map(|i| StaticEvent { time_s: i as f64 * h.interval_s, kind: StaticKind::Interval { interval: i as u32 } })
+            .collect(),
+        ..DayPlan::default()
+    };
+    plan.timeline.push(StaticEvent { time_s: day_s, kind: StaticKind::Close });
+    for (a, mut pieces) in work.into_iter().enumerate() {
+        pieces.sort_by(|x, y| x.0.start_s.total_cmp(&y.0.start_s));
+        plan.first_piece.push(plan.pieces.len() as u32);
+        plan.first_break.push(plan.breaks.len() as u32);
+        let agent = a as u32;
+        let mut break_index = 0;
+        for (k, (piece, breaks)) in pieces.into_iter().enumerate() {
+            plan.timeline
+                .push(StaticEvent { time_s: piece.start_s, kind: StaticKind::ShiftStart { agent, piece: k as u32 } });
+            plan.timeline.push(StaticEvent { time_s: piece.end_s, kind: StaticKind::ShiftEnd { agent } });
+            plan.pieces.push(piece);
+            for b in breaks {
+                plan.timeline.push(StaticEvent { time_s: b.0, kind: StaticKind::BreakStart { agent, break_index } });
+                plan.breaks.push(b);
+                break_index += 1;
+            }
+        }
+    }
+    plan.first_piece.push(plan.pieces.len() as u32);
+    plan.first_break.push(plan.breaks.len() as u32);
+    plan.timeline.sort_by(|x, y| x.time_s.total_cmp(&y.time_s).then(x.kind.cmp(&y.kind)));
+    plan
 }
 
 /// The model's policy: the scenario's built-ins and its script, bound to `s`, combined.

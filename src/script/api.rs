@@ -26,6 +26,9 @@ pub(super) struct Static {
     /// Interval length, seconds.
     pub(super) interval_s: f64,
     pub(super) start_s: f64,
+    /// Per day of the horizon, its date (`"2026-12-07"`) and weekday (`"Mon"`) when the horizon
+    /// is dated (`ctx.date`, `ctx.weekday`); `None` on undated horizons.
+    pub(super) dates: Vec<Option<(ImmutableString, ImmutableString)>>,
     pub(super) seed: u64,
     /// The script names a day-so-far property (`sl_day`, `offered_day`, ...): only then does the
     /// engine sum the day for its snapshots. Properties are reached only by their literal names

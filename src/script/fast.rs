@@ -13,8 +13,8 @@
 //! constants (and `--set` parameters); `+ - * / %`, `== != < <= > >=`, `&& || !` and unary `-`;
 //! `ctx.now`, `ctx.day`, `ctx.interval`, `ctx.interval_seconds`, `ctx.queue(id)` and
 //! `ctx.group(id)` with all their properties, `ctx.forecast(id, n)`, and every action. Anything
-//! else (loops, `switch`, function calls, arrays, `ctx.state`, `ctx.random`, ...) keeps the
-//! whole hook in Rhai.
+//! else (loops, `switch`, function calls, arrays, `ctx.state`, `ctx.random`, `ctx.date`,
+//! `ctx.weekday`, ...) keeps the whole hook in Rhai.
 //!
 //! Semantics are Rhai's: checked integer arithmetic, integer/float promotion, Rhai's
 //! relative-epsilon float comparisons, the same property values and the same action builders

@@ -167,6 +167,12 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         if patience_s.is_finite() {
             self.push(t + patience_s, EventKind::Abandon { call: c, generation });
         }
+        let rt = &self.work.routing;
+        if rt.immediate[q] < rt.selection[q].len() && rt.cross_site_after_s < patience_s {
+            // other sites' agents with the skill see the call from then on
+            let after_s = rt.cross_site_after_s;
+            self.push(t + after_s, EventKind::Overflow { call: c, generation });
+        }
         let overflow_after_s = self.work.routing.overflow_after_s[q];
         if overflow_after_s < patience_s {
             self.push(t + overflow_after_s, EventKind::Overflow { call: c, generation });

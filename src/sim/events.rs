@@ -15,7 +15,8 @@ pub(super) enum EventKind {
     AgentFree { agent: u32 },
     /// The caller in this call slot hangs up, if the slot still holds that generation's call.
     Abandon { call: u32, generation: u32 },
-    /// The call has waited the overflow delay: overflow groups may take it.
+    /// The call has waited the cross-site or the overflow delay: other sites' groups with the
+    /// skill, or overflow groups, may take it.
     Overflow { call: u32, generation: u32 },
     /// The agent's break ends.
     BreakEnd { agent: u32 },

@@ -4,7 +4,9 @@
 //! random streams derived from (seed, replication, purpose, index, day, interval) and writes
 //! counts into [`ReplicationFacts`]. It knows nothing of YAML, Rhai, statistics or the terminal.
 //!
-//! Three event sources are merged by time: the static timeline of the day (interval
+//! Days run one after another, each from its own plan ([`DayPlan`]: the pieces of shift work
+//! and breaks of that day, a night shift's part after midnight included); closed days are
+//! skipped. Three event sources are merged by time: the static timeline of the day (interval
 //! boundaries, shift starts/ends, breaks), a binary heap of dynamic events (service ends,
 //! abandonments, overflows, break ends, retrials) ordered by (time, insertion sequence), and one
 //! pending arrival per queue (a non-homogeneous Poisson process, piecewise constant per
@@ -50,7 +52,7 @@ pub use streams::{
 };
 
 use crate::facts::{QueueFacts, ReplicationFacts};
-use crate::model::{Model, StaffingModel, StaticKind};
+use crate::model::{DayPlan, Model, StaffingModel, StaticKind};
 use crate::policy::{Hooks, NoPolicy, Policy, PolicyError};
 use actions::Hook;
 use events::{Event, EventKind};
@@ -93,8 +95,12 @@ pub fn run_with<P: Policy + ?Sized>(
     let hooks = policy.hooks();
     let reads_day = policy.reads_day();
     for day in 0..model.days {
+        // a closed day is skipped: no calls, no agents, no hooks; its facts stay zero, and as
+        // every stream is keyed by its day, the other days draw as if it were open
+        let Some(plan) = model.day_plan[day] else { continue };
         let mut sim = Sim {
             model,
+            plan: &model.plans[plan as usize],
             work: &mut *work,
             facts: Recorder::new(&mut *facts),
             policy: &mut *policy,
@@ -118,6 +124,8 @@ pub fn run_with<P: Policy + ?Sized>(
 struct Sim<'a, P: Policy + ?Sized> {
     /// The compiled scenario (read only).
     model: &'a Model,
+    /// Today's plan: timeline, shift pieces and breaks (read only).
+    plan: &'a DayPlan,
     /// Live state, random streams and scratch buffers.
     work: &'a mut Workspace,
     /// The replication's facts, written cell by cell.
@@ -142,7 +150,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// Simulates day `day`: resets the live state, starts arrivals and staffing, then merges
     /// the static timeline, the event heap and the next arrivals by time until all are done.
     fn run_day(&mut self, day: usize) {
-        let m = self.model;
+        let (m, plan) = (self.model, self.plan);
         self.reset(day);
 
         self.start_arrivals(day);
@@ -157,7 +165,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
 
         let mut ti = 0;
         while self.failure.is_none() {
-            let t_static = m.timeline.get(ti).map_or(f64::INFINITY, |e| e.time_s);
+            let t_static = plan.timeline.get(ti).map_or(f64::INFINITY, |e| e.time_s);
             let t_heap = self.work.heap.peek().map_or(f64::INFINITY, Event::t);
             let (t_arr, q_arr) =
                 self.work.arrivals.peek().map_or((f64::INFINITY, usize::MAX), |r| (f64::from_bits(r.0.0), r.0.1));
@@ -165,7 +173,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 if t_static == f64::INFINITY {
                     break;
                 }
-                let e = m.timeline[ti];
+                let e = plan.timeline[ti];
                 if self.interval_hook_due && matches!(e.kind, StaticKind::BreakStart { .. }) {
                     // after the shift changes of the boundary, before its breaks (a hold set
                     // now catches the breaks due now)
@@ -174,7 +182,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 }
                 ti += 1;
                 self.on_static(e.kind, e.time_s);
-                if self.interval_hook_due && m.timeline.get(ti).is_none_or(|n| n.time_s != e.time_s) {
+                if self.interval_hook_due && plan.timeline.get(ti).is_none_or(|n| n.time_s != e.time_s) {
                     self.interval_hook_due = false;
                     self.call_hook(Hook::Interval, e.time_s);
                 }
@@ -222,11 +230,12 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         work.routing.clone_from(&self.model.routing);
         work.n_callbacks = 0;
         work.day_closed.fill(QueueFacts::default());
-        for (a, sh) in work.agents.iter_mut().zip(&self.model.agent_shift) {
-            let present = a.present;
+        for (k, a) in work.agents.iter_mut().enumerate() {
+            let (present, present_before) = (a.present, a.present_before);
             *a = NEW_AGENT;
             a.present = present;
-            a.shift_end = sh.as_ref().map_or(f64::INFINITY, |s| s.end_s);
+            a.present_before = present_before;
+            a.shift_end = self.plan.pieces_of(k).first().map_or(f64::INFINITY, |p| p.end_s);
         }
         for g in &mut work.groups {
             g.on_duty = 0;
@@ -289,13 +298,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 }
                 self.work.open_interval = None;
             }
-            StaticKind::ShiftStart { agent } => {
-                let g = self.work.agent_group[agent as usize] as usize;
-                let live = &self.work.agents[agent as usize];
-                if live.present && !live.sent_home {
-                    self.come_on_duty(agent, g, t);
-                }
-            }
+            StaticKind::ShiftStart { agent, piece } => self.on_shift_start(agent, piece, t),
             StaticKind::ShiftEnd { agent } => {
                 // a shift extended by a policy ends at its own dynamic event
                 if self.work.agents[agent as usize].shift_end <= t {

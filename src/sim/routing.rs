@@ -1,5 +1,7 @@
 //! Routing: which idle agent takes a new call, which waiting call (or callback) a free agent
-//! takes, overflow to other groups, and redispatch after a routing change.
+//! takes, calls becoming visible to more groups as they wait (other sites' groups with the
+//! skill after the cross-site delay, overflow groups after the overflow delay), and redispatch
+//! after a routing change. The order of the rules is written down in `docs/routing.md`.
 //!
 //! Owns the idle-agent lists and the waiting-call queues as seen by selection; it records an
 //! answered call through `record`.
@@ -14,8 +16,11 @@ use crate::policy::Policy;
 /// Which groups may take a queue's call.
 #[derive(Debug, Clone, Copy)]
 enum Eligible {
-    /// Groups with the skill.
+    /// Groups with the skill that see the call at once: at the queue's preferred site, or all
+    /// of them when it prefers none.
     Skilled,
+    /// Groups with the skill at other sites, once the call has waited the cross-site delay.
+    Remote,
     /// Overflow groups (without the skill), once the call has waited the overflow delay.
     Overflow,
 }
@@ -59,7 +64,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     }
 
     /// The call a free agent of group `g` would take by the built-in rules: the best tier, then
-    /// the longest wait; overflow queues show only calls waiting at least the overflow delay.
+    /// the longest wait; a queue shows only calls waiting at least its entry's delay (the
+    /// overflow delay, or the cross-site delay for a skill at another site than preferred).
     pub(super) fn find_call(&mut self, g: usize, t: f64) -> Option<u32> {
         let mut best: Option<(u32, u64, f64)> = None; // (call, tier, arrival)
         for k in 0..self.work.routing.scan[g].len() {
@@ -77,7 +83,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                 continue;
             };
             let arr = self.work.calls[c as usize].arrival_t;
-            if e.overflow && t - arr < self.work.routing.overflow_after_s[q] {
+            if (e.overflow || e.remote) && t - arr < self.work.routing.after_s(&e) {
                 continue;
             }
             if best.is_none_or(|(_, _, b)| arr < b) {
@@ -107,7 +113,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             return None;
         };
         let c = self.front_call(q)?;
-        let visible = !e.overflow || t - self.work.calls[c as usize].arrival_t >= self.work.routing.overflow_after_s[q];
+        let visible = t - self.work.calls[c as usize].arrival_t >= self.work.routing.after_s(&e);
         visible.then_some(c)
     }
 
@@ -219,7 +225,8 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     }
 
     /// Chooses an idle agent for a new call of queue `q`, removing it from its idle list:
-    /// longest idle across eligible groups, or the first group (fewest skills) with an idle agent.
+    /// longest idle across the groups that see the call at once, or the first of them (fewest
+    /// skills) with an idle agent.
     #[inline]
     pub(super) fn select_agent(&mut self, q: usize) -> Option<(u32, usize)> {
         self.pop_longest_idle(q, Eligible::Skilled, self.model.routing.least_skilled)
@@ -230,9 +237,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// group that has an idle agent is considered.
     fn pop_longest_idle(&mut self, q: usize, eligible: Eligible, first_group: bool) -> Option<(u32, usize)> {
         let mut best: Option<(u32, usize, f64)> = None;
-        let n = self.eligible(q, eligible).len();
-        for k in 0..n {
-            let g = self.eligible(q, eligible)[k] as usize;
+        let (lo, hi) = self.eligible(q, eligible);
+        for k in lo..hi {
+            let rt = &self.work.routing;
+            let g =
+                if matches!(eligible, Eligible::Overflow) { rt.overflow[q][k] } else { rt.selection[q][k] } as usize;
             if let Some(a) = self.peek_idle(g) {
                 let since = self.work.agents[a as usize].idle_since;
                 if best.is_none_or(|(_, _, b)| since < b) {
@@ -248,27 +257,43 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
         Some((a, g))
     }
 
-    /// The groups `eligible` for queue `q` as the routing stands now.
-    #[inline]
-    fn eligible(&self, q: usize, eligible: Eligible) -> &[u16] {
+    /// The groups `eligible` for queue `q` as the routing stands now: the range `lo..hi` of
+    /// `overflow[q]` for overflow groups, else of `selection[q]`.
+    #[inline(always)]
+    fn eligible(&self, q: usize, eligible: Eligible) -> (usize, usize) {
+        let rt = &self.work.routing;
         match eligible {
-            Eligible::Skilled => &self.work.routing.selection[q],
-            Eligible::Overflow => &self.work.routing.overflow[q],
+            Eligible::Skilled => (0, rt.immediate[q]),
+            Eligible::Remote => (rt.immediate[q], rt.selection[q].len()),
+            Eligible::Overflow => (0, rt.overflow[q].len()),
         }
     }
 
+    /// Call `c` has waited a delay after which more groups see it (the cross-site delay or the
+    /// overflow delay): an idle agent of the groups that see it now takes it, other sites'
+    /// groups with the skill (by the queue's selection rule) before overflow groups (longest
+    /// idle).
     pub(super) fn on_overflow(&mut self, c: u32, generation: u32, t: f64) {
         let call = self.work.calls[c as usize];
         if call.generation != generation || call.state != CallState::Waiting {
             return;
         }
         let q = call.queue as usize;
-        if t < call.arrival_t + self.work.routing.overflow_after_s[q] {
-            return; // a policy lengthened the delay since this event was scheduled
+        let rt = &self.work.routing;
+        // (a policy may have lengthened a delay since this event was scheduled)
+        let remote = rt.immediate[q] < rt.selection[q].len() && t >= call.arrival_t + rt.cross_site_after_s;
+        let overflow = t >= call.arrival_t + rt.overflow_after_s[q];
+        let least_skilled = rt.least_skilled;
+        // An idle agent who sees the call now can exist only if no older call it sees waits (it
+        // would have taken it), so this call is the right one to serve.
+        let mut chosen = None;
+        if remote {
+            chosen = self.pop_longest_idle(q, Eligible::Remote, least_skilled);
         }
-        // An idle overflow agent can exist only if no older overflowed call waits (it would
-        // have taken it), so this call is the right one to serve.
-        if let Some((a, g)) = self.pop_longest_idle(q, Eligible::Overflow, false) {
+        if chosen.is_none() && overflow {
+            chosen = self.pop_longest_idle(q, Eligible::Overflow, false);
+        }
+        if let Some((a, g)) = chosen {
             self.take_waiting(c, t);
             self.serve(c, a, g, t);
         }

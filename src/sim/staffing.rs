@@ -23,7 +23,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             let rng = &mut keyed_stream(self.work.stream_base, key);
             for k in 0..gm.pool {
                 let absent = gm.absenteeism > 0.0 && rng.random::<f64>() < gm.absenteeism;
-                self.work.agents[(gm.first_agent + k) as usize].present = !absent;
+                let agent = &mut self.work.agents[(gm.first_agent + k) as usize];
+                // yesterday's draw: a day with carried pieces follows an open day, simulated
+                // just before this one
+                agent.present_before = agent.present;
+                agent.present = !absent;
             }
         }
         for (g, gm) in m.groups.iter().enumerate() {
@@ -35,6 +39,38 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
                     }
                 }
             }
+        }
+    }
+
+    /// Piece `piece` of agent `a`'s shift work starts: the agent comes on duty unless absent
+    /// (on the day the shift started: yesterday for a carried piece) or sent home during this
+    /// piece. An agent still on duty (overtime from an earlier piece) works on to this piece's end.
+    pub(super) fn on_shift_start(&mut self, a: u32, piece: u32, t: f64) {
+        let p = self.plan.pieces_of(a as usize)[piece as usize];
+        let g = self.work.agent_group[a as usize] as usize;
+        let live = &mut self.work.agents[a as usize];
+        if live.state != AgentState::Off {
+            live.shift_end = p.end_s;
+            live.pending_leave = false;
+            return;
+        }
+        live.shift_end = p.end_s;
+        let mut g = g;
+        if piece > 0 {
+            // a later piece is a new shift: a send-home or a move ended with the piece before
+            live.sent_home = false;
+            let home = self.model.agent_group[a as usize] as usize;
+            if g != home {
+                self.work.agent_group[a as usize] = home as u16;
+                let gs = &mut self.work.groups[home];
+                gs.out = gs.out.saturating_sub(1);
+                g = home;
+            }
+        }
+        let live = &self.work.agents[a as usize];
+        let present = if p.carried { live.present_before } else { live.present };
+        if present && !live.sent_home {
+            self.come_on_duty(a, g, t);
         }
     }
 
@@ -187,7 +223,7 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
     /// duty; not counted when the agent left for another reason (sent home), as without a hold.
     pub(super) fn on_break_due(&mut self, a: u32, b: u32, t: f64) {
         let g = self.work.agent_group[a as usize] as usize;
-        let (start, len) = self.model.agent_shift[a as usize].as_ref().map_or((t, 0.0), |s| s.breaks[b as usize]);
+        let (start, len) = self.plan.break_of(a as usize, b as usize);
         let off = self.work.agents[a as usize].state == AgentState::Off;
         if !off {
             let gs = &self.work.groups[g];

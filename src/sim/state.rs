@@ -22,7 +22,10 @@ pub(super) enum AgentState {
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Agent {
     pub(super) state: AgentState,
+    /// Not absent today (today's absence draw).
     pub(super) present: bool,
+    /// Not absent on the day before (its draw): decides a carried piece of a night shift.
+    pub(super) present_before: bool,
     pub(super) idle_since: f64,
     pub(super) token: u32,
     /// Breaks that fell due while the agent was busy or on a break, taken back to back later.
@@ -46,6 +49,7 @@ pub(super) struct Agent {
 pub(super) const NEW_AGENT: Agent = Agent {
     state: AgentState::Off,
     present: true,
+    present_before: true,
     idle_since: 0.0,
     token: 0,
     pending_breaks: 0,

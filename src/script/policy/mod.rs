@@ -239,6 +239,7 @@ impl PolicyScript {
             intervals_per_day: h.intervals_per_day(),
             interval_s: h.interval_s,
             start_s: h.start_s,
+            dates: (0..h.days as usize).map(|d| Some((h.date(d)?.to_string().into(), h.weekday(d)?.into()))).collect(),
             seed: scenario.simulation.seed,
             reads_day: self.reads_day,
         });

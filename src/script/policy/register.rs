@@ -18,6 +18,16 @@ pub(super) fn register(e: &mut Engine) {
         format_clock((sh.stat.start_s + sh.snap.time_s).floor())
     });
     e.register_get("day", |c: &mut Ctx| c.lock().snap.day as i64);
+    // the day's date and weekday as strings, `()` on undated horizons (the fast path leaves
+    // hooks reading them to Rhai)
+    e.register_get("date", |c: &mut Ctx| {
+        let sh = c.lock();
+        sh.stat.dates.get(sh.snap.day).cloned().flatten().map_or(Dynamic::UNIT, |(d, _)| Dynamic::from(d))
+    });
+    e.register_get("weekday", |c: &mut Ctx| {
+        let sh = c.lock();
+        sh.stat.dates.get(sh.snap.day).cloned().flatten().map_or(Dynamic::UNIT, |(_, w)| Dynamic::from(w))
+    });
     e.register_get("interval", |c: &mut Ctx| c.lock().snap.interval as i64);
     e.register_get("interval_seconds", |c: &mut Ctx| c.lock().stat.interval_s);
     e.register_get("queues", |c: &mut Ctx| {
