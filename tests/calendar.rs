@@ -186,6 +186,16 @@ fn shifts_crossing_midnight_need_a_horizon_open_at_midnight() {
     let again = s.revalidate(&dir.path().join("s.yaml")).unwrap();
     assert_eq!(again, s, "a night shift survives the way back");
 
+    // a closed day has no work at all: the night shift before it ends at midnight, in the
+    // planned curve and in a roster's paid hours alike
+    let roster = "shift_codes:\n  N: { start: \"22:00\", end: \"06:00\" }\nagents:\n  - group: night\n    skills: [q]\n    roster: [{ agent: luna, days: [N, -, N] }]";
+    let closed =
+        small(r#"{ days: 3, start: "00:00", end: "24:00", interval: 1h }"#, "", &format!("closed: [d2]\n{roster}"));
+    let s = parse_str(&closed, &dir.path().join("s.yaml")).unwrap_or_else(|e| panic!("{e}"));
+    assert!(s.groups[0].pieces_on(&s.horizon, 1).is_empty());
+    assert!(s.groups[0].planned_curve(&s.horizon)[24..48].iter().all(|x| *x == 0));
+    let Staffing::Shifts { roster, .. } = &s.groups[0].staffing else { panic!() };
+    assert_eq!(roster[0].paid_hours(&s.horizon), 2.0 + 2.0, "22:00-24:00 twice: d2 closed, d3 the last day");
     let bad = small(r#"{ days: 3, start: "06:00", end: "24:00", interval: 1h }"#, "", agents);
     let m = problems(&bad, dir.path());
     assert!(m.contains("shift_codes.N"), "{m}");

@@ -39,7 +39,10 @@ fn the_week_runs_with_dated_days_and_an_empty_holiday() {
     // paid too (a late exit, at most its minutes).
     let paid = |d: usize, g: &str, plan: f64| {
         let (p, late) = (mean(&days[d]["groups"][g]["paid_hours"]), mean(&days[d]["groups"][g]["late_exit_minutes"]));
-        assert!(p >= plan - 1e-9 && p <= plan + late / 60.0 + 1e-9, "day {d} {g}: paid {p} h, plan {plan} h, late exits {late} min");
+        assert!(
+            p >= plan - 1e-9 && p <= plan + late / 60.0 + 1e-9,
+            "day {d} {g}: paid {p} h, plan {plan} h, late exits {late} min"
+        );
     };
     paid(0, "milano", 34.0 * 8.0);
     paid(0, "napoli", 14.0 * 8.0 + 4.0 * 4.0);

@@ -362,13 +362,14 @@ impl RosterAgent {
             code.shift(1, Some(days))
         })
     }
-    /// Paid hours of the roster inside the horizon: the worked shifts' lengths, the part of the
-    /// last day's shift past midnight excluded (it falls after the horizon).
+    /// Paid hours of the roster inside the horizon: the worked shifts' lengths, the part after
+    /// midnight excluded when the next day is closed or past the horizon (nothing is simulated
+    /// then).
     pub fn paid_hours(&self, h: &Horizon) -> f64 {
-        let last = h.days as usize - 1;
+        let cut = |d: usize| d + 1 >= h.days as usize || !h.is_open(d + 1);
         (0..h.days as usize)
             .filter_map(|d| self.shift_on(h, d).map(|s| (d, s)))
-            .map(|(d, s)| (if d == last { s.end_s.min(crate::time::DAY_S) } else { s.end_s } - s.start_s) / 3600.0)
+            .map(|(d, s)| (if cut(d) { s.end_s.min(crate::time::DAY_S) } else { s.end_s } - s.start_s) / 3600.0)
             .sum()
     }
 }
@@ -453,10 +454,13 @@ fn pieces_of(s: &Shift, first_slot: u32, count: u32, h: &Horizon, day: usize, ou
 impl Group {
     /// The shift work of day `day` (0-based), in slot order: today's shifts (their part before
     /// midnight) and the part after midnight of the shifts that started yesterday. Empty for
-    /// groups without shifts. A closed day has no shifts of its own, but a shift started the
-    /// evening before still ends on it.
+    /// groups without shifts and on closed days (nothing happens on them: a night shift started
+    /// the evening before a closed day ends at midnight).
     pub fn pieces_on(&self, h: &Horizon, day: usize) -> Vec<DayPiece> {
         let Staffing::Shifts { shifts, roster } = &self.staffing else { return Vec::new() };
+        if !h.is_open(day) {
+            return Vec::new();
+        }
         let mut out = Vec::new();
         let mut slot = 0u32;
         for s in shifts {
