@@ -321,13 +321,7 @@ fn a_dated_week_with_rosters_sites_and_a_holiday_does_not_depend_on_the_thread_c
         }],
     };
     s.simulation.replications = 30;
-    let run = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| experiment::run(&s, None, &|| {}).unwrap())
-    };
+    let run = |threads| common::run_on_threads(&s, threads);
     let one = run(1);
     assert_eq!(one, run(2));
     assert_eq!(one, run(3));

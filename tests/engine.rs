@@ -1,6 +1,8 @@
 //! Behaviour of the engine: conservation of calls, shifts and breaks, staffing curves,
 //! absences, retrials, overflow, busyness, warm-up, common random numbers and determinism.
 
+mod common;
+
 use ccsim::experiment::{self, RunResult};
 use ccsim::facts::ReplicationFacts;
 use ccsim::model::Model;
@@ -308,13 +310,7 @@ fn scenarios_that_agree_share_their_random_numbers() {
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
     let s = bundled("multi_skill.yaml");
-    let run = |threads| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(threads)
-            .build()
-            .unwrap()
-            .install(|| experiment::run(&s, None, &|| {}).unwrap())
-    };
+    let run = |threads| common::run_on_threads(&s, threads);
     let one = run(1);
     assert_eq!(one, run(2));
     assert_eq!(one, run(3));

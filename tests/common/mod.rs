@@ -169,3 +169,12 @@ agents:
     count: 1
 simulation: { replications: 3, seed: 9 }
 "#;
+
+/// Runs `s` to its result on a pool of `threads` threads (to show results do not depend on it).
+pub fn run_on_threads(s: &Scenario, threads: usize) -> RunResult {
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .unwrap()
+        .install(|| experiment::run(s, None, &|| {}).unwrap())
+}

@@ -2,7 +2,6 @@
 //! (shifts crossing midnight included), shift times, and rosters written inline or read from a
 //! CSV file.
 
-use super::super::limits::*;
 use super::super::raw::*;
 use super::super::*;
 use super::Check;
@@ -233,31 +232,7 @@ impl Check {
     /// file, line and column; the entries' paths are `<path>(<file>:<line>)`.
     fn roster_csv(&mut self, path: &str, file: &Path, h: &Horizon) -> Option<Vec<(String, RawRosterEntry)>> {
         let shown = file.display().to_string();
-        match std::fs::metadata(file) {
-            Ok(m) if !m.is_file() => {
-                self.err(path, format!("{shown} is not a regular file"));
-                return None;
-            }
-            Ok(m) if m.len() > MAX_CSV_BYTES => {
-                self.err(path, format!("{shown} has {} bytes: at most {MAX_CSV_BYTES}", m.len()));
-                return None;
-            }
-            _ => {}
-        }
-        let mut rdr = match csv::ReaderBuilder::new().flexible(true).from_path(file) {
-            Ok(r) => r,
-            Err(e) => {
-                self.err(path, format!("cannot read roster CSV {shown}: {e}"));
-                return None;
-            }
-        };
-        let headers = match rdr.headers() {
-            Ok(hd) => hd.clone(),
-            Err(e) => {
-                self.err(path, format!("{shown}: malformed CSV header: {e}"));
-                return None;
-            }
-        };
+        let (mut rdr, headers) = self.open_csv(path, file, true)?;
         let n = h.days as usize;
         if !headers.get(0).is_some_and(|c| c.trim().eq_ignore_ascii_case("agent")) {
             self.err(path, format!("{shown}:1: the first column must be `agent`, then one column per day"));

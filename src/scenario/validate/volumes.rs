@@ -149,7 +149,15 @@ impl Check {
         }
     }
 
-    pub(super) fn csv_column(&mut self, path: &str, file: &Path, column: &str) -> Option<Vec<f64>> {
+    /// Opens a CSV file (`flexible`: rows may differ in length) and reads its header row: a
+    /// file that is missing, not a regular file, too large or without a readable header is a
+    /// problem at `path`.
+    pub(super) fn open_csv(
+        &mut self,
+        path: &str,
+        file: &Path,
+        flexible: bool,
+    ) -> Option<(csv::Reader<std::fs::File>, csv::StringRecord)> {
         let shown = file.display();
         match std::fs::metadata(file) {
             Ok(m) if !m.is_file() => {
@@ -162,20 +170,28 @@ impl Check {
             }
             _ => {}
         }
-        let mut rdr = match csv::Reader::from_path(file) {
+        let mut rdr = match csv::ReaderBuilder::new().flexible(flexible).from_path(file) {
             Ok(r) => r,
             Err(e) => {
                 self.err(path, format!("cannot read CSV file {shown}: {e}"));
                 return None;
             }
         };
-        let headers = match rdr.headers() {
-            Ok(h) => h.clone(),
+        match rdr.headers() {
+            Ok(h) => {
+                let h = h.clone();
+                Some((rdr, h))
+            }
             Err(e) => {
                 self.err(path, format!("{shown}: malformed CSV header: {e}"));
-                return None;
+                None
             }
-        };
+        }
+    }
+
+    pub(super) fn csv_column(&mut self, path: &str, file: &Path, column: &str) -> Option<Vec<f64>> {
+        let shown = file.display();
+        let (mut rdr, headers) = self.open_csv(path, file, false)?;
         let Some(col) = headers.iter().position(|h| h.trim() == column) else {
             let have: Vec<&str> = headers.iter().collect();
             self.err(path, format!("{shown}: no column `{column}` (columns: {})", have.join(", ")));
