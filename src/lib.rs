@@ -82,6 +82,7 @@ pub mod plan;
 pub mod policy;
 pub mod report;
 pub mod scenario;
+pub mod schedule;
 pub mod script;
 pub mod shard;
 pub mod sim;

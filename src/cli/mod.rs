@@ -6,6 +6,7 @@ mod compare;
 mod merge;
 mod optimize;
 mod run;
+mod schedule;
 mod schema;
 mod staff;
 mod sweep;
@@ -39,6 +40,8 @@ enum Command {
     Sweep(sweep::Args),
     /// Least staffing per interval meeting every target, found by simulation.
     Optimize(optimize::Args),
+    /// Shifts covering a requirement curve, with the LP bound (first slice: one day, counts).
+    Schedule(schedule::Args),
     /// Print the JSON Schema of the scenario format.
     Schema(schema::Args),
     /// Merge the partial results of a sharded run (`--shard K/N`) into the single run's result.
@@ -124,6 +127,7 @@ impl Command {
             Command::Staff(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
             Command::Sweep(a) => vec![out(&a.out), a.chart.as_deref()],
             Command::Optimize(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
+            Command::Schedule(a) => vec![out(&a.out)],
             Command::Schema(a) => vec![a.output.as_deref()],
             Command::Merge(a) => vec![out(&a.out)],
         };
@@ -151,6 +155,7 @@ pub fn run() -> Result<()> {
         Command::Staff(a) => staff::exec(a),
         Command::Sweep(a) => sweep::exec(a, Work::of(a_shard(&matches, "sweep")?)),
         Command::Optimize(a) => optimize::exec(a),
+        Command::Schedule(a) => schedule::exec(a),
         Command::Schema(a) => schema::exec(a),
         Command::Merge(a) => merge::exec(a),
     }
