@@ -16,8 +16,8 @@ pub struct Args {
 
 /// Runs `ccsim schedule`.
 pub fn exec(a: Args) -> Result<()> {
-    let spec = crate::schedule::load(&a.spec).map_err(anyhow::Error::msg)?;
-    let s = crate::schedule::solve(&spec).map_err(anyhow::Error::msg)?;
+    let spec = crate::schedule::load(&a.spec, None).map_err(anyhow::Error::msg)?;
+    let s = crate::schedule::solve(&spec, &crate::schedule::Options::default()).map_err(anyhow::Error::msg)?;
     super::write_output(a.out.output.as_deref(), |w| match a.out.format {
         FormatArg::Json => {
             serde_json::to_writer_pretty(&mut *w, &s)?;

@@ -18,7 +18,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 pub use crate::vocabulary::SlDefinition;
-pub use validate::{from_raw, parse_str, validate_dist, validate_queue};
+pub use validate::{from_raw, horizon_of, parse_str, validate_dist, validate_queue};
 
 /// A validated scenario.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -35,6 +35,20 @@ pub fn parse_str(text: &str, file: &Path) -> Result<Scenario, ScenarioError> {
     })
 }
 
+/// Validates a horizon and its closed days alone (schedule specs share the scenario's horizon
+/// format): every problem with its YAML path (`horizon.…`, `closed[i]`).
+pub fn horizon_of(raw: &RawHorizon, closed: Option<&[String]>) -> Result<Horizon, Vec<Problem>> {
+    let mut c = Check::default();
+    let mut h = c.horizon(raw);
+    if let Some(h) = h.as_mut() {
+        c.closed_days(closed, h);
+    }
+    match h {
+        Some(h) if c.problems.is_empty() => Ok(h),
+        _ => Err(c.problems),
+    }
+}
+
 /// A parse error with its YAML path, line and column, in planners' words.
 pub(super) fn parse_error(e: serde_path_to_error::Error<serde_yaml::Error>, file: &Path) -> ScenarioError {
     let path = e.path().to_string();
