@@ -1,6 +1,726 @@
-//! Rosters (placeholder).
+//! Rosters: each agent gets a concrete shift or a day off on every day, keeping the contract
+//! rules, so that coverage meets the requirement at the least weighted under- and over-coverage,
+//! preferences not granted, cost and weekend unfairness.
+//!
+//! Method, deterministic for a seed:
+//! 1. per group and day, the integer program of [`super::select`] says which shifts to start;
+//!    they are handed out day by day to the agents who can take them without breaking a rule,
+//!    fewest hours first;
+//! 2. simulated annealing over four moves (give an agent-day another shift or a day off, move a
+//!    start or a break to a neighbouring candidate, swap two agents' day, swap two days of one
+//!    agent), with broken rules priced far above any coverage gain;
+//! 3. the bound: an LP relaxation in which every group's agents are pooled (days, hours and
+//!    headcount per day summed over agents), so no roster can score below it.
+//!
+//! The rules are priced here by [`Rules::penalty`]; the independent [`super::check`] verifies
+//! the result.
+
+use super::spec::{ContractKind, Fixed};
 use super::{Options, Plan, SearchInfo, Spec};
-/// Roster.
-pub fn solve(_spec: &Spec, _opts: &Options) -> Result<(Plan, SearchInfo), String> {
-    Err("not yet".into())
+use good_lp::{Expression, Solution, SolverModel, Variable, microlp, variable, variables};
+use rand::{RngExt, SeedableRng};
+use rand_xoshiro::Xoshiro256PlusPlus;
+use std::collections::HashMap;
+
+/// The working state of the search.
+struct State<'a> {
+    spec: &'a Spec,
+    ipd: usize,
+    ih: f64,
+    /// `roster[a][d]`.
+    roster: Vec<Vec<Option<usize>>>,
+    /// On duty per group and global interval.
+    cov: Vec<Vec<f64>>,
+    /// Per agent and day, the range of `options` the agent may work.
+    ranges: Vec<Vec<(u32, u32)>>,
+    options: Vec<u32>,
+    /// Per agent and day, whether a day off is allowed (not a fixed shift).
+    may_rest: Vec<Vec<bool>>,
+    /// Per agent: rule penalty and soft cost of its row.
+    pen: Vec<f64>,
+    soft: Vec<f64>,
+    /// Agents per group.
+    members: Vec<Vec<usize>>,
+    /// Price of one unit of a broken rule.
+    lambda: f64,
+    /// Weight per weekend² worked by each full-time agent.
+    weekend_fairness: f64,
+}
+
+impl<'a> State<'a> {
+    fn new(spec: &'a Spec) -> State<'a> {
+        let days = spec.horizon.days as usize;
+        let mut options = Vec::new();
+        let mut ranges = Vec::with_capacity(spec.agents.len());
+        let mut may_rest = Vec::with_capacity(spec.agents.len());
+        let mut cache: HashMap<(usize, usize, usize), (u32, u32)> = HashMap::new();
+        for a in &spec.agents {
+            let k = &spec.contracts[a.contract];
+            let mut row = Vec::with_capacity(days);
+            let mut rest = Vec::with_capacity(days);
+            for d in 0..days {
+                let closed = !spec.horizon.is_open(d) || a.unavailable[d];
+                let r = match a.fixed[d] {
+                    _ if closed => (0, 0),
+                    Fixed::Off => (0, 0),
+                    Fixed::Template(t) => {
+                        let start = options.len() as u32;
+                        options.extend(
+                            spec.templates[t]
+                                .candidates
+                                .clone()
+                                .filter(|c| day_hours_ok(spec, a.contract, *c))
+                                .map(|c| c as u32),
+                        );
+                        (start, options.len() as u32 - start)
+                    }
+                    Fixed::Free => *cache.entry((a.group, a.contract, d)).or_insert_with(|| {
+                        let start = options.len() as u32;
+                        for (ti, t) in spec.templates.iter().enumerate() {
+                            if k.templates[ti] && t.groups[a.group] && t.days[d] {
+                                options.extend(
+                                    t.candidates
+                                        .clone()
+                                        .filter(|c| day_hours_ok(spec, a.contract, *c))
+                                        .map(|c| c as u32),
+                                );
+                            }
+                        }
+                        (start, options.len() as u32 - start)
+                    }),
+                };
+                row.push(r);
+                rest.push(!matches!(a.fixed[d], Fixed::Template(_)) || closed || r.1 == 0);
+            }
+            ranges.push(row);
+            may_rest.push(rest);
+        }
+        let mut members = vec![Vec::new(); spec.groups.len()];
+        for (i, a) in spec.agents.iter().enumerate() {
+            members[a.group].push(i);
+        }
+        let max_under = spec.objective.under.iter().copied().fold(1.0, f64::max);
+        let ih = spec.interval_h();
+        State {
+            spec,
+            ipd: spec.ipd(),
+            ih,
+            roster: vec![vec![None; days]; spec.agents.len()],
+            cov: vec![vec![0.0; spec.ipd() * days]; spec.groups.len()],
+            ranges,
+            options,
+            may_rest,
+            pen: vec![0.0; spec.agents.len()],
+            soft: vec![0.0; spec.agents.len()],
+            members,
+            lambda: 100.0 * max_under * 8.0 + 1000.0,
+            weekend_fairness: spec.objective.weekend_fairness,
+        }
+    }
+
+    fn opts(&self, a: usize, d: usize) -> &[u32] {
+        let (s, n) = self.ranges[a][d];
+        &self.options[s as usize..(s + n) as usize]
+    }
+
+    /// Cost of one interval at coverage `x`.
+    fn interval_cost(&self, g: usize, t: usize, x: f64) -> f64 {
+        let r = f64::from(self.spec.requirement[g][t]);
+        self.ih * (self.spec.objective.under[t] * (r - x).max(0.0) + self.spec.objective.over[t] * (x - r).max(0.0))
+    }
+
+    /// Adds (`sign` = 1) or removes (−1) candidate `c` on day `d` of group `g`; returns the change
+    /// of the coverage cost.
+    fn put(&mut self, g: usize, d: usize, c: usize, sign: f64) -> f64 {
+        let cand = &self.spec.candidates[c];
+        let base = d * self.ipd + cand.first_interval;
+        let mut delta = 0.0;
+        for (k, share) in cand.cover.iter().enumerate() {
+            let t = base + k;
+            let old = self.cov[g][t];
+            let new = old + sign * share;
+            delta += self.interval_cost(g, t, new) - self.interval_cost(g, t, old);
+            self.cov[g][t] = new;
+        }
+        delta
+    }
+
+    /// Sets agent `a`'s day `d`; returns the change of the coverage cost (penalties are
+    /// recomputed by the caller).
+    fn set(&mut self, a: usize, d: usize, c: Option<usize>) -> f64 {
+        let g = self.spec.agents[a].group;
+        let mut delta = 0.0;
+        if let Some(old) = self.roster[a][d] {
+            delta += self.put(g, d, old, -1.0);
+        }
+        if let Some(new) = c {
+            delta += self.put(g, d, new, 1.0);
+        }
+        self.roster[a][d] = c;
+        delta
+    }
+
+    /// Recomputes agent `a`'s penalty and soft cost; returns the changes (soft, penalty).
+    fn rescore(&mut self, a: usize) -> (f64, f64) {
+        let (p, s) = row_score(self.spec, a, &self.roster[a], self.weekend_fairness);
+        let delta = (s - self.soft[a], p - self.pen[a]);
+        self.pen[a] = p;
+        self.soft[a] = s;
+        delta
+    }
+
+    fn total(&self) -> (f64, f64) {
+        let mut cov = 0.0;
+        for g in 0..self.cov.len() {
+            for t in 0..self.cov[g].len() {
+                cov += self.interval_cost(g, t, self.cov[g][t]);
+            }
+        }
+        (cov + self.soft.iter().sum::<f64>(), self.pen.iter().sum())
+    }
+}
+
+/// How to take a move back.
+enum Undo {
+    /// Agent, day, what it worked.
+    One(usize, usize, Option<usize>),
+    /// Agents a and b swapped day d: what each worked.
+    Agents(usize, usize, usize, Option<usize>, Option<usize>),
+    /// Agent a swapped days d and e: what it worked on each.
+    Days(usize, usize, usize, Option<usize>, Option<usize>),
+}
+
+/// Whether candidate `c`'s paid hours fit the contract's hours per day.
+fn day_hours_ok(spec: &Spec, contract: usize, c: usize) -> bool {
+    let [lo, hi] = spec.contracts[contract].hours_per_day;
+    let h = spec.candidates[c].paid_hours;
+    h >= lo - 1e-9 && h <= hi + 1e-9
+}
+
+/// Rule penalty (units broken: days, hours, shifts, weekends) and soft cost (preferences,
+/// cost, weekend fairness) of one agent's row.
+fn row_score(spec: &Spec, a: usize, row: &[Option<usize>], fairness: f64) -> (f64, f64) {
+    let agent = &spec.agents[a];
+    let k = &spec.contracts[agent.contract];
+    let days = row.len();
+    let mut pen = 0.0;
+    let outside = |x: f64, [lo, hi]: [f64; 2]| (lo - x).max(0.0) + (x - hi).max(0.0);
+    // weeks
+    let mut total_h = 0.0;
+    for w in 0..days / 7 {
+        let (mut h, mut n) = (0.0, 0u32);
+        for c in row[w * 7..w * 7 + 7].iter().flatten() {
+            h += spec.candidates[*c].paid_hours;
+            n += 1;
+        }
+        pen += outside(h, k.hours_per_week) / 4.0;
+        pen += outside(f64::from(n), [f64::from(k.days_per_week[0]), f64::from(k.days_per_week[1])]);
+    }
+    // runs, rest, successions, template counts
+    let (mut run_on, mut run_off) = (0u32, 0u32);
+    let mut start_on = 0usize;
+    let mut start_off = 0usize;
+    let mut counts_over = 0.0;
+    let mut used = [0u32; 64];
+    let mut used_big: Vec<u32> = Vec::new();
+    if spec.templates.len() > 64 {
+        used_big = vec![0; spec.templates.len()];
+    }
+    let [cmin, cmax] = k.consecutive_days;
+    for d in 0..=days {
+        let c = if d < days { row[d] } else { None };
+        let end = d == days;
+        match c {
+            Some(c) if !end => {
+                let cand = &spec.candidates[c];
+                total_h += cand.paid_hours;
+                let t = cand.template;
+                if spec.templates.len() > 64 {
+                    used_big[t] += 1;
+                } else {
+                    used[t] += 1;
+                }
+                if run_off > 0 {
+                    if run_off < k.min_days_off && start_off > 0 {
+                        pen += f64::from(k.min_days_off - run_off);
+                    }
+                    run_off = 0;
+                }
+                if run_on == 0 {
+                    start_on = d;
+                }
+                run_on += 1;
+                if d > 0
+                    && let Some(p) = row[d - 1]
+                {
+                    let prev = &spec.candidates[p];
+                    let rest = 86_400.0 + cand.start_s - prev.end_s;
+                    if rest < k.min_rest_s - 1e-9 {
+                        pen += 1.0;
+                    }
+                    if k.forbidden.iter().any(|&(x, y)| x == prev.template && y == t) {
+                        pen += 1.0;
+                    }
+                }
+            }
+            _ => {
+                if run_on > 0 {
+                    if run_on > cmax {
+                        pen += f64::from(run_on - cmax);
+                    }
+                    let touches = start_on == 0 || end;
+                    if run_on < cmin && !touches {
+                        pen += f64::from(cmin - run_on);
+                    }
+                    run_on = 0;
+                }
+                if !end {
+                    if run_off == 0 {
+                        start_off = d;
+                    }
+                    run_off += 1;
+                }
+            }
+        }
+    }
+    // a run of days off reaching the end is exempt; one starting at day 0 was exempt above
+    let _ = start_off;
+    for (t, m) in k.max_shifts.iter().enumerate() {
+        let n = if spec.templates.len() > 64 { used_big[t] } else { used[t] };
+        if n > *m {
+            counts_over += f64::from(n - m);
+        }
+    }
+    pen += counts_over;
+    pen += outside(total_h, k.hours_total) / 4.0;
+    // weekends
+    let mut soft = 0.0;
+    let nw = spec.weekends();
+    if nw > 0 {
+        let mut worked = [false; 64];
+        let mut worked_big = Vec::new();
+        if nw > 64 {
+            worked_big = vec![false; nw];
+        }
+        for (d, c) in row.iter().enumerate() {
+            if c.is_some() && spec.is_weekend(d) {
+                let w = spec.weekend_index(d);
+                if nw > 64 {
+                    worked_big[w] = true;
+                } else {
+                    worked[w] = true;
+                }
+            }
+        }
+        let is = |w: usize| if nw > 64 { worked_big[w] } else { worked[w] };
+        if let Some((max, per)) = k.weekends {
+            let per = (per as usize).min(nw);
+            for s in 0..=nw - per {
+                let n = (s..s + per).filter(|w| is(*w)).count() as u32;
+                if n > max {
+                    pen += f64::from(n - max);
+                }
+            }
+        }
+        if k.kind == ContractKind::FullTime && fairness > 0.0 {
+            let n = (0..nw).filter(|w| is(*w)).count() as f64;
+            soft += fairness * n * n;
+        }
+    }
+    // soft: preferences and cost
+    for (d, c) in row.iter().enumerate() {
+        if let Some(c) = c {
+            let cand = &spec.candidates[*c];
+            if agent.prefer_off[d] {
+                soft += spec.objective.preference;
+            }
+            if !agent.prefer_templates.is_empty() && !agent.prefer_templates[cand.template] {
+                soft += spec.objective.preference;
+            }
+            soft += spec.objective.cost * cand.paid_hours * spec.templates[cand.template].cost_per_hour.unwrap_or(0.0);
+        }
+    }
+    (pen, soft)
+}
+
+/// Builds the roster.
+pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> {
+    let t0 = std::time::Instant::now();
+    let mut st = State::new(spec);
+    let days = spec.horizon.days as usize;
+    let ipd = st.ipd;
+
+    // fixed shifts first: the first candidate of the template
+    for a in 0..spec.agents.len() {
+        for d in 0..days {
+            if !st.may_rest[a][d] {
+                let c = st.opts(a, d)[0] as usize;
+                st.set(a, d, Some(c));
+            }
+        }
+    }
+    for a in 0..spec.agents.len() {
+        st.rescore(a);
+    }
+
+    // 1. the day's shifts from the integer program, handed out day by day
+    let mut lp_bound_hours = 0.0;
+    let mut cache: HashMap<(Vec<u32>, Vec<usize>), (Vec<f64>, f64)> = HashMap::new();
+    let mut hours = vec![0.0; spec.agents.len()];
+    for d in 0..days {
+        for g in 0..spec.groups.len() {
+            if !spec.horizon.is_open(d) {
+                continue;
+            }
+            let req = spec.requirement[g][d * ipd..(d + 1) * ipd].to_vec();
+            if req.iter().all(|r| *r == 0) {
+                continue;
+            }
+            let mut allowed: Vec<usize> =
+                st.members[g].iter().flat_map(|&a| st.opts(a, d).iter().map(|c| *c as usize)).collect();
+            allowed.sort_unstable();
+            allowed.dedup();
+            if allowed.is_empty() {
+                continue;
+            }
+            let key = (req, allowed);
+            if !cache.contains_key(&key) {
+                let x = super::select::cover(spec, &key.1, &key.0, true)?;
+                let relaxed = super::select::cover(spec, &key.1, &key.0, false)?;
+                let h = key.1.iter().zip(&relaxed).map(|(c, k)| k * spec.candidates[*c].paid_hours).sum();
+                cache.insert(key.clone(), (x, h));
+            }
+            let (x, h) = &cache[&key];
+            lp_bound_hours += h;
+            let mut wanted: Vec<usize> =
+                key.1.iter().zip(x).flat_map(|(c, k)| std::iter::repeat_n(*c, k.round() as usize)).collect();
+            // fixed shifts already cover part of the day
+            for &a in &st.members[g] {
+                if let Some(c) = st.roster[a][d]
+                    && let Some(i) =
+                        wanted.iter().position(|w| spec.candidates[*w].template == spec.candidates[c].template)
+                {
+                    wanted.swap_remove(i);
+                }
+            }
+            wanted.sort_by(|a, b| spec.candidates[*a].start_s.total_cmp(&spec.candidates[*b].start_s));
+            for c in wanted {
+                let mut best: Option<(f64, f64, usize)> = None;
+                for i in 0..st.members[g].len() {
+                    let a = st.members[g][i];
+                    if st.roster[a][d].is_some() || !st.opts(a, d).contains(&(c as u32)) {
+                        continue;
+                    }
+                    st.roster[a][d] = Some(c);
+                    let (p, _) = row_score(spec, a, &st.roster[a], 0.0);
+                    st.roster[a][d] = None;
+                    let dp = p - st.pen[a];
+                    if dp > 1e-9 {
+                        continue;
+                    }
+                    let key = (dp, hours[a]);
+                    if best.is_none_or(|b| (key.0, key.1) < (b.0, b.1)) {
+                        best = Some((key.0, key.1, a));
+                    }
+                }
+                if let Some((_, _, a)) = best {
+                    st.set(a, d, Some(c));
+                    st.rescore(a);
+                    hours[a] += spec.candidates[c].paid_hours;
+                }
+            }
+        }
+    }
+
+    // 2. simulated annealing. Broken rules are priced low at first and far above any coverage
+    // gain at the end (strategic oscillation), so the search can cross infeasible rosters.
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(opts.seed);
+    let open_days: Vec<usize> = (0..days).filter(|d| spec.horizon.is_open(*d)).collect();
+    let n_agents = spec.agents.len();
+    let budget = opts.moves_per_agent_day.saturating_mul((n_agents * open_days.len().max(1)) as u64);
+    let (mut obj, mut pen) = st.total();
+    // temperature: from a share of a typical agent-interval's weight down to nearly zero
+    let unit = st.ih * spec.objective.under.iter().copied().fold(0.0, f64::max).max(1.0);
+    let (t_start, t_end) = (unit * 2.0, unit * 0.002);
+    let (l_start, l_end) = (unit, st.lambda);
+    let mut moves = 0u64;
+    let mut time_limited = false;
+    let mut best_roster = st.roster.clone();
+    let score = |obj: f64, pen: f64| if pen < 1e-9 { obj } else { obj + l_end * pen };
+    let mut best_value = score(obj, pen);
+    let progress = opts.progress.then(|| {
+        let pb = indicatif::ProgressBar::new(budget);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template("roster search {bar:40} {percent:>3}% {msg}")
+                .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        );
+        pb
+    });
+    let (mut temp, mut lambda) = (t_start, l_start);
+    if !open_days.is_empty() && n_agents > 0 {
+        while moves < budget {
+            if moves % 4096 == 0 {
+                if t0.elapsed().as_secs_f64() > opts.time_limit_s {
+                    time_limited = true;
+                    break;
+                }
+                if let Some(pb) = &progress {
+                    pb.set_position(moves);
+                    pb.set_message(format!("objective {best_value:.1}"));
+                }
+                let x = moves as f64 / budget as f64;
+                temp = t_start * (t_end / t_start).powf(x);
+                lambda = l_start * (l_end / l_start).powf((x * 1.25).min(1.0));
+            }
+            moves += 1;
+            let a = rng.random_range(0..n_agents);
+            let d = open_days[rng.random_range(0..open_days.len())];
+            let kind = rng.random_range(0..100u32);
+            // each move: changes, then accept or undo
+            let undo;
+            let (mut d_obj, d_pen);
+            if kind < 45 {
+                let opts_n = st.ranges[a][d].1 as usize;
+                let pick = rng.random_range(0..opts_n + 1);
+                let new = if pick == opts_n {
+                    if !st.may_rest[a][d] {
+                        continue;
+                    }
+                    None
+                } else {
+                    Some(st.opts(a, d)[pick] as usize)
+                };
+                if new == st.roster[a][d] {
+                    continue;
+                }
+                undo = Undo::One(a, d, st.roster[a][d]);
+                d_obj = st.set(a, d, new);
+                let (s, p) = st.rescore(a);
+                d_obj += s;
+                d_pen = p;
+            } else if kind < 70 {
+                // a neighbouring candidate of the same template (start or break moved)
+                let Some(c) = st.roster[a][d] else { continue };
+                let o = st.opts(a, d);
+                let Some(pos) = o.iter().position(|x| *x as usize == c) else { continue };
+                let step = rng.random_range(1..=3usize);
+                let j = if rng.random_bool(0.5) { pos.checked_sub(step) } else { Some(pos + step) };
+                let Some(j) = j.filter(|j| *j < o.len()) else { continue };
+                let new = o[j] as usize;
+                if spec.candidates[new].template != spec.candidates[c].template {
+                    continue;
+                }
+                undo = Undo::One(a, d, Some(c));
+                d_obj = st.set(a, d, Some(new));
+                let (s, p) = st.rescore(a);
+                d_obj += s;
+                d_pen = p;
+            } else if kind < 85 {
+                // swap the day with another agent of the group (or hand the shift over)
+                let g = spec.agents[a].group;
+                let m = &st.members[g];
+                let b = m[rng.random_range(0..m.len())];
+                let (x, y) = (st.roster[a][d], st.roster[b][d]);
+                if b == a || x == y {
+                    continue;
+                }
+                let ok = |s: &State, who: usize, c: Option<usize>| match c {
+                    None => s.may_rest[who][d],
+                    Some(c) => s.opts(who, d).contains(&(c as u32)),
+                };
+                if !ok(&st, a, y) || !ok(&st, b, x) {
+                    continue;
+                }
+                undo = Undo::Agents(a, b, d, x, y);
+                // coverage is unchanged: same group, same day
+                st.roster[a][d] = y;
+                st.roster[b][d] = x;
+                let (s1, p1) = st.rescore(a);
+                let (s2, p2) = st.rescore(b);
+                d_obj = s1 + s2;
+                d_pen = p1 + p2;
+            } else {
+                // swap two days of one agent
+                let e = open_days[rng.random_range(0..open_days.len())];
+                let (x, y) = (st.roster[a][d], st.roster[a][e]);
+                if e == d || x == y {
+                    continue;
+                }
+                let ok = |s: &State, day: usize, c: Option<usize>| match c {
+                    None => s.may_rest[a][day],
+                    Some(c) => s.opts(a, day).contains(&(c as u32)),
+                };
+                if !ok(&st, d, y) || !ok(&st, e, x) {
+                    continue;
+                }
+                undo = Undo::Days(a, d, e, x, y);
+                d_obj = st.set(a, d, y) + st.set(a, e, x);
+                let (s, p) = st.rescore(a);
+                d_obj += s;
+                d_pen = p;
+            }
+            let delta = d_obj + lambda * d_pen;
+            let accept = delta <= 1e-12 || rng.random::<f64>() < (-delta / temp).exp();
+            if accept {
+                obj += d_obj;
+                pen += d_pen;
+                let v = score(obj, pen);
+                if v < best_value - 1e-9 {
+                    best_value = v;
+                    best_roster.clone_from(&st.roster);
+                }
+            } else {
+                match undo {
+                    Undo::One(a, d, old) => {
+                        st.set(a, d, old);
+                        st.rescore(a);
+                    }
+                    Undo::Agents(a, b, d, x, y) => {
+                        st.roster[a][d] = x;
+                        st.roster[b][d] = y;
+                        st.rescore(a);
+                        st.rescore(b);
+                    }
+                    Undo::Days(a, d, e, x, y) => {
+                        st.set(a, d, x);
+                        st.set(a, e, y);
+                        st.rescore(a);
+                    }
+                }
+            }
+        }
+    }
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    // the best roster seen
+    for a in 0..n_agents {
+        for d in 0..days {
+            if st.roster[a][d] != best_roster[a][d] {
+                st.set(a, d, best_roster[a][d]);
+            }
+        }
+        st.rescore(a);
+    }
+    let (objective, penalty) = st.total();
+    let bound = lp_bound(spec).unwrap_or(0.0).min(objective);
+    let mut plan = Plan::from_roster(spec, st.roster.clone());
+    plan.lp_bound_hours = lp_bound_hours;
+    Ok((
+        plan,
+        SearchInfo {
+            method: "LP-guided construction + simulated annealing".into(),
+            objective,
+            lp_bound: bound,
+            gap_pct: if objective > 1e-9 { (objective - bound) / objective * 100.0 } else { 0.0 },
+            moves,
+            seconds: t0.elapsed().as_secs_f64(),
+            time_limited,
+            feasible: penalty < 1e-9,
+            seed: opts.seed,
+        },
+    ))
+}
+
+/// A lower bound on the roster objective: an LP in which each group's agents are pooled —
+/// shifts per day at most the agents able to work it, and per whole week and over the horizon
+/// the summed contract limits on days and hours. Preferences and fairness are left out (≥ 0).
+pub fn lp_bound(spec: &Spec) -> Result<f64, String> {
+    let days = spec.horizon.days as usize;
+    let ipd = spec.ipd();
+    let ih = spec.interval_h();
+    let st = State::new(spec);
+    let mut vars = variables!();
+    let mut objective = Expression::from(0.0);
+    let mut constraints = Vec::new();
+    for g in 0..spec.groups.len() {
+        let members = &st.members[g];
+        // x[d] = (candidate, variable)
+        let mut x: Vec<Vec<(usize, Variable)>> = vec![Vec::new(); days];
+        let mut fixed_ok = true;
+        for d in 0..days {
+            let mut allowed: Vec<usize> =
+                members.iter().flat_map(|&a| st.opts(a, d).iter().map(|c| *c as usize)).collect();
+            allowed.sort_unstable();
+            allowed.dedup();
+            for c in allowed {
+                let v = vars.add(variable().min(0));
+                let cand = &spec.candidates[c];
+                objective += v
+                    * (spec.objective.cost
+                        * cand.paid_hours
+                        * spec.templates[cand.template].cost_per_hour.unwrap_or(0.0));
+                x[d].push((c, v));
+            }
+            let able = members.iter().filter(|&&a| st.ranges[a][d].1 > 0).count() as f64;
+            let must = members.iter().filter(|&&a| !st.may_rest[a][d]).count() as f64;
+            if !x[d].is_empty() {
+                let sum: Expression = x[d].iter().map(|(_, v)| *v).sum();
+                constraints.push(sum.clone().leq(able));
+                if must > 0.0 {
+                    constraints.push(sum.geq(must));
+                }
+            } else if must > 0.0 {
+                fixed_ok = false;
+            }
+            // coverage with slack
+            for i in 0..ipd {
+                let t = d * ipd + i;
+                let r = f64::from(spec.requirement[g][t]);
+                let terms: Vec<(Variable, f64)> =
+                    x[d].iter().map(|(c, v)| (*v, spec.candidates[*c].on_duty(i))).filter(|(_, s)| *s > 0.0).collect();
+                if terms.is_empty() {
+                    objective += ih * spec.objective.under[t] * r;
+                    continue;
+                }
+                let u = vars.add(variable().min(0));
+                let o = vars.add(variable().min(0));
+                objective += u * (ih * spec.objective.under[t]) + o * (ih * spec.objective.over[t]);
+                let cov: Expression = terms.into_iter().map(|(v, s)| v * s).sum();
+                constraints.push((cov + u - o).eq(r));
+            }
+        }
+        if !fixed_ok {
+            continue;
+        }
+        let hours_of = |range: std::ops::Range<usize>| -> Expression {
+            range.flat_map(|d| x[d].iter().map(|(c, v)| *v * spec.candidates[*c].paid_hours)).sum()
+        };
+        let count_of =
+            |range: std::ops::Range<usize>| -> Expression { range.flat_map(|d| x[d].iter().map(|(_, v)| *v)).sum() };
+        let contract = |a: usize| &spec.contracts[spec.agents[a].contract];
+        for w in 0..spec.weeks() {
+            let r = w * 7..w * 7 + 7;
+            let (dmin, dmax): (f64, f64) = members.iter().fold((0.0, 0.0), |(lo, hi), &a| {
+                (lo + f64::from(contract(a).days_per_week[0]), hi + f64::from(contract(a).days_per_week[1]))
+            });
+            let (hmin, hmax): (f64, f64) = members.iter().fold((0.0, 0.0), |(lo, hi), &a| {
+                (lo + contract(a).hours_per_week[0], hi + contract(a).hours_per_week[1])
+            });
+            constraints.push(count_of(r.clone()).leq(dmax));
+            constraints.push(count_of(r.clone()).geq(dmin));
+            if hmax.is_finite() {
+                constraints.push(hours_of(r.clone()).leq(hmax));
+            }
+            constraints.push(hours_of(r).geq(hmin));
+        }
+        let (tmin, tmax): (f64, f64) = members
+            .iter()
+            .fold((0.0, 0.0), |(lo, hi), &a| (lo + contract(a).hours_total[0], hi + contract(a).hours_total[1]));
+        if tmax.is_finite() {
+            constraints.push(hours_of(0..days).leq(tmax));
+        }
+        if tmin > 0.0 {
+            constraints.push(hours_of(0..days).geq(tmin));
+        }
+    }
+    let mut problem = vars.minimise(objective.clone()).using(microlp);
+    for c in constraints {
+        problem = problem.with(c);
+    }
+    match problem.solve() {
+        Ok(sol) => Ok(sol.eval(&objective)),
+        // pooled limits that cannot all hold: no roster keeps every rule; no useful bound
+        Err(_) => Ok(0.0),
+    }
 }

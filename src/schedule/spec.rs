@@ -197,6 +197,9 @@ pub struct RawObjective {
     /// Weight per currency unit of cost (rosters; default 0).
     #[serde(default)]
     pub cost: Option<f64>,
+    /// Weight per weekend² worked by each full-time agent, spreading weekends evenly (default 1).
+    #[serde(default)]
+    pub weekend_fairness: Option<f64>,
 }
 
 /// One weight or one per interval.
@@ -345,6 +348,8 @@ pub struct Objective {
     pub preference: f64,
     /// Weight per currency unit of cost in rosters.
     pub cost: f64,
+    /// Weight per weekend² worked by each full-time agent.
+    pub weekend_fairness: f64,
 }
 
 /// A validated spec.
@@ -824,7 +829,8 @@ pub fn validate(
     let over = c.weights("objective.over", o.over.as_ref(), 1.0, ipd, &h);
     let preference = o.preference.unwrap_or(10.0);
     let cost = o.cost.unwrap_or(0.0);
-    for (k, v) in [("preference", preference), ("cost", cost)] {
+    let weekend_fairness = o.weekend_fairness.unwrap_or(1.0);
+    for (k, v) in [("preference", preference), ("cost", cost), ("weekend_fairness", weekend_fairness)] {
         if !(v.is_finite() && v >= 0.0) {
             c.err(&format!("objective.{k}"), format!("{v}: expected a weight ≥ 0"));
         }
@@ -842,7 +848,7 @@ pub fn validate(
         candidates,
         contracts,
         agents,
-        objective: Objective { minimise_cost, under, over, preference, cost },
+        objective: Objective { minimise_cost, under, over, preference, cost, weekend_fairness },
     })
 }
 
@@ -950,7 +956,7 @@ fn template_candidates(c: &mut Check, p: &str, t: &RawTemplate, ti: usize, h: &H
             c.err(
                 p,
                 format!(
-                    "the breaks cannot be placed in a shift starting {}: check their windows and gaps",
+                    "the breaks cannot be placed in a shift starting {}: they are placed in the order listed, each inside the shift, inside its window and `min_break_gap` after the previous one",
                     format_clock(s)
                 ),
             );
