@@ -167,6 +167,9 @@ pub struct SearchInfo {
     /// Whether the solver found a roster keeping every hard rule by its own bookkeeping (the
     /// independent checker's `violations` must then be empty).
     pub feasible: bool,
+    /// Whether the answer is proven optimal (objective equal to the bound of a completed
+    /// branch and bound).
+    pub proven_optimal: bool,
     /// Seed of the local search.
     pub seed: u64,
 }
@@ -222,7 +225,7 @@ impl Default for Options {
 /// Solves the spec: shift counts without agents, a roster with them.
 pub fn solve(spec: &Spec, opts: &Options) -> Result<Schedule, String> {
     let t0 = std::time::Instant::now();
-    let (plan, search) = if spec.agents.is_empty() { select::solve(spec)? } else { roster::solve(spec, opts)? };
+    let (plan, search) = if spec.agents.is_empty() { select::solve(spec, opts)? } else { roster::solve(spec, opts)? };
     let mut s = build(spec, &plan, search);
     s.search.seconds = t0.elapsed().as_secs_f64();
     Ok(s)

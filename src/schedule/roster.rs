@@ -180,6 +180,9 @@ impl<'a> State<'a> {
     }
 }
 
+/// A day's requirement and allowed candidates: days alike are solved once.
+pub type DayKey = (Vec<u32>, Vec<usize>);
+
 /// How to take a move back.
 enum Undo {
     /// Agent, day, what it worked.
@@ -365,7 +368,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
 
     // 1. the day's shifts from the integer program, handed out day by day
     let mut lp_bound_hours = 0.0;
-    let mut cache: HashMap<(Vec<u32>, Vec<usize>), (Vec<f64>, f64)> = HashMap::new();
+    let mut cache: HashMap<DayKey, (Vec<f64>, f64)> = HashMap::new();
     let mut hours = vec![0.0; spec.agents.len()];
     for d in 0..days {
         for g in 0..spec.groups.len() {
@@ -459,7 +462,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
     let (mut temp, mut lambda) = (t_start, l_start);
     if !open_days.is_empty() && n_agents > 0 {
         while moves < budget {
-            if moves % 4096 == 0 {
+            if moves.is_multiple_of(4096) {
                 if t0.elapsed().as_secs_f64() > opts.time_limit_s {
                     time_limited = true;
                     break;
@@ -594,10 +597,10 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
         pb.finish_and_clear();
     }
     // the best roster seen
-    for a in 0..n_agents {
-        for d in 0..days {
-            if st.roster[a][d] != best_roster[a][d] {
-                st.set(a, d, best_roster[a][d]);
+    for (a, row) in best_roster.iter().enumerate() {
+        for (d, c) in row.iter().enumerate() {
+            if st.roster[a][d] != *c {
+                st.set(a, d, *c);
             }
         }
         st.rescore(a);
@@ -617,6 +620,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
             seconds: t0.elapsed().as_secs_f64(),
             time_limited,
             feasible: penalty < 1e-9,
+            proven_optimal: objective <= bound + 1e-9,
             seed: opts.seed,
         },
     ))
@@ -638,6 +642,7 @@ pub fn lp_bound(spec: &Spec) -> Result<f64, String> {
         // x[d] = (candidate, variable)
         let mut x: Vec<Vec<(usize, Variable)>> = vec![Vec::new(); days];
         let mut fixed_ok = true;
+        #[allow(clippy::needless_range_loop)] // d indexes days of several tables
         for d in 0..days {
             let mut allowed: Vec<usize> =
                 members.iter().flat_map(|&a| st.opts(a, d).iter().map(|c| *c as usize)).collect();

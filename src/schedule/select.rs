@@ -3,59 +3,72 @@
 //! integer program through good_lp with the pure-Rust microlp backend, with its LP relaxation
 //! as the bound. Days with the same requirement and the same allowed candidates are solved once.
 
-use super::{Plan, SearchInfo, Spec};
-use good_lp::{Expression, Solution, SolverModel, Variable, microlp, variable, variables};
+use super::roster::DayKey;
+use super::{Options, Plan, SearchInfo, Spec};
+use good_lp::{
+    Expression, Solution, SolverModel, Variable, WithInitialSolution, WithTimeLimit, microlp, variable, variables,
+};
 use std::collections::HashMap;
 
-/// Per group and day, the candidates to start, and the search summary.
-pub fn solve(spec: &Spec) -> Result<(Plan, SearchInfo), String> {
+/// Per group and day, the candidates to start, and the search summary. The time limit is shared
+/// among the distinct days; a day whose branch and bound it cuts keeps its best cover so far.
+pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> {
+    let t0 = std::time::Instant::now();
     let ipd = spec.ipd();
     let days = spec.horizon.days as usize;
     let mut plan = Plan { starts: vec![vec![Vec::new(); days]; spec.groups.len()], ..Plan::default() };
-    let (mut objective, mut bound) = (0.0, 0.0);
-    let mut cache: HashMap<(Vec<u32>, Vec<usize>), (Vec<u32>, f64, f64, f64)> = HashMap::new();
+    let mut todo: Vec<(usize, usize, DayKey)> = Vec::new();
     for g in 0..spec.groups.len() {
         for d in 0..days {
-            if !spec.horizon.is_open(d) {
-                continue;
-            }
             let req = spec.requirement[g][d * ipd..(d + 1) * ipd].to_vec();
-            if req.iter().all(|r| *r == 0) {
+            if !spec.horizon.is_open(d) || req.iter().all(|r| *r == 0) {
                 continue;
             }
             let allowed: Vec<usize> =
                 spec.templates.iter().filter(|t| t.days[d] && t.groups[g]).flat_map(|t| t.candidates.clone()).collect();
-            let key = (req, allowed);
-            if !cache.contains_key(&key) {
-                let counts = cover(spec, &key.1, &key.0, true)?;
-                let relaxed = cover(spec, &key.1, &key.0, false)?;
-                let value = |x: &[f64]| key.1.iter().zip(x).map(|(c, k)| k * weight(spec, *c)).sum::<f64>();
-                let v = value(&counts);
-                let b = value(&relaxed);
-                let h = cover_hours(spec, &key.1, &relaxed);
-                cache.insert(key.clone(), (counts.iter().map(|k| k.round() as u32).collect(), v, b, h));
-            }
-            let (counts, v, b, h) = &cache[&key];
-            objective += v;
-            bound += b;
-            plan.lp_bound_hours += h;
-            for (c, k) in key.1.iter().zip(counts) {
-                plan.starts[g][d].extend(std::iter::repeat_n(*c, *k as usize));
-            }
+            todo.push((g, d, (req, allowed)));
+        }
+    }
+    let mut distinct: Vec<&DayKey> = todo.iter().map(|t| &t.2).collect();
+    distinct.sort();
+    distinct.dedup();
+    let (mut objective, mut bound, mut proven_all) = (0.0, 0.0, true);
+    let mut cache: HashMap<&DayKey, (Vec<u32>, f64, f64, f64)> = HashMap::new();
+    for (i, key) in distinct.iter().enumerate() {
+        let left = (opts.time_limit_s - t0.elapsed().as_secs_f64()).max(0.0);
+        let (counts, proven) = cover_integer(spec, &key.1, &key.0, left / (distinct.len() - i) as f64)?;
+        let relaxed = cover(spec, &key.1, &key.0, false)?;
+        let value = |x: &[f64]| key.1.iter().zip(x).map(|(c, k)| k * weight(spec, *c)).sum::<f64>();
+        proven_all &= proven;
+        let h = cover_hours(spec, &key.1, &relaxed);
+        cache.insert(key, (counts.iter().map(|k| k.round() as u32).collect(), value(&counts), value(&relaxed), h));
+    }
+    for (g, d, key) in &todo {
+        let (counts, v, b, h) = &cache[key];
+        objective += v;
+        bound += b;
+        plan.lp_bound_hours += h;
+        for (c, k) in key.1.iter().zip(counts) {
+            plan.starts[*g][*d].extend(std::iter::repeat_n(*c, *k as usize));
         }
     }
     let gap = if objective > 0.0 { ((objective - bound) / objective * 100.0).max(0.0) } else { 0.0 };
     Ok((
         plan,
         SearchInfo {
-            method: "integer program per day (good_lp + microlp), proven optimal".into(),
+            method: if proven_all {
+                "integer program per day (good_lp + microlp), proven optimal".into()
+            } else {
+                "integer program per day (good_lp + microlp), cut by the time limit: best cover found".into()
+            },
             objective,
             lp_bound: bound,
             gap_pct: gap,
             moves: 0,
             seconds: 0.0,
-            time_limited: false,
+            time_limited: !proven_all,
             feasible: true,
+            proven_optimal: proven_all,
             seed: 0,
         },
     ))
@@ -75,9 +88,61 @@ fn cover_hours(spec: &Spec, allowed: &[usize], x: &[f64]) -> f64 {
     allowed.iter().zip(x).map(|(c, k)| k * spec.candidates[*c].paid_hours).sum()
 }
 
-/// Agents per allowed candidate covering one day's `req` at least weight: integer or relaxed.
+/// Agents per allowed candidate covering one day's `req` at least weight, relaxed (LP).
 /// Intervals no candidate covers get no constraint (they stay short and are reported).
 pub fn cover(spec: &Spec, allowed: &[usize], req: &[u32], integer: bool) -> Result<Vec<f64>, String> {
+    if integer {
+        return cover_integer(spec, allowed, req, f64::INFINITY).map(|(x, _)| x);
+    }
+    model(spec, allowed, req, false, None, f64::INFINITY).map(|(x, _)| x)
+}
+
+/// The integer cover, warm-started from the LP rounded up and thinned, solved by branch and
+/// bound within `seconds`; returns the counts and whether they are proven optimal.
+pub fn cover_integer(spec: &Spec, allowed: &[usize], req: &[u32], seconds: f64) -> Result<(Vec<f64>, bool), String> {
+    let (lp, _) = model(spec, allowed, req, false, None, f64::INFINITY)?;
+    let w: Vec<f64> = allowed.iter().map(|c| weight(spec, *c)).collect();
+    let bound: f64 = lp.iter().zip(&w).map(|(x, w)| x * w).sum();
+    // round up (still a cover), then drop agents while every interval stays covered
+    let mut x: Vec<f64> = lp.iter().map(|v| (v - 1e-7).ceil().max(0.0)).collect();
+    let covered = |x: &[f64]| {
+        req.iter().enumerate().all(|(i, r)| {
+            let on: f64 = allowed.iter().zip(x).map(|(c, k)| k * spec.candidates[*c].on_duty(i)).sum();
+            let any = allowed.iter().any(|c| spec.candidates[*c].on_duty(i) > 0.0);
+            !any || on >= f64::from(*r) - 1e-9
+        })
+    };
+    let mut order: Vec<usize> = (0..x.len()).collect();
+    order.sort_by(|a, b| w[*b].total_cmp(&w[*a]).then(a.cmp(b)));
+    for &j in &order {
+        while x[j] >= 1.0 {
+            x[j] -= 1.0;
+            if !covered(&x) {
+                x[j] += 1.0;
+                break;
+            }
+        }
+    }
+    let value: f64 = x.iter().zip(&w).map(|(x, w)| x * w).sum();
+    // a value on the lattice of possible values that meets the LP bound is optimal
+    if let Some(q) =
+        [1.0, 0.5, 0.25, 0.05, 0.01].into_iter().find(|q| w.iter().all(|v| ((v / q) - (v / q).round()).abs() < 1e-9))
+        && value <= ((bound / q) - 1e-9).ceil() * q + 1e-9
+    {
+        return Ok((x, true));
+    }
+    model(spec, allowed, req, true, Some(&x), seconds)
+}
+
+/// The cover model, integer or relaxed, optionally warm-started and time-limited.
+fn model(
+    spec: &Spec,
+    allowed: &[usize],
+    req: &[u32],
+    integer: bool,
+    start: Option<&[f64]>,
+    seconds: f64,
+) -> Result<(Vec<f64>, bool), String> {
     let mut vars = variables!();
     let x: Vec<Variable> = allowed
         .iter()
@@ -85,6 +150,12 @@ pub fn cover(spec: &Spec, allowed: &[usize], req: &[u32], integer: bool) -> Resu
         .collect();
     let objective: Expression = x.iter().zip(allowed).map(|(v, c)| *v * weight(spec, *c)).sum();
     let mut problem = vars.minimise(objective).using(microlp);
+    if seconds.is_finite() {
+        problem = problem.with_time_limit(seconds.max(0.01));
+    }
+    if let Some(s) = start {
+        problem = problem.with_initial_solution(x.iter().copied().zip(s.iter().copied()));
+    }
     for (i, r) in req.iter().enumerate() {
         let terms: Vec<(Variable, f64)> = x
             .iter()
@@ -98,5 +169,8 @@ pub fn cover(spec: &Spec, allowed: &[usize], req: &[u32], integer: bool) -> Resu
         }
     }
     let sol = problem.solve().map_err(|e| format!("the solver failed: {e}"))?;
-    Ok(x.iter().map(|v| sol.value(*v).max(0.0)).collect())
+    let proven = matches!(sol.status(), good_lp::SolutionStatus::Optimal);
+    let values = x.iter().map(|v| sol.value(*v).max(0.0)).collect::<Vec<f64>>();
+    // an interrupted search keeps the warm start when it found nothing better
+    Ok((values.iter().map(|v| if integer { v.round() } else { *v }).collect(), proven))
 }

@@ -521,11 +521,7 @@ pub fn validate(
     requirement: Option<BTreeMap<String, Vec<u32>>>,
 ) -> Result<Spec, Vec<Problem>> {
     let mut c = Check::default();
-    let h = crate::scenario::horizon_of(&raw.horizon, raw.closed.as_deref());
-    let h = match h {
-        Ok(h) => h,
-        Err(p) => return Err(p),
-    };
+    let h = crate::scenario::horizon_of(&raw.horizon, raw.closed.as_deref())?;
     let ipd = h.intervals_per_day();
     let days = h.days as usize;
     let n = ipd * days;
