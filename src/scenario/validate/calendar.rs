@@ -5,6 +5,7 @@
 use super::super::raw::*;
 use super::super::*;
 use super::Check;
+use super::volumes::Row;
 use crate::calendar::DayRef;
 use crate::time::DAY_S;
 
@@ -232,7 +233,7 @@ impl Check {
     /// file, line and column; the entries' paths are `<path>(<file>:<line>)`.
     fn roster_csv(&mut self, path: &str, file: &Path, h: &Horizon) -> Option<Vec<(String, RawRosterEntry)>> {
         let shown = file.display().to_string();
-        let (mut rdr, headers) = self.open_csv(path, file, true)?;
+        let (rdr, headers) = self.open_csv(path, file, true)?;
         let n = h.days as usize;
         if !headers.get(0).is_some_and(|c| c.trim().eq_ignore_ascii_case("agent")) {
             self.err(path, format!("{shown}:1: the first column must be `agent`, then one column per day"));
@@ -267,31 +268,18 @@ impl Check {
                 return None;
             }
         }
-        let mut out = Vec::new();
-        for rec in rdr.records() {
-            let rec = match rec {
-                Ok(r) => r,
-                Err(e) => {
-                    self.err(path, format!("{shown}: malformed CSV: {e}"));
-                    return None;
-                }
-            };
-            let line = rec.position().map_or(0, |p| p.line());
+        self.csv_rows(path, file, rdr, false, |c, line, rec| {
             if rec.len() != n + 1 {
-                self.err(
-                    path,
-                    format!("{shown}:{line}: {} cells: expected {} (agent and one per day)", rec.len(), n + 1),
-                );
-                continue;
+                c.err(path, format!("{shown}:{line}: {} cells: expected {} (agent and one per day)", rec.len(), n + 1));
+                return Row::Skip;
             }
-            out.push((
+            Row::Keep((
                 format!("{path}({shown}:{line})"),
                 RawRosterEntry {
                     agent: rec.get(0).unwrap_or("").to_string(),
                     days: rec.iter().skip(1).map(str::to_string).collect(),
                 },
-            ));
-        }
-        Some(out)
+            ))
+        })
     }
 }

@@ -1,10 +1,21 @@
 //! Validation of arrivals: a queue's call volumes per interval from `rate_per_hour`,
 //! `per_interval`, `daily_total` with a `profile`, or a CSV column, checked against the limits.
+//! Also the CSV reading the roster files share: [`Check::open_csv`] and [`Check::csv_rows`].
 
 use super::super::limits::*;
 use super::super::raw::*;
 use super::super::*;
 use super::Check;
+
+/// What the reader given to [`Check::csv_rows`] makes of one CSV record.
+pub(super) enum Row<T> {
+    /// Keep this value.
+    Keep(T),
+    /// Leave the record out and read on (its problem noted).
+    Skip,
+    /// Stop reading: the whole file is rejected (its problem noted).
+    Stop,
+}
 
 impl Check {
     /// A per-interval list of one day's length (repeated every day) or the whole horizon's.
@@ -189,39 +200,66 @@ impl Check {
         }
     }
 
-    pub(super) fn csv_column(&mut self, path: &str, file: &Path, column: &str) -> Option<Vec<f64>> {
+    /// Reads the records of a CSV file opened by [`Check::open_csv`], in order, handing each to
+    /// `row` with its line in the file (1-based, blank lines counted) and collecting what it keeps.
+    /// A record the CSV reader cannot read is a problem at `path` naming the file (and its line
+    /// when `line_in_error`) and ends the reading. `None` when the reading ended early.
+    pub(super) fn csv_rows<T>(
+        &mut self,
+        path: &str,
+        file: &Path,
+        mut rdr: csv::Reader<std::fs::File>,
+        line_in_error: bool,
+        mut row: impl FnMut(&mut Self, u64, &csv::StringRecord) -> Row<T>,
+    ) -> Option<Vec<T>> {
         let shown = file.display();
-        let (mut rdr, headers) = self.open_csv(path, file, false)?;
-        let Some(col) = headers.iter().position(|h| h.trim() == column) else {
-            let have: Vec<&str> = headers.iter().collect();
-            self.err(path, format!("{shown}: no column `{column}` (columns: {})", have.join(", ")));
-            return None;
-        };
         let mut out = Vec::new();
         for rec in rdr.records() {
             let rec = match rec {
                 Ok(r) => r,
                 Err(e) => {
-                    let line = e.position().map_or(String::new(), |p| format!("{}:", p.line()));
-                    self.err(path, format!("{shown}:{line} malformed CSV: {e}"));
+                    let at = match e.position() {
+                        Some(p) if line_in_error => format!(":{}", p.line()),
+                        _ => String::new(),
+                    };
+                    self.err(path, format!("{shown}{at}: malformed CSV: {e}"));
                     return None;
                 }
             };
             let line = rec.position().map_or(0, |p| p.line());
+            match row(self, line, &rec) {
+                Row::Keep(v) => out.push(v),
+                Row::Skip => {}
+                Row::Stop => return None,
+            }
+        }
+        Some(out)
+    }
+
+    /// One column of a CSV file as non-negative numbers of calls, one per row; the first cell
+    /// that is not one is a problem naming the file, line and column.
+    pub(super) fn csv_column(&mut self, path: &str, file: &Path, column: &str) -> Option<Vec<f64>> {
+        let shown = file.display();
+        let (rdr, headers) = self.open_csv(path, file, false)?;
+        let Some(col) = headers.iter().position(|h| h.trim() == column) else {
+            let have: Vec<&str> = headers.iter().collect();
+            self.err(path, format!("{shown}: no column `{column}` (columns: {})", have.join(", ")));
+            return None;
+        };
+        self.csv_rows(path, file, rdr, true, |c, line, rec| {
             let cell = rec.get(col).unwrap_or("").trim();
             match cell.parse::<f64>() {
-                Ok(v) if v.is_finite() && v >= 0.0 => out.push(v),
+                Ok(v) if v.is_finite() && v >= 0.0 => Row::Keep(v),
                 _ => {
-                    self.err(
+                    c.err(
                         path,
                         format!(
                             "{shown}:{line}: column `{column}` holds {cell:?}: expected a non-negative number of calls"
                         ),
                     );
-                    return None;
+                    Row::Stop
                 }
             }
-        }
-        Some(out)
+        })
     }
 }
