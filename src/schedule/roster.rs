@@ -12,7 +12,7 @@
 //! 3. the bound: an LP relaxation in which every group's agents are pooled (days, hours and
 //!    headcount per day summed over agents), so no roster can score below it.
 //!
-//! The rules are priced here by [`Rules::penalty`]; the independent [`super::check`] verifies
+//! The rules are priced here by `Rules::penalty`; the independent [`super::check`] verifies
 //! the result.
 
 use super::spec::{ContractKind, Fixed};
