@@ -160,6 +160,15 @@ impl<'a> State<'a> {
         delta
     }
 
+    /// Swaps agents `a` and `b`'s days `d..e` (same group: coverage unchanged).
+    fn swap_block(&mut self, a: usize, b: usize, d: usize, e: usize) {
+        for x in d..e {
+            let t = self.roster[a][x];
+            self.roster[a][x] = self.roster[b][x];
+            self.roster[b][x] = t;
+        }
+    }
+
     /// Recomputes agent `a`'s penalty and soft cost; returns the changes (soft, penalty).
     fn rescore(&mut self, a: usize) -> (f64, f64) {
         let (p, s) = row_score(self.spec, a, &self.roster[a], self.weekend_fairness);
@@ -187,8 +196,8 @@ pub type DayKey = (Vec<u32>, Vec<usize>);
 enum Undo {
     /// Agent, day, what it worked.
     One(usize, usize, Option<usize>),
-    /// Agents a and b swapped day d: what each worked.
-    Agents(usize, usize, usize, Option<usize>, Option<usize>),
+    /// Agents a and b swapped days `d..e`.
+    Agents(usize, usize, usize, usize),
     /// Agent a swapped days d and e: what it worked on each.
     Days(usize, usize, usize, Option<usize>, Option<usize>),
 }
@@ -519,25 +528,24 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 d_obj += s;
                 d_pen = p;
             } else if kind < 85 {
-                // swap the day with another agent of the group (or hand the shift over)
+                // swap a block of 1–7 days with another agent of the group: coverage is
+                // unchanged (same group, same days), so this reshapes weeks, runs and weekends
                 let g = spec.agents[a].group;
                 let m = &st.members[g];
                 let b = m[rng.random_range(0..m.len())];
-                let (x, y) = (st.roster[a][d], st.roster[b][d]);
-                if b == a || x == y {
+                let e = (d + 1 + rng.random_range(0..7usize)).min(days);
+                if b == a || st.roster[a][d..e] == st.roster[b][d..e] {
                     continue;
                 }
-                let ok = |s: &State, who: usize, c: Option<usize>| match c {
-                    None => s.may_rest[who][d],
-                    Some(c) => s.opts(who, d).contains(&(c as u32)),
+                let ok = |s: &State, who: usize, day: usize, c: Option<usize>| match c {
+                    None => s.may_rest[who][day],
+                    Some(c) => s.opts(who, day).contains(&(c as u32)),
                 };
-                if !ok(&st, a, y) || !ok(&st, b, x) {
+                if (d..e).any(|x| !ok(&st, a, x, st.roster[b][x]) || !ok(&st, b, x, st.roster[a][x])) {
                     continue;
                 }
-                undo = Undo::Agents(a, b, d, x, y);
-                // coverage is unchanged: same group, same day
-                st.roster[a][d] = y;
-                st.roster[b][d] = x;
+                undo = Undo::Agents(a, b, d, e);
+                st.swap_block(a, b, d, e);
                 let (s1, p1) = st.rescore(a);
                 let (s2, p2) = st.rescore(b);
                 d_obj = s1 + s2;
@@ -578,9 +586,8 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                         st.set(a, d, old);
                         st.rescore(a);
                     }
-                    Undo::Agents(a, b, d, x, y) => {
-                        st.roster[a][d] = x;
-                        st.roster[b][d] = y;
+                    Undo::Agents(a, b, d, e) => {
+                        st.swap_block(a, b, d, e);
                         st.rescore(a);
                         st.rescore(b);
                     }
