@@ -556,10 +556,12 @@ pub fn validate(
     let mut requirement = Vec::new();
     for (g, r) in &req_map {
         if r.len() != ipd && r.len() != n {
-            c.err(
-                &format!("requirement.{g}"),
-                format!("has {} values: expected {ipd} (one day's, repeated) or {n} (every day's)", r.len()),
-            );
+            let expected = if n == ipd {
+                format!("{ipd} (one per interval)")
+            } else {
+                format!("{ipd} (one day's, repeated) or {n} (every day's)")
+            };
+            c.err(&format!("requirement.{g}"), format!("has {} values: expected {expected}", r.len()));
             requirement.push(vec![0; n]);
         } else {
             requirement.push((0..n).map(|i| if h.is_open(i / ipd) { r[i % r.len()] } else { 0 }).collect::<Vec<u32>>());
