@@ -198,6 +198,8 @@ enum Undo {
     One(usize, usize, Option<usize>),
     /// Agents a and b swapped days `d..e`.
     Agents(usize, usize, usize, usize),
+    /// Agents a and b exchanged days d and e.
+    Pair(usize, usize, usize, usize),
     /// Agent a swapped days d and e: what it worked on each.
     Days(usize, usize, usize, Option<usize>, Option<usize>),
 }
@@ -491,7 +493,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
             // each move: changes, then accept or undo
             let undo;
             let (mut d_obj, d_pen);
-            if kind < 45 {
+            if kind < 40 {
                 let opts_n = st.ranges[a][d].1 as usize;
                 let pick = rng.random_range(0..opts_n + 1);
                 let new = if pick == opts_n {
@@ -510,7 +512,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 let (s, p) = st.rescore(a);
                 d_obj += s;
                 d_pen = p;
-            } else if kind < 70 {
+            } else if kind < 60 {
                 // a neighbouring candidate of the same template (start or break moved)
                 let Some(c) = st.roster[a][d] else { continue };
                 let o = st.opts(a, d);
@@ -527,7 +529,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 let (s, p) = st.rescore(a);
                 d_obj += s;
                 d_pen = p;
-            } else if kind < 85 {
+            } else if kind < 75 {
                 // swap a block of 1–7 days with another agent of the group: coverage is
                 // unchanged (same group, same days), so this reshapes weeks, runs and weekends
                 let g = spec.agents[a].group;
@@ -546,6 +548,30 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 }
                 undo = Undo::Agents(a, b, d, e);
                 st.swap_block(a, b, d, e);
+                let (s1, p1) = st.rescore(a);
+                let (s2, p2) = st.rescore(b);
+                d_obj = s1 + s2;
+                d_pen = p1 + p2;
+            } else if kind < 90 {
+                // two agents of a group exchange two days: `a` works `d` and `b` works `e`
+                // (or the other way round) and they trade both; coverage is unchanged
+                let g = spec.agents[a].group;
+                let m = &st.members[g];
+                let b = m[rng.random_range(0..m.len())];
+                let e = open_days[rng.random_range(0..open_days.len())];
+                if b == a || e == d || (st.roster[a][d] == st.roster[b][d] && st.roster[a][e] == st.roster[b][e]) {
+                    continue;
+                }
+                let ok = |s: &State, who: usize, day: usize, c: Option<usize>| match c {
+                    None => s.may_rest[who][day],
+                    Some(c) => s.opts(who, day).contains(&(c as u32)),
+                };
+                if [d, e].iter().any(|&x| !ok(&st, a, x, st.roster[b][x]) || !ok(&st, b, x, st.roster[a][x])) {
+                    continue;
+                }
+                undo = Undo::Pair(a, b, d, e);
+                st.swap_block(a, b, d, d + 1);
+                st.swap_block(a, b, e, e + 1);
                 let (s1, p1) = st.rescore(a);
                 let (s2, p2) = st.rescore(b);
                 d_obj = s1 + s2;
@@ -585,6 +611,12 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                     Undo::One(a, d, old) => {
                         st.set(a, d, old);
                         st.rescore(a);
+                    }
+                    Undo::Pair(a, b, d, e) => {
+                        st.swap_block(a, b, d, d + 1);
+                        st.swap_block(a, b, e, e + 1);
+                        st.rescore(a);
+                        st.rescore(b);
                     }
                     Undo::Agents(a, b, d, e) => {
                         st.swap_block(a, b, d, e);
