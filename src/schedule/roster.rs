@@ -535,7 +535,14 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 let g = spec.agents[a].group;
                 let m = &st.members[g];
                 let b = m[rng.random_range(0..m.len())];
-                let e = (d + 1 + rng.random_range(0..7usize)).min(days);
+                // half the time a whole week (Monday to Sunday of the horizon's weeks), which
+                // keeps both agents' days and hours per week
+                let (d, e) = if days >= 7 && rng.random_bool(0.5) {
+                    let w = (d / 7).min(days / 7 - 1);
+                    (w * 7, w * 7 + 7)
+                } else {
+                    (d, (d + 1 + rng.random_range(0..7usize)).min(days))
+                };
                 if b == a || st.roster[a][d..e] == st.roster[b][d..e] {
                     continue;
                 }
