@@ -319,6 +319,14 @@ fn verify_reports_the_simulated_sl_per_day_with_its_ci() {
             }
         }
     }
+    // the simulator pays whole shifts (unpaid breaks too) and calls finished after a shift's end
+    let paid = v["agent_hours"].as_f64().unwrap() + v["scenario"]["unpaid_break_hours"].as_f64().unwrap();
+    assert!(v["scenario"]["unpaid_break_hours"].as_f64().unwrap() > 0.0);
+    assert!(
+        verify["simulated_paid_hours"].as_f64().unwrap() >= paid - 1e-6,
+        "{} < {paid}",
+        verify["simulated_paid_hours"]
+    );
     let met = days.iter().filter(|d| d["meets"] == true).count();
     assert_eq!(verify["days_meeting"].as_u64().unwrap() as usize, met);
     let intervals = verify["intervals"].as_array().unwrap();
