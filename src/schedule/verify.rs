@@ -453,3 +453,22 @@ pub fn iterate(
         },
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_miss_is_said_in_points() {
+        assert_eq!(points_text(2.345), "misses by 2.3 points");
+        assert_eq!(points_text(1.0), "misses by 1.0 point");
+    }
+
+    #[test]
+    fn an_sl_without_calls_is_null_not_nan() {
+        let e = SlEstimate::of(&Estimate { mean: f64::NAN, ci_low: f64::NAN, ci_high: f64::NAN, n: 8 });
+        assert_eq!(e, SlEstimate { mean: None, ci_low: None, ci_high: None, ci_half_width: None });
+        let e = SlEstimate::of(&Estimate { mean: 0.8, ci_low: 0.7, ci_high: 0.9, n: 8 });
+        assert!((e.ci_half_width.unwrap() - 0.1).abs() < 1e-12);
+    }
+}
