@@ -40,7 +40,8 @@ enum Command {
     Sweep(sweep::Args),
     /// Least staffing per interval meeting every target, found by simulation.
     Optimize(optimize::Args),
-    /// Shifts covering a requirement curve, with the LP bound (first slice: one day, counts).
+    /// Shifts and rosters covering a requirement curve, with the LP bound; put into a scenario,
+    /// simulated and corrected by simulation.
     Schedule(schedule::Args),
     /// Print the JSON Schema of the scenario format.
     Schema(schema::Args),
@@ -127,7 +128,7 @@ impl Command {
             Command::Staff(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
             Command::Sweep(a) => vec![out(&a.out), a.chart.as_deref()],
             Command::Optimize(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
-            Command::Schedule(a) => vec![out(&a.out)],
+            Command::Schedule(a) => vec![out(&a.out), a.emit_scenario.as_deref()],
             Command::Schema(a) => vec![a.output.as_deref()],
             Command::Merge(a) => vec![out(&a.out)],
         };

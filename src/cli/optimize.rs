@@ -53,6 +53,20 @@ pub struct Args {
     pub out: OutArgs,
 }
 
+/// The staffing curves of an optimisation, per group and global interval (agents on duty), as
+/// `--emit-staffing` writes them (`ccsim schedule --from-scenario --method optimize` reads the
+/// same), in scenario order.
+pub(super) fn curves(o: &Optimized) -> Vec<(String, Vec<u32>)> {
+    o.scenario
+        .groups
+        .iter()
+        .filter_map(|g| match &g.staffing {
+            crate::scenario::Staffing::Curve(c) => Some((g.id.clone(), c.clone())),
+            _ => None,
+        })
+        .collect()
+}
+
 /// Runs `ccsim optimize`.
 pub fn exec(a: Args) -> Result<()> {
     let base = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
@@ -81,11 +95,10 @@ pub fn exec(a: Args) -> Result<()> {
              agents on duty per interval.",
             a.criterion, v.seed, v.replications
         )];
-        let list = o.scenario.groups.iter().filter_map(|g| match &g.staffing {
-            crate::scenario::Staffing::Curve(c) => Some((g.id.as_str(), c.as_slice())),
-            _ => None,
-        });
-        write_output(Some(path), |w| crate::report::write_staffing(&comments, list, w))?;
+        let list = curves(&o);
+        write_output(Some(path), |w| {
+            crate::report::write_staffing(&comments, list.iter().map(|(g, c)| (g.as_str(), c.as_slice())), w)
+        })?;
     }
     let erlang: u32 = o.rows.iter().map(|r| r.erlang_agents).sum();
     let agents: u32 = o.rows.iter().map(|r| r.agents).sum();

@@ -46,21 +46,34 @@ pub struct Args {
     pub sim: SimArgs,
 }
 
-/// Runs `ccsim staff`.
-pub fn exec(a: Args) -> Result<()> {
-    let scenario = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
-    let shrinkage = a.shrinkage.or(scenario.planning.shrinkage).unwrap_or(0.0);
+/// The analytic plan `staff` computes for `scenario` with `--model` `model` and `--shrinkage`
+/// `shrinkage` (`None`: their defaults), and the staffing curves `--emit-staffing` writes from it:
+/// agents on duty per group and global interval (`ccsim schedule --from-scenario --method erlang`
+/// reads the same).
+pub(super) fn plan_curves(
+    scenario: &crate::scenario::Scenario,
+    model: Option<ModelArg>,
+    shrinkage: Option<f64>,
+) -> Result<(plan::Plan, std::collections::BTreeMap<String, Vec<u32>>)> {
+    let shrinkage = shrinkage.or(scenario.planning.shrinkage).unwrap_or(0.0);
     if !(0.0..1.0).contains(&shrinkage) {
         bail!("--shrinkage must be in [0, 1), got {shrinkage}");
     }
-    let model = match a.model {
+    let model = match model {
         None => ModelChoice::Auto,
         Some(ModelArg::ErlangC) => ModelChoice::ErlangC,
         Some(ModelArg::ErlangA) => ModelChoice::ErlangA,
         Some(ModelArg::ErlangX) => ModelChoice::ErlangX,
     };
-    let plan = plan::plan(&scenario, model, shrinkage);
-    let curves = plan::curves(&scenario, &plan);
+    let plan = plan::plan(scenario, model, shrinkage);
+    let curves = plan::curves(scenario, &plan);
+    Ok((plan, curves))
+}
+
+/// Runs `ccsim staff`.
+pub fn exec(a: Args) -> Result<()> {
+    let scenario = super::run::load(&a.scenario, a.sim.replications, a.sim.seed)?;
+    let (plan, curves) = plan_curves(&scenario, a.model, a.shrinkage)?;
     if let Some(path) = &a.emit_staffing {
         let comments = [
             format!("Staffing curves from `ccsim staff` ({}): agents on duty per interval.", plan.model.name()),

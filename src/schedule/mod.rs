@@ -9,9 +9,11 @@
 //! The spec format is in [`spec`] and docs/schedule.md.
 
 pub mod check;
+pub mod emit;
 pub mod roster;
 pub mod select;
 pub mod spec;
+pub mod verify;
 
 pub use spec::{Candidate, Spec, load};
 
