@@ -337,26 +337,164 @@ fn header_lines(a: &Args, t: &Target, s: &Schedule, e: &Emitted, path: &Path) ->
     lines
 }
 
-/// The schedule as tables: summary, shifts, coverage.
+/// A day label short enough for a roster column: `Mon 07` for `Mon 2026-12-07`, else as is.
+fn short_day(label: &str) -> String {
+    match label.split_once(' ') {
+        Some((wd, date)) if date.len() == 10 => format!("{wd} {}", &date[8..]),
+        _ => label.to_string(),
+    }
+}
+
+/// The schedule as tables: a summary in words, the shift codes, the roster (or the shifts
+/// started), what stays short and why, the rules broken, and the coverage per interval.
 fn write_table(spec: &Spec, s: &Schedule, w: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let gap = if s.agent_hours > 0.0 { (s.agent_hours - s.lp_bound_hours) / s.agent_hours * 100.0 } else { 0.0 };
+    let m = &s.metrics;
+    let q = &s.search;
+    let what = if s.roster.is_empty() {
+        format!("{} shifts started", s.shifts.iter().map(|x| x.count).sum::<u32>())
+    } else {
+        format!("a roster of {} agents", s.roster.len())
+    };
     writeln!(
         w,
-        "{}: {:.1} agent hours; LP bound {:.1} h (gap {gap:.2} %){}",
+        "{}: {what}, {:.1} paid agent-hours{}.",
         spec.name,
         s.agent_hours,
-        s.lp_bound_hours,
-        s.cost.map_or(String::new(), |c| format!("; cost {c:.2}"))
+        s.cost.map_or(String::new(), |c| format!(", cost {c:.2}"))
     )?;
-    writeln!(w, "\nday    group  code  start  end    agents")?;
-    for sh in &s.shifts {
-        writeln!(w, "{:<6} {:<6} {:<5} {:<6} {:<6} {:>6}", sh.day, sh.group, sh.code, sh.start, sh.end, sh.count)?;
+    writeln!(
+        w,
+        "Coverage: {:.1} agent-hours required; {:.1} h over ({:.1} %), {:.1} h short ({:.1} %).",
+        m.required_hours, m.over_hours, m.over_pct, m.under_hours, m.under_pct
+    )?;
+    writeln!(
+        w,
+        "Search: {}; objective {:.2} against the LP bound {:.2} (gap {:.2} %){}{}; {} moves, {:.2} s, seed {}.",
+        q.method,
+        q.objective,
+        q.lp_bound,
+        q.gap_pct,
+        if q.proven_optimal { ", proven optimal" } else { "" },
+        if q.time_limited { ", cut by the time limit" } else { "" },
+        q.moves,
+        q.seconds,
+        q.seed
+    )?;
+    if !s.roster.is_empty() {
+        let rules = if s.violations.is_empty() {
+            "every contract rule kept".to_string()
+        } else {
+            format!("{} contract rules broken (listed below)", s.violations.len())
+        };
+        let span = |x: Option<[f64; 2]>| x.map_or("–".into(), |[a, b]| format!("{a:.1}–{b:.1}"));
+        writeln!(
+            w,
+            "Roster: {rules}; paid hours per agent {}; weekends worked by full-timers {}; {} preferences not granted.",
+            span(m.hours_per_agent),
+            m.full_time_weekends.map_or("–".into(), |[a, b]| format!("{a}–{b}")),
+            m.preferences_not_granted
+        )?;
     }
-    writeln!(w, "\nday    group  start  required  scheduled")?;
-    for c in &s.coverage {
-        writeln!(w, "{:<6} {:<6} {:<6} {:>8} {:>10}", c.day, c.group, c.start, c.required, c.scheduled)?;
+    writeln!(w, "\nShift codes")?;
+    let rows: Vec<Vec<String>> = s
+        .shift_codes
+        .iter()
+        .map(|(code, c)| {
+            let breaks: Vec<String> = c
+                .breaks
+                .iter()
+                .map(|b| format!("{} {:.0}m{}", b.start, b.minutes, if b.paid { "" } else { " unpaid" }))
+                .collect();
+            vec![
+                code.clone(),
+                c.template.clone(),
+                c.start.clone(),
+                c.end.clone(),
+                breaks.join(", "),
+                format!("{:.2}", c.paid_hours),
+            ]
+        })
+        .collect();
+    render(w, &["code", "template", "start", "end", "breaks", "paid h"], &rows)?;
+    if s.roster.is_empty() {
+        writeln!(w, "\nShifts started")?;
+        let rows: Vec<Vec<String>> = s
+            .shifts
+            .iter()
+            .map(|x| {
+                vec![
+                    x.day.clone(),
+                    x.group.clone(),
+                    x.code.clone(),
+                    x.start.clone(),
+                    x.end.clone(),
+                    x.count.to_string(),
+                ]
+            })
+            .collect();
+        render(w, &["day", "group", "code", "start", "end", "agents"], &rows)?;
+    } else {
+        writeln!(w, "\nRoster (- a day off)")?;
+        let days: Vec<String> =
+            (0..spec.horizon.days as usize).map(|d| short_day(&spec.horizon.day_label(d))).collect();
+        let mut header: Vec<&str> = vec!["agent", "group", "contract"];
+        header.extend(days.iter().map(String::as_str));
+        header.extend(["paid h", "weekends"]);
+        let rows: Vec<Vec<String>> = s
+            .roster
+            .iter()
+            .map(|r| {
+                let mut row = vec![r.agent.clone(), r.group.clone(), r.contract.clone()];
+                row.extend(r.days.iter().map(|d| d.clone().unwrap_or_else(|| "-".into())));
+                row.push(format!("{:.1}", r.hours));
+                row.push(r.weekends.to_string());
+                row
+            })
+            .collect();
+        render(w, &header, &rows)?;
     }
-    Ok(())
+    if !s.short.is_empty() {
+        writeln!(w, "\nShort: intervals with fewer agents on duty than required, and why")?;
+        let rows: Vec<Vec<String>> = s
+            .short
+            .iter()
+            .map(|x| {
+                vec![
+                    x.day.clone(),
+                    x.group.clone(),
+                    x.intervals.join(" "),
+                    format!("{:.2}", x.agent_hours),
+                    x.reason.clone(),
+                ]
+            })
+            .collect();
+        render(w, &["day", "group", "intervals", "agent-hours short", "binding rule"], &rows)?;
+    }
+    if !s.violations.is_empty() {
+        writeln!(w, "\nContract rules broken")?;
+        let rows: Vec<Vec<String>> = s
+            .violations
+            .iter()
+            .map(|v| vec![v.agent.clone(), v.rule.clone(), v.day.clone().unwrap_or_default(), v.message.clone()])
+            .collect();
+        render(w, &["agent", "rule", "day", "what"], &rows)?;
+    }
+    writeln!(w, "\nCoverage per interval (agents; breaks count as the share of the interval they take)")?;
+    let rows: Vec<Vec<String>> = s
+        .coverage
+        .iter()
+        .map(|c| {
+            vec![
+                c.day.clone(),
+                c.group.clone(),
+                c.start.clone(),
+                c.required.to_string(),
+                format!("{:.2}", c.scheduled),
+                format!("{:+.2}", c.scheduled - f64::from(c.required)),
+            ]
+        })
+        .collect();
+    render(w, &["day", "group", "start", "required", "scheduled", "difference"], &rows)
 }
 
 /// `81.2 ±1.3` (percent) or `–`.

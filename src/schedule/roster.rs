@@ -494,15 +494,16 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
             let undo;
             let (mut d_obj, d_pen);
             if kind < 40 {
+                // a day off or a shift: a working day becomes a day off a quarter of the time
+                // (however many shifts there are to choose from), a day off gets a shift
                 let opts_n = st.ranges[a][d].1 as usize;
-                let pick = rng.random_range(0..opts_n + 1);
-                let new = if pick == opts_n {
-                    if !st.may_rest[a][d] {
-                        continue;
-                    }
+                let rest = st.may_rest[a][d] && (opts_n == 0 || (st.roster[a][d].is_some() && rng.random_bool(0.25)));
+                let new = if rest {
                     None
+                } else if opts_n == 0 {
+                    continue;
                 } else {
-                    Some(st.opts(a, d)[pick] as usize)
+                    Some(st.opts(a, d)[rng.random_range(0..opts_n)] as usize)
                 };
                 if new == st.roster[a][d] {
                     continue;
