@@ -45,6 +45,9 @@ struct State<'a> {
     lambda: f64,
     /// Weight per weekend² worked by each full-time agent.
     weekend_fairness: f64,
+    /// Whether some agent has a template fixed on a day it cannot keep it (not a template its
+    /// contract, group or that day allows, or no shift of it within the hours per day).
+    unkeepable: bool,
 }
 
 impl<'a> State<'a> {
@@ -54,6 +57,7 @@ impl<'a> State<'a> {
         let mut ranges = Vec::with_capacity(spec.agents.len());
         let mut may_rest = Vec::with_capacity(spec.agents.len());
         let mut cache: HashMap<(usize, usize, usize), (u32, u32)> = HashMap::new();
+        let mut unkeepable = false;
         for a in &spec.agents {
             let k = &spec.contracts[a.contract];
             let mut row = Vec::with_capacity(days);
@@ -89,6 +93,13 @@ impl<'a> State<'a> {
                         (start, options.len() as u32 - start)
                     }),
                 };
+                // a template fixed where the agent may not work it (contract, day, group, hours
+                // per day) breaks `fixed` or `template` whatever the search does
+                if let Fixed::Template(t) = a.fixed[d]
+                    && (r.1 == 0 || !(k.templates[t] && spec.templates[t].days[d] && spec.templates[t].groups[a.group]))
+                {
+                    unkeepable = true;
+                }
                 row.push(r);
                 rest.push(!matches!(a.fixed[d], Fixed::Template(_)) || closed || r.1 == 0);
             }
@@ -115,6 +126,7 @@ impl<'a> State<'a> {
             members,
             lambda: 100.0 * max_under * 8.0 + 1000.0,
             weekend_fairness: spec.objective.weekend_fairness,
+            unkeepable,
         }
     }
 
@@ -666,7 +678,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
             moves,
             seconds: t0.elapsed().as_secs_f64(),
             time_limited,
-            feasible: penalty < 1e-9,
+            feasible: penalty < 1e-9 && !st.unkeepable,
             proven_optimal: objective <= bound + 1e-9,
             seed: opts.seed,
         },
