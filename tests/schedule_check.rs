@@ -826,9 +826,6 @@ objective: { under: 100, over: 10, preference: 1, weekend_fairness: 0 }
 }
 
 #[test]
-#[ignore = "known solver weakness (report of helper `check`): the search ends on a roster working a \
-            weekend the contract forbids, with 4000 moves per agent-day (seeds 1–4) and with 400000 (seeds 2–4), \
-            though a roster keeping every rule exists"]
 fn brute_force_a_weekend_left_only_in_two_steps() {
     // one agent: 3 to 5 days a week, days off in pairs, no weekend, d3 closed. Rosters keeping
     // every rule work d1, d2, d5 (or d1, d4, d5). The search settles on five days with the

@@ -323,33 +323,41 @@ fn row_score(spec: &Spec, a: usize, row: &[Option<usize>], fairness: f64) -> (f6
     let mut soft = 0.0;
     let nw = spec.weekends();
     if nw > 0 {
-        let mut worked = [false; 64];
+        // days worked on each weekend (0, 1 or 2)
+        let mut worked = [0u8; 64];
         let mut worked_big = Vec::new();
         if nw > 64 {
-            worked_big = vec![false; nw];
+            worked_big = vec![0u8; nw];
         }
         for (d, c) in row.iter().enumerate() {
             if c.is_some() && spec.is_weekend(d) {
                 let w = spec.weekend_index(d);
                 if nw > 64 {
-                    worked_big[w] = true;
+                    worked_big[w] += 1;
                 } else {
-                    worked[w] = true;
+                    worked[w] += 1;
                 }
             }
         }
-        let is = |w: usize| if nw > 64 { worked_big[w] } else { worked[w] };
+        let on = |w: usize| if nw > 64 { worked_big[w] } else { worked[w] };
         if let Some((max, per)) = k.weekends {
             let per = (per as usize).min(nw);
             for s in 0..=nw - per {
-                let n = (s..s + per).filter(|w| is(*w)).count() as u32;
+                let n = (s..s + per).filter(|w| on(*w) > 0).count() as u32;
                 if n > max {
-                    pen += f64::from(n - max);
+                    // the weekend days to clear: those of the least-worked weekends in excess,
+                    // so that leaving one day of a weekend is already a step towards keeping it
+                    let mut left = n - max;
+                    for days in 1..=2u8 {
+                        let k = ((s..s + per).filter(|w| on(*w) == days).count() as u32).min(left);
+                        pen += f64::from(k) * f64::from(days);
+                        left -= k;
+                    }
                 }
             }
         }
         if k.kind == ContractKind::FullTime && fairness > 0.0 {
-            let n = (0..nw).filter(|w| is(*w)).count() as f64;
+            let n = (0..nw).filter(|w| on(*w) > 0).count() as f64;
             soft += fairness * n * n;
         }
     }
