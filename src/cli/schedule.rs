@@ -39,7 +39,7 @@ pub struct Args {
     /// `time_limited` and is not reproducible).
     #[arg(long, value_name = "SECONDS", default_value_t = 60.0)]
     pub time_limit: f64,
-    /// Local-search moves per agent and open day (default 4000): more is slower and better.
+    /// Local-search moves per agent and open day (default 1000): more is slower and better.
     #[arg(long, value_name = "MOVES_PER_AGENT_DAY")]
     pub effort: Option<u64>,
     /// No progress bars.

@@ -220,7 +220,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { seed: 1, time_limit_s: 60.0, moves_per_agent_day: 4_000, progress: false }
+        Options { seed: 1, time_limit_s: 60.0, moves_per_agent_day: 1_000, progress: false }
     }
 }
 
