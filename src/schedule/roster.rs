@@ -605,8 +605,18 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 d_obj = s1 + s2;
                 d_pen = p1 + p2;
             } else {
-                // swap two days of one agent
-                let e = open_days[rng.random_range(0..open_days.len())];
+                // swap two days of one agent; half the time a day one or two days away, which
+                // slides a shift or a day off along a run
+                let e = if rng.random_bool(0.5) {
+                    let step = rng.random_range(1..=2usize);
+                    let e = if rng.random_bool(0.5) { d.checked_sub(step) } else { Some(d + step) };
+                    match e.filter(|e| *e < days && spec.horizon.is_open(*e)) {
+                        Some(e) => e,
+                        None => continue,
+                    }
+                } else {
+                    open_days[rng.random_range(0..open_days.len())]
+                };
                 let (x, y) = (st.roster[a][d], st.roster[a][e]);
                 if e == d || x == y {
                     continue;
