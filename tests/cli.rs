@@ -33,7 +33,8 @@ fn stdout_of(args: &[&str]) -> String {
     String::from_utf8(out.stdout).expect("stdout is UTF-8")
 }
 
-/// Every scenario file shipped in `scenarios/` (not the `*.schedule.yaml` specs), found at test time.
+/// Every scenario file shipped in `scenarios/` (not the `*.schedule.yaml` specs nor the
+/// `*.staffing.yaml` requirement files), found at test time.
 fn scenario_files() -> Vec<PathBuf> {
     let dir = root().join("scenarios");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
@@ -44,6 +45,7 @@ fn scenario_files() -> Vec<PathBuf> {
                 && p.extension().is_some_and(|x| x.eq_ignore_ascii_case("yaml") || x.eq_ignore_ascii_case("yml"))
                 // schedule specs (`ccsim schedule`) are not scenarios
                 && !p.to_string_lossy().ends_with(".schedule.yaml")
+                && !p.to_string_lossy().ends_with(".staffing.yaml")
         })
         .collect();
     files.sort();

@@ -154,6 +154,23 @@ fn the_same_seed_gives_the_same_roster_and_another_seed_another() {
     assert_ne!(a["roster"], c["roster"], "the seed drives the local search");
 }
 
+/// The bundled requirement file is what `ccsim staff --emit-staffing` writes for the week today.
+#[test]
+fn the_bundled_staffing_file_is_the_one_staff_writes() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("staffing.yaml");
+    let out = Command::cargo_bin("ccsim")
+        .unwrap()
+        .args(["staff", "scenarios/support_week.yaml", "--emit-staffing", f.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let curves =
+        |text: &str| -> Vec<String> { text.lines().filter(|l| !l.starts_with('#')).map(String::from).collect() };
+    let bundled = std::fs::read_to_string("scenarios/support_week.staffing.yaml").unwrap();
+    assert_eq!(curves(&std::fs::read_to_string(&f).unwrap()), curves(&bundled));
+}
+
 /// Five agents who work at most five days a week cannot staff five agents on seven days.
 #[test]
 fn a_requirement_that_cannot_be_met_says_where_and_which_rule_binds() {
