@@ -1,12 +1,15 @@
 //! Shift selection without agents: per group and day, how many agents start each candidate
 //! shift so that every interval's requirement is covered at the least paid hours (or cost), as an
-//! integer program through good_lp with the pure-Rust microlp backend, with its LP relaxation
-//! as the bound. Days with the same requirement and the same allowed candidates are solved once.
+//! integer program through good_lp with its LP relaxation as the bound. Days with the same
+//! requirement and the same allowed candidates are solved once. The LP relaxation always goes
+//! through the pure-Rust microlp backend; the integer program too, unless the `cbc` cargo feature
+//! hands it to CBC (COIN-OR, the system library of Debian's `coinor-libcbc-dev`).
 
 use super::roster::DayKey;
 use super::{Options, Plan, SearchInfo, Spec};
 use good_lp::{
-    Expression, Solution, SolverModel, Variable, WithInitialSolution, WithTimeLimit, microlp, variable, variables,
+    Constraint, Expression, Solution, SolverModel, Variable, WithInitialSolution, WithTimeLimit, microlp, variable,
+    variables,
 };
 use std::collections::HashMap;
 
@@ -57,9 +60,9 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
         plan,
         SearchInfo {
             method: if proven_all {
-                "integer program per day (good_lp + microlp), proven optimal".into()
+                format!("integer program per day ({INTEGER_BACKEND}), proven optimal")
             } else {
-                "integer program per day (good_lp + microlp), cut by the time limit: best cover found".into()
+                format!("integer program per day ({INTEGER_BACKEND}), cut by the time limit: best cover found")
             },
             objective,
             lp_bound: bound,
@@ -73,6 +76,9 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
         },
     ))
 }
+
+/// The library solving the integer program: CBC with the `cbc` feature, else microlp.
+const INTEGER_BACKEND: &str = if cfg!(feature = "cbc") { "good_lp + CBC" } else { "good_lp + microlp" };
 
 /// Objective weight of one agent on candidate `c`: its paid hours, or its cost.
 fn weight(spec: &Spec, c: usize) -> f64 {
@@ -131,10 +137,14 @@ pub fn cover_integer(spec: &Spec, allowed: &[usize], req: &[u32], seconds: f64) 
     {
         return Ok((x, true));
     }
-    model(spec, allowed, req, true, Some(&x), seconds)
+    let (y, proven) = model(spec, allowed, req, true, Some(&x), seconds)?;
+    // a search cut before it found a cover keeps the warm start
+    let better = covered(&y) && y.iter().zip(&w).map(|(y, w)| y * w).sum::<f64>() <= value + 1e-9;
+    Ok(if better { (y, proven) } else { (x, false) })
 }
 
-/// The cover model, integer or relaxed, optionally warm-started and time-limited.
+/// The cover model, integer or relaxed, optionally warm-started and time-limited (`seconds`).
+/// The integer model goes to CBC with the `cbc` feature; everything else to microlp.
 fn model(
     spec: &Spec,
     allowed: &[usize],
@@ -149,13 +159,7 @@ fn model(
         .map(|_| vars.add(if integer { variable().integer().min(0) } else { variable().min(0) }))
         .collect();
     let objective: Expression = x.iter().zip(allowed).map(|(v, c)| *v * weight(spec, *c)).sum();
-    let mut problem = vars.minimise(objective).using(microlp);
-    if seconds.is_finite() {
-        problem = problem.with_time_limit(seconds.max(0.01));
-    }
-    if let Some(s) = start {
-        problem = problem.with_initial_solution(x.iter().copied().zip(s.iter().copied()));
-    }
+    let mut rows: Vec<Constraint> = Vec::new();
     for (i, r) in req.iter().enumerate() {
         let terms: Vec<(Variable, f64)> = x
             .iter()
@@ -165,12 +169,46 @@ fn model(
             .collect();
         if *r > 0 && !terms.is_empty() {
             let sum: Expression = terms.into_iter().map(|(v, s)| v * s).sum();
-            problem = problem.with(sum.geq(f64::from(*r)));
+            rows.push(sum.geq(f64::from(*r)));
         }
+    }
+    let warm = start.map(|s| x.iter().copied().zip(s.iter().copied()).collect::<Vec<_>>());
+    #[cfg(feature = "cbc")]
+    if integer {
+        let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
+        // quiet, and a time limit in wall-clock seconds (good_lp's rounds up to whole seconds)
+        problem.set_parameter("log", "0");
+        problem.set_parameter("slog", "0");
+        if seconds.is_finite() {
+            problem.set_parameter("timeMode", "elapsed");
+            problem.set_parameter("sec", &format!("{:.3}", seconds.max(0.01)));
+        }
+        return run(problem, &x, rows, warm, integer);
+    }
+    let mut problem = vars.minimise(objective).using(microlp);
+    if seconds.is_finite() {
+        problem = problem.with_time_limit(seconds.max(0.01));
+    }
+    run(problem, &x, rows, warm, integer)
+}
+
+/// Solves a built model: the values of `x` (rounded when `integer`), and whether the solver
+/// proved them optimal (it finished its search rather than stopping on the time limit).
+fn run<P: SolverModel + WithInitialSolution>(
+    mut problem: P,
+    x: &[Variable],
+    rows: Vec<Constraint>,
+    warm: Option<Vec<(Variable, f64)>>,
+    integer: bool,
+) -> Result<(Vec<f64>, bool), String> {
+    if let Some(w) = warm {
+        problem = problem.with_initial_solution(w);
+    }
+    for row in rows {
+        problem = problem.with(row);
     }
     let sol = problem.solve().map_err(|e| format!("the solver failed: {e}"))?;
     let proven = matches!(sol.status(), good_lp::SolutionStatus::Optimal);
     let values = x.iter().map(|v| sol.value(*v).max(0.0)).collect::<Vec<f64>>();
-    // an interrupted search keeps the warm start when it found nothing better
     Ok((values.iter().map(|v| if integer { v.round() } else { *v }).collect(), proven))
 }
