@@ -8,8 +8,8 @@
 use super::roster::DayKey;
 use super::{Options, Plan, SearchInfo, Spec};
 use good_lp::{
-    Constraint, Expression, Solution, SolverModel, Variable, WithInitialSolution, WithTimeLimit, microlp, variable,
-    variables,
+    Constraint, Expression, Solution, SolverModel, Variable, WithInitialSolution, WithMipGap, WithTimeLimit, microlp,
+    variable, variables,
 };
 use std::collections::HashMap;
 
@@ -100,13 +100,13 @@ pub fn cover(spec: &Spec, allowed: &[usize], req: &[u32], integer: bool) -> Resu
     if integer {
         return cover_integer(spec, allowed, req, f64::INFINITY).map(|(x, _)| x);
     }
-    model(spec, allowed, req, false, None, f64::INFINITY).map(|(x, _)| x)
+    model(spec, allowed, req, false, None, f64::INFINITY, 0.0).map(|(x, _)| x)
 }
 
 /// The integer cover, warm-started from the LP rounded up and thinned, solved by branch and
 /// bound within `seconds`; returns the counts and whether they are proven optimal.
 pub fn cover_integer(spec: &Spec, allowed: &[usize], req: &[u32], seconds: f64) -> Result<(Vec<f64>, bool), String> {
-    let (lp, _) = model(spec, allowed, req, false, None, f64::INFINITY)?;
+    let (lp, _) = model(spec, allowed, req, false, None, f64::INFINITY, 0.0)?;
     let w: Vec<f64> = allowed.iter().map(|c| weight(spec, *c)).collect();
     let bound: f64 = lp.iter().zip(&w).map(|(x, w)| x * w).sum();
     // round up (still a cover), then drop agents while every interval stays covered
@@ -130,17 +130,47 @@ pub fn cover_integer(spec: &Spec, allowed: &[usize], req: &[u32], seconds: f64) 
         }
     }
     let value: f64 = x.iter().zip(&w).map(|(x, w)| x * w).sum();
-    // a value on the lattice of possible values that meets the LP bound is optimal
-    if let Some(q) =
-        [1.0, 0.5, 0.25, 0.05, 0.01].into_iter().find(|q| w.iter().all(|v| ((v / q) - (v / q).round()).abs() < 1e-9))
-        && value <= ((bound / q) - 1e-9).ceil() * q + 1e-9
-    {
+    // every cover's value is a multiple of the weights' common step q, so no cover is below the
+    // LP bound rounded up to a multiple of q: a value meeting that is optimal
+    let step = lattice_step(&w);
+    let lattice = step.map(|q| ((bound / q) - 1e-6).ceil() * q);
+    let meets = |v: f64| lattice.is_some_and(|l| v <= l + 1e-9);
+    if meets(value) {
         return Ok((x, true));
     }
-    let (y, proven) = model(spec, allowed, req, true, Some(&x), seconds)?;
+    // microlp may stop once it finds a cover at the lattice bound: a relative gap (to its
+    // branch-and-bound bound, at least the LP's) that such a cover meets and one a step above
+    // it cannot
+    let gap = match (step, lattice) {
+        (Some(q), Some(l)) if l > 0.0 && (l - bound) / l < q / (l + q) => {
+            let (meets_l, above) = ((l - bound) / l, q / (l + q));
+            meets_l + 0.1 * (above - meets_l)
+        }
+        _ => 0.0,
+    };
+    let (y, proven) = model(spec, allowed, req, true, Some(&x), seconds, gap)?;
     // a search cut before it found a cover keeps the warm start
-    let better = covered(&y) && y.iter().zip(&w).map(|(y, w)| y * w).sum::<f64>() <= value + 1e-9;
-    Ok(if better { (y, proven) } else { (x, false) })
+    let found: f64 = y.iter().zip(&w).map(|(y, w)| y * w).sum();
+    Ok(if covered(&y) && found <= value + 1e-9 { (y, proven || meets(found)) } else { (x, false) })
+}
+
+/// The largest step `q` (a multiple of 0.01) of which every weight is a whole multiple, so that
+/// every integer cover's value is one too: the greatest common divisor of the weights in
+/// hundredths (8 h, 6 h and 4 h shifts: q = 2 h). `None` when a weight is off that grid or all
+/// are zero.
+fn lattice_step(w: &[f64]) -> Option<f64> {
+    fn gcd(a: u64, b: u64) -> u64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    let mut g = 0;
+    for v in w {
+        let k = (v * 100.0).round();
+        if !(0.0..1e15).contains(&k) || (v * 100.0 - k).abs() > 1e-6 {
+            return None;
+        }
+        g = gcd(g, k as u64);
+    }
+    (g > 0).then(|| g as f64 / 100.0)
 }
 
 /// The cover model, integer or relaxed, optionally warm-started and time-limited (`seconds`).
@@ -152,6 +182,7 @@ fn model(
     integer: bool,
     start: Option<&[f64]>,
     seconds: f64,
+    gap: f64,
 ) -> Result<(Vec<f64>, bool), String> {
     let mut vars = variables!();
     let x: Vec<Variable> = allowed
@@ -189,6 +220,9 @@ fn model(
     if seconds.is_finite() {
         problem = problem.with_time_limit(seconds.max(0.01));
     }
+    if gap > 0.0 {
+        problem = problem.with_mip_gap(gap as f32).map_err(|e| format!("the solver failed: {e}"))?;
+    }
     run(problem, &x, rows, warm, integer)
 }
 
@@ -211,4 +245,19 @@ fn run<P: SolverModel + WithInitialSolution>(
     let proven = matches!(sol.status(), good_lp::SolutionStatus::Optimal);
     let values = x.iter().map(|v| sol.value(*v).max(0.0)).collect::<Vec<f64>>();
     Ok((values.iter().map(|v| if integer { v.round() } else { *v }).collect(), proven))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lattice_step;
+
+    #[test]
+    fn the_lattice_step_is_the_weights_common_divisor() {
+        assert_eq!(lattice_step(&[8.0, 6.0, 4.0]), Some(2.0));
+        assert_eq!(lattice_step(&[8.0, 7.75]), Some(0.25));
+        assert_eq!(lattice_step(&[8.0, 0.0, 12.0]), Some(4.0));
+        assert_eq!(lattice_step(&[7.0, 8.0 / 3.0]), None, "off the grid of hundredths");
+        assert_eq!(lattice_step(&[0.0]), None);
+        assert_eq!(lattice_step(&[]), None);
+    }
 }
