@@ -1,12 +1,15 @@
 //! Shift selection without agents: per group and day, how many agents start each candidate
 //! shift so that every interval's requirement is covered at the least paid hours (or cost), as an
-//! integer program through good_lp with the pure-Rust microlp backend, with its LP relaxation
-//! as the bound. Days with the same requirement and the same allowed candidates are solved once.
+//! integer program through good_lp with its LP relaxation as the bound. Days with the same
+//! requirement and the same allowed candidates are solved once. The LP relaxation always goes
+//! through the pure-Rust microlp backend; the integer program too, unless the `cbc` cargo feature
+//! hands it to CBC (COIN-OR, the system library of Debian's `coinor-libcbc-dev`).
 
 use super::roster::DayKey;
 use super::{Options, Plan, SearchInfo, Spec};
 use good_lp::{
-    Expression, Solution, SolverModel, Variable, WithInitialSolution, WithTimeLimit, microlp, variable, variables,
+    Constraint, Expression, Solution, SolverModel, Variable, WithInitialSolution, WithMipGap, WithTimeLimit, microlp,
+    variable, variables,
 };
 use std::collections::HashMap;
 
@@ -57,9 +60,9 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
         plan,
         SearchInfo {
             method: if proven_all {
-                "integer program per day (good_lp + microlp), proven optimal".into()
+                format!("integer program per day ({INTEGER_BACKEND}), proven optimal")
             } else {
-                "integer program per day (good_lp + microlp), cut by the time limit: best cover found".into()
+                format!("integer program per day ({INTEGER_BACKEND}), cut by the time limit: best cover found")
             },
             objective,
             lp_bound: bound,
@@ -73,6 +76,9 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
         },
     ))
 }
+
+/// The library solving the integer program: CBC with the `cbc` feature, else microlp.
+const INTEGER_BACKEND: &str = if cfg!(feature = "cbc") { "good_lp + CBC" } else { "good_lp + microlp" };
 
 /// Objective weight of one agent on candidate `c`: its paid hours, or its cost.
 fn weight(spec: &Spec, c: usize) -> f64 {
@@ -94,13 +100,13 @@ pub fn cover(spec: &Spec, allowed: &[usize], req: &[u32], integer: bool) -> Resu
     if integer {
         return cover_integer(spec, allowed, req, f64::INFINITY).map(|(x, _)| x);
     }
-    model(spec, allowed, req, false, None, f64::INFINITY).map(|(x, _)| x)
+    model(spec, allowed, req, false, None, f64::INFINITY, 0.0).map(|(x, _)| x)
 }
 
 /// The integer cover, warm-started from the LP rounded up and thinned, solved by branch and
 /// bound within `seconds`; returns the counts and whether they are proven optimal.
 pub fn cover_integer(spec: &Spec, allowed: &[usize], req: &[u32], seconds: f64) -> Result<(Vec<f64>, bool), String> {
-    let (lp, _) = model(spec, allowed, req, false, None, f64::INFINITY)?;
+    let (lp, _) = model(spec, allowed, req, false, None, f64::INFINITY, 0.0)?;
     let w: Vec<f64> = allowed.iter().map(|c| weight(spec, *c)).collect();
     let bound: f64 = lp.iter().zip(&w).map(|(x, w)| x * w).sum();
     // round up (still a cover), then drop agents while every interval stays covered
@@ -124,17 +130,51 @@ pub fn cover_integer(spec: &Spec, allowed: &[usize], req: &[u32], seconds: f64) 
         }
     }
     let value: f64 = x.iter().zip(&w).map(|(x, w)| x * w).sum();
-    // a value on the lattice of possible values that meets the LP bound is optimal
-    if let Some(q) =
-        [1.0, 0.5, 0.25, 0.05, 0.01].into_iter().find(|q| w.iter().all(|v| ((v / q) - (v / q).round()).abs() < 1e-9))
-        && value <= ((bound / q) - 1e-9).ceil() * q + 1e-9
-    {
+    // every cover's value is a multiple of the weights' common step q, so no cover is below the
+    // LP bound rounded up to a multiple of q: a value meeting that is optimal
+    let step = lattice_step(&w);
+    let lattice = step.map(|q| ((bound / q) - 1e-6).ceil() * q);
+    let meets = |v: f64| lattice.is_some_and(|l| v <= l + 1e-9);
+    if meets(value) {
         return Ok((x, true));
     }
-    model(spec, allowed, req, true, Some(&x), seconds)
+    // microlp may stop once it finds a cover at the lattice bound: a relative gap (to its
+    // branch-and-bound bound, at least the LP's) that such a cover meets and one a step above
+    // it cannot
+    let gap = match (step, lattice) {
+        (Some(q), Some(l)) if l > 0.0 && (l - bound) / l < q / (l + q) => {
+            let (meets_l, above) = ((l - bound) / l, q / (l + q));
+            meets_l + 0.1 * (above - meets_l)
+        }
+        _ => 0.0,
+    };
+    let (y, proven) = model(spec, allowed, req, true, Some(&x), seconds, gap)?;
+    // a search cut before it found a cover keeps the warm start
+    let found: f64 = y.iter().zip(&w).map(|(y, w)| y * w).sum();
+    Ok(if covered(&y) && found <= value + 1e-9 { (y, proven || meets(found)) } else { (x, false) })
 }
 
-/// The cover model, integer or relaxed, optionally warm-started and time-limited.
+/// The largest step `q` (a multiple of 0.01) of which every weight is a whole multiple, so that
+/// every integer cover's value is one too: the greatest common divisor of the weights in
+/// hundredths (8 h, 6 h and 4 h shifts: q = 2 h). `None` when a weight is off that grid or all
+/// are zero.
+fn lattice_step(w: &[f64]) -> Option<f64> {
+    fn gcd(a: u64, b: u64) -> u64 {
+        if b == 0 { a } else { gcd(b, a % b) }
+    }
+    let mut g = 0;
+    for v in w {
+        let k = (v * 100.0).round();
+        if !(0.0..1e15).contains(&k) || (v * 100.0 - k).abs() > 1e-6 {
+            return None;
+        }
+        g = gcd(g, k as u64);
+    }
+    (g > 0).then(|| g as f64 / 100.0)
+}
+
+/// The cover model, integer or relaxed, optionally warm-started and time-limited (`seconds`).
+/// The integer model goes to CBC with the `cbc` feature; everything else to microlp.
 fn model(
     spec: &Spec,
     allowed: &[usize],
@@ -142,6 +182,7 @@ fn model(
     integer: bool,
     start: Option<&[f64]>,
     seconds: f64,
+    gap: f64,
 ) -> Result<(Vec<f64>, bool), String> {
     let mut vars = variables!();
     let x: Vec<Variable> = allowed
@@ -149,13 +190,7 @@ fn model(
         .map(|_| vars.add(if integer { variable().integer().min(0) } else { variable().min(0) }))
         .collect();
     let objective: Expression = x.iter().zip(allowed).map(|(v, c)| *v * weight(spec, *c)).sum();
-    let mut problem = vars.minimise(objective).using(microlp);
-    if seconds.is_finite() {
-        problem = problem.with_time_limit(seconds.max(0.01));
-    }
-    if let Some(s) = start {
-        problem = problem.with_initial_solution(x.iter().copied().zip(s.iter().copied()));
-    }
+    let mut rows: Vec<Constraint> = Vec::new();
     for (i, r) in req.iter().enumerate() {
         let terms: Vec<(Variable, f64)> = x
             .iter()
@@ -165,12 +200,64 @@ fn model(
             .collect();
         if *r > 0 && !terms.is_empty() {
             let sum: Expression = terms.into_iter().map(|(v, s)| v * s).sum();
-            problem = problem.with(sum.geq(f64::from(*r)));
+            rows.push(sum.geq(f64::from(*r)));
         }
+    }
+    let warm = start.map(|s| x.iter().copied().zip(s.iter().copied()).collect::<Vec<_>>());
+    #[cfg(feature = "cbc")]
+    if integer {
+        let mut problem = vars.minimise(objective).using(good_lp::coin_cbc);
+        // quiet, and a time limit in wall-clock seconds (good_lp's rounds up to whole seconds)
+        problem.set_parameter("log", "0");
+        problem.set_parameter("slog", "0");
+        if seconds.is_finite() {
+            problem.set_parameter("timeMode", "elapsed");
+            problem.set_parameter("sec", &format!("{:.3}", seconds.max(0.01)));
+        }
+        return run(problem, &x, rows, warm, integer);
+    }
+    let mut problem = vars.minimise(objective).using(microlp);
+    if seconds.is_finite() {
+        problem = problem.with_time_limit(seconds.max(0.01));
+    }
+    if gap > 0.0 {
+        problem = problem.with_mip_gap(gap as f32).map_err(|e| format!("the solver failed: {e}"))?;
+    }
+    run(problem, &x, rows, warm, integer)
+}
+
+/// Solves a built model: the values of `x` (rounded when `integer`), and whether the solver
+/// proved them optimal (it finished its search rather than stopping on the time limit).
+fn run<P: SolverModel + WithInitialSolution>(
+    mut problem: P,
+    x: &[Variable],
+    rows: Vec<Constraint>,
+    warm: Option<Vec<(Variable, f64)>>,
+    integer: bool,
+) -> Result<(Vec<f64>, bool), String> {
+    if let Some(w) = warm {
+        problem = problem.with_initial_solution(w);
+    }
+    for row in rows {
+        problem = problem.with(row);
     }
     let sol = problem.solve().map_err(|e| format!("the solver failed: {e}"))?;
     let proven = matches!(sol.status(), good_lp::SolutionStatus::Optimal);
     let values = x.iter().map(|v| sol.value(*v).max(0.0)).collect::<Vec<f64>>();
-    // an interrupted search keeps the warm start when it found nothing better
     Ok((values.iter().map(|v| if integer { v.round() } else { *v }).collect(), proven))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::lattice_step;
+
+    #[test]
+    fn the_lattice_step_is_the_weights_common_divisor() {
+        assert_eq!(lattice_step(&[8.0, 6.0, 4.0]), Some(2.0));
+        assert_eq!(lattice_step(&[8.0, 7.75]), Some(0.25));
+        assert_eq!(lattice_step(&[8.0, 0.0, 12.0]), Some(4.0));
+        assert_eq!(lattice_step(&[7.0, 8.0 / 3.0]), None, "off the grid of hundredths");
+        assert_eq!(lattice_step(&[0.0]), None);
+        assert_eq!(lattice_step(&[]), None);
+    }
 }
