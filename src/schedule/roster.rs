@@ -504,7 +504,9 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 }
                 let x = moves as f64 / budget as f64;
                 temp = t_start * (t_end / t_start).powf(x);
-                lambda = l_start * (l_end / l_start).powf((x * 1.25).min(1.0));
+                // broken rules reach their full price at 40 % of the budget: the rest of the search
+                // moves among rosters that keep them
+                lambda = l_start * (l_end / l_start).powf((x * 2.5).min(1.0));
             }
             moves += 1;
             let a = rng.random_range(0..n_agents);
