@@ -829,9 +829,10 @@ objective: { under: 100, over: 10, preference: 1, weekend_fairness: 0 }
 fn brute_force_a_weekend_left_only_in_two_steps() {
     // one agent: 3 to 5 days a week, days off in pairs, no weekend, d3 closed. Rosters keeping
     // every rule work d1, d2, d5 (or d1, d4, d5). The search settles on five days with the
-    // weekend (d1, d2, d5–d7): leaving the weekend takes two moves (Sunday off, then Saturday
-    // off), and the first loses coverage without lowering the weekend penalty, which counts
-    // weekends, not days (Saturday off first leaves a single day off: another breach)
+    // weekend (d1, d2, d5–d7) when leaving the weekend takes two moves (Sunday off, then
+    // Saturday off) and the first lowers no penalty (Saturday off first leaves a single day off:
+    // another breach). The weekend rule's penalty counts the weekend days to clear, so Sunday
+    // off is a step down, and the search finds the optimum.
     solver_reaches_the_brute_force_optimum(
         r#"
 name: weekend plateau
