@@ -377,6 +377,19 @@ fn row_score(spec: &Spec, a: usize, row: &[Option<usize>], fairness: f64) -> (f6
     (pen, soft)
 }
 
+/// The second day of a two-day move: half the time one or two days before or after `d`, which
+/// shapes runs of work and days off, else any open day; `None` when the near day is outside the
+/// horizon or closed.
+fn other_day(rng: &mut Xoshiro256PlusPlus, spec: &Spec, d: usize, open_days: &[usize]) -> Option<usize> {
+    if rng.random_bool(0.5) {
+        let step = rng.random_range(1..=2usize);
+        let e = if rng.random_bool(0.5) { d.checked_sub(step) } else { Some(d + step) };
+        e.filter(|e| *e < spec.horizon.days as usize && spec.horizon.is_open(*e))
+    } else {
+        Some(open_days[rng.random_range(0..open_days.len())])
+    }
+}
+
 /// Builds the roster.
 pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> {
     let t0 = std::time::Instant::now();
@@ -588,7 +601,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 let g = spec.agents[a].group;
                 let m = &st.members[g];
                 let b = m[rng.random_range(0..m.len())];
-                let e = open_days[rng.random_range(0..open_days.len())];
+                let Some(e) = other_day(&mut rng, spec, d, &open_days) else { continue };
                 if b == a || e == d || (st.roster[a][d] == st.roster[b][d] && st.roster[a][e] == st.roster[b][e]) {
                     continue;
                 }
@@ -607,18 +620,8 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
                 d_obj = s1 + s2;
                 d_pen = p1 + p2;
             } else {
-                // swap two days of one agent; half the time a day one or two days away, which
-                // slides a shift or a day off along a run
-                let e = if rng.random_bool(0.5) {
-                    let step = rng.random_range(1..=2usize);
-                    let e = if rng.random_bool(0.5) { d.checked_sub(step) } else { Some(d + step) };
-                    match e.filter(|e| *e < days && spec.horizon.is_open(*e)) {
-                        Some(e) => e,
-                        None => continue,
-                    }
-                } else {
-                    open_days[rng.random_range(0..open_days.len())]
-                };
+                // swap two days of one agent (a near day slides a shift or a day off along a run)
+                let Some(e) = other_day(&mut rng, spec, d, &open_days) else { continue };
                 let (x, y) = (st.roster[a][d], st.roster[a][e]);
                 if e == d || x == y {
                     continue;
