@@ -152,6 +152,15 @@ fn the_same_seed_gives_the_same_roster_and_another_seed_another() {
     assert_eq!(a, b);
     let c = strip(schedule_json(&[WEEK, "--seed", "8"]));
     assert_ne!(a["roster"], c["roster"], "the seed drives the local search");
+    // the annealing chains run in parallel; one thread gives the same roster
+    let out = Command::cargo_bin("ccsim")
+        .unwrap()
+        .env("RAYON_NUM_THREADS", "1")
+        .args(["schedule", WEEK, "--seed", "7", "--format", "json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert_eq!(strip(serde_json::from_slice(&out.stdout).unwrap()), a, "one thread, same roster");
 }
 
 /// The bundled requirement file is what `ccsim staff --emit-staffing` writes for the week today.

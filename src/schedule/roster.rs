@@ -20,9 +20,11 @@ use super::{Options, Plan, SearchInfo, Spec};
 use good_lp::{Expression, Solution, SolverModel, Variable, microlp, variable, variables};
 use rand::{RngExt, SeedableRng};
 use rand_xoshiro::Xoshiro256PlusPlus;
+use rayon::prelude::*;
 use std::collections::HashMap;
 
 /// The working state of the search.
+#[derive(Clone)]
 struct State<'a> {
     spec: &'a Spec,
     ipd: usize,
@@ -479,9 +481,71 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
         }
     }
 
-    // 2. simulated annealing. Broken rules are priced low at first and far above any coverage
-    // gain at the end (strategic oscillation), so the search can cross infeasible rosters.
-    let mut rng = Xoshiro256PlusPlus::seed_from_u64(opts.seed);
+    // 2. simulated annealing in independent chains (one per core on a two-core machine), each
+    // from the constructed roster with its own seed; the best roster of all is kept. The
+    // number of chains is fixed, so the answer does not depend on the threads that run them.
+    let chains: Vec<Chain> = (0..CHAINS as u64)
+        .into_par_iter()
+        .map(|k| anneal(st.clone(), opts, chain_seed(opts.seed, k), t0, opts.progress && k == 0))
+        .collect();
+    let moves = chains.iter().map(|c| c.moves).sum();
+    let time_limited = chains.iter().any(|c| c.time_limited);
+    let st = chains
+        .into_iter()
+        .map(|c| c.state)
+        .min_by(|x, y| {
+            let (ox, px) = x.total();
+            let (oy, py) = y.total();
+            (px > 1e-9).cmp(&(py > 1e-9)).then(px.total_cmp(&py)).then(ox.total_cmp(&oy))
+        })
+        .expect("at least one chain");
+    let (objective, penalty) = st.total();
+    let bound = lp_bound(spec).unwrap_or(0.0).min(objective);
+    let mut plan = Plan::from_roster(spec, st.roster.clone());
+    plan.lp_bound_hours = lp_bound_hours;
+    Ok((
+        plan,
+        SearchInfo {
+            method: "LP-guided construction + simulated annealing".into(),
+            objective,
+            lp_bound: bound,
+            gap_pct: if objective > 1e-9 { (objective - bound) / objective * 100.0 } else { 0.0 },
+            moves,
+            seconds: t0.elapsed().as_secs_f64(),
+            time_limited,
+            feasible: penalty < 1e-9 && !st.unkeepable,
+            proven_optimal: objective <= bound + 1e-9,
+            seed: opts.seed,
+        },
+    ))
+}
+
+/// Independent annealing chains: the roster search runs this many from the constructed roster
+/// (in parallel when there are cores for them) and keeps the best.
+pub const CHAINS: usize = 2;
+
+/// The seed of chain `k`: the search's own seed for the first chain.
+fn chain_seed(seed: u64, k: u64) -> u64 {
+    if k == 0 { seed } else { seed ^ k.wrapping_mul(0x9E37_79B9_7F4A_7C15) }
+}
+
+/// What one annealing chain ends with.
+struct Chain<'a> {
+    /// The best roster it saw (keeping every rule when it found one).
+    state: State<'a>,
+    /// Moves tried.
+    moves: u64,
+    /// Whether the time limit cut it.
+    time_limited: bool,
+}
+
+/// Simulated annealing from `st` with `seed`. Broken rules are priced low at first and far
+/// above any coverage gain later (strategic oscillation), so the search can cross infeasible
+/// rosters; the best roster seen (by objective, rules priced at their top) is returned.
+fn anneal<'a>(mut st: State<'a>, opts: &Options, seed: u64, t0: std::time::Instant, show_progress: bool) -> Chain<'a> {
+    let spec = st.spec;
+    let days = spec.horizon.days as usize;
+    let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
     let open_days: Vec<usize> = (0..days).filter(|d| spec.horizon.is_open(*d)).collect();
     let n_agents = spec.agents.len();
     let budget = opts.moves_per_agent_day.saturating_mul((n_agents * open_days.len().max(1)) as u64);
@@ -495,7 +559,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
     let mut best_roster = st.roster.clone();
     let score = |obj: f64, pen: f64| if pen < 1e-9 { obj } else { obj + l_end * pen };
     let mut best_value = score(obj, pen);
-    let progress = opts.progress.then(|| {
+    let progress = show_progress.then(|| {
         let pb = indicatif::ProgressBar::new(budget);
         pb.set_style(
             indicatif::ProgressStyle::with_template("roster search {bar:40} {percent:>3}% {msg}")
@@ -687,25 +751,7 @@ pub fn solve(spec: &Spec, opts: &Options) -> Result<(Plan, SearchInfo), String> 
         }
         st.rescore(a);
     }
-    let (objective, penalty) = st.total();
-    let bound = lp_bound(spec).unwrap_or(0.0).min(objective);
-    let mut plan = Plan::from_roster(spec, st.roster.clone());
-    plan.lp_bound_hours = lp_bound_hours;
-    Ok((
-        plan,
-        SearchInfo {
-            method: "LP-guided construction + simulated annealing".into(),
-            objective,
-            lp_bound: bound,
-            gap_pct: if objective > 1e-9 { (objective - bound) / objective * 100.0 } else { 0.0 },
-            moves,
-            seconds: t0.elapsed().as_secs_f64(),
-            time_limited,
-            feasible: penalty < 1e-9 && !st.unkeepable,
-            proven_optimal: objective <= bound + 1e-9,
-            seed: opts.seed,
-        },
-    ))
+    Chain { state: st, moves, time_limited }
 }
 
 /// A lower bound on the roster objective: an LP in which each group's agents are pooled —
