@@ -586,7 +586,11 @@ fn anneal<'a>(mut st: State<'a>, opts: &Options, seed: u64, t0: std::time::Insta
                 lambda = l_start * (l_end / l_start).powf((x * 2.5).min(1.0));
             }
             moves += 1;
-            let a = rng.random_range(0..n_agents);
+            // while some row breaks a rule, half the moves start from such a row
+            let mut a = rng.random_range(0..n_agents);
+            if pen > 1e-9 && rng.random_bool(0.5) {
+                a = (0..n_agents).map(|i| (a + i) % n_agents).find(|&x| st.pen[x] > 1e-9).unwrap_or(a);
+            }
             let d = open_days[rng.random_range(0..open_days.len())];
             let kind = rng.random_range(0..100u32);
             // each move: changes, then accept or undo
