@@ -251,3 +251,57 @@ fn a_bad_spec_lists_every_problem() {
     assert!(m.contains("agents[0].contract"), "{m}");
     assert!(out.stdout.is_empty());
 }
+
+/// A classic with a published optimum: Winston's post office (Operations Research, days-off
+/// scheduling): clerks work five consecutive days and have two off, the days need 17, 13, 15,
+/// 19, 14, 16 and 11 clerks; the least staff is 23 (the LP relaxation says 22⅓). The same week
+/// as a roster: 23 clerks cover every day keeping the rules, 22 fall short by one clerk-day.
+#[test]
+fn the_post_office_needs_its_published_23_clerks() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = |n: u32| {
+        let f = dir.path().join(format!("post{n}.yaml"));
+        std::fs::write(
+            &f,
+            format!(
+                r#"name: Post office
+horizon: {{ days: 7, start: "09:00", end: "17:00", interval: 8h }}
+requirement: {{ clerks: [17, 13, 15, 19, 14, 16, 11] }}
+shift_templates: [{{ code: D, start: "09:00", length: 8h }}]
+contracts:
+  five_on: {{ days_per_week: [5, 5], consecutive_days: [5, 5], min_days_off_in_a_row: 2 }}
+agents: [{{ name: clerk, group: clerks, contract: five_on, count: {n} }}]
+"#
+            ),
+        )
+        .unwrap();
+        schedule_json(&[f.to_str().unwrap()])
+    };
+    let full = spec(23);
+    assert_eq!(full["search"]["feasible"], true);
+    assert_eq!(full["metrics"]["under_hours"], 0.0, "{}", full["metrics"]);
+    // every clerk works one cyclic run of five days
+    for r in full["roster"].as_array().unwrap() {
+        let on: Vec<bool> = r["days"].as_array().unwrap().iter().map(|d| !d.is_null()).collect();
+        assert_eq!(on.iter().filter(|x| **x).count(), 5);
+        assert!((0..7).any(|s| (0..5).all(|k| on[(s + k) % 7])), "{r}");
+    }
+    let short = spec(22);
+    assert_eq!(short["search"]["feasible"], true);
+    assert_eq!(short["metrics"]["under_hours"], 8.0, "one clerk-day short: {}", short["metrics"]);
+}
+
+/// The four-week benchmark (150 agents, every contract rule): every rule kept, nothing short
+/// (as the LP bound), and full-timers' weekends worked differing by at most one.
+#[test]
+fn the_four_week_roster_keeps_every_rule() {
+    let v = schedule_json(&["benches/data/roster4w.schedule.yaml"]);
+    assert_eq!(v["search"]["feasible"], true, "{}", v["violations"]);
+    assert!(v["violations"].as_array().unwrap().is_empty());
+    assert_eq!(v["search"]["time_limited"], false);
+    let m = &v["metrics"];
+    assert_eq!(m["under_hours"], 0.0, "{m}");
+    let [lo, hi] = [m["full_time_weekends"][0].as_u64().unwrap(), m["full_time_weekends"][1].as_u64().unwrap()];
+    assert!(hi - lo <= 1, "weekends worked by full-timers: {lo}–{hi}");
+    assert_eq!(v["roster"].as_array().unwrap().len(), 150);
+}
