@@ -322,3 +322,38 @@ fn snapshot_validate_morning_peak() {
     });
     insta::assert_json_snapshot!("validate_morning_peak", value);
 }
+
+/// `--csv-locale it` writes the same table for Italian spreadsheets: `;` between cells, a
+/// decimal comma, numbers within 6 significant digits of the C-locale values; text, dates and
+/// clock times unchanged.
+#[test]
+fn csv_for_italian_spreadsheets_holds_the_same_numbers() {
+    for args in [
+        &["run", "scenarios/erlang_c_check.yaml", "-n", "4"][..],
+        &["staff", "scenarios/support_week.yaml"][..],
+        &["schedule", "scenarios/day.schedule.yaml"][..],
+    ] {
+        let c = stdout_of(&[args, &["--format", "csv"]].concat());
+        let it = stdout_of(&[args, &["--format", "csv", "--csv-locale", "it"]].concat());
+        let (c_lines, it_lines): (Vec<&str>, Vec<&str>) = (c.lines().collect(), it.lines().collect());
+        assert_eq!(c_lines.len(), it_lines.len(), "{args:?}");
+        assert!(it_lines[0].contains(';') && !it_lines[0].contains(','), "{args:?}: {}", it_lines[0]);
+        let mut numbers = 0;
+        for (lc, li) in c_lines.iter().zip(&it_lines) {
+            let (cc, ci): (Vec<&str>, Vec<&str>) = (lc.split(',').collect(), li.split(';').collect());
+            assert_eq!(cc.len(), ci.len(), "{lc} / {li}");
+            for (a, b) in cc.iter().zip(&ci) {
+                match a.parse::<f64>() {
+                    Ok(x) if !a.is_empty() => {
+                        assert!(!b.contains('.'), "{b}");
+                        let y: f64 = b.replace(',', ".").parse().unwrap_or_else(|_| panic!("{b} is not a number"));
+                        assert!((x - y).abs() <= 5e-6 * x.abs().max(1e-300), "{a} became {b}");
+                        numbers += 1;
+                    }
+                    _ => assert_eq!(a, b),
+                }
+            }
+        }
+        assert!(numbers > 50, "{args:?}: only {numbers} numbers compared");
+    }
+}

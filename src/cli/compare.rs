@@ -1,6 +1,6 @@
 //! `ccsim compare`: a baseline and what-if variants under common random numbers.
 
-use super::{OutArgs, PathArg, ShardArgs, SimArgs, Work, days_progress_bar, with_threads, write_output};
+use super::{OutArgs, PathArg, ShardArgs, SimArgs, Work, days_progress_bar, with_threads};
 use crate::compare::{Variant, Verdict, compare, judge, meets_all};
 use crate::kpi::Reducer;
 use crate::policy::PolicySource;
@@ -272,7 +272,5 @@ pub fn exec(a: Args, m: &ArgMatches, work: Work) -> Result<()> {
             crate::optimize::VERIFY_SEED_OFFSET
         );
     }
-    write_output(a.out.output.as_deref(), |w| {
-        write_comparison(&c, base_meets, &verdicts, a.intervals, a.out.format.into(), w)
-    })
+    a.out.write(|w| write_comparison(&c, base_meets, &verdicts, a.intervals, a.out.format.into(), w))
 }

@@ -75,6 +75,34 @@ pub struct OutArgs {
     /// Write to this file (atomically) instead of standard output.
     #[arg(long, short = 'o')]
     pub output: Option<PathArg>,
+    /// Spreadsheet conventions of `--format csv`: `c` (`,` between cells, `.` in numbers, full
+    /// precision) or `it` (Italian spreadsheets: `;`, decimal comma, 6 significant digits).
+    /// Other formats are not affected.
+    #[arg(long, value_enum, default_value = "c")]
+    pub csv_locale: CsvLocaleArg,
+}
+
+/// `--csv-locale`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CsvLocaleArg {
+    /// `,` and `.`, full precision (what programs read).
+    C,
+    /// `;`, decimal comma, 6 significant digits (Italian Excel and LibreOffice).
+    It,
+}
+
+impl OutArgs {
+    /// Writes the command's output with `write_output` (atomically to `--output`, else
+    /// standard output), CSV in the conventions of `--csv-locale`.
+    pub fn write(&self, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+        if self.format != FormatArg::Csv || self.csv_locale == CsvLocaleArg::C {
+            return write_output(self.output.as_deref(), body);
+        }
+        let mut buf = Vec::new();
+        body(&mut buf).context("writing CSV")?;
+        let text = crate::report::csv::localize(&buf, crate::report::csv::CsvLocale::It).context("localizing CSV")?;
+        write_output(self.output.as_deref(), |w| w.write_all(&text))
+    }
 }
 
 /// Output formats.

@@ -105,7 +105,7 @@ pub fn exec(a: Args) -> Result<()> {
     let cost = cost_per_day(&v.result);
     let hours = agent_hours_per_day(&v.result);
     let verdict = verdict_text(&base, &o);
-    write_output(a.out.output.as_deref(), |w| match a.out.format {
+    a.out.write(|w| match a.out.format {
         FormatArg::Json => {
             let est = |e: &crate::stats::Estimate| json!({ "mean": e.mean, "ci_low": e.ci_low, "ci_high": e.ci_high });
             let rows: Vec<_> = o

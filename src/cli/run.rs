@@ -1,6 +1,6 @@
 //! `ccsim run`: simulate a scenario and report.
 
-use super::{OutArgs, PathArg, ShardArgs, SimArgs, Work, days_progress_bar, with_threads, write_output};
+use super::{OutArgs, PathArg, ShardArgs, SimArgs, Work, days_progress_bar, with_threads};
 use crate::experiment;
 use crate::policy::PolicySource;
 use crate::report::report;
@@ -151,5 +151,5 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
     };
     result.execution = execution;
     let rep = report(a.out.format.into());
-    write_output(a.out.output.as_deref(), |w| rep.write(&result, a.intervals, w))
+    a.out.write(|w| rep.write(&result, a.intervals, w))
 }

@@ -275,7 +275,7 @@ pub fn exec(a: Args) -> Result<()> {
         codes_added: e.codes_added,
         unpaid_break_hours: e.unpaid_break_hours,
     });
-    write_output(a.out.output.as_deref(), |w| match a.out.format {
+    a.out.write(|w| match a.out.format {
         FormatArg::Json => {
             let doc = Out {
                 schedule: &schedule,

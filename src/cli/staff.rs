@@ -124,5 +124,5 @@ pub fn exec(a: Args) -> Result<()> {
             });
         }
     }
-    write_output(a.out.output.as_deref(), |w| write_plan(&plan, &verify, a.out.format.into(), w))
+    a.out.write(|w| write_plan(&plan, &verify, a.out.format.into(), w))
 }

@@ -185,7 +185,7 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
                 .collect();
             write_output(None, |w| write_json(&header, &v, w))?;
         }
-        (FormatArg::Csv, out) => write_output(out, |w| write_csv(&rows, w))?,
+        (FormatArg::Csv, _) => a.out.write(|w| write_csv(&rows, w))?,
         (FormatArg::Table, out) => write_output(out, |w| {
             write_table(&base.name, &rows, &execution, w)?;
             let target = base.queues.iter().map(|q| q.service_level.target).fold(0.0, f64::max);

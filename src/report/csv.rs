@@ -106,3 +106,97 @@ impl Report for CsvReport {
         w.flush()
     }
 }
+
+/// The CSV conventions of a spreadsheet's locale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum CsvLocale {
+    /// `,` between cells, `.` in numbers, full precision (what programs read).
+    #[default]
+    C,
+    /// Italian spreadsheets: `;` between cells, a decimal comma, numbers rounded to 6
+    /// significant digits.
+    It,
+}
+
+/// Significant digits kept by a spreadsheet locale.
+const SIGNIFICANT: i32 = 6;
+
+/// `x` rounded to `SIGNIFICANT` digits, without trailing zeros, with `sep` as the decimal mark.
+fn round_significant(x: f64, sep: char) -> String {
+    if x == 0.0 || !x.is_finite() {
+        return if x == 0.0 { "0".into() } else { String::new() };
+    }
+    let decimals = SIGNIFICANT - 1 - x.abs().log10().floor() as i32;
+    let text = if decimals > 0 {
+        let t = format!("{:.*}", decimals.min(15) as usize, x);
+        let t = t.trim_end_matches('0').trim_end_matches('.').to_string();
+        if t == "-0" { "0".to_string() } else { t }
+    } else {
+        let step = 10f64.powi(-decimals);
+        format!("{:.0}", (x / step).round() * step)
+    };
+    text.replace('.', &sep.to_string())
+}
+
+/// Whether a cell is a number as the C-locale CSV writes it (not a date, a clock time or text).
+fn is_number(cell: &str) -> bool {
+    !cell.is_empty()
+        && cell.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
+        && cell.bytes().any(|b| b.is_ascii_digit())
+        && cell.parse::<f64>().is_ok()
+}
+
+/// Rewrites CSV written in the C locale for `locale`: the separator, the decimal mark and the
+/// rounding of number cells; text, dates and clock times are kept as they are.
+pub fn localize(input: &[u8], locale: CsvLocale) -> io::Result<Vec<u8>> {
+    if locale == CsvLocale::C {
+        return Ok(input.to_vec());
+    }
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
+    let mut out = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(Vec::new());
+    for rec in reader.records() {
+        let rec = rec.map_err(io::Error::other)?;
+        let cells: Vec<String> = rec
+            .iter()
+            .map(|c| if is_number(c) { round_significant(c.parse::<f64>().unwrap_or(0.0), ',') } else { c.to_string() })
+            .collect();
+        out.write_record(&cells)?;
+    }
+    out.into_inner().map_err(|e| io::Error::other(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn it(s: &str) -> String {
+        String::from_utf8(localize(s.as_bytes(), CsvLocale::It).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn numbers_get_a_decimal_comma_and_six_significant_digits() {
+        assert_eq!(it("kpi,mean\nsl,0.8123456789\n"), "kpi;mean\nsl;0,812346\n");
+        assert_eq!(
+            it("a,b,c,d\n4805.123456,-0.000123456789,12,1e-9\n"),
+            "a;b;c;d\n4805,12;-0,000123457;12;0,000000001\n"
+        );
+        assert_eq!(it("x\n1234567.8\n"), "x\n1234570\n");
+        assert_eq!(it("x\n0\n"), "x\n0\n");
+    }
+
+    #[test]
+    fn dates_times_text_and_empty_cells_are_kept() {
+        assert_eq!(
+            it("day,date,start,id,v\n3,2026-12-09,08:30,queue a,\n"),
+            "day;date;start;id;v\n3;2026-12-09;08:30;queue a;\n"
+        );
+        // a text cell holding the new separator is quoted
+        assert_eq!(it("id,v\n\"a,b;c\",1.5\n"), "id;v\n\"a,b;c\";1,5\n");
+    }
+
+    #[test]
+    fn the_c_locale_is_left_alone() {
+        let s = "a,b\n0.8123456789,x\n";
+        assert_eq!(localize(s.as_bytes(), CsvLocale::C).unwrap(), s.as_bytes());
+    }
+}

@@ -3,7 +3,7 @@
 
 pub mod chart;
 mod compare;
-mod csv;
+pub mod csv;
 mod json;
 mod staff;
 pub mod sweep;
