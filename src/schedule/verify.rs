@@ -62,7 +62,9 @@ pub struct QueueDay {
     pub meets: Option<bool>,
     /// Target − mean, in percentage points, when the mean misses.
     pub misses_by_points: Option<f64>,
-    /// The verdict in words: `meets`, `misses by 2.3 points`, `no calls`.
+    /// The verdict in words: `meets`, `misses by 2.3 points`, `no calls`; with ` (the CI spans
+    /// the target)` when the 95 % CI reaches both sides of the target, so a rerun with fresh
+    /// seeds may give the other verdict.
     pub verdict: String,
 }
 
@@ -206,12 +208,19 @@ pub fn check(spec: &Spec, schedule: &Schedule, scenario: &Scenario, result: &Run
                 let target = scenario.queues[q].service_level.target;
                 let meets = e.mean.map(|m| m >= target - 1e-12);
                 let misses = e.mean.filter(|m| *m < target - 1e-12).map(|m| (target - m) * 100.0);
-                let verdict = match (meets, misses) {
+                let mut verdict = match (meets, misses) {
                     (None, _) => "no calls".to_string(),
                     (Some(true), _) => "meets".to_string(),
                     (Some(false), Some(p)) => points_text(p),
                     (Some(false), None) => "misses".to_string(),
                 };
+                // a mean this close to the target may fall on the other side with fresh seeds
+                if let (Some(lo), Some(hi)) = (e.ci_low, e.ci_high)
+                    && lo < target - 1e-12
+                    && hi >= target - 1e-12
+                {
+                    verdict.push_str(" (the CI spans the target)");
+                }
                 queues.push(QueueDay {
                     queue: scenario.queues[q].id.clone(),
                     service_level: e,
