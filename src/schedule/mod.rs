@@ -11,6 +11,7 @@
 pub mod check;
 pub mod emit;
 pub mod roster;
+pub mod rules;
 pub mod select;
 pub mod spec;
 pub mod verify;
