@@ -4,8 +4,10 @@
 pub mod chart;
 mod compare;
 pub mod csv;
+pub mod html;
 mod json;
 mod staff;
+pub mod status;
 pub mod sweep;
 pub mod table;
 
@@ -13,6 +15,7 @@ pub use self::compare::{verdict, write_comparison};
 pub use self::csv::CsvReport;
 pub use self::json::{JsonReport, execution_json, run_json};
 pub use self::staff::{VerifyRow, write_plan};
+pub use self::status::{ReportSettings, Status};
 pub use self::table::TableReport;
 
 use crate::experiment::RunResult;
