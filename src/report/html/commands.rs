@@ -266,9 +266,11 @@ pub fn sweep_report(
         Some(i) => page.headline(
             Some(Status::Green),
             &format!(
-                "Cheapest point meeting every target: {} at {} (confirmed on a rerun with fresh random numbers).",
+                "Cheapest point meeting every target: {}{} (confirmed on a rerun with fresh random numbers).",
                 crate::sweep::describe(&rows[i].0),
-                base.report.money(rows[i].1.total[qk::COST].mean)
+                Some(rows[i].1.total[qk::COST].mean)
+                    .filter(|c| *c > 0.0)
+                    .map_or(String::new(), |c| format!(" at {}", base.report.money(c)))
             ),
         ),
         None => page.headline(

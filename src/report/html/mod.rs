@@ -116,7 +116,6 @@ caption{text-align:left;font-weight:600;padding:.2rem 0}
 th,td{border:1px solid #d8d8d8;padding:.25rem .5rem;vertical-align:top}th{background:#f3f3f3;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
 .meets{background:var(--good)}.near{background:var(--warn)}.misses{background:var(--bad)}
-td.meets::after{content:' \\2713'}td.near::after{content:' ~'}td.misses::after{content:' \\2717'}
 .headline{font-size:1.02rem;margin:.4rem 0;padding:.45rem .7rem;border-left:6px solid #bbb;background:#fafafa}
 .headline.meets{border-left-color:#2ca02c;background:var(--good)}.headline.near{border-left-color:#e0a800;background:var(--warn)}.headline.misses{border-left-color:#d62728;background:var(--bad)}
 figure.chart{margin:.8rem 0 1.4rem;break-inside:avoid;page-break-inside:avoid}
@@ -190,10 +189,16 @@ impl Page {
                 if let Some(s) = c.status {
                     class.push(s.word());
                 }
+                // the status in words too, for print in black and white and for screen readers
+                let mark = c.status.map_or("", |s| match s {
+                    Status::Green => " ✓",
+                    Status::Amber => " ~",
+                    Status::Red => " ✗",
+                });
                 if class.is_empty() {
                     let _ = write!(self.body, "<td>{}</td>", esc(&c.text));
                 } else {
-                    let _ = write!(self.body, "<td class=\"{}\">{}</td>", class.join(" "), esc(&c.text));
+                    let _ = write!(self.body, "<td class=\"{}\">{}{mark}</td>", class.join(" "), esc(&c.text));
                 }
             }
             self.body.push_str("</tr>\n");
@@ -262,7 +267,7 @@ mod tests {
         let html = p.finish();
         assert!(html.contains("<title>a &lt;b&gt;</title>") && html.contains("x &amp; y"));
         assert_eq!(html.matches("<section").count(), html.matches("</section>").count());
-        assert!(html.contains("<td class=\"n misses\">1</td>"));
+        assert!(html.contains("<td class=\"n misses\">1 ✗</td>"));
         assert!(!html.contains("<script") && !html.contains("http://") && !html.contains("https://"));
     }
 }

@@ -374,11 +374,18 @@ fn management(page: &mut Page, r: &RunResult, s: &Scenario) {
     let paid: f64 = r.groups.iter().map(|g| g.kpis[gk::PAID_HOURS].mean).sum();
     let handled = r.total[qk::HANDLED].mean;
     let budget = set.cost_budget.and_then(|b| status(cost.mean, b, false, set.amber_margin));
+    let cost_text = if cost.mean > 0.0 {
+        format!(
+            "The horizon costs {} ({} handled calls, {} a handled call); ",
+            set.money(cost.mean),
+            crate::report::status::thousands(handled, 0),
+            set.money(r.total[qk::COST_PER_HANDLED].mean)
+        )
+    } else {
+        "The scenario sets no staffing cost (cost_per_hour); ".to_string()
+    };
     let mut text = format!(
-        "The horizon costs {} ({} handled calls, {} a handled call); {:.1} paid hours, {:.1} FTE at {} h a day over {open} open day{}.",
-        set.money(cost.mean),
-        crate::report::status::thousands(handled, 0),
-        set.money(r.total[qk::COST_PER_HANDLED].mean),
+        "{cost_text}{:.1} paid hours, {:.1} FTE at {} h a day over {open} open day{}.",
         paid,
         fte(paid, open, set),
         set.fte_hours_per_day,
