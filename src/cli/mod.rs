@@ -155,6 +155,12 @@ impl OutArgs {
     }
 }
 
+/// True when the output goes to a terminal that takes colours: no `--output`, standard output
+/// a terminal, and `NO_COLOR` unset (<https://no-color.org>).
+pub fn colour_terminal(out: &OutArgs) -> bool {
+    out.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FormatArg {

@@ -70,7 +70,7 @@ pub enum Format {
 /// The report for `format`.
 pub fn report(format: Format) -> Box<dyn Report> {
     match format {
-        Format::Table => Box::new(TableReport),
+        Format::Table => Box::new(TableReport::default()),
         Format::Json => Box::new(JsonReport),
         Format::Csv => Box::new(CsvReport),
     }
