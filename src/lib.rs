@@ -89,4 +89,5 @@ pub mod sim;
 pub mod stats;
 pub mod sweep;
 pub mod time;
+pub mod variance;
 pub mod vocabulary;

@@ -8,12 +8,14 @@ mod json;
 mod staff;
 pub mod sweep;
 pub mod table;
+mod variance;
 
 pub use self::compare::{verdict, write_comparison};
 pub use self::csv::CsvReport;
 pub use self::json::{JsonReport, execution_json, run_json};
 pub use self::staff::{VerifyRow, write_plan};
 pub use self::table::TableReport;
+pub use self::variance::write_variance;
 
 use crate::experiment::RunResult;
 use crate::kpi::PolicyResult;
