@@ -30,7 +30,7 @@ pub fn exec(a: Args) -> Result<()> {
     let plan = super::run::load(&a.plan, a.sim.replications, a.sim.seed)?;
     let script = super::run::policy_script(&plan, &[])?;
     let actuals = crate::variance::actuals::load(&a.actual, &plan)?;
-    let scenarios = crate::variance::scenarios_simulated(&crate::variance::changed(&plan, &actuals));
+    let scenarios = crate::variance::scenarios_simulated(&plan, &actuals);
     let total = u64::from(plan.simulation.replications) * scenarios as u64;
     let pb = days_progress_bar(total, plan.horizon.days, a.sim.quiet, "variance");
     let policy = script.as_ref().map(|p| p as &dyn crate::policy::PolicySource);

@@ -57,9 +57,10 @@ struct Scope {
 pub(super) struct Accumulator<'a> {
     plan: &'a Scenario,
     actuals: &'a Actuals,
-    /// Per role (plan, volume, handle time, staffing, all), the model index in the facts.
-    index: [usize; 5],
+    /// Per day, per role (plan, volume, handle time, staffing, all), the model index in the facts.
+    index: Vec<[usize; 5]>,
     scopes: Vec<Scope>,
+    /// Per role, the facts of each actuals cell in this replication (reused).
     cell_facts: Vec<Vec<QueueFacts>>,
     replications: u32,
 }
@@ -77,9 +78,9 @@ fn diff(a: f64, b: f64) -> f64 {
 }
 
 impl<'a> Accumulator<'a> {
-    /// Empty statistics for comparing `plan` with `actuals`; `index` maps the five roles to
-    /// the models simulated.
-    pub(super) fn new(plan: &'a Scenario, actuals: &'a Actuals, index: [usize; 5]) -> Accumulator<'a> {
+    /// Empty statistics for comparing `plan` with `actuals`; `index[d]` maps the five roles on
+    /// day `d` to the models simulated.
+    pub(super) fn new(plan: &'a Scenario, actuals: &'a Actuals, index: Vec<[usize; 5]>) -> Accumulator<'a> {
         let n = plan.horizon.intervals_per_day();
         let empty = |kind, queue, cells| Scope {
             kind,
@@ -106,22 +107,27 @@ impl<'a> Accumulator<'a> {
         for (k, r) in actuals.queues.iter().enumerate() {
             scopes.push(empty(Kind::Interval(r.interval), r.queue, vec![k]));
         }
-        Accumulator { plan, actuals, index, scopes, cell_facts: vec![Vec::new(); 5], replications: 0 }
+        Accumulator { plan, actuals, index, scopes, cell_facts: Vec::new(), replications: 0 }
     }
 
     /// Adds one replication: the facts of every simulated model.
     pub(super) fn push(&mut self, facts: &[ReplicationFacts]) {
         self.replications += 1;
-        for (m, cells) in self.cell_facts.iter_mut().enumerate().take(facts.len()) {
+        let n = self.plan.horizon.intervals_per_day();
+        // per role, each cell's facts from the model that plays the role on the cell's day
+        self.cell_facts.resize(5, Vec::new());
+        for (role, cells) in self.cell_facts.iter_mut().enumerate() {
             cells.clear();
-            cells.extend(self.actuals.queues.iter().map(|r| *facts[m].queue(r.interval, r.queue)));
+            cells.extend(
+                self.actuals.queues.iter().map(|r| *facts[self.index[r.interval / n][role]].queue(r.interval, r.queue)),
+            );
         }
         for s in &mut self.scopes {
             let def = self.plan.queues[s.queue].service_level.definition;
-            let values: [[f64; SIM_KPIS.len()]; 5] = self.index.map(|m| {
+            let values: [[f64; SIM_KPIS.len()]; 5] = std::array::from_fn(|role| {
                 let mut sum = QueueFacts::default();
                 for &k in &s.cells {
-                    sum.add(&self.cell_facts[m][k]);
+                    sum.add(&self.cell_facts[role][k]);
                 }
                 kpis(&sum, def)
             });
@@ -472,6 +478,7 @@ impl Accumulator<'_> {
 /// A percentage change as the headline shows it: `+12 %`, `as planned` when not substituted.
 fn change(c: Option<f64>, substituted: bool) -> String {
     match c {
+        Some(x) if substituted && (100.0 * x).abs() < 0.5 => "±0 %".to_string(),
         Some(x) if substituted => format!("{:+.0} %", 100.0 * x),
         _ => "as planned".to_string(),
     }

@@ -101,14 +101,56 @@ pub fn changed(plan: &Scenario, a: &Actuals) -> Vec<Cause> {
     Cause::ALL.into_iter().zip([volume, aht, staffing]).filter(|(_, c)| *c).map(|(c, _)| c).collect()
 }
 
-/// How many scenarios [`variance`] simulates when `changed` are the causes that differ: the
-/// plan, each single substitution and, with two or more, all together.
-pub fn scenarios_simulated(changed: &[Cause]) -> usize {
-    match changed.len() {
-        0 => 1,
-        1 => 2,
-        n => 2 + n,
+/// The scenarios to simulate and which serves each role on each day: `masks` the substitutions
+/// simulated (bits of [`Cause`], the plan `0` first), `per_day[d][role]` the index into `masks`
+/// of role plan, volume, handle time, staffing, all on day `d`. Staffing is substituted only on
+/// the days where a group's actual staffing differs from the plan: on the others the role uses
+/// the same substitution without staffing, so that a group's shifts are kept where nothing
+/// changed (days are simulated independently: each starts empty with its own random streams).
+struct Roles {
+    masks: Vec<u8>,
+    per_day: Vec<[usize; 5]>,
+}
+
+fn roles(plan: &Scenario, a: &Actuals, changed: &[Cause]) -> Roles {
+    let n = plan.horizon.intervals_per_day();
+    let curves: Vec<Vec<f64>> = (0..plan.groups.len()).map(|g| planned_staffing(plan, g)).collect();
+    let mut staff_days = vec![false; plan.horizon.days as usize];
+    for r in a.groups.iter().filter(|r| r.staffed != curves[r.group][r.interval]) {
+        staff_days[r.interval / n] = true;
     }
+    let mask_of = |causes: &[Cause]| causes.iter().filter(|c| changed.contains(c)).fold(0u8, |m, c| m | c.bit());
+    let base: [u8; 5] = [
+        0,
+        mask_of(&[Cause::Volume]),
+        mask_of(&[Cause::HandleTime]),
+        mask_of(&[Cause::Staffing]),
+        mask_of(&Cause::ALL),
+    ];
+    let mut masks: Vec<u8> = vec![0];
+    let per_day = staff_days
+        .iter()
+        .map(|&staffed| {
+            base.map(|m| {
+                let m = if staffed { m } else { m & !Cause::Staffing.bit() };
+                match masks.iter().position(|x| *x == m) {
+                    Some(k) => k,
+                    None => {
+                        masks.push(m);
+                        masks.len() - 1
+                    }
+                }
+            })
+        })
+        .collect();
+    Roles { masks, per_day }
+}
+
+/// How many scenarios [`variance`] simulates for `actuals` against `plan` (the plan, each
+/// substitution that changes something, all of them together and, when staffing changes on
+/// some days only, all but staffing).
+pub fn scenarios_simulated(plan: &Scenario, actuals: &Actuals) -> usize {
+    roles(plan, actuals, &changed(plan, actuals)).masks.len()
 }
 
 /// The plan with the actual inputs of `causes` substituted, compiled (with `policy`, the
@@ -179,30 +221,16 @@ pub fn variance(
     progress: &(dyn Fn() + Sync),
 ) -> Result<Variance, VarianceError> {
     let changed = changed(plan, actuals);
-    let mask_of = |causes: &[Cause]| causes.iter().filter(|c| changed.contains(c)).fold(0u8, |m, c| m | c.bit());
-    // the five roles: plan, each single substitution, all together; identical ones share a model
-    let roles: [u8; 5] = [
-        0,
-        mask_of(&[Cause::Volume]),
-        mask_of(&[Cause::HandleTime]),
-        mask_of(&[Cause::Staffing]),
-        mask_of(&Cause::ALL),
-    ];
-    let mut masks: Vec<u8> = Vec::new();
-    for m in roles {
-        if !masks.contains(&m) {
-            masks.push(m);
-        }
-    }
-    let models: Vec<Model> = masks
+    let roles = roles(plan, actuals, &changed);
+    let models: Vec<Model> = roles
+        .masks
         .iter()
         .map(|&m| {
             let causes: Vec<Cause> = Cause::ALL.into_iter().filter(|c| m & c.bit() != 0).collect();
             substituted_model(plan, policy, actuals, &causes)
         })
         .collect::<Result<_, _>>()?;
-    let index: [usize; 5] = roles.map(|m| masks.iter().position(|x| *x == m).unwrap_or(0));
-    let mut acc = attribution::Accumulator::new(plan, actuals, index);
+    let mut acc = attribution::Accumulator::new(plan, actuals, roles.per_day);
     crate::experiment::for_each_replication_of(&models, progress, |_, facts| acc.push(facts))
         .map_err(RunError::from)?;
     Ok(acc.finish(&changed))
