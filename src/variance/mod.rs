@@ -13,7 +13,10 @@
 //! - **staffing**: a group with actual staffing becomes a staffing curve (agents on duty per
 //!   interval, [`Scenario::with_staffing`]): the actual agents (rounded to whole agents) where
 //!   given, the planned ones net of expected absence (rounded) elsewhere, with no further
-//!   absenteeism drawn. Planned staffing is the group's planned agents on duty net of breaks
+//!   absenteeism drawn — on the days where some group's actual staffing differs from the
+//!   plan only: the other days keep the plan's shifts (days are simulated independently, so a
+//!   day's facts are taken from the simulation with or without the staffing substitution).
+//!   Planned staffing is the group's planned agents on duty net of breaks
 //!   ([`crate::scenario::Group::planned_curve`]) × (1 − absenteeism).
 //!
 //! An input equal to the plan's everywhere is not substituted at all, so with common random
