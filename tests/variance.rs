@@ -39,7 +39,6 @@ fn bundled(name: &str) -> Scenario {
 /// outcome columns are placeholders (they do not enter the attribution).
 fn actuals_csv(plan: &Scenario, volume: f64, aht: f64, staff: impl Fn(f64) -> f64) -> String {
     let h = &plan.horizon;
-    let n = h.intervals_per_day();
     let mut out = String::from("date,interval,queue,offered,handled,abandoned,answered_within,aht_s,group,staffed\n");
     let curves: Vec<Vec<f64>> = (0..plan.groups.len()).map(|g| planned_staffing(plan, g)).collect();
     for i in 0..h.total_intervals() {
@@ -55,11 +54,10 @@ fn actuals_csv(plan: &Scenario, volume: f64, aht: f64, staff: impl Fn(f64) -> f6
             let a = planned_aht_s(plan, q) * aht;
             writeln!(out, "{date},{clock},{},{offered},{handled},0,0,{a},,", queue.id).unwrap();
         }
-        for (g, group) in plan.groups.iter().enumerate() {
-            writeln!(out, "{date},{clock},,,,,,,{},{}", group.id, staff(curves[g][i])).unwrap();
+        for (group, curve) in plan.groups.iter().zip(&curves) {
+            writeln!(out, "{date},{clock},,,,,,,{},{}", group.id, staff(curve[i])).unwrap();
         }
     }
-    assert!(n > 0);
     out
 }
 
@@ -104,7 +102,12 @@ fn assert_parts_add_up(v: &Variance) {
             }
             let parts = a.volume.mean + a.handle_time.mean + a.staffing.mean + a.interaction.mean + other.mean;
             let gap = actual - a.planned.mean;
-            assert!((parts - gap).abs() <= 1e-9 * (1.0 + gap.abs() + actual.abs()), "{} {}: {parts} vs {gap}", r.label, a.kpi);
+            assert!(
+                (parts - gap).abs() <= 1e-9 * (1.0 + gap.abs() + actual.abs()),
+                "{} {}: {parts} vs {gap}",
+                r.label,
+                a.kpi
+            );
         }
     }
 }

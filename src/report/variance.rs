@@ -30,7 +30,13 @@ pub fn write_variance(v: &Variance, intervals: bool, format: Format, out: &mut d
 
 /// Scale and decimals of a KPI in tables: shares as percentages.
 fn shown(unit: &str) -> (f64, usize) {
-    if unit.starts_with("share") { (100.0, 1) } else if unit == "s" { (1.0, 1) } else { (1.0, 0) }
+    if unit.starts_with("share") {
+        (100.0, 1)
+    } else if unit == "s" {
+        (1.0, 1)
+    } else {
+        (1.0, 0)
+    }
 }
 
 /// A KPI's label in tables.
@@ -113,7 +119,8 @@ const ATTR_HEADER: [&str; 10] =
     ["scope", "queue", "KPI", "actual", "planned", "volume", "handle time", "staffing", "interaction", "other"];
 
 fn table(v: &Variance, intervals: bool, out: &mut dyn Write) -> io::Result<()> {
-    let subs = if v.substituted.is_empty() { "none (the actuals match the plan)".into() } else { v.substituted.join(", ") };
+    let subs =
+        if v.substituted.is_empty() { "none (the actuals match the plan)".into() } else { v.substituted.join(", ") };
     writeln!(
         out,
         "Variance of plan \"{}\" against {} ({} replications, seed {}; substituted: {subs})",
@@ -136,7 +143,10 @@ fn table(v: &Variance, intervals: bool, out: &mut dyn Write) -> io::Result<()> {
     render(out, &ATTR_HEADER, &attribution_rows(&both))?;
     if !v.staffing.is_empty() {
         writeln!(out)?;
-        writeln!(out, "Staffing per group (agents on duty net of breaks and expected absence; day rows in agent-hours):")?;
+        writeln!(
+            out,
+            "Staffing per group (agents on duty net of breaks and expected absence; day rows in agent-hours):"
+        )?;
         let rows: Vec<Vec<String>> = v
             .staffing
             .iter()
@@ -180,7 +190,8 @@ fn csv(v: &Variance, out: &mut dyn Write) -> io::Result<()> {
             rec.extend([kpi.to_string(), unit.to_string(), measure.to_string(), value, lo, hi]);
             w.write_record(&rec)
         };
-        let inputs = [("volume", r.inputs.volume), ("handle_time", r.inputs.handle_time), ("staffing", r.inputs.staffing)];
+        let inputs =
+            [("volume", r.inputs.volume), ("handle_time", r.inputs.handle_time), ("staffing", r.inputs.staffing)];
         for (name, x) in inputs {
             row(name, "fraction", "input_change", text(x), String::new(), String::new())?;
         }

@@ -205,7 +205,11 @@ pub fn parse_str(text: &str, file: &Path, plan: &Scenario) -> Result<Actuals, Ac
     }
     for c in &COLUMNS[..REQUIRED] {
         if !headers.iter().any(|h| h == *c) {
-            problems.push(CellProblem { line: 1, column: Some(c.to_string()), message: "required column missing".into() });
+            problems.push(CellProblem {
+                line: 1,
+                column: Some(c.to_string()),
+                message: "required column missing".into(),
+            });
         }
     }
     if !problems.is_empty() {
@@ -298,7 +302,11 @@ impl Cx<'_> {
                 None
             }
             Err(_) => {
-                self.problem(line, column, format!("{t:?} is not a number (use `.` for decimals, no thousands separator)"));
+                self.problem(
+                    line,
+                    column,
+                    format!("{t:?} is not a number (use `.` for decimals, no thousands separator)"),
+                );
                 None
             }
         }
@@ -315,7 +323,8 @@ impl Cx<'_> {
             }
             (Some(t), from) => {
                 // an undated plan also takes a bare day number: "2" is d2
-                let text = if from.is_none() && t.bytes().all(|b| b.is_ascii_digit()) { format!("d{t}") } else { t.clone() };
+                let text =
+                    if from.is_none() && t.bytes().all(|b| b.is_ascii_digit()) { format!("d{t}") } else { t.clone() };
                 let resolved = crate::calendar::DayRef::parse(&text).and_then(|r| match r {
                     crate::calendar::DayRef::Date(_) | crate::calendar::DayRef::Number(_) => r.resolve(h.from, h.days),
                     _ => Err(format!(
@@ -330,7 +339,11 @@ impl Cx<'_> {
                         None
                     }
                     Err(e) => {
-                        self.problem(line, "date", format!("{e} (the plan covers {} to {})", h.day_label(0), h.day_label(h.days as usize - 1)));
+                        self.problem(
+                            line,
+                            "date",
+                            format!("{e} (the plan covers {} to {})", h.day_label(0), h.day_label(h.days as usize - 1)),
+                        );
                         None
                     }
                 }
@@ -440,7 +453,10 @@ impl Cx<'_> {
             asa_s: asa.filter(|_| handled > 0.0),
         };
         if let Some(first) = self.queues.get(&(i, q)) {
-            let msg = format!("a second row for queue `{}` in this interval (first on line {})", plan.queues[q].id, first.line);
+            let msg = format!(
+                "a second row for queue `{}` in this interval (first on line {})",
+                plan.queues[q].id, first.line
+            );
             self.problem(line, "queue", msg);
             return;
         }

@@ -422,7 +422,12 @@ impl Accumulator<'_> {
         let mut kpis: Vec<KpiRow> = SIM_KPIS
             .iter()
             .enumerate()
-            .map(|(k, (name, unit))| KpiRow { kpi: name, unit, actual: actual[k], planned: clip(k, s.plan[k].estimate()) })
+            .map(|(k, (name, unit))| KpiRow {
+                kpi: name,
+                unit,
+                actual: actual[k],
+                planned: clip(k, s.plan[k].estimate()),
+            })
             .collect();
         let exact = Estimate { mean: planned_aht, ci_low: planned_aht, ci_high: planned_aht, n: 0 };
         kpis.push(KpiRow { kpi: "aht_seconds", unit: "s", actual: actual_aht, planned: exact });

@@ -30,7 +30,7 @@
 pub mod actuals;
 mod attribution;
 
-pub use actuals::{ActualsError, Actuals, CellProblem, GroupActual, QueueActual};
+pub use actuals::{Actuals, ActualsError, CellProblem, GroupActual, QueueActual};
 pub use attribution::{Attribution, InputChange, KpiRow, ScopeResult, StaffRow, Variance};
 
 use crate::model::Model;
