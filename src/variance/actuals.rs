@@ -380,6 +380,16 @@ impl Cx<'_> {
             );
             return None;
         }
+        let warmup = self.plan.simulation.warmup_s;
+        if k * h.interval_s < warmup {
+            let end = crate::time::format_clock(h.start_s + warmup);
+            self.problem(
+                line,
+                "interval",
+                format!("{t}: in the plan's warm-up (until {end}), which no statistic covers"),
+            );
+            return None;
+        }
         day.filter(|d| h.is_open(*d)).map(|d| d * n + k as usize)
     }
 
@@ -527,5 +537,75 @@ impl Cx<'_> {
             return;
         }
         self.groups.insert((i, g), GroupActual { line, interval: i, group: g, staffed });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const PLAN: &str = r#"
+name: Warm
+horizon: { start: "08:00", end: "10:00", interval: 30m }
+queues:
+  - id: q
+    arrivals: { rate_per_hour: 60 }
+    handle_time: { dist: exponential, mean: 3m }
+    service_level: { answered_within: 20s, target: 0.8, definition: offered_minus_short_abandons }
+agents:
+  - { group: a, skills: [q], count: 3 }
+  - { group: b, skills: [q], count: 1 }
+simulation: { replications: 2, seed: 1, warmup: 30m }
+"#;
+
+    fn plan() -> Scenario {
+        crate::scenario::parse_str(PLAN, Path::new("p.yaml")).unwrap()
+    }
+
+    fn problems(csv: &str) -> Vec<CellProblem> {
+        match parse_str(csv, Path::new("a.csv"), &plan()) {
+            Err(ActualsError::Invalid { problems, .. }) => problems,
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn headers_are_checked_before_rows() {
+        let p = problems(
+            "date,interval,queue,offered,handled,abandoned,answered_within,aht,extra\n1,08:30,q,1,1,0,1,100,x\n",
+        );
+        let cols: Vec<_> = p.iter().map(|p| p.column.clone().unwrap()).collect();
+        assert_eq!(cols, ["aht", "extra", "aht_s"], "{p:?}");
+        assert!(p.iter().all(|p| p.line == 1));
+    }
+
+    #[test]
+    fn warm_up_short_abandons_and_shared_groups_are_checked() {
+        let csv = "date,interval,queue,offered,handled,abandoned,answered_within,aht_s,staffed\n\
+                   1,08:00,q,10,9,1,8,100,\n\
+                   1,08:30,q,10,9,1,8,100,\n\
+                   1,09:00,q,10,9,1,10,100,3\n";
+        let p = problems(csv);
+        let at = |line: usize, column: &str| p.iter().any(|x| x.line == line && x.column.as_deref() == Some(column));
+        assert!(at(2, "interval"), "08:00 is in the warm-up: {p:?}");
+        assert!(at(3, "abandoned_within"), "the SL definition needs short abandons: {p:?}");
+        assert!(at(4, "answered_within"), "10 answered within of 9 handled: {p:?}");
+        assert!(at(4, "staffed"), "q is served by two groups: {p:?}");
+        assert!(p.iter().any(|x| x.message.contains("warm-up")));
+    }
+
+    #[test]
+    fn a_clean_file_sorts_rows_and_keeps_group_staffing() {
+        let csv = "interval,date,queue,offered,handled,abandoned,answered_within,aht_s,abandoned_within,group,staffed\n\
+                   09:00,1,q,10,9,1,8,100,0,,\n\
+                   08:30,1,q,12,12,0,11,0,0,,\n\
+                   08:30,1,,,,,,,,a,2.5\n";
+        let e = parse_str(csv, Path::new("a.csv"), &plan()).unwrap_err().to_string();
+        assert!(e.contains("line 3, column `aht_s`: must be positive"), "{e}");
+        let ok = csv.replace(",0,0,,\n08:30", ",0,0,,\n08:30").replace("11,0,0", "11,90,0");
+        let a = parse_str(&ok, Path::new("a.csv"), &plan()).unwrap();
+        assert_eq!(a.queues.iter().map(|r| r.interval).collect::<Vec<_>>(), [1, 2]);
+        assert_eq!(a.groups, [GroupActual { line: 4, interval: 1, group: 0, staffed: 2.5 }]);
+        assert_eq!(a.queues[1].sl_parts(SlDefinition::OfferedMinusShortAbandons), Some((8.0, 10.0)));
     }
 }

@@ -322,31 +322,36 @@ impl Accumulator<'_> {
     }
 
     /// Agents staffed ÷ planned − 1 over the scope's intervals, in the groups with a skill for
-    /// its queue.
-    fn staffing_change(&self, s: &Scope, curves: &[Vec<f64>]) -> Option<f64> {
-        let groups: Vec<usize> = (0..self.plan.groups.len())
-            .filter(|&g| self.plan.groups[g].skills.iter().any(|k| k.queue == s.queue))
-            .collect();
-        let (mut actual, mut planned) = (0.0, 0.0);
+    /// its queue; `actual[i × groups + g]` the actual staffing where given.
+    fn staffing_change(&self, s: &Scope, curves: &[Vec<f64>], actual: &[Option<f64>]) -> Option<f64> {
+        let ng = self.plan.groups.len();
+        let groups: Vec<usize> =
+            (0..ng).filter(|&g| self.plan.groups[g].skills.iter().any(|k| k.queue == s.queue)).collect();
+        let (mut staffed, mut planned) = (0.0, 0.0);
         for &k in &s.cells {
             let i = self.actuals.queues[k].interval;
             for &g in &groups {
                 let p = curves[g][i];
                 planned += p;
-                actual += self.actuals.groups.iter().find(|r| r.group == g && r.interval == i).map_or(p, |r| r.staffed);
+                staffed += actual[i * ng + g].unwrap_or(p);
             }
         }
-        (planned > 0.0).then(|| actual / planned - 1.0)
+        (planned > 0.0).then(|| staffed / planned - 1.0)
     }
 
     /// The result, `changed` the causes substituted.
     pub(super) fn finish(self, changed: &[Cause]) -> Variance {
         let h = &self.plan.horizon;
         let n = h.intervals_per_day();
-        let curves: Vec<Vec<f64>> = (0..self.plan.groups.len()).map(|g| planned_staffing(self.plan, g)).collect();
+        let ng = self.plan.groups.len();
+        let curves: Vec<Vec<f64>> = (0..ng).map(|g| planned_staffing(self.plan, g)).collect();
+        let mut actual = vec![None; h.total_intervals() * ng];
+        for r in &self.actuals.groups {
+            actual[r.interval * ng + r.group] = Some(r.staffed);
+        }
         let (mut queues, mut days, mut intervals) = (Vec::new(), Vec::new(), Vec::new());
         for s in &self.scopes {
-            let r = self.scope_result(s, &curves, changed);
+            let r = self.scope_result(s, &curves, &actual, changed);
             match s.kind {
                 Kind::Horizon => queues.push(r),
                 Kind::Day(_) => days.push(r),
@@ -402,7 +407,7 @@ impl Accumulator<'_> {
         }
     }
 
-    fn scope_result(&self, s: &Scope, curves: &[Vec<f64>], changed: &[Cause]) -> ScopeResult {
+    fn scope_result(&self, s: &Scope, curves: &[Vec<f64>], actual: &[Option<f64>], changed: &[Cause]) -> ScopeResult {
         let h = &self.plan.horizon;
         let n = h.intervals_per_day();
         let q = &self.plan.queues[s.queue];
@@ -412,7 +417,7 @@ impl Accumulator<'_> {
         let inputs = InputChange {
             volume: (t.planned_volume > 0.0).then(|| t.offered / t.planned_volume - 1.0),
             handle_time: actual_aht.map(|a| a / planned_aht - 1.0),
-            staffing: self.staffing_change(s, curves),
+            staffing: self.staffing_change(s, curves, actual),
         };
         let actual_sl = t.sl_den.filter(|d| *d > 0.0).map(|d| t.within / d);
         let actual_asa = (t.asa_ok && t.handled > 0.0).then(|| t.asa_num / t.handled);
