@@ -39,7 +39,8 @@
 //! [`plan`] analytic staffing of a scenario; [`policy`] the intraday policy trait, live
 //! snapshot, actions and built-ins; [`script`] Rhai (sandbox, what-if API, policy scripts);
 //! [`compare`] baseline and variants under common random numbers; [`sweep`] grids of points;
-//! [`optimize`] simulation-based staffing; [`report`] output formats;
+//! [`optimize`] simulation-based staffing; [`variance`] actuals against the plan, the deviation
+//! attributed to volume, handle time and staffing by re-simulation; [`report`] output formats;
 //! [`cli`] the command line (the only module that prints).
 //!
 //! # Example
@@ -89,4 +90,5 @@ pub mod sim;
 pub mod stats;
 pub mod sweep;
 pub mod time;
+pub mod variance;
 pub mod vocabulary;

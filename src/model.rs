@@ -43,6 +43,10 @@ pub struct QueueModel {
     pub serving_groups: Vec<u16>,
     /// Mean work per call (handle + wrap-up) at speed 1, seconds: for estimated waits.
     pub mean_work_s: f64,
+    /// Multiplier of the handle and wrap-up times of calls arriving in each global interval
+    /// (dimensionless); empty: 1 everywhere (what [`Model::compile`] builds). Set by
+    /// [`Model::scale_work`] only: `ccsim variance` substitutes an actual AHT per interval.
+    pub work_factor: Vec<f64>,
 }
 
 /// One entry of a group's scan list: the queues a free agent looks at, best first.
@@ -337,6 +341,14 @@ pub struct Model {
 }
 
 impl Model {
+    /// Multiplies the handle and wrap-up times of queue `q`'s calls arriving in global interval
+    /// `i` by `factors[i]` (dimensionless, > 0): the service-time distributions scaled per
+    /// interval, their shape (cv) kept. `factors` has one value per global interval; a queue
+    /// never scaled samples exactly as compiled.
+    pub fn scale_work(&mut self, q: usize, factors: Vec<f64>) {
+        self.queues[q].work_factor = factors;
+    }
+
     /// Compiles a validated scenario, binding its policy: the built-ins it configures and, when
     /// it names a policy script, `script` (which must be that script), bound to this very
     /// scenario. A script given for a scenario that names none is not used.
@@ -361,6 +373,7 @@ impl Model {
                 max_abandon_rate: q.max_abandon_rate,
                 serving_groups: Vec::new(),
                 mean_work_s: q.handle_time.mean() + q.wrap_up.as_ref().map_or(0.0, |d| d.mean()),
+                work_factor: Vec::new(),
             })
             .collect();
 

@@ -11,6 +11,7 @@ mod schema;
 mod staff;
 mod sweep;
 mod validate;
+mod variance;
 
 use anyhow::{Context, Result};
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
@@ -47,6 +48,9 @@ enum Command {
     Schema(schema::Args),
     /// Merge the partial results of a sharded run (`--shard K/N`) into the single run's result.
     Merge(merge::Args),
+    /// Actuals (an ACD export, CSV) against the plan, with the SL, ASA and abandon deviations
+    /// attributed to volume, handle time and staffing by re-simulation.
+    Variance(variance::Args),
 }
 
 /// Options shared by every command that simulates.
@@ -215,6 +219,7 @@ impl Command {
             Command::Schedule(a) => vec![out(&a.out), a.emit_scenario.as_deref(), a.html.report.as_deref()],
             Command::Schema(a) => vec![a.output.as_deref()],
             Command::Merge(a) => vec![out(&a.out)],
+            Command::Variance(a) => vec![out(&a.out)],
         };
         list.into_iter().flatten().collect()
     }
@@ -243,6 +248,7 @@ pub fn run() -> Result<()> {
         Command::Schedule(a) => schedule::exec(a),
         Command::Schema(a) => schema::exec(a),
         Command::Merge(a) => merge::exec(a),
+        Command::Variance(a) => variance::exec(a),
     }
 }
 

@@ -10,6 +10,7 @@ mod staff;
 pub mod status;
 pub mod sweep;
 pub mod table;
+mod variance;
 
 pub use self::compare::{verdict, write_comparison};
 pub use self::csv::CsvReport;
@@ -17,6 +18,7 @@ pub use self::json::{JsonReport, execution_json, run_json};
 pub use self::staff::{VerifyRow, write_plan};
 pub use self::status::{ReportSettings, Status};
 pub use self::table::TableReport;
+pub use self::variance::write_variance;
 
 use crate::experiment::RunResult;
 use crate::kpi::PolicyResult;

@@ -121,6 +121,11 @@ impl<P: Policy + ?Sized> Sim<'_, P> {
             });
             (h + w, p)
         };
+        // an actual AHT substituted per interval (`ccsim variance`); compiled models have none
+        let work_s = match qm.work_factor.get(cur) {
+            Some(f) => work_s * f,
+            None => work_s,
+        };
         let call = Call {
             arrival_t: t,
             work_s,
