@@ -196,11 +196,16 @@ pub fn exec(a: Args) -> Result<()> {
                 .collect();
             render(w, &["start", "group", "Erlang", "simulated", "Δ", "SL % (first queue, fresh)"], &body)?;
             writeln!(w)?;
+            let ih = base.horizon.interval_s / 3600.0;
+            let fte = |h: f64| h / (base.report.fte_hours_per_day * base.horizon.days.max(1) as f64);
+            let (eh, sh) = (f64::from(erlang) * ih, f64::from(agents) * ih);
             writeln!(
                 w,
-                "Agent-intervals: Erlang {erlang}, simulated {agents} ({:+}); the verification added {}.",
-                i64::from(agents) - i64::from(erlang),
-                v.added_agent_intervals
+                "Agent-hours on duty: Erlang {eh:.1} h ({:.1} FTE), simulated {sh:.1} h ({:.1} FTE), {:+.1} h; the verification added {:.1} h.",
+                fte(eh),
+                fte(sh),
+                sh - eh,
+                f64::from(v.added_agent_intervals) * ih
             )?;
             writeln!(w, "Cost of the result: {} per day, {hours:.1} paid agent hours per day.", pm(&cost, 1.0, 2))?;
             writeln!(

@@ -116,6 +116,7 @@ fn queue_row(name: &str, v: &Values<QueueKpis, Estimate>) -> Vec<String> {
         pm(&v[qk::QUEUE_LEN], 1.0, 2),
         pm(&v[qk::OCCUPANCY], 100.0, 1),
         pm(&v[qk::COST], 1.0, 0),
+        pm(&v[qk::COST_PER_HANDLED], 1.0, 2),
         pct(v[qk::MEETS].mean),
     ]
 }
@@ -240,6 +241,7 @@ impl Report for TableReport {
             "avg queue",
             "occupancy %",
             "cost",
+            "cost/call",
             "P(meet)",
         ];
         let mut rows: Vec<Vec<String>> = r
