@@ -171,7 +171,7 @@ fn csv_output_parses() {
     let out = stdout_of(&["run", "scenarios/morning_peak.yaml", "-n", "3", "--quiet", "--format", "csv"]);
     let mut rdr = csv::Reader::from_reader(out.as_bytes());
     let header: Vec<String> = rdr.headers().expect("CSV header").iter().map(String::from).collect();
-    assert_eq!(header, ["level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high"]);
+    assert_eq!(header, ["level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high", "unit"]);
     let levels =
         ["total", "queue", "group", "day", "day_queue", "day_group", "interval", "group_interval", "served", "run"];
     let mut starts = Vec::new();
@@ -179,8 +179,9 @@ fn csv_output_parses() {
     let mut day_rows = 0;
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.unwrap_or_else(|e| panic!("CSV record {i}: {e}"));
-        assert_eq!(rec.len(), 9, "CSV record {i}: {rec:?}");
+        assert_eq!(rec.len(), 10, "CSV record {i}: {rec:?}");
         assert!(levels.contains(&&rec[0]), "CSV record {i}: level {:?}", &rec[0]);
+        assert_eq!(rec[9].is_empty(), &rec[0] == "run", "CSV record {i}: every KPI has a unit, metadata none");
         assert!(!rec[5].is_empty(), "CSV record {i}: empty kpi name");
         for cell in [&rec[6], &rec[7], &rec[8]] {
             assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "CSV record {i}: {cell:?} is not a number");
