@@ -318,3 +318,47 @@ fn a_workbook_needs_an_output_file_and_fails_before_simulating() {
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0, "{args:?}: no file written");
     }
 }
+
+/// `merge --format xlsx` writes the workbook of the single run: the same sheets, rows and
+/// numbers (to 1e-12 relative: merged running means round differently); only the `run` sheet
+/// says shards instead of threads.
+#[test]
+fn merged_shards_give_the_single_runs_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = ["run", "scenarios/multi_skill.yaml", "-n", "4", "--seed", "5", "-q"];
+    let (single, _) = workbook(&args, dir.path());
+    let parts: Vec<std::path::PathBuf> = (0..2)
+        .map(|k| {
+            let part = dir.path().join(format!("part-{k}.json"));
+            let out = ccsim().args(args).args(["--shard", &format!("{k}/2"), "-o"]).arg(&part).output().unwrap();
+            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+            part
+        })
+        .collect();
+    let merged_path = dir.path().join("merged.xlsx");
+    let out = ccsim().arg("merge").args(&parts).args(["--format", "xlsx", "-o"]).arg(&merged_path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let mut wb: Xlsx<_> = open_workbook(&merged_path).unwrap();
+    let names: Vec<String> = single.iter().map(|(n, _)| n.clone()).collect();
+    assert_eq!(wb.sheet_names(), names);
+    let mut numbers = 0;
+    for (name, rows) in &single {
+        let merged: Vec<Vec<Data>> = wb.worksheet_range(name).unwrap().rows().map(<[Data]>::to_vec).collect();
+        assert_eq!(merged.len(), rows.len(), "{name}");
+        for (a, b) in rows.iter().zip(&merged) {
+            if name == "run" && matches!(text(&a[0]).as_str(), "threads" | "shards") {
+                continue;
+            }
+            for (x, y) in a.iter().zip(b) {
+                match (x, y) {
+                    (Data::Float(x), Data::Float(y)) => {
+                        assert!((x - y).abs() <= 1e-12 * x.abs().max(1e-300), "{name}: {x} ≠ {y}");
+                        numbers += 1;
+                    }
+                    _ => assert_eq!(x, y, "{name}"),
+                }
+            }
+        }
+    }
+    assert!(numbers > 1000, "only {numbers} numbers compared");
+}
