@@ -144,6 +144,21 @@ fn the_run_workbook_holds_the_json_numbers() {
         compared += check_kpis::<GroupKpis>(&s[0], row, 1, g, &format!("group {id}"));
     }
 
+    for (name, key) in [("sites", "sites"), ("regions", "regions")] {
+        let s = sheet(&sheets, name);
+        let places = json[key].as_object().unwrap_or_else(|| panic!("the week names {key}"));
+        assert_eq!(s.len(), 1 + places.len(), "{name}");
+        for (row, (id, o)) in s[1..].iter().zip(places) {
+            assert_eq!(text(&row[0]), *id);
+            let what = format!("{name} {id}");
+            compared += if name == "sites" {
+                check_kpis::<GroupKpis>(&s[0], row, 1, o, &what)
+            } else {
+                check_kpis::<QueueKpis>(&s[0], row, 1, o, &what)
+            };
+        }
+    }
+
     let days = json["days"].as_array().unwrap();
     assert!(days.len() >= 7, "a week");
     let s = sheet(&sheets, "days");
@@ -361,4 +376,36 @@ fn merged_shards_give_the_single_runs_workbook() {
         }
     }
     assert!(numbers > 1000, "only {numbers} numbers compared");
+}
+
+/// With a policy, the `policy` sheet lists its counters per replication, each in its unit.
+#[test]
+fn the_policy_sheet_holds_the_counters() {
+    let dir = tempfile::tempdir().unwrap();
+    let args = [
+        "run",
+        "scenarios/multi_skill.yaml",
+        "--policy",
+        "scripts/policies/supervisor.rhai",
+        "--tick",
+        "5m",
+        "-n",
+        "3",
+        "-q",
+    ];
+    let json: Value = serde_json::from_str(&stdout_of(&[&args[..], &["--format", "json"]].concat())).unwrap();
+    let (sheets, _) = workbook(&args, dir.path());
+    let s = sheet(&sheets, "policy");
+    let counters = json["policy"].as_object().unwrap();
+    assert_eq!(s.len(), 1 + counters.len());
+    assert_eq!(s[0].iter().map(text).collect::<Vec<_>>(), ["counter", "unit", "mean", "ci_low", "ci_high"]);
+    for (row, (name, e)) in s[1..].iter().zip(counters) {
+        assert_eq!(text(&row[0]), *name);
+        let unit = text(&row[1]);
+        assert_eq!(unit, ccsim::report::xlsx::kpi_unit(name).unwrap(), "{name}");
+        same(&row[2], &e["mean"], name);
+        same(&row[3], &e["ci_low"], name);
+        same(&row[4], &e["ci_high"], name);
+    }
+    assert!(counters["hook_calls"]["mean"].as_f64().unwrap() > 0.0, "the policy ran");
 }
