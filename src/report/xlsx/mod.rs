@@ -22,11 +22,21 @@ use std::io::{self, Write};
 /// Excel's last row index (1,048,576 rows, header included).
 const MAX_ROW: u32 = 1_048_575;
 
-/// Width of a number cell, characters.
-const NUMBER_WIDTH: usize = 9;
-
 /// Narrowest and widest column, characters.
 const WIDTH: (usize, usize) = (7, 40);
+
+/// About how many characters `x` takes when shown in number format `format` (`None`: General).
+fn shown_width(x: f64, format: Option<&str>) -> usize {
+    let (decimals, scale, extra) = match format {
+        Some("0.0%") => (1, 100.0, 1),
+        Some("#,##0.00") => (2, 1.0, ((x.abs().max(1.0).log10().floor() as usize) / 3)),
+        Some("0.00") => (2, 1.0, 0),
+        Some("0.0") => (1, 1.0, 0),
+        Some(_) => (0, 1.0, 0),
+        None => return format!("{x}").len().min(11),
+    };
+    format!("{:.*}", decimals, x * scale).len() + extra
+}
 
 /// A `rust_xlsxwriter` error as an I/O error, saying it came from the workbook.
 fn io_err(e: XlsxError) -> io::Error {
@@ -194,7 +204,8 @@ impl Sheet<'_> {
                 continue;
             }
             let whole = x.fract() == 0.0 && x.abs() < 1e15;
-            match number_format(unit, whole) {
+            let f = number_format(unit, whole);
+            match f {
                 Some(f) => {
                     let format = self.formats.entry(f).or_insert_with(|| Format::new().set_num_format(f));
                     self.ws.write_number_with_format(self.row, col, x, format).map_err(io_err)?;
@@ -203,7 +214,7 @@ impl Sheet<'_> {
                     self.ws.write_number(self.row, col, x).map_err(io_err)?;
                 }
             }
-            self.widths[c] = self.widths[c].max(NUMBER_WIDTH);
+            self.widths[c] = self.widths[c].max(shown_width(x, f));
         }
         Ok(())
     }
@@ -304,6 +315,14 @@ mod tests {
         assert_eq!(number_format(Some("agents"), false), Some("0.00"));
         assert_eq!(number_format(None, true), Some("0"));
         assert_eq!(number_format(None, false), None);
+    }
+
+    #[test]
+    fn columns_are_as_wide_as_the_numbers_shown() {
+        assert_eq!(shown_width(1234567.891, Some("#,##0.00")), "1,234,567.89".len());
+        assert_eq!(shown_width(0.8123, Some("0.0%")), "81.2%".len());
+        assert_eq!(shown_width(14.0, Some("0")), 2);
+        assert_eq!(shown_width(0.1 + 0.2, None), 11);
     }
 
     #[test]
