@@ -111,10 +111,18 @@ impl OutArgs {
     }
 
     /// Refuses, before any work, a format that cannot go to standard output: `--format xlsx`
-    /// without `--output`.
+    /// without `--output`; notes a workbook file not named `.xlsx` (spreadsheets open workbooks
+    /// by their extension).
     fn check(&self) -> Result<()> {
-        if self.format == FormatArg::Xlsx && self.output.is_none() {
+        if self.format != FormatArg::Xlsx {
+            return Ok(());
+        }
+        let Some(path) = &self.output else {
             anyhow::bail!("--format xlsx writes a binary workbook: give the file with --output FILE.xlsx");
+        };
+        let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if !xlsx && check_output_path(path).ok() == Some(Target::File) {
+            eprintln!("note: {} does not end in .xlsx: spreadsheets may refuse to open it", path.display());
         }
         Ok(())
     }
