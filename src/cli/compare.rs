@@ -46,6 +46,8 @@ pub struct Args {
     pub shard: ShardArgs,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub html: super::ReportArgs,
 }
 
 /// A variant as the command line describes it: a what-if with its parameters, a policy, or both.
@@ -272,5 +274,6 @@ pub fn exec(a: Args, m: &ArgMatches, work: Work) -> Result<()> {
             crate::optimize::VERIFY_SEED_OFFSET
         );
     }
-    a.out.write(|w| write_comparison(&c, base_meets, &verdicts, a.intervals, a.out.format.into(), w))
+    a.out.write(|w| write_comparison(&c, base_meets, &verdicts, a.intervals, a.out.format.into(), w))?;
+    a.html.write(|audience| crate::report::html::compare_report(&c, &base, base_meets, &verdicts, audience))
 }

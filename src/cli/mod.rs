@@ -82,6 +82,56 @@ pub struct OutArgs {
     pub csv_locale: CsvLocaleArg,
 }
 
+/// `--report FILE.html` and `--audience`: the HTML report a command writes beside its output.
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// Also write a self-contained HTML report (charts as inline SVG, nothing fetched) to this
+    /// file, atomically.
+    #[arg(long, value_name = "FILE.html")]
+    pub report: Option<PathArg>,
+    /// Who the HTML report is for: `ops` (interval and group detail), `client` (contract KPIs
+    /// and compliance per day), `management` (cost, hours, FTE, risk) or `all`.
+    #[arg(long, value_enum, default_value = "all", requires = "report")]
+    pub audience: AudienceArg,
+}
+
+/// `--audience`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum AudienceArg {
+    /// Every section.
+    All,
+    /// The floor: intervals and groups.
+    Ops,
+    /// The client: contract KPIs and compliance per day.
+    Client,
+    /// Management: cost, hours, FTE, risk, the cheapest compliant option.
+    Management,
+}
+
+impl ReportArgs {
+    /// The audience as the report module names it.
+    pub fn audience(&self) -> crate::report::html::Audience {
+        use crate::report::html::Audience;
+        match self.audience {
+            AudienceArg::All => Audience::All,
+            AudienceArg::Ops => Audience::Ops,
+            AudienceArg::Client => Audience::Client,
+            AudienceArg::Management => Audience::Management,
+        }
+    }
+
+    /// Writes the report `page` builds (atomically), when `--report` asks for one.
+    pub fn write(&self, page: impl FnOnce(crate::report::html::Audience) -> String) -> Result<()> {
+        match &self.report {
+            Some(path) => {
+                let html = page(self.audience());
+                write_output(Some(path), |w| w.write_all(html.as_bytes()))
+            }
+            None => Ok(()),
+        }
+    }
+}
+
 /// `--csv-locale`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CsvLocaleArg {
@@ -126,6 +176,12 @@ impl OutArgs {
         }
         Ok(())
     }
+}
+
+/// True when the output goes to a terminal that takes colours: no `--output`, standard output
+/// a terminal, and `NO_COLOR` unset (<https://no-color.org>).
+pub fn colour_terminal(out: &OutArgs) -> bool {
+    out.output.is_none() && std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
 /// Output formats.
@@ -176,13 +232,13 @@ impl Command {
             o.output.as_deref()
         }
         let list = match self {
-            Command::Run(a) => vec![out(&a.out)],
-            Command::Compare(a) => vec![out(&a.out)],
+            Command::Run(a) => vec![out(&a.out), a.html.report.as_deref()],
+            Command::Compare(a) => vec![out(&a.out), a.html.report.as_deref()],
             Command::Validate(_) => vec![],
-            Command::Staff(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
-            Command::Sweep(a) => vec![out(&a.out), a.chart.as_deref()],
-            Command::Optimize(a) => vec![out(&a.out), a.emit_staffing.as_deref()],
-            Command::Schedule(a) => vec![out(&a.out), a.emit_scenario.as_deref()],
+            Command::Staff(a) => vec![out(&a.out), a.emit_staffing.as_deref(), a.html.report.as_deref()],
+            Command::Sweep(a) => vec![out(&a.out), a.chart.as_deref(), a.html.report.as_deref()],
+            Command::Optimize(a) => vec![out(&a.out), a.emit_staffing.as_deref(), a.html.report.as_deref()],
+            Command::Schedule(a) => vec![out(&a.out), a.emit_scenario.as_deref(), a.html.report.as_deref()],
             Command::Schema(a) => vec![a.output.as_deref()],
             Command::Merge(a) => vec![out(&a.out)],
         };

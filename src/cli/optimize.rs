@@ -51,6 +51,8 @@ pub struct Args {
     pub sim: SimArgs,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub html: super::ReportArgs,
 }
 
 /// The staffing curves of an optimisation, per group and global interval (agents on duty), as
@@ -216,7 +218,8 @@ pub fn exec(a: Args) -> Result<()> {
             }
             Ok(())
         }
-    })
+    })?;
+    a.html.write(|audience| crate::report::html::optimize_report(&o, &base, &verdict, audience))
 }
 
 /// The units of the CSV's columns that are not KPIs.

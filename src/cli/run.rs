@@ -23,6 +23,8 @@ pub struct Args {
     pub staffing: Option<PathArg>,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub html: super::ReportArgs,
     /// Add the per-interval table (table format; JSON and CSV always include intervals).
     #[arg(long)]
     pub intervals: bool,
@@ -150,6 +152,12 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
         }
     };
     result.execution = execution;
-    let rep = report(a.out.format.into());
-    a.out.write(|w| rep.write(&result, a.intervals, w))
+    let rep: Box<dyn crate::report::Report> =
+        if a.out.format == super::FormatArg::Table && super::colour_terminal(&a.out) {
+            Box::new(crate::report::TableReport { colour: Some(scenario.report.amber_margin) })
+        } else {
+            report(a.out.format.into())
+        };
+    a.out.write(|w| rep.write(&result, a.intervals, w))?;
+    a.html.write(|audience| crate::report::html::run_report(&result, &scenario, audience))
 }

@@ -81,6 +81,8 @@ pub struct Args {
     /// Output.
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub html: super::ReportArgs,
 }
 
 /// The most `--iterate` rounds.
@@ -310,6 +312,12 @@ pub fn exec(a: Args) -> Result<()> {
             }
             Ok(())
         }
+    })?;
+    let margin =
+        target.as_ref().map_or(crate::report::status::DEFAULT_AMBER_MARGIN, |t| t.scenario.report.amber_margin);
+    a.html.write(|audience| {
+        let days: Vec<String> = (0..spec.horizon.days as usize).map(|d| spec.horizon.day_label(d)).collect();
+        crate::report::html::schedule_report(&schedule, verify.as_ref(), &days, margin, audience)
     })
 }
 
@@ -338,14 +346,6 @@ fn header_lines(a: &Args, t: &Target, s: &Schedule, e: &Emitted, path: &Path) ->
     lines.push("The original file's comments are not kept.".into());
     lines.push(format!("Run: ccsim run {}", path.display()));
     lines
-}
-
-/// A day label short enough for a roster column: `Mon 07` for `Mon 2026-12-07`, else as is.
-fn short_day(label: &str) -> String {
-    match label.split_once(' ') {
-        Some((wd, date)) if date.len() == 10 => format!("{wd} {}", &date[8..]),
-        _ => label.to_string(),
-    }
 }
 
 /// The schedule as tables: a summary in words, the shift codes, the roster (or the shifts
@@ -438,8 +438,9 @@ fn write_table(spec: &Spec, s: &Schedule, w: &mut dyn std::io::Write) -> std::io
         render(w, &["day", "group", "code", "start", "end", "agents"], &rows)?;
     } else {
         writeln!(w, "\nRoster (- a day off)")?;
-        let days: Vec<String> =
-            (0..spec.horizon.days as usize).map(|d| short_day(&spec.horizon.day_label(d))).collect();
+        let days: Vec<String> = (0..spec.horizon.days as usize)
+            .map(|d| crate::report::html::short_day(&spec.horizon.day_label(d)))
+            .collect();
         let mut header: Vec<&str> = vec!["agent", "group", "contract"];
         header.extend(days.iter().map(String::as_str));
         header.extend(["paid h", "weekends"]);

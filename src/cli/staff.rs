@@ -34,6 +34,8 @@ pub struct Args {
     pub shrinkage: Option<f64>,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub html: super::ReportArgs,
     /// Also write the required agents as staffing curves per group (YAML that
     /// `ccsim run --staffing` accepts).
     #[arg(long)]
@@ -124,5 +126,6 @@ pub fn exec(a: Args) -> Result<()> {
             });
         }
     }
-    a.out.write(|w| write_plan(&plan, &verify, a.out.format.into(), w))
+    a.out.write(|w| write_plan(&plan, &verify, a.out.format.into(), w))?;
+    a.html.write(|audience| crate::report::html::staff_report(&plan, &verify, &scenario, audience))
 }

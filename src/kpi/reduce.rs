@@ -405,11 +405,19 @@ impl Reducer {
 
     /// The final statistics.
     pub fn finish(self) -> RunResult {
+        fn sl_histogram(sl: &[f64]) -> [u32; 100] {
+            let mut bins = [0u32; 100];
+            for x in sl.iter().filter(|x| x.is_finite()) {
+                bins[((x * 100.0).floor().max(0.0) as usize).min(99)] += 1;
+            }
+            bins
+        }
         let risk = |meets: &Welford, sl: &[f64]| Risk {
             p_meet_target: meets.share_estimate().clipped(0.0, 1.0),
             sl_p5: quantile(sl, 0.05),
             sl_p50: quantile(sl, 0.5),
             sl_p95: quantile(sl, 0.95),
+            sl_histogram: sl_histogram(sl),
         };
         let nq = self.queue_ids.len();
         let ng = self.group_ids.len();

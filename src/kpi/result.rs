@@ -37,6 +37,9 @@ pub struct Risk {
     pub sl_p50: f64,
     /// 95th percentile of the day's service level.
     pub sl_p95: f64,
+    /// The days' service levels in 1-point bins: bin k counts the (replication, day) pairs with
+    /// SL in [k %, k + 1 %), 100 % in the last bin.
+    pub sl_histogram: [u32; 100],
 }
 
 /// Results of one queue over the horizon.

@@ -4,8 +4,10 @@
 pub mod chart;
 mod compare;
 pub mod csv;
+pub mod html;
 mod json;
 mod staff;
+pub mod status;
 pub mod sweep;
 pub mod table;
 pub mod xlsx;
@@ -14,6 +16,7 @@ pub use self::compare::{verdict, write_comparison};
 pub use self::csv::CsvReport;
 pub use self::json::{JsonReport, execution_json, run_json};
 pub use self::staff::{VerifyRow, write_plan};
+pub use self::status::{ReportSettings, Status};
 pub use self::table::TableReport;
 
 use crate::experiment::RunResult;
@@ -76,7 +79,7 @@ pub enum Format {
 /// The report for `format`.
 pub fn report(format: Format) -> Box<dyn Report> {
     match format {
-        Format::Table => Box::new(TableReport),
+        Format::Table => Box::new(TableReport::default()),
         Format::Json => Box::new(JsonReport),
         Format::Csv => Box::new(CsvReport),
         Format::Xlsx => Box::new(xlsx::XlsxReport),

@@ -10,7 +10,35 @@ use crate::stats::Estimate;
 use std::io::{self, Write};
 
 /// The table report.
-pub struct TableReport;
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TableReport {
+    /// Colour the queues' SL, ASA and abandon-rate cells green / amber / red (ANSI) against
+    /// their targets with this amber margin (a share of the target): for a terminal.
+    pub colour: Option<f64>,
+}
+
+/// `text` in the ANSI colour of `status` (unchanged without one).
+fn paint(text: String, status: Option<super::Status>) -> String {
+    match status {
+        Some(s) => format!("{}{text}\x1b[0m", s.ansi()),
+        None => text,
+    }
+}
+
+/// Characters a terminal shows of `s`: ANSI colour sequences take no room.
+fn visible_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut escape = false;
+    for c in s.chars() {
+        match (escape, c) {
+            (false, '\x1b') => escape = true,
+            (true, 'm') => escape = false,
+            (true, _) => {}
+            (false, _) => n += 1,
+        }
+    }
+    n
+}
 
 /// `mean ±half` with `decimals`, scaled by `scale` (100 for percentages); "–" when undefined.
 pub fn pm(e: &Estimate, scale: f64, decimals: usize) -> String {
@@ -50,10 +78,10 @@ fn pct(x: f64) -> String {
 
 /// Renders rows as an aligned text table (first column left-aligned, others right-aligned).
 pub fn render(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
-    let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+    let mut widths: Vec<usize> = header.iter().map(|h| visible_len(h)).collect();
     for r in rows {
         for (w, c) in widths.iter_mut().zip(r) {
-            *w = (*w).max(c.chars().count());
+            *w = (*w).max(visible_len(c));
         }
     }
     let line = |cells: Vec<&str>| -> String {
@@ -62,7 +90,7 @@ pub fn render(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io:
             .zip(&widths)
             .enumerate()
             .map(|(i, (c, w))| {
-                let pad = w - c.chars().count();
+                let pad = w - visible_len(c);
                 if i == 0 { format!("{c}{}", " ".repeat(pad)) } else { format!("{}{c}", " ".repeat(pad)) }
             })
             .collect::<Vec<_>>()
@@ -214,7 +242,20 @@ impl Report for TableReport {
             "cost",
             "P(meet)",
         ];
-        let mut rows: Vec<Vec<String>> = r.queues.iter().map(|q| queue_row(&q.id, &q.kpis)).collect();
+        let mut rows: Vec<Vec<String>> = r
+            .queues
+            .iter()
+            .map(|q| {
+                let mut row = queue_row(&q.id, &q.kpis);
+                if let Some(margin) = self.colour {
+                    let [sl, asa, ab] = super::status::queue_statuses(q, margin);
+                    for (cell, st) in [(4, sl), (5, asa), (6, ab)] {
+                        row[cell] = paint(std::mem::take(&mut row[cell]), st);
+                    }
+                }
+                row
+            })
+            .collect();
         if r.queues.len() > 1 {
             rows.push(queue_row("all queues", &r.total));
         }
@@ -320,5 +361,24 @@ pub fn execution_note(e: &crate::kpi::Execution) -> String {
         (_, Some(n)) => format!(" (ccsim {}, merged from {n} shards)", env!("CARGO_PKG_VERSION")),
         (Some(t), None) => format!(" (ccsim {}, {t} threads)", env!("CARGO_PKG_VERSION")),
         (None, None) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::Status;
+
+    #[test]
+    fn coloured_cells_keep_the_columns_aligned() {
+        let red = paint("62.1 ±3.0".into(), Some(Status::Red));
+        assert!(red.starts_with("\x1b[31m") && red.ends_with("\x1b[0m"));
+        assert_eq!(visible_len(&red), 9);
+        let mut out = Vec::new();
+        render(&mut out, &["queue", "SL %"], &[vec!["a".into(), red], vec!["bb".into(), "80.0 ±1.0".into()]]).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        let widths: Vec<usize> = text.lines().map(visible_len).collect();
+        assert!(widths.iter().all(|w| *w == widths[0]), "{text:?}");
+        assert_eq!(paint("x".into(), None), "x");
     }
 }

@@ -50,6 +50,8 @@ pub struct Scenario {
     pub planning: Planning,
     /// The intraday policy, if any.
     pub policy: Option<PolicyConfig>,
+    /// How reports present and judge results (`report:`).
+    pub report: crate::report::ReportSettings,
 }
 
 /// The intraday policy of a scenario as the file says it: built-ins, the path of a script and a

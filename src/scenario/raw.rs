@@ -112,6 +112,10 @@ pub struct RawScenario {
     /// The intraday policy: a Rhai script path, or built-ins, a script and a tick.
     #[serde(default)]
     pub policy: Option<RawPolicy>,
+    /// How reports present and judge results: currency, amber margin, occupancy band, cost
+    /// budget, FTE hours.
+    #[serde(default)]
+    pub report: Option<RawReport>,
 }
 
 /// The intraday policy: just a script path, or the full form. Deserialised by hand (a string or
@@ -181,6 +185,28 @@ pub struct RawPlanning {
     /// Share of paid time not available for calls (breaks, meetings, absence), in [0, 1).
     #[serde(default)]
     pub shrinkage: Option<f64>,
+}
+
+/// Report settings (`report:`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    /// Currency of every cost, e.g. `EUR` (3 to 8 letters); shown in reports.
+    #[serde(default)]
+    pub currency: Option<String>,
+    /// Amber band as a share of each target, in [0, 1) (default 0.05: an SL target of 80 % is
+    /// amber from 76 %).
+    #[serde(default)]
+    pub amber_margin: Option<f64>,
+    /// Occupancy band `[low, high]`, shares 0–1, judged per group.
+    #[serde(default)]
+    pub occupancy: Option<[f64; 2]>,
+    /// Cost budget of the whole horizon, in the currency (> 0).
+    #[serde(default)]
+    pub cost_budget: Option<f64>,
+    /// Paid hours of one full-time equivalent a day (default 8, in (0, 24]).
+    #[serde(default)]
+    pub fte_hours_per_day: Option<f64>,
 }
 
 /// A staffing file, as `ccsim staff --emit-staffing` writes it and `ccsim run --staffing` reads it.

@@ -199,6 +199,13 @@ impl Scenario {
                 warmup: Some(dur(self.simulation.warmup_s)),
             }),
             planning: Some(RawPlanning { shrinkage: self.planning.shrinkage }),
+            report: Some(RawReport {
+                currency: self.report.currency.clone(),
+                amber_margin: Some(self.report.amber_margin),
+                occupancy: self.report.occupancy.map(|(a, b)| [a, b]),
+                cost_budget: self.report.cost_budget,
+                fte_hours_per_day: Some(self.report.fte_hours_per_day),
+            }),
             policy: self.policy.as_ref().map(|p| {
                 use crate::scenario::BuiltinPolicy as Builtin;
                 RawPolicy::Full(RawPolicyFull {

@@ -2,6 +2,7 @@
 
 mod agents;
 mod calendar;
+mod report;
 mod volumes;
 
 use super::limits::*;
@@ -283,6 +284,7 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
     {
         c.err("planning.shrinkage", format!("must be a share in [0, 1), got {v}"));
     }
+    let report = c.report(raw.report.as_ref());
     let policy = raw.policy.as_ref().map(|p| c.policy(p, &queue_ids, &group_ids, base));
     if c.undated_refs > 1
         && let Some(p) = c.problems.iter_mut().find(|p| p.message.contains("the horizon has no dates"))
@@ -304,6 +306,7 @@ pub fn from_raw(raw: &RawScenario, file: &Path) -> Result<Scenario, ScenarioErro
         simulation: Simulation { replications, seed: sim.seed.unwrap_or(1), warmup_s },
         planning: Planning { shrinkage },
         policy,
+        report,
     })
 }
 
