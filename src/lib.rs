@@ -20,7 +20,7 @@
 //!               ─▶ kpi::Reducer (in replication order: thread-count independent; every KPI
 //!                  derived by its entry in the kpi tables)
 //!               ─▶ kpi::RunResult (means, Student-t CIs, quantiles, P(meet target))
-//!               ─▶ report (table | json | csv, iterating the kpi tables) ─▶ cli writes atomically
+//!               ─▶ report (table | json | csv | xlsx, iterating the kpi tables) ─▶ cli writes atomically
 //! Scenario ─▶ plan (analytic::required_agents per queue and interval) ─▶ report::write_plan
 //! what-if.rhai ─script::whatif─▶ Scenario' (validated again) ; baseline + variants
 //!               ─compare (same seeds: common random numbers)─▶ paired differences ─▶ report

@@ -171,7 +171,7 @@ fn csv_output_parses() {
     let out = stdout_of(&["run", "scenarios/morning_peak.yaml", "-n", "3", "--quiet", "--format", "csv"]);
     let mut rdr = csv::Reader::from_reader(out.as_bytes());
     let header: Vec<String> = rdr.headers().expect("CSV header").iter().map(String::from).collect();
-    assert_eq!(header, ["level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high"]);
+    assert_eq!(header, ["level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high", "unit"]);
     let levels =
         ["total", "queue", "group", "day", "day_queue", "day_group", "interval", "group_interval", "served", "run"];
     let mut starts = Vec::new();
@@ -179,8 +179,9 @@ fn csv_output_parses() {
     let mut day_rows = 0;
     for (i, rec) in rdr.records().enumerate() {
         let rec = rec.unwrap_or_else(|e| panic!("CSV record {i}: {e}"));
-        assert_eq!(rec.len(), 9, "CSV record {i}: {rec:?}");
+        assert_eq!(rec.len(), 10, "CSV record {i}: {rec:?}");
         assert!(levels.contains(&&rec[0]), "CSV record {i}: level {:?}", &rec[0]);
+        assert_eq!(rec[9].is_empty(), &rec[0] == "run", "CSV record {i}: every KPI has a unit, metadata none");
         assert!(!rec[5].is_empty(), "CSV record {i}: empty kpi name");
         for cell in [&rec[6], &rec[7], &rec[8]] {
             assert!(cell.is_empty() || cell.parse::<f64>().is_ok(), "CSV record {i}: {cell:?} is not a number");
@@ -324,8 +325,8 @@ fn snapshot_validate_morning_peak() {
 }
 
 /// `--csv-locale it` writes the same table for Italian spreadsheets: `;` between cells, a
-/// decimal comma, numbers within 6 significant digits of the C-locale values; text, dates and
-/// clock times unchanged.
+/// decimal comma, the same numbers as the C locale (both rounded to 6 significant digits);
+/// text, dates and clock times unchanged.
 #[test]
 fn csv_for_italian_spreadsheets_holds_the_same_numbers() {
     for args in [
@@ -348,6 +349,7 @@ fn csv_for_italian_spreadsheets_holds_the_same_numbers() {
                         assert!(!b.contains('.'), "{b}");
                         let y: f64 = b.replace(',', ".").parse().unwrap_or_else(|_| panic!("{b} is not a number"));
                         assert!((x - y).abs() <= 5e-6 * x.abs().max(1e-300), "{a} became {b}");
+                        assert_eq!(*a, b.replace(',', "."), "both locales hold the same numbers");
                         numbers += 1;
                     }
                     _ => assert_eq!(a, b),

@@ -246,6 +246,7 @@ fn json_and_csv_follow_the_kpi_tables() {
     }
     for d in &queue::TABLE {
         assert!(rows.iter().any(|r| r[0] == "day" && r[2] == "1" && r[5] == d.name), "csv day {}", d.name);
+        assert!(rows.iter().any(|r| r[0] == "queue" && r[5] == d.name && r[9] == d.unit), "csv unit of {}", d.name);
     }
     assert!(rows.iter().any(|r| r[0] == "served" && r[1] == "blended:support" && r[5] == "busy_hours"));
 }

@@ -76,12 +76,12 @@ pub struct OutArgs {
     /// Output format.
     #[arg(long, value_enum, default_value = "table")]
     pub format: FormatArg,
-    /// Write to this file (atomically) instead of standard output.
+    /// Write to this file (atomically) instead of standard output (required by `--format xlsx`).
     #[arg(long, short = 'o')]
     pub output: Option<PathArg>,
-    /// Spreadsheet conventions of `--format csv`: `c` (`,` between cells, `.` in numbers, full
-    /// precision) or `it` (Italian spreadsheets: `;`, decimal comma, 6 significant digits).
-    /// Other formats are not affected.
+    /// Spreadsheet conventions of `--format csv`: `c` (`,` between cells, `.` in numbers) or
+    /// `it` (Italian spreadsheets: `;`, decimal comma); both round numbers to 6 significant
+    /// digits (whole numbers kept whole). Other formats are not affected.
     #[arg(long, value_enum, default_value = "c")]
     pub csv_locale: CsvLocaleArg,
 }
@@ -139,23 +139,46 @@ impl ReportArgs {
 /// `--csv-locale`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum CsvLocaleArg {
-    /// `,` and `.`, full precision (what programs read).
+    /// `,` and `.` (what programs read).
     C,
-    /// `;`, decimal comma, 6 significant digits (Italian Excel and LibreOffice).
+    /// `;` and a decimal comma (Italian Excel and LibreOffice).
     It,
 }
 
 impl OutArgs {
     /// Writes the command's output with `write_output` (atomically to `--output`, else
-    /// standard output), CSV in the conventions of `--csv-locale`.
+    /// standard output), CSV (written by `body` at full precision) rounded and in the
+    /// conventions of `--csv-locale`.
     pub fn write(&self, body: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
-        if self.format != FormatArg::Csv || self.csv_locale == CsvLocaleArg::C {
+        use crate::report::csv::{CsvLocale, localize};
+        if self.format != FormatArg::Csv {
             return write_output(self.output.as_deref(), body);
         }
         let mut buf = Vec::new();
         body(&mut buf).context("writing CSV")?;
-        let text = crate::report::csv::localize(&buf, crate::report::csv::CsvLocale::It).context("localizing CSV")?;
+        let locale = match self.csv_locale {
+            CsvLocaleArg::C => CsvLocale::C,
+            CsvLocaleArg::It => CsvLocale::It,
+        };
+        let text = localize(&buf, locale).context("rounding CSV")?;
         write_output(self.output.as_deref(), |w| w.write_all(&text))
+    }
+
+    /// Refuses, before any work, a format that cannot go to standard output: `--format xlsx`
+    /// without `--output`; notes a workbook file not named `.xlsx` (spreadsheets open workbooks
+    /// by their extension).
+    fn check(&self) -> Result<()> {
+        if self.format != FormatArg::Xlsx {
+            return Ok(());
+        }
+        let Some(path) = &self.output else {
+            anyhow::bail!("--format xlsx writes a binary workbook: give the file with --output FILE.xlsx");
+        };
+        let xlsx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("xlsx"));
+        if !xlsx && check_output_path(path).ok() == Some(Target::File) {
+            eprintln!("note: {} does not end in .xlsx: spreadsheets may refuse to open it", path.display());
+        }
+        Ok(())
     }
 }
 
@@ -174,6 +197,8 @@ pub enum FormatArg {
     Json,
     /// Long-format CSV.
     Csv,
+    /// An Excel workbook, one sheet per table (needs `--output FILE.xlsx`).
+    Xlsx,
 }
 
 impl From<FormatArg> for crate::report::Format {
@@ -182,6 +207,7 @@ impl From<FormatArg> for crate::report::Format {
             FormatArg::Table => crate::report::Format::Table,
             FormatArg::Json => crate::report::Format::Json,
             FormatArg::Csv => crate::report::Format::Csv,
+            FormatArg::Xlsx => crate::report::Format::Xlsx,
         }
     }
 }
@@ -223,6 +249,21 @@ impl Command {
         };
         list.into_iter().flatten().collect()
     }
+
+    /// The command's output options, if it reports.
+    fn out_args(&self) -> Option<&OutArgs> {
+        match self {
+            Command::Run(a) => Some(&a.out),
+            Command::Compare(a) => Some(&a.out),
+            Command::Staff(a) => Some(&a.out),
+            Command::Sweep(a) => Some(&a.out),
+            Command::Optimize(a) => Some(&a.out),
+            Command::Schedule(a) => Some(&a.out),
+            Command::Merge(a) => Some(&a.out),
+            Command::Variance(a) => Some(&a.out),
+            Command::Validate(_) | Command::Schema(_) => None,
+        }
+    }
 }
 
 /// Parses the command line and runs it.
@@ -230,6 +271,9 @@ pub fn run() -> Result<()> {
     let matches = Cli::command().get_matches();
     let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit());
     install_interrupt_cleanup();
+    if let Some(o) = cli.command.out_args() {
+        o.check()?;
+    }
     for p in cli.command.outputs() {
         check_output_path(p)?;
     }

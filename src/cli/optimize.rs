@@ -152,23 +152,8 @@ pub fn exec(a: Args) -> Result<()> {
             serde_json::to_writer_pretty(&mut *w, &doc)?;
             writeln!(w)
         }
-        FormatArg::Csv => {
-            let mut c = csv::Writer::from_writer(w);
-            c.write_record(["group", "start", "erlang_agents", "agents", "service_level", "ci_low", "ci_high"])?;
-            for r in &o.rows {
-                let e = &r.service_level;
-                c.write_record([
-                    base.groups[r.group].id.clone(),
-                    r.start.clone(),
-                    r.erlang_agents.to_string(),
-                    r.agents.to_string(),
-                    e.mean.to_string(),
-                    e.ci_low.to_string(),
-                    e.ci_high.to_string(),
-                ])?;
-            }
-            c.flush()
-        }
+        FormatArg::Csv => write_csv(&base, &o, w),
+        FormatArg::Xlsx => crate::report::xlsx::from_csv("optimize", &CSV_UNITS, |c| write_csv(&base, &o, c), w),
         FormatArg::Table => {
             writeln!(
                 w,
@@ -240,6 +225,29 @@ pub fn exec(a: Args) -> Result<()> {
         }
     })?;
     a.html.write(|audience| crate::report::html::optimize_report(&o, &base, &verdict, audience))
+}
+
+/// The units of the CSV's columns that are not KPIs.
+const CSV_UNITS: [(&str, &str); 2] = [("erlang_agents", "agents"), ("agents", "agents")];
+
+/// CSV: one row per group and interval, the Erlang and the simulated staffing and the SL it
+/// gives with its CI.
+fn write_csv(base: &crate::scenario::Scenario, o: &Optimized, w: &mut dyn std::io::Write) -> std::io::Result<()> {
+    let mut c = csv::Writer::from_writer(w);
+    c.write_record(["group", "start", "erlang_agents", "agents", "service_level", "ci_low", "ci_high"])?;
+    for r in &o.rows {
+        let e = &r.service_level;
+        c.write_record([
+            base.groups[r.group].id.clone(),
+            r.start.clone(),
+            r.erlang_agents.to_string(),
+            r.agents.to_string(),
+            e.mean.to_string(),
+            e.ci_low.to_string(),
+            e.ci_high.to_string(),
+        ])?;
+    }
+    c.flush()
 }
 
 /// The one-line verdict of the last verification: "meet …" only when its means meet every

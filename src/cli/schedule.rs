@@ -289,6 +289,9 @@ pub fn exec(a: Args) -> Result<()> {
             writeln!(w)
         }
         FormatArg::Csv => write_csv(&schedule, verify.as_ref(), w),
+        FormatArg::Xlsx => {
+            crate::report::xlsx::from_csv("schedule", &CSV_UNITS, |c| write_csv(&schedule, verify.as_ref(), c), w)
+        }
         FormatArg::Table => {
             write_table(&spec, &schedule, w)?;
             if let (Some(e), Some(path)) = (&emitted, &a.emit_scenario) {
@@ -574,6 +577,9 @@ fn write_rounds(it: &Iteration, w: &mut dyn std::io::Write) -> std::io::Result<(
     render(w, &["round", "required h", "paid h", "cost", "days meeting", "requirement changes"], &rows)?;
     writeln!(w, "{}.", it.summary)
 }
+
+/// The units of the CSV's columns that are not KPIs: agents on duty, and the SL target.
+const CSV_UNITS: [(&str, &str); 3] = [("required", "agents"), ("scheduled", "agents"), ("target", "share 0–1")];
 
 /// CSV: one row per day, group and interval (`day,group,start,required,scheduled`); with
 /// `--verify`, one row per queue the group serves, with its simulated SL.

@@ -193,6 +193,9 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
             write_output(None, |w| write_json(&header, &v, w))?;
         }
         (FormatArg::Csv, _) => a.out.write(|w| write_csv(&rows, w))?,
+        (FormatArg::Xlsx, _) => {
+            a.out.write(|w| crate::report::xlsx::from_csv("sweep", &[], |c| write_csv(&rows, c), w))?
+        }
         (FormatArg::Table, out) => write_output(out, |w| {
             write_table(&base.name, &rows, &execution, w)?;
             let target = base.queues.iter().map(|q| q.service_level.target).fold(0.0, f64::max);

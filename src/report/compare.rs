@@ -147,51 +147,8 @@ pub fn write_comparison(
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "variant", "value", "level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high",
-            ])?;
-            let all = std::iter::once(("baseline", &c.baseline))
-                .chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)));
-            for (name, r) in all {
-                rows(&mut w, &[name, "result", "total", "", "", "", ""], &r.total)?;
-                for q in &r.queues {
-                    rows(&mut w, &[name, "result", "queue", &q.id, "", "", ""], &q.kpis)?;
-                }
-                for d in &r.per_day {
-                    let [day, date] = day_cells(d.day, d.date.as_deref());
-                    rows(&mut w, &[name, "result", "day", "", &day, &date, ""], &d.total)?;
-                    for (q, k) in r.queues.iter().zip(&d.queues) {
-                        rows(&mut w, &[name, "result", "day_queue", &q.id, &day, &date, ""], k)?;
-                    }
-                }
-                for row in &r.intervals {
-                    let [day, date] = day_cells(row.day, row.date.as_deref());
-                    let id = &r.queues[row.index].id;
-                    rows(&mut w, &[name, "result", "interval", id, &day, &date, &row.start], &row.kpis)?;
-                }
-            }
-            for v in &c.variants {
-                rows(&mut w, &[&v.name, "diff", "total", "", "", "", ""], &v.diff_total)?;
-                for (qv, d) in &v.diff_queues {
-                    rows(&mut w, &[&v.name, "diff", "queue", &v.result.queues[*qv].id, "", "", ""], d)?;
-                }
-                for d in &v.diff_days {
-                    let [day, date] = day_cells(d.day, d.date.as_deref());
-                    rows(&mut w, &[&v.name, "diff", "day", "", &day, &date, ""], &d.total)?;
-                    for (qv, k) in &d.queues {
-                        rows(&mut w, &[&v.name, "diff", "day_queue", &v.result.queues[*qv].id, &day, &date, ""], k)?;
-                    }
-                }
-                for r in &v.diff_intervals {
-                    let [day, date] = day_cells(r.day, r.date.as_deref());
-                    let id = &v.result.queues[r.index].id;
-                    rows(&mut w, &[&v.name, "diff", "interval", id, &day, &date, &r.start], &r.kpis)?;
-                }
-            }
-            w.flush()
-        }
+        Format::Csv => write_csv(c, out),
+        Format::Xlsx => super::xlsx::from_csv("compare", &[], |w| write_csv(c, w), out),
         Format::Table => {
             writeln!(
                 out,
@@ -328,6 +285,53 @@ pub fn write_comparison(
             Ok(())
         }
     }
+}
+
+/// The comparison as long-format CSV: `variant,value,level,id,day,date,start`, then
+/// `kpi,mean,ci_low,ci_high,unit`; `value` is `result` (the variant's own estimate) or `diff`
+/// (the paired difference to the baseline, in the KPI's unit).
+fn write_csv(c: &Comparison, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    let head = ["variant", "value", "level", "id", "day", "date", "start"];
+    w.write_record(head.iter().chain(&super::csv::KPI_COLUMNS))?;
+    let all = std::iter::once(("baseline", &c.baseline)).chain(c.variants.iter().map(|v| (v.name.as_str(), &v.result)));
+    for (name, r) in all {
+        rows(&mut w, &[name, "result", "total", "", "", "", ""], &r.total)?;
+        for q in &r.queues {
+            rows(&mut w, &[name, "result", "queue", &q.id, "", "", ""], &q.kpis)?;
+        }
+        for d in &r.per_day {
+            let [day, date] = day_cells(d.day, d.date.as_deref());
+            rows(&mut w, &[name, "result", "day", "", &day, &date, ""], &d.total)?;
+            for (q, k) in r.queues.iter().zip(&d.queues) {
+                rows(&mut w, &[name, "result", "day_queue", &q.id, &day, &date, ""], k)?;
+            }
+        }
+        for row in &r.intervals {
+            let [day, date] = day_cells(row.day, row.date.as_deref());
+            let id = &r.queues[row.index].id;
+            rows(&mut w, &[name, "result", "interval", id, &day, &date, &row.start], &row.kpis)?;
+        }
+    }
+    for v in &c.variants {
+        rows(&mut w, &[&v.name, "diff", "total", "", "", "", ""], &v.diff_total)?;
+        for (qv, d) in &v.diff_queues {
+            rows(&mut w, &[&v.name, "diff", "queue", &v.result.queues[*qv].id, "", "", ""], d)?;
+        }
+        for d in &v.diff_days {
+            let [day, date] = day_cells(d.day, d.date.as_deref());
+            rows(&mut w, &[&v.name, "diff", "day", "", &day, &date, ""], &d.total)?;
+            for (qv, k) in &d.queues {
+                rows(&mut w, &[&v.name, "diff", "day_queue", &v.result.queues[*qv].id, &day, &date, ""], k)?;
+            }
+        }
+        for r in &v.diff_intervals {
+            let [day, date] = day_cells(r.day, r.date.as_deref());
+            let id = &v.result.queues[r.index].id;
+            rows(&mut w, &[&v.name, "diff", "interval", id, &day, &date, &r.start], &r.kpis)?;
+        }
+    }
+    w.flush()
 }
 
 /// On a horizon of several days, all queues day by day: per variant, the baseline's and the

@@ -1,12 +1,18 @@
-//! CSV output in long format: `level,id,day,date,start,kpi,mean,ci_low,ci_high`, one row per
-//! scope, day or interval, and KPI. `level` is `total`, `queue`, `group`, `site`, `region`,
+//! CSV output in long format: `level,id,day,date,start,kpi,mean,ci_low,ci_high,unit`, one row
+//! per scope, day or interval, and KPI. `level` is `total`, `queue`, `group`, `site`, `region`,
 //! `day` (all queues that day), `day_queue`, `day_group`, `interval` or `group_interval`; `day`
 //! is the 1-based day of the horizon and `date` its date (empty when undated), both empty for
-//! whole-horizon rows; `start` is empty except on interval rows. Undefined values are empty
-//! cells. `level` `served` rows (id `group:queue`) say who served whom. With a policy, `level`
-//! `policy` rows give its counters per replication. The last rows, `level` `run` (id: the ccsim
-//! version), say how the run was executed: `replications`, `seed`, `threads`, `shards`. KPI
-//! names and order come from the tables in [`crate::kpi`].
+//! whole-horizon rows; `start` is empty except on interval rows. `unit` is the KPI's unit from
+//! its table (`share 0–1`, `s`, `calls`, `h`, `min`, `agents`, `currency`, …), last so that the
+//! earlier columns keep their positions. Undefined values are empty cells. `level` `served` rows
+//! (id `group:queue`) say who served whom. With a policy, `level` `policy` rows give its
+//! counters per replication. The last rows, `level` `run` (id: the ccsim version, no unit), say
+//! how the run was executed: `replications`, `seed`, `threads`, `shards`. KPI names and order
+//! come from the tables in [`crate::kpi`].
+//!
+//! [`localize`] rewrites any command's C-locale CSV for a spreadsheet's locale: numbers rounded
+//! to 6 significant digits (whole numbers, such as counts and seeds, kept whole) in both
+//! locales, `;` and a decimal comma for Italian spreadsheets.
 
 use super::Report;
 use crate::experiment::RunResult;
@@ -21,24 +27,27 @@ pub(super) fn cell(x: f64) -> String {
     if x.is_finite() { format!("{x}") } else { String::new() }
 }
 
-/// Writes one row per KPI: the `prefix` columns, then `kpi,mean,ci_low,ci_high`.
+/// The columns after a long-format row's prefix: `kpi,mean,ci_low,ci_high,unit`.
+pub(super) const KPI_COLUMNS: [&str; 5] = ["kpi", "mean", "ci_low", "ci_high", "unit"];
+
+/// Writes one row per KPI: the `prefix` columns, then [`KPI_COLUMNS`].
 pub(super) fn rows<W: Write, S: Table>(
     w: &mut csv::Writer<W>,
     prefix: &[&str],
     kpis: &Values<S, Estimate>,
 ) -> io::Result<()> {
-    named_rows(w, prefix, kpis.named().map(|(d, e)| (d.name.to_string(), e)))
+    named_rows(w, prefix, kpis.named().map(|(d, e)| (d.name.to_string(), d.unit, e)))
 }
 
-/// Writes one row per `(name, estimate)`: the `prefix` columns, then `kpi,mean,ci_low,ci_high`.
+/// Writes one row per `(name, unit, estimate)`: the `prefix` columns, then [`KPI_COLUMNS`].
 pub(super) fn named_rows<'a, W: Write>(
     w: &mut csv::Writer<W>,
     prefix: &[&str],
-    kpis: impl Iterator<Item = (String, &'a Estimate)>,
+    kpis: impl Iterator<Item = (String, &'static str, &'a Estimate)>,
 ) -> io::Result<()> {
-    for (name, e) in kpis {
+    for (name, unit, e) in kpis {
         let mut rec: Vec<String> = prefix.iter().map(|p| p.to_string()).collect();
-        rec.extend([name.to_string(), cell(e.mean), cell(e.ci_low), cell(e.ci_high)]);
+        rec.extend([name, cell(e.mean), cell(e.ci_low), cell(e.ci_high), unit.to_string()]);
         w.write_record(&rec)?;
     }
     Ok(())
@@ -52,7 +61,8 @@ pub(super) fn day_cells(day: usize, date: Option<&str>) -> [String; 2] {
 impl Report for CsvReport {
     fn write(&self, r: &RunResult, _intervals: bool, out: &mut dyn Write) -> io::Result<()> {
         let mut w = csv::Writer::from_writer(out);
-        w.write_record(["level", "id", "day", "date", "start", "kpi", "mean", "ci_low", "ci_high"])?;
+        let head = ["level", "id", "day", "date", "start"];
+        w.write_record(head.iter().chain(&KPI_COLUMNS))?;
         rows(&mut w, &["total", "", "", "", ""], &r.total)?;
         for q in &r.queues {
             rows(&mut w, &["queue", &q.id, "", "", ""], &q.kpis)?;
@@ -89,7 +99,7 @@ impl Report for CsvReport {
             rows(&mut w, &["served", &id, "", "", ""], &s.kpis)?;
         }
         if let Some(p) = &r.policy {
-            named_rows(&mut w, &["policy", "", "", "", ""], super::policy_rows(p))?;
+            named_rows(&mut w, &["policy", "", "", "", ""], super::policy_counters(p))?;
         }
         // how the run was executed, last: `run` rows with the ccsim version as id (a value that
         // was not recorded is an empty cell)
@@ -101,16 +111,17 @@ impl Report for CsvReport {
             ("threads", opt(r.execution.threads.map(|t| t as u64))),
             ("shards", opt(r.execution.shards.map(u64::from))),
         ] {
-            w.write_record(["run", version, "", "", "", kpi, &value, "", ""])?;
+            w.write_record(["run", version, "", "", "", kpi, &value, "", "", ""])?;
         }
         w.flush()
     }
 }
 
-/// The CSV conventions of a spreadsheet's locale.
+/// The CSV conventions of a spreadsheet's locale. Both round numbers to 6 significant digits
+/// (whole numbers are kept whole), so both hold the same numbers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum CsvLocale {
-    /// `,` between cells, `.` in numbers, full precision (what programs read).
+    /// `,` between cells, `.` in numbers (what programs and most spreadsheets read).
     #[default]
     C,
     /// Italian spreadsheets: `;` between cells, a decimal comma, numbers rounded to 6
@@ -118,8 +129,9 @@ pub enum CsvLocale {
     It,
 }
 
-/// Significant digits kept by a spreadsheet locale.
-const SIGNIFICANT: i32 = 6;
+/// Significant digits kept in CSV numbers: a simulated KPI's confidence interval is far wider
+/// than the sixth digit, so more digits would only be noise.
+pub const SIGNIFICANT: i32 = 6;
 
 /// `x` rounded to `SIGNIFICANT` digits, without trailing zeros, with `sep` as the decimal mark.
 fn round_significant(x: f64, sep: char) -> String {
@@ -139,26 +151,39 @@ fn round_significant(x: f64, sep: char) -> String {
 }
 
 /// Whether a cell is a number as the C-locale CSV writes it (not a date, a clock time or text).
-fn is_number(cell: &str) -> bool {
+pub(crate) fn is_number(cell: &str) -> bool {
     !cell.is_empty()
         && cell.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'-' | b'+' | b'e' | b'E'))
         && cell.bytes().any(|b| b.is_ascii_digit())
         && cell.parse::<f64>().is_ok()
 }
 
-/// Rewrites CSV written in the C locale for `locale`: the separator, the decimal mark and the
-/// rounding of number cells; text, dates and clock times are kept as they are.
+/// Whether a number cell is a whole number written without a decimal point or an exponent
+/// (a count, a seed): kept digit for digit.
+fn is_whole(cell: &str) -> bool {
+    let digits = cell.strip_prefix('-').unwrap_or(cell);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Rewrites CSV written at full precision in the C locale for `locale`: the separator, the
+/// decimal mark and the rounding of number cells to [`SIGNIFICANT`] digits (whole numbers are
+/// kept whole); text, dates and clock times are kept as they are.
 pub fn localize(input: &[u8], locale: CsvLocale) -> io::Result<Vec<u8>> {
-    if locale == CsvLocale::C {
-        return Ok(input.to_vec());
-    }
+    let (delimiter, mark) = match locale {
+        CsvLocale::C => (b',', '.'),
+        CsvLocale::It => (b';', ','),
+    };
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(input);
-    let mut out = csv::WriterBuilder::new().delimiter(b';').flexible(true).from_writer(Vec::new());
+    let mut out = csv::WriterBuilder::new().delimiter(delimiter).flexible(true).from_writer(Vec::new());
     for rec in reader.records() {
         let rec = rec.map_err(io::Error::other)?;
         let cells: Vec<String> = rec
             .iter()
-            .map(|c| if is_number(c) { round_significant(c.parse::<f64>().unwrap_or(0.0), ',') } else { c.to_string() })
+            .map(|c| match c {
+                c if is_number(c) && is_whole(c) => c.to_string(),
+                c if is_number(c) => round_significant(c.parse::<f64>().unwrap_or(0.0), mark),
+                c => c.to_string(),
+            })
             .collect();
         out.write_record(&cells)?;
     }
@@ -195,8 +220,14 @@ mod tests {
     }
 
     #[test]
-    fn the_c_locale_is_left_alone() {
-        let s = "a,b\n0.8123456789,x\n";
-        assert_eq!(localize(s.as_bytes(), CsvLocale::C).unwrap(), s.as_bytes());
+    fn the_c_locale_rounds_the_same_numbers_and_keeps_the_rest() {
+        let c = |s: &str| String::from_utf8(localize(s.as_bytes(), CsvLocale::C).unwrap()).unwrap();
+        assert_eq!(c("a,b,c\n0.8123456789,x,08:30\n"), "a,b,c\n0.812346,x,08:30\n");
+        assert_eq!(c("id,v\n\"a,b\",1234567.8\n"), "id,v\n\"a,b\",1234570\n");
+    }
+
+    #[test]
+    fn whole_numbers_such_as_seeds_are_kept_whole() {
+        assert_eq!(it("seed,n,x\n20261207123,-15,2.0\n"), "seed;n;x\n20261207123;-15;2\n");
     }
 }

@@ -11,6 +11,7 @@ pub mod status;
 pub mod sweep;
 pub mod table;
 mod variance;
+pub mod xlsx;
 
 pub use self::compare::{verdict, write_comparison};
 pub use self::csv::CsvReport;
@@ -28,10 +29,16 @@ use std::io::{self, Write};
 /// A policy's counters as `(name, estimate)`: the policy table's KPIs, then `actions.<kind>`
 /// per action kind.
 pub(crate) fn policy_rows(p: &PolicyResult) -> impl Iterator<Item = (String, &Estimate)> {
+    policy_counters(p).map(|(n, _, e)| (n, e))
+}
+
+/// A policy's counters as `(name, unit, estimate)`, in [`policy_rows`] order; `actions.<kind>`
+/// counts actions.
+pub(crate) fn policy_counters(p: &PolicyResult) -> impl Iterator<Item = (String, &'static str, &Estimate)> {
     p.values
         .named()
-        .map(|(d, e)| (d.name.to_string(), e))
-        .chain(p.actions.iter().map(|(n, e)| (format!("actions.{n}"), e)))
+        .map(|(d, e)| (d.name.to_string(), d.unit, e))
+        .chain(p.actions.iter().map(|(n, e)| (format!("actions.{n}"), "actions", e)))
 }
 
 /// An output format for a [`RunResult`].
@@ -67,6 +74,8 @@ pub enum Format {
     Json,
     /// Long-format CSV: one row per (scope, interval, KPI).
     Csv,
+    /// An Excel workbook (binary: needs an output file), one sheet per table.
+    Xlsx,
 }
 
 /// The report for `format`.
@@ -75,5 +84,6 @@ pub fn report(format: Format) -> Box<dyn Report> {
         Format::Table => Box::new(TableReport::default()),
         Format::Json => Box::new(JsonReport),
         Format::Csv => Box::new(CsvReport),
+        Format::Xlsx => Box::new(xlsx::XlsxReport),
     }
 }

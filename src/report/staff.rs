@@ -1,5 +1,5 @@
 //! Output of `ccsim staff`: the analytic plan per queue and interval, optionally with the
-//! simulation check (`--verify`), as a table, CSV or JSON.
+//! simulation check (`--verify`), as a table, CSV, a workbook or JSON.
 
 use super::Format;
 use super::table::render;
@@ -57,6 +57,61 @@ fn num(x: f64) -> Value {
     serde_json::Number::from_f64(x).map_or(Value::Null, Value::Number)
 }
 
+/// The units of the CSV's columns that are not queue KPIs (those take their table's unit).
+const UNITS: [(&str, &str); 7] = [
+    ("calls", "calls"),
+    ("offered_load", "erlangs"),
+    ("required_agents", "agents"),
+    ("fractional_agents", "agents"),
+    ("absenteeism", "share 0–1"),
+    ("scheduled_agents", "agents"),
+    ("blocked_rate", "share 0–1"),
+];
+
+/// The plan as CSV: one row per queue and interval.
+fn write_csv(plan: &Plan, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = csv::Writer::from_writer(out);
+    w.write_record([
+        "queue",
+        "start",
+        "model",
+        "calls",
+        "offered_load",
+        "required_agents",
+        "fractional_agents",
+        "group",
+        "absenteeism",
+        "scheduled_agents",
+        "feasible",
+        "service_level",
+        "asa_seconds",
+        "abandon_rate",
+        "blocked_rate",
+        "occupancy",
+    ])?;
+    for r in &plan.rows {
+        w.write_record([
+            plan.queue_ids[r.queue].clone(),
+            r.start.clone(),
+            r.model.to_string(),
+            format!("{}", r.calls),
+            format!("{}", r.offered_load),
+            r.required_agents.to_string(),
+            format!("{}", r.fractional_agents),
+            r.group.map_or(String::new(), |g| plan.groups[g].id.clone()),
+            format!("{}", r.absenteeism),
+            r.scheduled_agents.to_string(),
+            r.feasible.to_string(),
+            format!("{}", r.service_level),
+            format!("{}", r.asa_seconds),
+            format!("{}", r.abandon_rate),
+            format!("{}", r.blocked_rate),
+            format!("{}", r.occupancy),
+        ])?;
+    }
+    w.flush()
+}
+
 /// Writes `plan` (and the verification rows, if any) in `format`.
 pub fn write_plan(plan: &Plan, verify: &[VerifyRow], format: Format, out: &mut dyn Write) -> io::Result<()> {
     match format {
@@ -107,48 +162,8 @@ pub fn write_plan(plan: &Plan, verify: &[VerifyRow], format: Format, out: &mut d
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)
         }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(out);
-            w.write_record([
-                "queue",
-                "start",
-                "model",
-                "calls",
-                "offered_load",
-                "required_agents",
-                "fractional_agents",
-                "group",
-                "absenteeism",
-                "scheduled_agents",
-                "feasible",
-                "service_level",
-                "asa_seconds",
-                "abandon_rate",
-                "blocked_rate",
-                "occupancy",
-            ])?;
-            for r in &plan.rows {
-                w.write_record([
-                    plan.queue_ids[r.queue].clone(),
-                    r.start.clone(),
-                    r.model.to_string(),
-                    format!("{}", r.calls),
-                    format!("{}", r.offered_load),
-                    r.required_agents.to_string(),
-                    format!("{}", r.fractional_agents),
-                    r.group.map_or(String::new(), |g| plan.groups[g].id.clone()),
-                    format!("{}", r.absenteeism),
-                    r.scheduled_agents.to_string(),
-                    r.feasible.to_string(),
-                    format!("{}", r.service_level),
-                    format!("{}", r.asa_seconds),
-                    format!("{}", r.abandon_rate),
-                    format!("{}", r.blocked_rate),
-                    format!("{}", r.occupancy),
-                ])?;
-            }
-            w.flush()
-        }
+        Format::Csv => write_csv(plan, out),
+        Format::Xlsx => super::xlsx::from_csv("staffing", &UNITS, |w| write_csv(plan, w), out),
         Format::Table => {
             writeln!(
                 out,

@@ -25,6 +25,7 @@ pub fn write_variance(v: &Variance, intervals: bool, format: Format, out: &mut d
             writeln!(out)
         }
         Format::Csv => csv(v, out),
+        Format::Xlsx => super::xlsx::from_csv("variance", &[], |w| csv(v, w), out),
     }
 }
 
