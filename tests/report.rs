@@ -1,4 +1,5 @@
-//! The HTML report (`--report FILE.html`) of every command that writes one: self-contained (no
+//! The HTML report (`--report FILE.html`) of every command that writes one (run, compare,
+//! sweep, staff, optimize, variance, schedule): self-contained (no
 //! script, no external reference, a CSP forbidding fetches), every chart an SVG with data,
 //! targets coloured green / amber / red with the scenario's margin, sections by audience with
 //! the same numbers, and the text content under a snapshot. A real browser (Debian's
@@ -43,6 +44,18 @@ fn reports() -> &'static (tempfile::TempDir, Vec<(&'static str, PathBuf)>) {
             ("sweep", vec!["sweep", "scenarios/erlang_c_check.yaml", "--vary", "agents.team=12..15", "-n", "10"]),
             ("staff", vec!["staff", "scenarios/realistic_day.yaml", "--verify", "-n", "4"]),
             ("optimize", vec!["optimize", "scenarios/morning_peak.yaml", "-n", "4"]),
+            (
+                "variance",
+                vec![
+                    "variance",
+                    "--plan",
+                    "scenarios/support_week.yaml",
+                    "--actual",
+                    "scenarios/support_week.actuals.csv",
+                    "-n",
+                    "4",
+                ],
+            ),
             (
                 "schedule",
                 vec![
@@ -110,6 +123,7 @@ fn every_report_is_self_contained_and_every_chart_has_data() {
         ("sweep", 1),
         ("staff", 2),
         ("optimize", 5),
+        ("variance", 4),
         ("schedule", 3),
     ];
     for (kind, path) in &reports().1 {
@@ -155,6 +169,11 @@ fn reports_hold_what_each_command_decides() {
     let schedule = get("schedule");
     assert!(schedule.contains("Roster: agents × days") && schedule.contains("every contract rule kept"));
     assert!(schedule.contains("Simulated service level per day"));
+    let variance = get("variance");
+    assert!(
+        variance.contains("support_it: SL deviation from the plan by cause")
+            && variance.contains("Wed 2026-12-09 support_it missed 80/20")
+    );
     let staff = get("staff");
     assert!(staff.contains("Erlang SL against simulated SL per interval"));
     let week = get("run_week");

@@ -245,7 +245,7 @@ impl Command {
             Command::Schedule(a) => vec![out(&a.out), a.emit_scenario.as_deref(), a.html.report.as_deref()],
             Command::Schema(a) => vec![a.output.as_deref()],
             Command::Merge(a) => vec![out(&a.out)],
-            Command::Variance(a) => vec![out(&a.out)],
+            Command::Variance(a) => vec![out(&a.out), a.html.report.as_deref()],
         };
         list.into_iter().flatten().collect()
     }

@@ -22,6 +22,8 @@ pub struct Args {
     pub sim: SimArgs,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub html: super::ReportArgs,
 }
 
 /// Runs `ccsim variance`: reads the plan and the actuals (every problem of the actuals is
@@ -36,5 +38,6 @@ pub fn exec(a: Args) -> Result<()> {
     let policy = script.as_ref().map(|p| p as &dyn crate::policy::PolicySource);
     let v = with_threads(a.sim.threads, || crate::variance::variance(&plan, policy, &actuals, &|| pb.inc(1)))??;
     pb.finish_and_clear();
-    a.out.write(|w| write_variance(&v, a.intervals, a.out.format.into(), w))
+    a.out.write(|w| write_variance(&v, a.intervals, a.out.format.into(), w))?;
+    a.html.write(|audience| crate::report::html::variance_report(&v, plan.report.amber_margin, audience))
 }

@@ -2,14 +2,17 @@
 //! A4 print), charts as inline SVG, no script, font, image or other file fetched (a
 //! Content-Security-Policy forbids it) — with sections chosen by the audience. This module
 //! owns the page and its building blocks; `run.rs` the sections of a run's result, and
-//! `commands.rs` those of `compare`, `sweep`, `staff`, `optimize` and `schedule`.
+//! `commands.rs` those of `compare`, `sweep`, `staff`, `optimize` and `schedule`, `variance.rs`
+//! that of `variance`.
 
 pub mod chart;
 mod commands;
 mod run;
+mod variance;
 
 pub use self::commands::{compare_report, optimize_report, schedule_report, short_day, staff_report, sweep_report};
 pub use self::run::{run_report, run_sections};
+pub use self::variance::variance_report;
 
 use super::status::Status;
 use std::fmt::Write as _;
