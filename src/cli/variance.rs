@@ -38,6 +38,8 @@ pub fn exec(a: Args) -> Result<()> {
     let policy = script.as_ref().map(|p| p as &dyn crate::policy::PolicySource);
     let v = with_threads(a.sim.threads, || crate::variance::variance(&plan, policy, &actuals, &|| pb.inc(1)))??;
     pb.finish_and_clear();
-    a.out.write(|w| write_variance(&v, a.intervals, a.out.format.into(), w))?;
+    let execution =
+        crate::kpi::Execution { threads: Some(a.sim.threads.unwrap_or_else(rayon::current_num_threads)), shards: None };
+    a.out.write(|w| write_variance(&v, &execution, a.intervals, a.out.format.into(), w))?;
     a.html.write(|audience| crate::report::html::variance_report(&v, plan.report.amber_margin, audience))
 }

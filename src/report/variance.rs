@@ -17,11 +17,24 @@ use crate::variance::{Attribution, ScopeResult, Variance};
 use std::io::{self, Write};
 
 /// Writes `v` in `format`; `intervals` adds the per-interval tables to the table format.
-pub fn write_variance(v: &Variance, intervals: bool, format: Format, out: &mut dyn Write) -> io::Result<()> {
+/// The JSON has the run's metadata first (`"run": {"ccsim", "threads", "shards"}`, as every
+/// command's JSON), then the fields of [`Variance`].
+pub fn write_variance(
+    v: &Variance,
+    execution: &crate::kpi::Execution,
+    intervals: bool,
+    format: Format,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     match format {
         Format::Table => table(v, intervals, out),
         Format::Json => {
-            serde_json::to_writer_pretty(&mut *out, v).map_err(io::Error::from)?;
+            let mut doc = serde_json::Map::new();
+            doc.insert("run".into(), super::execution_json(execution));
+            if let serde_json::Value::Object(m) = serde_json::to_value(v).map_err(io::Error::from)? {
+                doc.extend(m);
+            }
+            serde_json::to_writer_pretty(&mut *out, &doc).map_err(io::Error::from)?;
             writeln!(out)
         }
         Format::Csv => csv(v, out),
