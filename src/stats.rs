@@ -126,6 +126,16 @@ impl Estimate {
         Estimate { ci_low: self.ci_low.max(lo), ci_high: self.ci_high.min(hi), ..self }
     }
 
+    /// The 95 % CI as (low, high) scaled by `scale` (100 for percentages), the mean at both
+    /// ends when there is no CI (one replication): what a chart draws as a band or whisker.
+    pub fn band(&self, scale: f64) -> (f64, f64) {
+        if self.ci_low.is_finite() && self.ci_high.is_finite() {
+            (self.ci_low * scale, self.ci_high * scale)
+        } else {
+            (self.mean * scale, self.mean * scale)
+        }
+    }
+
     /// Half-width of the confidence interval.
     pub fn half_width(&self) -> f64 {
         0.5 * (self.ci_high - self.ci_low)

@@ -200,6 +200,11 @@ pub fn exec(a: Args, m: &ArgMatches, work: Work) -> Result<()> {
     let execution = work.execution(a.sim.threads);
     let (mut c, fresh) = match work {
         Work::Shard(shard) => {
+            if a.html.report.is_some() {
+                bail!(
+                    "--shard writes a partial result: make the HTML report from the merged result (`ccsim merge PARTS --report FILE.html`)"
+                );
+            }
             let range = shard.pieces(1, reps).into_iter().next().map_or(0..0, |p| p.1);
             // every scenario twice: the comparison, and its confirmation on fresh seeds
             let total = range.len() as u64 * scenarios * 2;

@@ -15,6 +15,8 @@ pub struct Args {
     pub parts: Vec<PathArg>,
     #[command(flatten)]
     pub out: OutArgs,
+    #[command(flatten)]
+    pub html: super::ReportArgs,
     /// Add the per-interval table (parts of `ccsim run` or `ccsim compare`, table format).
     #[arg(long)]
     pub intervals: bool,
@@ -41,6 +43,7 @@ pub fn exec(a: Args) -> Result<()> {
     match cli.command {
         Command::Run(mut r) => {
             r.out = a.out;
+            r.html = a.html;
             r.shard.shard = None;
             r.sim.quiet = true;
             r.intervals |= a.intervals;
@@ -48,6 +51,7 @@ pub fn exec(a: Args) -> Result<()> {
         }
         Command::Compare(mut c) => {
             c.out = a.out;
+            c.html = a.html;
             c.shard.shard = None;
             c.sim.quiet = true;
             c.intervals |= a.intervals;
@@ -56,6 +60,7 @@ pub fn exec(a: Args) -> Result<()> {
         }
         Command::Sweep(mut s) => {
             s.out = a.out;
+            s.html = a.html;
             s.shard.shard = None;
             s.sim.quiet = true;
             super::sweep::exec(s, Work::Merged(merged))

@@ -244,7 +244,7 @@ impl Command {
             Command::Optimize(a) => vec![out(&a.out), a.emit_staffing.as_deref(), a.html.report.as_deref()],
             Command::Schedule(a) => vec![out(&a.out), a.emit_scenario.as_deref(), a.html.report.as_deref()],
             Command::Schema(a) => vec![a.output.as_deref()],
-            Command::Merge(a) => vec![out(&a.out)],
+            Command::Merge(a) => vec![out(&a.out), a.html.report.as_deref()],
             Command::Variance(a) => vec![out(&a.out), a.html.report.as_deref()],
         };
         list.into_iter().flatten().collect()
@@ -266,6 +266,16 @@ impl Command {
     }
 }
 
+/// Refuses two outputs of one command naming the same file (one would overwrite the other).
+fn distinct_outputs(paths: &[&Path]) -> Result<()> {
+    for (i, p) in paths.iter().enumerate() {
+        if paths[..i].contains(p) {
+            anyhow::bail!("{} is named as two outputs of this command: give each output its own file", p.display());
+        }
+    }
+    Ok(())
+}
+
 /// Parses the command line and runs it.
 pub fn run() -> Result<()> {
     let matches = Cli::command().get_matches();
@@ -274,7 +284,9 @@ pub fn run() -> Result<()> {
     if let Some(o) = cli.command.out_args() {
         o.check()?;
     }
-    for p in cli.command.outputs() {
+    let outputs = cli.command.outputs();
+    distinct_outputs(&outputs)?;
+    for p in outputs {
         check_output_path(p)?;
     }
     match cli.command {

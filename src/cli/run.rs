@@ -139,6 +139,11 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
             m.reducers.into_iter().next().ok_or_else(|| anyhow::anyhow!("the parts hold no result"))?.finish()
         }
         Work::Shard(shard) => {
+            if a.html.report.is_some() {
+                bail!(
+                    "--shard writes a partial result: make the HTML report from the merged result (`ccsim merge PARTS --report FILE.html`)"
+                );
+            }
             let out = a.out.output.as_deref();
             return super::simulate_shard(shard, &[(&scenario, policy)], 1, &a.sim, out, id());
         }

@@ -101,6 +101,11 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
     match work {
         Work::Local => {}
         Work::Shard(shard) => {
+            if a.html.report.is_some() {
+                bail!(
+                    "--shard writes a partial result: make the HTML report from the merged result (`ccsim merge PARTS --report FILE.html`)"
+                );
+            }
             if a.resume || a.chart.is_some() {
                 bail!(
                     "--shard writes a partial result: leave out --resume (a failed shard is simply run again) and --chart"
@@ -225,14 +230,19 @@ pub fn exec(a: Args, work: Work) -> Result<()> {
     Ok(())
 }
 
-/// The index of the cheapest point whose means meet every target both on this run and on a
-/// rerun with fresh random numbers ([`crate::compare::fresh`]); the candidates are tried in
+/// The index of the cheapest point (then the fewest paid agent-hours) whose means meet every
+/// target both on this run and on a rerun with fresh random numbers ([`crate::compare::fresh`]); the candidates are tried in
 /// order of cost, at most [`CONFIRM_AT_MOST`] of them. `None` when none holds.
 fn confirmed_cheapest(rows: &[(Point, RunResult)], runs: &[crate::sweep::PointRun], a: &Args) -> Result<Option<usize>> {
     let cost = crate::kpi::queue::COST;
-    let mut candidates: Vec<usize> =
-        (0..rows.len()).filter(|i| crate::compare::meets_all(&rows[*i].1, &runs[*i].scenario)).collect();
-    candidates.sort_by(|x, y| rows[*x].1.total[cost].mean.total_cmp(&rows[*y].1.total[cost].mean));
+    let offered = crate::kpi::queue::OFFERED;
+    // a point where no call arrives meets every target vacuously: it is no answer
+    let mut candidates: Vec<usize> = (0..rows.len())
+        .filter(|i| rows[*i].1.total[offered].mean > 0.0 && crate::compare::meets_all(&rows[*i].1, &runs[*i].scenario))
+        .collect();
+    // by cost, then (equal costs, or none set) by paid agent-hours
+    let key = |i: usize| (rows[i].1.total[cost].mean, rows[i].1.paid_hours());
+    candidates.sort_by(|x, y| key(*x).0.total_cmp(&key(*y).0).then(key(*x).1.total_cmp(&key(*y).1)));
     for i in candidates.into_iter().take(CONFIRM_AT_MOST) {
         let fresh = crate::compare::fresh(&runs[i].scenario);
         let policy = runs[i].policy.as_ref().map(|p| p as &dyn crate::policy::PolicySource);

@@ -197,6 +197,12 @@ impl RunResult {
         self.total[name]
     }
 
+    /// Paid agent-hours of every group over the horizon, mean per replication (h): what ranks
+    /// plans of equal cost, and all plans when no cost is set.
+    pub fn paid_hours(&self) -> f64 {
+        self.groups.iter().map(|g| g.kpis[super::group::PAID_HOURS].mean).filter(|x| x.is_finite()).sum()
+    }
+
     /// Queue `id`'s estimate of the queue KPI called `name`; `None` for an unknown queue.
     pub fn queue_kpi(&self, id: &str, name: &str) -> Option<Estimate> {
         self.queues.iter().find(|q| q.id == id).map(|q| q.kpis[name])

@@ -54,17 +54,19 @@ fn diff_object(values: &Values<QueueKpis, Estimate>) -> Map<String, Value> {
 }
 
 /// Names of the variants meeting the baseline's targets, and the cheapest scenario that does (by
-/// mean total cost) among the baseline (when it meets them, named `baseline`) and those variants.
+/// mean total cost, then by paid agent-hours when costs are equal or not set) among the baseline (when it meets them, named `baseline`) and those variants.
 /// Variants judged by their own targets ([`Verdict::Own`]) are not ranked.
 pub fn verdict(c: &Comparison, baseline_meets: bool, verdicts: &[Verdict]) -> (Vec<String>, Option<String>) {
     let cost = qk::COST;
     let ok: Vec<&crate::compare::VariantResult> =
         c.variants.iter().zip(verdicts).filter(|(_, m)| **m == Verdict::Baseline(true)).map(|(v, _)| v).collect();
-    let base = baseline_meets.then_some(("baseline".to_string(), c.baseline.total[cost].mean));
+    // by cost, then (equal costs, or none set) by paid agent-hours
+    let key = |r: &crate::experiment::RunResult| (r.total[cost].mean, r.paid_hours());
+    let base = baseline_meets.then_some(("baseline".to_string(), key(&c.baseline)));
     let cheapest = base
         .into_iter()
-        .chain(ok.iter().map(|v| (v.name.clone(), v.result.total[cost].mean)))
-        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .chain(ok.iter().map(|v| (v.name.clone(), key(&v.result))))
+        .min_by(|a, b| a.1.0.total_cmp(&b.1.0).then(a.1.1.total_cmp(&b.1.1)))
         .map(|(n, _)| n);
     (ok.iter().map(|v| v.name.clone()).collect(), cheapest)
 }

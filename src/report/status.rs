@@ -1,10 +1,12 @@
 //! Green / amber / red judgement of a KPI against its target, shared by the HTML report and
-//! the terminal table: green when the mean meets the target, amber when it misses by at most
-//! the amber margin (a share of the target), red beyond. Also the report settings a scenario
+//! the terminal table: green when the mean meets the target and its CI does not span it, amber
+//! when the CI spans it or the mean misses by at most the amber margin (a share of the target),
+//! red beyond. Also the report settings a scenario
 //! may set (`report:` — currency, amber margin, occupancy band, cost budget, FTE hours).
 
 use crate::experiment::{QueueResult, RunResult};
 use crate::kpi::queue as qk;
+use crate::stats::Estimate;
 
 /// How a KPI stands against its target.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -54,6 +56,19 @@ pub fn status(value: f64, target: f64, higher: bool, margin: f64) -> Option<Stat
     })
 }
 
+/// The status of an estimate against `target` ([`status`] of its mean), amber rather than
+/// green when its 95 % CI spans the target: the mean meets it, but a rerun with fresh random
+/// numbers may not, and a verdict must hold on a rerun.
+pub fn judge(e: &Estimate, target: f64, higher: bool, margin: f64) -> Option<Status> {
+    let s = status(e.mean, target, higher, margin)?;
+    Some(if s == Status::Green && spans(e, target) { Status::Amber } else { s })
+}
+
+/// True when the 95 % CI of `e` (with a finite mean) holds `target` strictly inside.
+pub fn spans(e: &Estimate, target: f64) -> bool {
+    e.mean.is_finite() && e.ci_low.is_finite() && e.ci_low < target && target < e.ci_high
+}
+
 /// The status of a value against a band `[lo, hi]` (occupancy): green inside, amber within
 /// `margin × bound` outside, red beyond.
 pub fn band_status(value: f64, (lo, hi): (f64, f64), margin: f64) -> Option<Status> {
@@ -67,9 +82,9 @@ pub fn band_status(value: f64, (lo, hi): (f64, f64), margin: f64) -> Option<Stat
 /// A queue's KPI statuses: (SL, ASA when targeted, abandon rate when targeted).
 pub fn queue_statuses(q: &QueueResult, margin: f64) -> [Option<Status>; 3] {
     [
-        status(q.kpis[qk::SL].mean, q.sl_target, true, margin),
-        q.max_asa_s.and_then(|t| status(q.kpis[qk::ASA].mean, t, false, margin)),
-        q.max_abandon_rate.and_then(|t| status(q.kpis[qk::ABANDON_RATE].mean, t, false, margin)),
+        judge(&q.kpis[qk::SL], q.sl_target, true, margin),
+        q.max_asa_s.and_then(|t| judge(&q.kpis[qk::ASA], t, false, margin)),
+        q.max_abandon_rate.and_then(|t| judge(&q.kpis[qk::ABANDON_RATE], t, false, margin)),
     ]
 }
 
@@ -158,6 +173,15 @@ mod tests {
         assert_eq!(status(25.0, 20.0, false, 0.05), Some(Status::Red));
         assert_eq!(status(f64::NAN, 20.0, false, 0.05), None);
         assert_eq!(status(0.79, 0.80, true, 0.0), Some(Status::Red));
+    }
+
+    #[test]
+    fn a_ci_spanning_the_target_is_amber_not_green() {
+        let e = |mean: f64, half: f64| Estimate { mean, ci_low: mean - half, ci_high: mean + half, n: 10 };
+        assert_eq!(judge(&e(0.82, 0.01), 0.80, true, 0.05), Some(Status::Green));
+        assert_eq!(judge(&e(0.82, 0.05), 0.80, true, 0.05), Some(Status::Amber));
+        assert_eq!(judge(&e(0.70, 0.20), 0.80, true, 0.05), Some(Status::Red));
+        assert!(!spans(&e(f64::NAN, 0.1), 0.8));
     }
 
     #[test]

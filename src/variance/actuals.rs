@@ -296,7 +296,13 @@ impl Cx<'_> {
     fn optional(&mut self, line: usize, column: &str, cell: Option<&String>) -> Option<f64> {
         let t = cell?;
         match t.parse::<f64>() {
-            Ok(v) if v.is_finite() && v >= 0.0 => Some(v),
+            Ok(v) if v.is_finite() && v >= 0.0 => match limit(column) {
+                Some((max, what)) if v > max => {
+                    self.problem(line, column, format!("{v} is beyond the limit of {max} {what}"));
+                    None
+                }
+                _ => Some(v),
+            },
             Ok(v) => {
                 self.problem(line, column, format!("{v} is not a non-negative number"));
                 None
@@ -537,6 +543,20 @@ impl Cx<'_> {
             return;
         }
         self.groups.insert((i, g), GroupActual { line, interval: i, group: g, staffed });
+    }
+}
+
+/// The most a column may hold (the scenario's limits, so a slipped exponent is refused before
+/// anything is simulated), with the unit it is counted in.
+fn limit(column: &str) -> Option<(f64, &'static str)> {
+    use crate::scenario::limits::{MAX_AGENTS_PER_GROUP, MAX_CALLS_PER_INTERVAL, MAX_DURATION_S};
+    match column {
+        "offered" | "handled" | "abandoned" | "answered_within" | "abandoned_within" => {
+            Some((MAX_CALLS_PER_INTERVAL, "calls in an interval"))
+        }
+        "aht_s" | "asa_s" => Some((MAX_DURATION_S, "seconds")),
+        "staffed" => Some((f64::from(MAX_AGENTS_PER_GROUP), "agents")),
+        _ => None,
     }
 }
 

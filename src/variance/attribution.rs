@@ -153,6 +153,19 @@ impl<'a> Accumulator<'a> {
     }
 }
 
+/// A 0-based day written as people count it, from 1.
+fn one_based<S: serde::Serializer>(day: &usize, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_u64(*day as u64 + 1)
+}
+
+/// An optional 0-based day written from 1 (`null` when absent).
+fn one_based_opt<S: serde::Serializer>(day: &Option<usize>, s: S) -> Result<S::Ok, S::Error> {
+    match day {
+        Some(d) => s.serialize_u64(*d as u64 + 1),
+        None => s.serialize_none(),
+    }
+}
+
 /// How much an actual input differs from the plan's over a scope, as a fraction (0.12 = +12 %).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct InputChange {
@@ -215,7 +228,8 @@ pub struct ScopeResult {
     pub scope: &'static str,
     /// The queue.
     pub queue: String,
-    /// Day index (0-based) for day and interval scopes.
+    /// Day index (0-based) for day and interval scopes; JSON counts from 1, as every output.
+    #[serde(serialize_with = "one_based_opt")]
     pub day: Option<usize>,
     /// How people name it: `"all"`, `"Tue 2026-12-08"`, `"Tue 2026-12-08 09:30"` (`"09:30"`
     /// on a one-day plan).
@@ -244,7 +258,8 @@ pub struct StaffRow {
     pub scope: &'static str,
     /// The group.
     pub group: String,
-    /// Day index, 0-based.
+    /// Day index, 0-based; JSON counts from 1, as every output.
+    #[serde(serialize_with = "one_based")]
     pub day: usize,
     /// How people name it (as [`ScopeResult::label`]).
     pub label: String,
@@ -511,15 +526,25 @@ pub fn headline(r: &ScopeResult, changed: &[Cause]) -> Option<String> {
     let gap = actual - a.planned.mean;
     let sign = if gap < 0.0 { -1.0 } else { 1.0 };
     let side = if gap < 0.0 { "below" } else { "above" };
+    // each part with its CI's half-width; one whose CI holds 0 says so, as a rerun may give the
+    // other sign
     let part = |e: &Estimate| {
         let v = pts(e.mean) * sign;
         // "-0.0" reads as noise: a part that rounds to nothing is 0.0
-        if v.abs() < 0.05 { 0.0 } else { v }
+        let v = if v.abs() < 0.05 { 0.0 } else { v };
+        let half = pts(e.half_width());
+        if v == 0.0 || !half.is_finite() || half < 0.05 {
+            format!("{v:.1}")
+        } else if e.ci_low <= 0.0 && 0.0 <= e.ci_high {
+            format!("{v:.1} ±{half:.1} (not significant)")
+        } else {
+            format!("{v:.1} ±{half:.1}")
+        }
     };
-    let other = a.other.as_ref().map_or(0.0, part);
+    let other = a.other.as_ref().map_or("0.0".to_string(), part);
     let sub = |c: Cause| changed.contains(&c);
     Some(format!(
-        "{} {} {verdict}, {:.1} points {side} the plan's {:.1} %: volume {} explains {:.1}, handle time {} explains {:.1}, staffing {} explains {:.1}, interaction {:.1}, other/randomness {:.1}.",
+        "{} {} {verdict}, {:.1} points {side} the plan's {:.1} %: volume {} explains {}, handle time {} explains {}, staffing {} explains {}, interaction {}, other/randomness {}.",
         r.label,
         r.queue,
         pts(gap.abs()),

@@ -90,6 +90,19 @@ pub struct RefLine {
     pub right: bool,
 }
 
+/// One dashed reference line per distinct target among `targets` (shares 0–1), in percent:
+/// "SL target 80 %".
+pub fn target_lines(targets: impl Iterator<Item = f64>) -> Vec<RefLine> {
+    let mut out: Vec<RefLine> = Vec::new();
+    for t in targets {
+        let v = t * 100.0;
+        if !out.iter().any(|r| (r.value - v).abs() < 1e-9) {
+            out.push(RefLine { name: format!("SL target {v:.0} %"), value: v, right: false });
+        }
+    }
+    out
+}
+
 /// Lines over a sequence of x points labelled by text (interval starts, swept values).
 #[derive(Debug, Clone, Default)]
 pub struct LineChart {

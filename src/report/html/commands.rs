@@ -12,24 +12,6 @@ use crate::kpi::queue as qk;
 use crate::report::status::{Status, status};
 use crate::report::table::pm;
 use crate::scenario::Scenario;
-use crate::stats::Estimate;
-
-/// The (low, high) band of `e` scaled by `scale`, the mean when there is no CI.
-fn ci(e: &Estimate, scale: f64) -> (f64, f64) {
-    if e.ci_low.is_finite() { (e.ci_low * scale, e.ci_high * scale) } else { (e.mean * scale, e.mean * scale) }
-}
-
-/// One reference line per distinct SL target of `s`'s queues, in percent.
-fn sl_refs(s: &Scenario) -> Vec<RefLine> {
-    let mut out: Vec<RefLine> = Vec::new();
-    for q in &s.queues {
-        let v = q.service_level.target * 100.0;
-        if !out.iter().any(|r| (r.value - v).abs() < 1e-9) {
-            out.push(RefLine { name: format!("SL target {v:.0} %"), value: v, right: false });
-        }
-    }
-    out
-}
 
 /// The report of `ccsim compare`: the verdict, every scenario's contract KPIs per queue,
 /// service level and cost side by side, the paired differences with their CIs, per interval
@@ -119,12 +101,12 @@ pub fn compare_report(
                     ci: Some(
                         scenarios
                             .iter()
-                            .map(|s| by_queue(s.1, id).map_or((f64::NAN, f64::NAN), |e| ci(&e, 100.0)))
+                            .map(|s| by_queue(s.1, id).map_or((f64::NAN, f64::NAN), |e| e.band(100.0)))
                             .collect(),
                     ),
                 })
                 .collect(),
-            refs: sl_refs(base),
+            refs: chart::target_lines(base.queues.iter().map(|q| q.service_level.target)),
             points: true,
             clamp: Some((0.0, 100.0)),
         }),
@@ -147,7 +129,7 @@ pub fn compare_report(
                         name: id.clone(),
                         color: chart::color(qi),
                         values: c.variants.iter().map(|v| diff(v, id).map_or(f64::NAN, |e| e.mean * 100.0)).collect(),
-                        ci: Some(c.variants.iter().map(|v| diff(v, id).map_or((f64::NAN, f64::NAN), |e| ci(&e, 100.0))).collect()),
+                        ci: Some(c.variants.iter().map(|v| diff(v, id).map_or((f64::NAN, f64::NAN), |e| e.band(100.0))).collect()),
                     })
                     .collect(),
                 refs: vec![RefLine { name: "no difference".into(), value: 0.0, right: false }],
@@ -166,7 +148,7 @@ pub fn compare_report(
                         name: "all queues".into(),
                         color: chart::color(4),
                         values: c.variants.iter().map(|v| v.diff_total[qk::COST].mean).collect(),
-                        ci: Some(c.variants.iter().map(|v| ci(&v.diff_total[qk::COST], 1.0)).collect()),
+                        ci: Some(c.variants.iter().map(|v| v.diff_total[qk::COST].band(1.0)).collect()),
                     }],
                     refs: vec![RefLine { name: "no difference".into(), value: 0.0, right: false }],
                     points: true,
@@ -227,13 +209,13 @@ pub fn compare_report(
                         ci: Some(
                             days.iter()
                                 .map(|d| {
-                                    r.per_day.get(*d).map_or((f64::NAN, f64::NAN), |x| ci(&x.total[qk::SL], 100.0))
+                                    r.per_day.get(*d).map_or((f64::NAN, f64::NAN), |x| x.total[qk::SL].band(100.0))
                                 })
                                 .collect(),
                         ),
                     })
                     .collect(),
-                refs: sl_refs(base),
+                refs: chart::target_lines(base.queues.iter().map(|q| q.service_level.target)),
                 points: true,
                 clamp: Some((0.0, 100.0)),
             }),
@@ -266,11 +248,13 @@ pub fn sweep_report(
         Some(i) => page.headline(
             Some(Status::Green),
             &format!(
-                "Cheapest point meeting every target: {}{} (confirmed on a rerun with fresh random numbers).",
-                crate::sweep::describe(&rows[i].0),
-                Some(rows[i].1.total[qk::COST].mean)
-                    .filter(|c| *c > 0.0)
-                    .map_or(String::new(), |c| format!(" at {}", base.report.money(c)))
+                "{}: {} (confirmed on a rerun with fresh random numbers).",
+                if rows[i].1.total[qk::COST].mean > 0.0 {
+                    format!("Cheapest point meeting every target, at {}", base.report.money(rows[i].1.total[qk::COST].mean))
+                } else {
+                    format!("The scenario sets no cost; the point meeting every target with the fewest paid agent-hours ({:.1} h)", rows[i].1.paid_hours())
+                },
+                crate::sweep::describe(&rows[i].0)
             ),
         ),
         None => page.headline(
@@ -294,7 +278,7 @@ pub fn sweep_report(
                 Cell::num(pm(&t[qk::ASA], 1.0, 1)),
                 Cell::num(pct(&t[qk::ABANDON_RATE])),
                 Cell::num(pm(&t[qk::COST], 1.0, 0)),
-                Cell::num(format!("{:.2}", t[qk::MEETS].mean)),
+                Cell::num(super::run::share(t[qk::MEETS].mean)),
             ]);
             row
         })
@@ -303,7 +287,7 @@ pub fn sweep_report(
     let labels: Vec<String> =
         rows.iter().map(|(p, _)| p.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(", ")).collect();
     let sl: Vec<f64> = rows.iter().map(|(_, r)| r.total[qk::SL].mean * 100.0).collect();
-    let band: Vec<(f64, f64)> = rows.iter().map(|(_, r)| ci(&r.total[qk::SL], 100.0)).collect();
+    let band: Vec<(f64, f64)> = rows.iter().map(|(_, r)| r.total[qk::SL].band(100.0)).collect();
     let cost: Vec<f64> = rows.iter().map(|(_, r)| r.total[qk::COST].mean).collect();
     page.chart(
         chart::line_chart(&LineChart {
@@ -343,7 +327,7 @@ pub fn sweep_report(
                             ci: Some(
                                 rows.iter()
                                     .map(|(_, r)| {
-                                        r.queues.get(k).map_or((f64::NAN, f64::NAN), |x| ci(&x.kpis[qk::SL], 100.0))
+                                        r.queues.get(k).map_or((f64::NAN, f64::NAN), |x| x.kpis[qk::SL].band(100.0))
                                     })
                                     .collect(),
                             ),
@@ -443,7 +427,7 @@ pub fn staff_report(
                     lines: vec![
                         Line::new("Erlang", chart::color(k + 1), rows.iter().map(|v| v.analytic * 100.0).collect()).dashed(),
                         Line::new("simulated, shaded 95 % CI", chart::color(k), rows.iter().map(|v| v.simulated.mean * 100.0).collect())
-                            .band(rows.iter().map(|v| ci(&v.simulated, 100.0)).collect()),
+                            .band(rows.iter().map(|v| v.simulated.band(100.0)).collect()),
                     ],
                     refs: vec![RefLine { name: format!("target {:.0} %", q.service_level.target * 100.0), value: q.service_level.target * 100.0, right: false }],
                     clamp: Some((0.0, 100.0)),

@@ -170,7 +170,7 @@ impl Page {
     pub fn legend(&mut self, amber_margin: f64) {
         let _ = writeln!(
             self.body,
-            "<p class=\"legend meta\"><span class=\"meets\">meets its target ✓</span><span class=\"near\">misses by at most {:.0} % of the target ~</span><span class=\"misses\">misses by more ✗</span> (colours judge the mean; a CI that spans the target is noted)</p>",
+            "<p class=\"legend meta\"><span class=\"meets\">meets its target ✓</span><span class=\"near\">its CI spans the target, or it misses by at most {:.0} % of the target ~</span><span class=\"misses\">misses by more ✗</span> (a mean that meets the target is green only when its 95 % CI does not reach the other side: a rerun may judge it otherwise)</p>",
             amber_margin * 100.0
         );
     }

@@ -7,7 +7,7 @@ use super::chart::{self, Bars, CategoryChart, Histogram, Line, LineChart, RefLin
 use super::{Audience, Cell, Page};
 use crate::experiment::RunResult;
 use crate::kpi::{GroupKpis, QueueKpis, Values, group as gk, queue as qk};
-use crate::report::status::{ReportSettings, Status, band_status, queue_statuses, status};
+use crate::report::status::{ReportSettings, Status, band_status, judge, queue_statuses, spans, status};
 use crate::report::table::{pm, targets_text};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
@@ -24,16 +24,6 @@ pub(super) fn pct(e: &Estimate) -> String {
     }
 }
 
-/// The mean, and the CI as a band, of `e` scaled by `scale`.
-fn band(e: &Estimate, scale: f64) -> (f64, f64) {
-    if e.ci_low.is_finite() { (e.ci_low * scale, e.ci_high * scale) } else { (e.mean * scale, e.mean * scale) }
-}
-
-/// True when the 95 % CI of `e` holds `target` (a rerun may judge the other way).
-pub(super) fn spans(e: &Estimate, target: f64) -> bool {
-    e.ci_low.is_finite() && e.ci_low < target && target < e.ci_high
-}
-
 /// One queue's headline: SL (and ASA, abandon rate when targeted) against the targets, and the
 /// share of days meeting them.
 fn queue_headline(q: &crate::experiment::QueueResult, margin: f64) -> (Option<Status>, String) {
@@ -43,12 +33,15 @@ fn queue_headline(q: &crate::experiment::QueueResult, margin: f64) -> (Option<St
     let target = format!("{:.0}/{:.0}", q.sl_target * 100.0, q.sl_threshold_s);
     let verdict = match st[0] {
         Some(Status::Green) => format!("meets {target}"),
+        Some(_) if sl.mean >= q.sl_target => {
+            format!("meets {target} on the mean, but its CI spans the target: a rerun may miss")
+        }
         Some(_) => format!("misses {target} by {:.1} points", (q.sl_target - sl.mean) * 100.0),
         None => format!("has no calls to judge against {target}"),
     };
     let mut text = format!("{}: service level {} {verdict}", q.id, pct(sl));
-    if spans(sl, q.sl_target) {
-        text.push_str(" (the CI spans the target)");
+    if st[0].is_some() && sl.mean < q.sl_target && spans(sl, q.sl_target) {
+        text.push_str(" (the CI spans the target: a rerun may meet it)");
     }
     if let Some(t) = q.max_asa_s {
         let asa = q.kpis[qk::ASA].mean;
@@ -61,10 +54,14 @@ fn queue_headline(q: &crate::experiment::QueueResult, margin: f64) -> (Option<St
         text.push_str(&format!("; abandon rate {:.1} % {word} {:.1} %", a * 100.0, t * 100.0));
     }
     let p = &q.risk.p_meet_target;
-    text.push_str(&format!(
-        ". A day meets every target with probability {:.2} [{:.2}, {:.2}].",
-        p.mean, p.ci_low, p.ci_high
-    ));
+    if p.mean.is_finite() {
+        text.push_str(&format!(
+            ". A day meets every target with probability {:.2} [{:.2}, {:.2}].",
+            p.mean, p.ci_low, p.ci_high
+        ));
+    } else {
+        text.push('.');
+    }
     (worst, text)
 }
 
@@ -80,14 +77,19 @@ pub(super) fn contract_cells(
     let ab = &v[qk::ABANDON_RATE];
     vec![
         Cell::num(pm(&v[qk::OFFERED], 1.0, 1)),
-        Cell::judged(pct(sl), status(sl.mean, q.sl_target, true, margin)),
-        Cell::judged(pm(asa, 1.0, 1), q.max_asa_s.and_then(|t| status(asa.mean, t, false, margin))),
-        Cell::judged(pct(ab), q.max_abandon_rate.and_then(|t| status(ab.mean, t, false, margin))),
-        Cell::num(format!("{:.2}", v[qk::MEETS].mean)),
+        Cell::judged(pct(sl), judge(sl, q.sl_target, true, margin)),
+        Cell::judged(pm(asa, 1.0, 1), q.max_asa_s.and_then(|t| judge(asa, t, false, margin))),
+        Cell::judged(pct(ab), q.max_abandon_rate.and_then(|t| judge(ab, t, false, margin))),
+        Cell::num(share(v[qk::MEETS].mean)),
     ]
 }
 
-/// Paid hours, cost and FTE of a group's (or the center's) values.
+/// A probability with two decimals, "–" when undefined (no calls).
+pub(super) fn share(x: f64) -> String {
+    if x.is_finite() { format!("{x:.2}") } else { "–".into() }
+}
+
+/// Full-time equivalents of `paid_hours` over `open_days`.
 fn fte(paid_hours: f64, open_days: usize, settings: &ReportSettings) -> f64 {
     paid_hours / (settings.fte_hours_per_day * open_days.max(1) as f64)
 }
@@ -100,7 +102,7 @@ fn interval_labels(r: &RunResult) -> Vec<String> {
 /// A queue KPI per interval for queue `q`, scaled.
 fn per_interval(r: &RunResult, q: usize, kpi: crate::kpi::Kpi<QueueKpis>, scale: f64) -> (Vec<f64>, Vec<(f64, f64)>) {
     let rows = r.intervals.iter().filter(|i| i.index == q);
-    rows.map(|i| (i.kpis[kpi].mean * scale, band(&i.kpis[kpi], scale))).unzip()
+    rows.map(|i| (i.kpis[kpi].mean * scale, i.kpis[kpi].band(scale))).unzip()
 }
 
 /// A group KPI per interval for group `g`.
@@ -174,10 +176,10 @@ fn client(page: &mut Page, r: &RunResult, s: &Scenario) {
                     name: q.id.clone(),
                     color: chart::color(qi),
                     values: open.iter().map(|d| d.queues[qi][qk::SL].mean * 100.0).collect(),
-                    ci: Some(open.iter().map(|d| band(&d.queues[qi][qk::SL], 100.0)).collect()),
+                    ci: Some(open.iter().map(|d| d.queues[qi][qk::SL].band(100.0)).collect()),
                 })
                 .collect(),
-            refs: sl_targets(r),
+            refs: chart::target_lines(r.queues.iter().map(|q| q.sl_target)),
             points: true,
             clamp: Some((0.0, 100.0)),
         });
@@ -219,18 +221,6 @@ fn client(page: &mut Page, r: &RunResult, s: &Scenario) {
             ),
         );
     }
-}
-
-/// The SL target of each queue as reference lines (one line per distinct target).
-fn sl_targets(r: &RunResult) -> Vec<RefLine> {
-    let mut out: Vec<RefLine> = Vec::new();
-    for q in &r.queues {
-        let v = q.sl_target * 100.0;
-        if !out.iter().any(|x| (x.value - v).abs() < 1e-9) {
-            out.push(RefLine { name: format!("SL target {v:.0} %"), value: v, right: false });
-        }
-    }
-    out
 }
 
 /// Interval and group detail for the floor.
@@ -385,7 +375,7 @@ fn management(page: &mut Page, r: &RunResult, s: &Scenario) {
         "The scenario sets no staffing cost (cost_per_hour); ".to_string()
     };
     let mut text = format!(
-        "{cost_text}{:.1} paid hours, {:.1} FTE at {} h a day over {open} open day{}.",
+        "{cost_text}{:.1} paid hours, {:.1} FTE (full-time days of {} paid hours) over {open} open day{}.",
         paid,
         fte(paid, open, set),
         set.fte_hours_per_day,
@@ -406,7 +396,7 @@ fn management(page: &mut Page, r: &RunResult, s: &Scenario) {
         Cell::num(pm(&r.total[qk::COST_PER_HANDLED], 1.0, 3)),
         Cell::num(format!("{paid:.1}")),
         Cell::num(format!("{:.2}", fte(paid, open, set))),
-        Cell::num(format!("{:.2}", r.total[qk::MEETS].mean)),
+        Cell::num(share(r.total[qk::MEETS].mean)),
     ]];
     for g in &r.groups {
         let ph = g.kpis[gk::PAID_HOURS].mean;
@@ -441,7 +431,7 @@ fn management(page: &mut Page, r: &RunResult, s: &Scenario) {
                 name: "cost".into(),
                 color: chart::color(4),
                 values: days.iter().map(|d| d.total[qk::COST].mean).collect(),
-                ci: Some(days.iter().map(|d| band(&d.total[qk::COST], 1.0)).collect()),
+                ci: Some(days.iter().map(|d| d.total[qk::COST].band(1.0)).collect()),
             }],
             ..Default::default()
         });

@@ -11,10 +11,11 @@ use crate::variance::{Attribution, ScopeResult, Variance};
 
 /// `(mean, (low, high))` of `e` in points (× 100).
 fn pts(e: &Estimate) -> (f64, (f64, f64)) {
-    let lo = if e.ci_low.is_finite() { e.ci_low } else { e.mean };
-    let hi = if e.ci_high.is_finite() { e.ci_high } else { e.mean };
-    (e.mean * 100.0, (lo * 100.0, hi * 100.0))
+    (e.mean * 100.0, e.band(100.0))
 }
+
+/// One part of an attribution: a cause's estimate, if any.
+type Part = fn(&Attribution) -> Option<Estimate>;
 
 /// The SL attribution of a scope, if any.
 fn sl(s: &ScopeResult) -> Option<&Attribution> {
@@ -58,7 +59,7 @@ pub fn variance_report(v: &Variance, margin: f64, audience: Audience) -> String 
     page.para(
         "Each bar is the change in service level (points) when the plan is simulated with one actual input in place of the planned one, under the same random numbers; the interaction is what the inputs do together beyond their sum; other is what re-simulation with every actual input does not explain (randomness and causes outside the three). They add up to actual − plan. Whiskers are 95 % CIs.",
     );
-    let causes: [(&str, fn(&Attribution) -> Option<Estimate>); 5] = [
+    let causes: [(&str, Part); 5] = [
         ("volume", |a| Some(a.volume)),
         ("handle time", |a| Some(a.handle_time)),
         ("staffing", |a| Some(a.staffing)),
