@@ -274,6 +274,42 @@ fn each_audience_gets_its_sections_and_the_same_numbers() {
     ccsim().args(["run", "scenarios/erlang_c_check.yaml", "--audience", "ops"]).assert().failure();
 }
 
+#[test]
+fn a_sharded_run_gets_its_report_from_merge_and_outputs_stay_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let run = |extra: &[&str]| {
+        let mut c = ccsim();
+        c.args(["run", "scenarios/erlang_c_check.yaml", "-n", "6", "-q"]).args(extra);
+        c
+    };
+    // a shard is a partial result: no report from it, said before any work
+    let shard_report = d.join("shard.html");
+    let a = run(&["--shard", "0/2", "-o"]).arg(d.join("p0.json")).arg("--report").arg(&shard_report).assert().failure();
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("ccsim merge PARTS --report"));
+    assert!(!shard_report.exists() && !d.join("p0.json").exists());
+    for k in ["0/2", "1/2"] {
+        let part = d.join(format!("p{}.json", &k[..1]));
+        run(&["--shard", k, "-o"]).arg(&part).assert().success();
+    }
+    let merged = d.join("merged.html");
+    ccsim().arg("merge").arg(d.join("p0.json")).arg(d.join("p1.json")).arg("--report").arg(&merged).assert().success();
+    let single = d.join("single.html");
+    run(&["--report"]).arg(&single).assert().success();
+    // the merged result is the single run's, so its report is too (the run's metadata aside)
+    let summary = |p: &Path| {
+        let h = read(p);
+        let s = &h[h.find("<section id=\"summary\">").unwrap()..];
+        s[..s.find("</section>").unwrap()].to_string()
+    };
+    assert_eq!(summary(&merged), summary(&single));
+    // one file named as two outputs is refused before any work
+    let same = d.join("same.txt");
+    let a = run(&["-o"]).arg(&same).arg("--report").arg(&same).assert().failure();
+    assert!(String::from_utf8_lossy(&a.get_output().stderr).contains("named as two outputs"));
+    assert!(!same.exists());
+}
+
 /// The text a reader sees: tags and SVG charts left out, whitespace collapsed, one block per line.
 fn text_of(html: &str) -> String {
     let mut out = String::new();

@@ -307,6 +307,26 @@ fn bad_cells_are_all_reported_and_nothing_is_written() {
 }
 
 #[test]
+fn values_beyond_the_scenario_limits_are_refused_before_simulating() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("huge.csv");
+    // a slipped exponent: 1e300 calls would be simulated as such (and exhaust memory)
+    std::fs::write(
+        &csv,
+        "date,interval,queue,offered,handled,abandoned,answered_within,aht_s\n\
+         1,08:00,support,1e300,70,10,50,250\n\
+         1,08:30,support,80,70,10,50,9e9\n",
+    )
+    .unwrap();
+    let plan = dir.path().join("small.yaml");
+    std::fs::write(&plan, SMALL).unwrap();
+    let assert = ccsim().args(["variance", "--plan"]).arg(&plan).arg("--actual").arg(&csv).arg("-q").assert().failure();
+    let err = String::from_utf8_lossy(&assert.get_output().stderr).to_string();
+    assert!(err.contains("line 2, column `offered`") && err.contains("beyond the limit of 1000000 calls"), "{err}");
+    assert!(err.contains("line 3, column `aht_s`") && err.contains("beyond the limit of 86400 seconds"), "{err}");
+}
+
+#[test]
 fn same_seed_same_output_for_any_thread_count() {
     let out = |threads: &str| {
         let o = ccsim()
