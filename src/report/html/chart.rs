@@ -5,6 +5,7 @@
 //! numbers, names, units and colours, and get SVG text back.
 
 use plotters::coord::Shift;
+use plotters::coord::types::RangedCoordf64;
 use plotters::prelude::*;
 use std::error::Error;
 
@@ -199,6 +200,51 @@ fn fitting_labels(labels: &[String], width: usize, max: usize) -> usize {
     (width / (longest * 7 + 14)).clamp(2, max)
 }
 
+/// Every chart's plotting area: f64 axes on an SVG string.
+type Plot<'a, 'b> = ChartContext<'a, SVGBackend<'b>, Cartesian2d<RangedCoordf64, RangedCoordf64>>;
+
+/// The grid and axes of every chart: light grey lines, the y axis described; `x_desc` gives
+/// plotters' own x labels with that description, `None` leaves the x labels to the caller (drawn
+/// at the points they name); `x_grid` draws vertical grid lines.
+fn mesh<'a, 'b: 'a>(
+    chart: &mut Plot<'a, 'b>,
+    y_desc: &str,
+    x_desc: Option<&str>,
+    x_grid: bool,
+) -> Result<(), Box<dyn Error>> {
+    let mut m = chart.configure_mesh();
+    m.y_desc(y_desc).y_labels(8).light_line_style(WHITE.mix(0.0)).bold_line_style(RGBColor(225, 225, 225));
+    match x_desc {
+        Some(d) => m.x_desc(d).x_labels(12),
+        None => m.x_labels(0),
+    };
+    if !x_grid {
+        m.disable_x_mesh();
+    }
+    m.draw()?;
+    Ok(())
+}
+
+/// The legend box of every chart, at `pos`.
+fn legend<'a, 'b: 'a>(chart: &mut Plot<'a, 'b>, pos: SeriesLabelPosition) -> Result<(), Box<dyn Error>> {
+    chart
+        .configure_series_labels()
+        .position(pos)
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(200, 200, 200))
+        .label_font(("sans-serif", 12))
+        .draw()?;
+    Ok(())
+}
+
+/// The font of x labels drawn by hand: centred under the point they name.
+fn label_style() -> TextStyle<'static> {
+    ("sans-serif", 12).into_font().color(&INK).pos(plotters::style::text_anchor::Pos::new(
+        plotters::style::text_anchor::HPos::Center,
+        plotters::style::text_anchor::VPos::Top,
+    ))
+}
+
 /// Draws a [`LineChart`].
 pub fn line_chart(c: &LineChart) -> Result<Chart, String> {
     let n = c.x_labels.len().max(c.lines.iter().map(|l| l.values.len()).max().unwrap_or(0));
@@ -227,22 +273,12 @@ pub fn line_chart(c: &LineChart) -> Result<Chart, String> {
             .set_secondary_coord(0.0..x1, z0..z1);
         let labels = &c.x_labels;
         let step = label_step(n, fitting_labels(labels, 800, 12));
-        chart
-            .configure_mesh()
-            .x_labels(0)
-            .y_desc(&c.y_desc)
-            .y_labels(8)
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()?;
+        mesh(&mut chart, &c.y_desc, None, true)?;
         if has_right {
             chart.configure_secondary_axes().y_desc(c.y2_desc.as_deref().unwrap_or("")).draw()?;
         }
         // x labels drawn by hand at the points they name
-        let style = ("sans-serif", 12).into_font().color(&INK).pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Top,
-        ));
+        let style = label_style();
         for i in (0..labels.len()).step_by(step) {
             let (px, py) = chart.backend_coord(&(i as f64, y0));
             root.draw(&Text::new(labels[i].clone(), (px, py + 6), style.clone()))?;
@@ -301,13 +337,7 @@ pub fn line_chart(c: &LineChart) -> Result<Chart, String> {
             };
             anno.label(&r.name).legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })?;
     Ok(Chart { svg, points })
@@ -361,19 +391,8 @@ pub fn category_chart(c: &CategoryChart) -> Result<Chart, String> {
             .x_label_area_size(48)
             .y_label_area_size(62)
             .build_cartesian_2d(0.0..n as f64, y0..y1)?;
-        chart
-            .configure_mesh()
-            .x_labels(0)
-            .disable_x_mesh()
-            .y_desc(&c.y_desc)
-            .y_labels(8)
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()?;
-        let style = ("sans-serif", 12).into_font().color(&INK).pos(plotters::style::text_anchor::Pos::new(
-            plotters::style::text_anchor::HPos::Center,
-            plotters::style::text_anchor::VPos::Top,
-        ));
+        mesh(&mut chart, &c.y_desc, None, false)?;
+        let style = label_style();
         let step = label_step(c.categories.len(), fitting_labels(&c.categories, 800, 16));
         for (i, cat) in c.categories.iter().enumerate().step_by(step) {
             let (px, py) = chart.backend_coord(&(i as f64 + 0.5, y0));
@@ -412,13 +431,7 @@ pub fn category_chart(c: &CategoryChart) -> Result<Chart, String> {
                 .label(&r.name)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
         }
-        chart
-            .configure_series_labels()
-            .position(SeriesLabelPosition::UpperRight)
-            .background_style(WHITE.mix(0.85))
-            .border_style(RGBColor(200, 200, 200))
-            .label_font(("sans-serif", 12))
-            .draw()?;
+        legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
     })?;
     Ok(Chart { svg, points })
@@ -454,15 +467,7 @@ pub fn histogram(c: &Histogram) -> Result<Chart, String> {
             .x_label_area_size(48)
             .y_label_area_size(62)
             .build_cartesian_2d(x0 - pad..x1 + pad, 0.0..ymax)?;
-        chart
-            .configure_mesh()
-            .x_desc(&c.x_desc)
-            .y_desc(&c.y_desc)
-            .x_labels(12)
-            .y_labels(6)
-            .light_line_style(WHITE.mix(0.0))
-            .bold_line_style(RGBColor(225, 225, 225))
-            .draw()?;
+        mesh(&mut chart, &c.y_desc, Some(&c.x_desc), true)?;
         let meets = c.marker.as_ref().map(|m| m.1);
         let (good, bad) = (RGBColor(44, 160, 44), RGBColor(214, 39, 40));
         chart.draw_series(c.bins.iter().filter(|b| b.2 > 0.0).map(|b| {
@@ -475,13 +480,7 @@ pub fn histogram(c: &Histogram) -> Result<Chart, String> {
                 .draw_series(DashedLineSeries::new(vec![(*x, 0.0), (*x, ymax)], 8, 5, style))?
                 .label(name)
                 .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
-            chart
-                .configure_series_labels()
-                .position(SeriesLabelPosition::UpperLeft)
-                .background_style(WHITE.mix(0.85))
-                .border_style(RGBColor(200, 200, 200))
-                .label_font(("sans-serif", 12))
-                .draw()?;
+            legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         }
         Ok(())
     })?;
