@@ -1,5 +1,5 @@
 //! Report speed (issue 16): the HTML report (every section, every chart drawn as SVG) and the
-//! XLSX workbook of the support week's result (3 queues × 7 days × 48 intervals), and the
+//! XLSX workbook of the support week's result (2 queues × 7 days × 24 half-hours), and the
 //! variance of the bundled actuals (the plan and its four substitutions simulated, 20
 //! replications). Each iteration renders from results in memory; simulating the run is outside
 //! the timed part except for the variance, whose work is the simulation.
