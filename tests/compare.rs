@@ -464,4 +464,22 @@ fn a_variant_changing_one_day_differs_on_that_day_only() {
     let line = |prefix: &str| block.lines().find(|l| l.starts_with(prefix)).unwrap_or_else(|| panic!("{table}"));
     assert!(line("d1 ").contains("+0.0 ±0.0") && !line("d1 ").contains('*'), "{block}");
     assert!(line("d2 ").contains('*'), "{block}");
+    // on a terminal the per-queue KPI cells are coloured against the baseline's targets, and the
+    // columns stay where they were
+    assert!(!table.contains('\x1b'), "no colour unless asked for");
+    let mut out = Vec::new();
+    ccsim::report::write_comparison_coloured(
+        &c,
+        false,
+        &verdicts,
+        false,
+        ccsim::report::Format::Table,
+        Some(0.05),
+        &mut out,
+    )
+    .unwrap();
+    let coloured = String::from_utf8(out).unwrap();
+    assert!(coloured.contains("\x1b[3") && coloured.contains("\x1b[0m"), "{coloured}");
+    let plain = coloured.replace("\x1b[31m", "").replace("\x1b[32m", "").replace("\x1b[33m", "").replace("\x1b[0m", "");
+    assert_eq!(plain, table);
 }

@@ -4,7 +4,6 @@ use super::{OutArgs, PathArg, ShardArgs, SimArgs, Work, days_progress_bar, with_
 use crate::compare::{Variant, Verdict, compare, judge, meets_all};
 use crate::kpi::Reducer;
 use crate::policy::PolicySource;
-use crate::report::write_comparison;
 use crate::script::Param;
 use crate::script::whatif::WhatIf;
 use anyhow::{Context, Result, bail};
@@ -279,6 +278,10 @@ pub fn exec(a: Args, m: &ArgMatches, work: Work) -> Result<()> {
             crate::optimize::VERIFY_SEED_OFFSET
         );
     }
-    a.out.write(|w| write_comparison(&c, base_meets, &verdicts, a.intervals, a.out.format.into(), w))?;
+    let colour =
+        (a.out.format == super::FormatArg::Table && super::colour_terminal(&a.out)).then_some(base.report.amber_margin);
+    a.out.write(|w| {
+        crate::report::write_comparison_coloured(&c, base_meets, &verdicts, a.intervals, a.out.format.into(), colour, w)
+    })?;
     a.html.write(|audience| crate::report::html::compare_report(&c, &base, base_meets, &verdicts, audience))
 }

@@ -81,6 +81,21 @@ pub fn write_comparison(
     format: Format,
     out: &mut dyn Write,
 ) -> io::Result<()> {
+    write_comparison_coloured(c, baseline_meets, verdicts, intervals, format, None, out)
+}
+
+/// [`write_comparison`], with the per-queue SL, ASA and abandon-rate cells of the table
+/// coloured green / amber / red (ANSI, for a terminal) against the baseline's targets with the
+/// amber margin `colour`.
+pub fn write_comparison_coloured(
+    c: &Comparison,
+    baseline_meets: bool,
+    verdicts: &[Verdict],
+    intervals: bool,
+    format: Format,
+    colour: Option<f64>,
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let (ok, cheapest) = verdict(c, baseline_meets, verdicts);
     let own: Vec<(String, bool)> = c
         .variants
@@ -197,6 +212,22 @@ pub fn write_comparison(
                     row.extend(
                         SHOWN[..5].iter().map(|&(n, _, s, dec)| d.map_or(String::new(), |d| diff_cell(&d[n], s, dec))),
                     );
+                    // judged against the baseline's targets, as the verdicts are
+                    let target = qid.and_then(|q| c.baseline.queues.iter().find(|x| &x.id == q));
+                    if let (Some(m), Some(t)) = (colour, target) {
+                        let judged = [
+                            (1, super::status::judge(&k[qk::SL], t.sl_target, true, m)),
+                            (2, t.max_asa_s.and_then(|x| super::status::judge(&k[qk::ASA], x, false, m))),
+                            (
+                                3,
+                                t.max_abandon_rate
+                                    .and_then(|x| super::status::judge(&k[qk::ABANDON_RATE], x, false, m)),
+                            ),
+                        ];
+                        for (i, st) in judged {
+                            row[i] = super::table::paint(std::mem::take(&mut row[i]), st);
+                        }
+                    }
                     row
                 };
                 if let Some(k) = pick(&c.baseline) {

@@ -13,7 +13,7 @@ pub mod table;
 mod variance;
 pub mod xlsx;
 
-pub use self::compare::{verdict, write_comparison};
+pub use self::compare::{verdict, write_comparison, write_comparison_coloured};
 pub use self::csv::CsvReport;
 pub use self::json::{JsonReport, execution_json, run_json};
 pub use self::staff::{VerifyRow, write_plan};

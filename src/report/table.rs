@@ -18,7 +18,7 @@ pub struct TableReport {
 }
 
 /// `text` in the ANSI colour of `status` (unchanged without one).
-fn paint(text: String, status: Option<super::Status>) -> String {
+pub(super) fn paint(text: String, status: Option<super::Status>) -> String {
     match status {
         Some(s) => format!("{}{text}\x1b[0m", s.ansi()),
         None => text,
