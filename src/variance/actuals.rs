@@ -194,6 +194,15 @@ pub fn parse_str(text: &str, file: &Path, plan: &Scenario) -> Result<Actuals, Ac
             return Err(ActualsError::Invalid { file: file.to_path_buf(), problems });
         }
     };
+    // a spreadsheet saved in a `;` locale: one problem that says so, not one per row
+    if headers.len() == 1 && headers.get(0).is_some_and(|h| h.contains(';')) {
+        problems.push(CellProblem {
+            line: 1,
+            column: None,
+            message: "the cells are separated by `;`: save the file as CSV with `,` between cells and `.` in numbers (the C locale)".into(),
+        });
+        return Err(ActualsError::Invalid { file: file.to_path_buf(), problems });
+    }
     for h in &headers {
         if !COLUMNS.contains(&h) {
             problems.push(CellProblem {
@@ -587,6 +596,13 @@ simulation: { replications: 2, seed: 1, warmup: 30m }
             Err(ActualsError::Invalid { problems, .. }) => problems,
             other => panic!("expected problems, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_semicolon_file_gets_one_clear_problem() {
+        let p = problems("date;interval;queue;offered;handled;abandoned;answered_within;aht_s\n1;08:30;q;5;5;0;5;60\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].message.contains("separated by `;`"), "{p:?}");
     }
 
     #[test]
