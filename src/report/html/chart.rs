@@ -237,6 +237,21 @@ fn legend<'a, 'b: 'a>(chart: &mut Plot<'a, 'b>, pos: SeriesLabelPosition) -> Res
     Ok(())
 }
 
+/// A dashed reference line from `a` to `b` (a target, a marker), named in the legend.
+fn reference<'a, 'b: 'a>(
+    chart: &mut Plot<'a, 'b>,
+    [a, b]: [(f64, f64); 2],
+    name: &str,
+    colour: RGBColor,
+) -> Result<(), Box<dyn Error>> {
+    let style = colour.stroke_width(2);
+    chart
+        .draw_series(DashedLineSeries::new(vec![a, b], 8, 5, style))?
+        .label(name)
+        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+    Ok(())
+}
+
 /// The font of x labels drawn by hand: centred under the point they name.
 fn label_style() -> TextStyle<'static> {
     ("sans-serif", 12).into_font().color(&INK).pos(plotters::style::text_anchor::Pos::new(
@@ -425,11 +440,7 @@ pub fn category_chart(c: &CategoryChart) -> Result<Chart, String> {
             }
         }
         for r in &c.refs {
-            let style = TARGET.stroke_width(2);
-            chart
-                .draw_series(DashedLineSeries::new(vec![(0.0, r.value), (n as f64, r.value)], 8, 5, style))?
-                .label(&r.name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            reference(&mut chart, [(0.0, r.value), (n as f64, r.value)], &r.name, TARGET)?;
         }
         legend(&mut chart, SeriesLabelPosition::UpperRight)?;
         Ok(())
@@ -475,11 +486,7 @@ pub fn histogram(c: &Histogram) -> Result<Chart, String> {
             Rectangle::new([(b.0, 0.0), (b.1, b.2)], color.mix(0.7).filled())
         }))?;
         if let Some((name, x)) = &c.marker {
-            let style = INK.stroke_width(2);
-            chart
-                .draw_series(DashedLineSeries::new(vec![(*x, 0.0), (*x, ymax)], 8, 5, style))?
-                .label(name)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], style));
+            reference(&mut chart, [(*x, 0.0), (*x, ymax)], name, INK)?;
             legend(&mut chart, SeriesLabelPosition::UpperLeft)?;
         }
         Ok(())

@@ -145,6 +145,26 @@ pub fn run_sections(page: &mut Page, r: &RunResult, s: &Scenario, audience: Audi
     }
 }
 
+/// One series per queue of `kpi` on each of `days`, scaled, with its CI when `with_ci`.
+fn per_queue_by_day(
+    r: &RunResult,
+    days: &[&crate::kpi::DayResult],
+    kpi: crate::kpi::Kpi<QueueKpis>,
+    scale: f64,
+    with_ci: bool,
+) -> Vec<Bars> {
+    r.queues
+        .iter()
+        .enumerate()
+        .map(|(qi, q)| Bars {
+            name: q.id.clone(),
+            color: chart::color(qi),
+            values: days.iter().map(|d| d.queues[qi][kpi].mean * scale).collect(),
+            ci: with_ci.then(|| days.iter().map(|d| d.queues[qi][kpi].band(scale)).collect()),
+        })
+        .collect()
+}
+
 /// Compliance per day and the spread of daily service level.
 fn client(page: &mut Page, r: &RunResult, s: &Scenario) {
     let margin = s.report.amber_margin;
@@ -168,17 +188,7 @@ fn client(page: &mut Page, r: &RunResult, s: &Scenario) {
             title: "Service level per day (mean and 95 % CI)".into(),
             categories: open.iter().map(|d| d.label()).collect(),
             y_desc: "service level (%)".into(),
-            series: r
-                .queues
-                .iter()
-                .enumerate()
-                .map(|(qi, q)| Bars {
-                    name: q.id.clone(),
-                    color: chart::color(qi),
-                    values: open.iter().map(|d| d.queues[qi][qk::SL].mean * 100.0).collect(),
-                    ci: Some(open.iter().map(|d| d.queues[qi][qk::SL].band(100.0)).collect()),
-                })
-                .collect(),
+            series: per_queue_by_day(r, &open, qk::SL, 100.0, true),
             refs: chart::target_lines(r.queues.iter().map(|q| q.sl_target)),
             points: true,
             clamp: Some((0.0, 100.0)),
@@ -440,17 +450,7 @@ fn management(page: &mut Page, r: &RunResult, s: &Scenario) {
             title: "Offered calls per day".into(),
             categories: days.iter().map(|d| d.label()).collect(),
             y_desc: "calls".into(),
-            series: r
-                .queues
-                .iter()
-                .enumerate()
-                .map(|(qi, q)| Bars {
-                    name: q.id.clone(),
-                    color: chart::color(qi),
-                    values: days.iter().map(|d| d.queues[qi][qk::OFFERED].mean).collect(),
-                    ci: None,
-                })
-                .collect(),
+            series: per_queue_by_day(r, &days, qk::OFFERED, 1.0, false),
             ..Default::default()
         });
         page.chart(chart, "Calls offered each day per queue, mean over the replications.");
