@@ -182,7 +182,7 @@ pub fn exec(a: Args) -> Result<()> {
             render(w, &["start", "group", "Erlang", "simulated", "Δ", "SL % (first queue, fresh)"], &body)?;
             writeln!(w)?;
             let ih = base.horizon.interval_s / 3600.0;
-            let fte = |h: f64| h / (base.report.fte_hours_per_day * base.horizon.days.max(1) as f64);
+            let fte = |h: f64| base.report.fte(h, base.horizon.open_days());
             let (eh, sh) = (f64::from(erlang) * ih, f64::from(agents) * ih);
             writeln!(
                 w,

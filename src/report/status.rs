@@ -131,6 +131,12 @@ impl ReportSettings {
     pub fn currency_name(&self) -> &str {
         self.currency.as_deref().unwrap_or("currency")
     }
+    /// Full-time equivalents of `paid_hours` (h) over `open_days`: paid hours ÷
+    /// (`fte_hours_per_day` × open days), at least one day.
+    pub fn fte(&self, paid_hours: f64, open_days: usize) -> f64 {
+        paid_hours / (self.fte_hours_per_day * open_days.max(1) as f64)
+    }
+
     /// `x` as money: `"12,345.00 EUR"`.
     pub fn money(&self, x: f64) -> String {
         if !x.is_finite() {

@@ -128,6 +128,11 @@ pub struct Horizon {
 }
 
 impl Horizon {
+    /// Days the center is open (not `closed`).
+    pub fn open_days(&self) -> usize {
+        self.closed.iter().filter(|c| !**c).count()
+    }
+
     /// Intervals in one day.
     pub fn intervals_per_day(&self) -> usize {
         ((self.end_s - self.start_s) / self.interval_s).round() as usize

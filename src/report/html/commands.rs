@@ -9,9 +9,10 @@ use super::{Audience, Cell, Page};
 use crate::compare::{Comparison, Verdict};
 use crate::experiment::RunResult;
 use crate::kpi::queue as qk;
-use crate::report::status::{Status, status};
+use crate::report::status::{Status, judge};
 use crate::report::table::pm;
 use crate::scenario::Scenario;
+use crate::stats::Estimate;
 
 /// The report of `ccsim compare`: the verdict, every scenario's contract KPIs per queue,
 /// service level and cost side by side, the paired differences with their CIs, per interval
@@ -373,7 +374,6 @@ pub fn staff_report(
         .collect();
     page.section("requirement", "Requirement per interval");
     let hours = |v: &[u32]| v.iter().map(|x| f64::from(*x)).sum::<f64>() * h.interval_s / 3600.0;
-    let open = h.closed.iter().filter(|c| !**c).count().max(1) as f64;
     let rows: Vec<Vec<Cell>> = plan
         .groups
         .iter()
@@ -383,7 +383,7 @@ pub fn staff_report(
                 Cell::num(format!("{:.1}", hours(&g.required))),
                 Cell::num(format!("{:.1}", hours(&g.on_duty))),
                 Cell::num(format!("{:.1}", hours(&g.scheduled))),
-                Cell::num(format!("{:.2}", hours(&g.scheduled) / (s.report.fte_hours_per_day * open))),
+                Cell::num(format!("{:.2}", s.report.fte(hours(&g.scheduled), h.open_days()))),
             ]
         })
         .collect();
@@ -521,17 +521,12 @@ pub fn schedule_report(
             if s.violations.is_empty() { "every contract rule kept".to_string() } else { format!("{} rule(s) broken", s.violations.len()) }
         ),
     );
-    let groups: Vec<String> = {
-        let mut g: Vec<String> = s.coverage.iter().map(|c| c.group.clone()).collect();
-        g.dedup();
-        let mut seen = Vec::new();
-        for x in g {
-            if !seen.contains(&x) {
-                seen.push(x);
-            }
+    let mut groups: Vec<&str> = Vec::new();
+    for c in &s.coverage {
+        if !groups.contains(&c.group.as_str()) {
+            groups.push(&c.group);
         }
-        seen
-    };
+    }
     page.section("coverage", "Coverage: required against scheduled");
     for (k, g) in groups.iter().enumerate() {
         let rows: Vec<&crate::schedule::Coverage> = s.coverage.iter().filter(|c| &c.group == g).collect();
@@ -650,13 +645,16 @@ pub fn schedule_report(
             .filter(|d| !d.closed)
             .flat_map(|d| {
                 d.queues.iter().map(move |q| {
-                    let st = q.meets.map(|m| {
-                        if m {
-                            Status::Green
-                        } else {
-                            status(q.service_level.mean.unwrap_or(f64::NAN), q.target, true, margin)
-                                .unwrap_or(Status::Red)
-                        }
+                    // the mean against the target, amber when the CI spans it, as every report judges
+                    let sl = &q.service_level;
+                    let st = sl.mean.and_then(|mean| {
+                        let e = Estimate {
+                            mean,
+                            ci_low: sl.ci_low.unwrap_or(f64::NAN),
+                            ci_high: sl.ci_high.unwrap_or(f64::NAN),
+                            n: u64::from(v.replications),
+                        };
+                        judge(&e, q.target, true, margin)
                     });
                     vec![
                         Cell::text(&d.day),

@@ -7,7 +7,7 @@ use super::chart::{self, Bars, CategoryChart, Histogram, Line, LineChart, RefLin
 use super::{Audience, Cell, Page};
 use crate::experiment::RunResult;
 use crate::kpi::{GroupKpis, QueueKpis, Values, group as gk, queue as qk};
-use crate::report::status::{ReportSettings, Status, band_status, judge, queue_statuses, spans, status};
+use crate::report::status::{Status, band_status, judge, queue_statuses, spans, status};
 use crate::report::table::{pm, targets_text};
 use crate::scenario::Scenario;
 use crate::stats::Estimate;
@@ -87,11 +87,6 @@ pub(super) fn contract_cells(
 /// A probability with two decimals, "–" when undefined (no calls).
 pub(super) fn share(x: f64) -> String {
     if x.is_finite() { format!("{x:.2}") } else { "–".into() }
-}
-
-/// Full-time equivalents of `paid_hours` over `open_days`.
-fn fte(paid_hours: f64, open_days: usize, settings: &ReportSettings) -> f64 {
-    paid_hours / (settings.fte_hours_per_day * open_days.max(1) as f64)
 }
 
 /// The interval labels of queue 0's rows (every queue has the same intervals).
@@ -387,7 +382,7 @@ fn management(page: &mut Page, r: &RunResult, s: &Scenario) {
     let mut text = format!(
         "{cost_text}{:.1} paid hours, {:.1} FTE (full-time days of {} paid hours) over {open} open day{}.",
         paid,
-        fte(paid, open, set),
+        set.fte(paid, open),
         set.fte_hours_per_day,
         if open == 1 { "" } else { "s" }
     );
@@ -405,7 +400,7 @@ fn management(page: &mut Page, r: &RunResult, s: &Scenario) {
         Cell::judged(pm(cost, 1.0, 2), budget),
         Cell::num(pm(&r.total[qk::COST_PER_HANDLED], 1.0, 3)),
         Cell::num(format!("{paid:.1}")),
-        Cell::num(format!("{:.2}", fte(paid, open, set))),
+        Cell::num(format!("{:.2}", set.fte(paid, open))),
         Cell::num(share(r.total[qk::MEETS].mean)),
     ]];
     for g in &r.groups {
@@ -415,7 +410,7 @@ fn management(page: &mut Page, r: &RunResult, s: &Scenario) {
             Cell::num(pm(&g.kpis[gk::COST], 1.0, 2)),
             Cell::text(""),
             Cell::num(format!("{ph:.1}")),
-            Cell::num(format!("{:.2}", fte(ph, open, set))),
+            Cell::num(format!("{:.2}", set.fte(ph, open))),
             Cell::text(""),
         ]);
     }
